@@ -1,0 +1,172 @@
+/*===-- dialects.c - Loading the embedded cim and xbar IRDL dialects -------===*
+ *
+ * The dialect definitions are IRDL programs (cim.irdl.mlir, xbar.irdl.mlir)
+ * that the build embeds as C strings. Loading parses them into a throw-away
+ * module and hands it to mlirLoadIRDLDialects, which registers dynamic
+ * dialects in the context.
+ *===----------------------------------------------------------------------===*/
+
+#include "cim-c/Dialects.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mlir-c/BuiltinAttributes.h"
+#include "mlir-c/Diagnostics.h"
+#include "mlir-c/Dialect/IRDL.h"
+#include "mlir-c/RegisterEverything.h"
+
+extern const char cimEmbeddedIRDL_cim[];
+extern const unsigned long cimEmbeddedIRDL_cim_size;
+extern const char cimEmbeddedIRDL_xbar[];
+extern const unsigned long cimEmbeddedIRDL_xbar_size;
+
+MlirStringRef cimGetEmbeddedDialectSource(MlirStringRef name) {
+  if (mlirStringRefEqual(name, mlirStringRefCreateFromCString("cim")))
+    return mlirStringRefCreate(cimEmbeddedIRDL_cim, cimEmbeddedIRDL_cim_size);
+  if (mlirStringRefEqual(name, mlirStringRefCreateFromCString("xbar")))
+    return mlirStringRefCreate(cimEmbeddedIRDL_xbar, cimEmbeddedIRDL_xbar_size);
+  return mlirStringRefCreate(NULL, 0);
+}
+
+/// Emits an error with an unknown location (used where no IR exists yet).
+static void emitContextError(MlirContext context, const char *message) {
+  mlirEmitError(mlirLocationUnknownGet(context), message);
+}
+
+/// Returns true if a dialect with this namespace is already loaded.
+static bool isDialectLoaded(MlirContext context, const char *ns) {
+  // mlirContextGetOrLoadDialect only loads registered (static) dialects; for
+  // IRDL dialects it returns the dynamic dialect if it was loaded before.
+  MlirDialect d =
+      mlirContextGetOrLoadDialect(context, mlirStringRefCreateFromCString(ns));
+  return !mlirDialectIsNull(d);
+}
+
+MlirLogicalResult cimLoadIRDLSource(MlirContext context, MlirStringRef source,
+                                    MlirStringRef sourceName) {
+  // mlirOperationCreateParse keeps `sourceName` in the locations, so parse and
+  // IRDL verification errors point into the user's file.
+  MlirOperation op = mlirOperationCreateParse(context, source, sourceName);
+  if (mlirOperationIsNull(op))
+    return mlirLogicalResultFailure();
+  MlirModule module = mlirModuleFromOperation(op);
+  if (mlirModuleIsNull(module)) {
+    // A file holding a single irdl.dialect op parses as that op: wrap it.
+    MlirModule wrapper = mlirModuleCreateEmpty(mlirOperationGetLocation(op));
+    mlirBlockAppendOwnedOperation(mlirModuleGetBody(wrapper), op);
+    module = wrapper;
+  }
+  // Refuse to redefine a loaded dialect: IRDL would otherwise fail with a
+  // message that does not name the file.
+  MlirBlock body = mlirModuleGetBody(module);
+  for (MlirOperation child = mlirBlockGetFirstOperation(body);
+       !mlirOperationIsNull(child); child = mlirOperationGetNextInBlock(child)) {
+    MlirIdentifier childName = mlirOperationGetName(child);
+    if (!mlirStringRefEqual(mlirIdentifierStr(childName),
+                            mlirStringRefCreateFromCString("irdl.dialect"))) {
+      mlirEmitError(mlirOperationGetLocation(child),
+                    "an IRDL file may only contain 'irdl.dialect' operations");
+      mlirModuleDestroy(module);
+      return mlirLogicalResultFailure();
+    }
+    MlirAttribute symName = mlirOperationGetAttributeByName(
+        child, mlirStringRefCreateFromCString("sym_name"));
+    if (!mlirAttributeIsNull(symName) && mlirAttributeIsAString(symName)) {
+      MlirStringRef ns = mlirStringAttrGetValue(symName);
+      char buf[256];
+      int n = snprintf(buf, sizeof buf, "%.*s", (int)ns.length, ns.data);
+      if (n > 0 && (size_t)n < sizeof buf && isDialectLoaded(context, buf)) {
+        char msg[320];
+        snprintf(msg, sizeof msg, "dialect '%s' is already loaded", buf);
+        mlirEmitError(mlirOperationGetLocation(child), msg);
+        mlirModuleDestroy(module);
+        return mlirLogicalResultFailure();
+      }
+    }
+  }
+  MlirLogicalResult result = mlirLoadIRDLDialects(module);
+  mlirModuleDestroy(module);
+  return result;
+}
+
+MlirLogicalResult cimLoadIRDLFile(MlirContext context, MlirStringRef path) {
+  char *cpath = malloc(path.length + 1);
+  if (!cpath)
+    return mlirLogicalResultFailure();
+  memcpy(cpath, path.data, path.length);
+  cpath[path.length] = '\0';
+
+  FILE *f = fopen(cpath, "rb");
+  if (!f) {
+    char msg[1024];
+    snprintf(msg, sizeof msg, "cannot open IRDL file '%s': %s", cpath,
+             strerror(errno));
+    emitContextError(context, msg);
+    free(cpath);
+    return mlirLogicalResultFailure();
+  }
+  size_t cap = 4096, len = 0;
+  char *text = malloc(cap);
+  size_t got;
+  while (text && (got = fread(text + len, 1, cap - len, f)) > 0) {
+    len += got;
+    if (len == cap) {
+      char *grown = realloc(text, cap * 2);
+      if (!grown) {
+        free(text);
+        text = NULL;
+        break;
+      }
+      text = grown;
+      cap *= 2;
+    }
+  }
+  bool readError = ferror(f) || !text;
+  fclose(f);
+  if (readError) {
+    char msg[1024];
+    snprintf(msg, sizeof msg, "cannot read IRDL file '%s'", cpath);
+    emitContextError(context, msg);
+    free(text);
+    free(cpath);
+    return mlirLogicalResultFailure();
+  }
+  MlirLogicalResult result = cimLoadIRDLSource(
+      context, mlirStringRefCreate(text, len), mlirStringRefCreate(cpath, path.length));
+  free(text);
+  free(cpath);
+  return result;
+}
+
+MlirLogicalResult cimLoadDialects(MlirContext context) {
+  static const char *const names[] = {"cim", "xbar"};
+  // The IRDL dialect itself must be loaded to parse the definitions.
+  mlirDialectHandleLoadDialect(mlirGetDialectHandle__irdl__(), context);
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; ++i) {
+    if (isDialectLoaded(context, names[i]))
+      continue;
+    MlirStringRef nameRef = mlirStringRefCreateFromCString(names[i]);
+    char sourceName[64];
+    snprintf(sourceName, sizeof sourceName, "<embedded %s.irdl.mlir>", names[i]);
+    if (mlirLogicalResultIsFailure(cimLoadIRDLSource(
+            context, cimGetEmbeddedDialectSource(nameRef),
+            mlirStringRefCreateFromCString(sourceName))))
+      return mlirLogicalResultFailure();
+  }
+  return mlirLogicalResultSuccess();
+}
+
+MlirContext cimContextCreate(void) {
+  MlirDialectRegistry registry = mlirDialectRegistryCreate();
+  mlirRegisterAllDialects(registry);
+  MlirContext context = mlirContextCreateWithRegistry(registry, false);
+  mlirDialectRegistryDestroy(registry);
+  if (mlirLogicalResultIsFailure(cimLoadDialects(context))) {
+    mlirContextDestroy(context);
+    return (MlirContext){NULL};
+  }
+  return context;
+}

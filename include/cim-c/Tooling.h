@@ -1,0 +1,165 @@
+/*===-- cim-c/Tooling.h - Building blocks of -opt style tools -------*- C -*-===*\
+|*                                                                            *|
+|* Part of cimlir, a mixed-precision compiler for RRAM computing-in-memory    *|
+|* accelerators, built on the MLIR C API of LLVM 22.                          *|
+|*                                                                            *|
+|* What `cim-opt` is made of, exported so that a compiler embedding cimlir    *|
+|* can build its own mlir-opt-like driver: splitting an input buffer at       *|
+|* `// -----`, parsing a chunk with locations that refer to the original      *|
+|* file, printing diagnostics with the source line and a caret, verifying     *|
+|* `expected-error` comments (mlir-opt's --verify-diagnostics) and writing an *|
+|* output file atomically.                                                    *|
+\*===----------------------------------------------------------------------===*/
+
+#ifndef CIM_C_TOOLING_H
+#define CIM_C_TOOLING_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "cim-c/Support.h"
+#include "mlir-c/Diagnostics.h"
+#include "mlir-c/IR.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*===----------------------------------------------------------------------===*
+ * Source buffers and split-input-file
+ *===----------------------------------------------------------------------===*/
+
+/// A named, borrowed piece of source text. `name` is what diagnostics print as
+/// the file name ("-" or "<stdin>" for standard input).
+typedef struct CimSourceBuffer {
+  MlirStringRef name;
+  MlirStringRef text;
+} CimSourceBuffer;
+
+/// One chunk of a buffer split at marker lines. `text` borrows from the
+/// original buffer; `firstLine` is the 1-based line of the original buffer on
+/// which the chunk starts.
+typedef struct CimSourceChunk {
+  MlirStringRef text;
+  unsigned firstLine;
+} CimSourceChunk;
+
+/// Splits `buffer` at every line that consists of `marker` (surrounding
+/// whitespace ignored), as mlir-opt's --split-input-file does; an empty marker
+/// means "// -----". Stores a malloc'ed array in `*chunks` (the caller frees it
+/// with free()) and returns the number of chunks, at least 1.
+CIM_CAPI_EXPORTED intptr_t cimSplitSourceBuffer(MlirStringRef buffer,
+                                                MlirStringRef marker,
+                                                CimSourceChunk **chunks);
+
+/// Parses `chunk` of the buffer named `bufferName` into a new top-level
+/// operation owned by the caller (destroy with mlirOperationDestroy). Like
+/// mlir-opt, a source that does not consist of exactly one `builtin.module` is
+/// wrapped in an implicit `builtin.module`. Locations refer to lines and
+/// columns of the original buffer, not of the chunk. On a parse or verifier
+/// error the diagnostics go to the context's handlers and a null operation is
+/// returned.
+CIM_CAPI_EXPORTED MlirOperation cimParseSourceChunk(MlirContext context,
+                                                    MlirStringRef bufferName,
+                                                    CimSourceChunk chunk);
+
+/*===----------------------------------------------------------------------===*
+ * Diagnostic printing
+ *===----------------------------------------------------------------------===*/
+
+/// Prints `diagnostic` and its notes to `stream` in mlir-opt's form:
+///   file:line:col: error: message
+///   <the source line>
+///         ^
+/// The source line and caret are printed when the location is a file/line/col
+/// location inside `source` (pass a null-text buffer to omit them). Locations
+/// that are not file/line/col print as `loc(...)`.
+CIM_CAPI_EXPORTED void cimPrintDiagnostic(FILE *stream,
+                                          MlirDiagnostic diagnostic,
+                                          CimSourceBuffer source);
+
+/// Attaches a handler to `context` that prints every diagnostic with
+/// cimPrintDiagnostic to `stream` and counts errors. Returns the handler id.
+/// The `source` text must outlive the handler. Detach with
+/// mlirContextDetachDiagnosticHandler.
+CIM_CAPI_EXPORTED MlirDiagnosticHandlerID
+cimAttachDiagnosticPrinter(MlirContext context, FILE *stream,
+                           CimSourceBuffer source, intptr_t *errorCount);
+
+/*===----------------------------------------------------------------------===*
+ * --verify-diagnostics
+ *===----------------------------------------------------------------------===*/
+
+/// Checks emitted diagnostics against `expected-error`, `expected-warning`,
+/// `expected-remark` and `expected-note` comments in a source buffer, with
+/// mlir-opt's syntax (`@+N`, `@-N`, `@above`, `@below`, `@unknown`, `{{...}}`
+/// substring match, `-re` regex form) and wording.
+typedef struct CimDiagnosticVerifier {
+  void *ptr;
+} CimDiagnosticVerifier;
+
+static inline bool cimDiagnosticVerifierIsNull(CimDiagnosticVerifier v) {
+  return !v.ptr;
+}
+
+/// Scans `source` for expected-* comments and attaches a handler to `context`
+/// that consumes every diagnostic. Malformed expectation comments are reported
+/// on `stream` when the verifier finishes. The source text must outlive the
+/// verifier. The caller owns the result (cimDiagnosticVerifierDestroy).
+CIM_CAPI_EXPORTED CimDiagnosticVerifier cimDiagnosticVerifierCreate(
+    MlirContext context, CimSourceBuffer source, FILE *stream);
+
+/// Reports on `stream`, in mlir-opt's wording, each diagnostic that was not
+/// expected ("unexpected error: ...") and each expectation that was not met
+/// ("expected error \"...\" was not produced"). Succeeds when there is none.
+/// Restricting the check to lines [firstLine, lastLine] (1-based, inclusive;
+/// 0 and 0 for the whole buffer) lets a split-input-file driver verify chunk by
+/// chunk.
+CIM_CAPI_EXPORTED MlirLogicalResult
+cimDiagnosticVerifierFinish(CimDiagnosticVerifier verifier, unsigned firstLine,
+                            unsigned lastLine);
+
+/// Detaches the handler and frees the verifier. A null verifier is a no-op.
+CIM_CAPI_EXPORTED void
+cimDiagnosticVerifierDestroy(CimDiagnosticVerifier verifier);
+
+/*===----------------------------------------------------------------------===*
+ * Atomic output files
+ *===----------------------------------------------------------------------===*/
+
+/// An output that appears under its final name only when committed: written to
+/// a temporary file beside the target and renamed over it, so a failing tool
+/// leaves either no file or the previous file untouched. "-" is stdout.
+typedef struct CimOutputFile {
+  void *ptr;
+} CimOutputFile;
+
+static inline bool cimOutputFileIsNull(CimOutputFile f) { return !f.ptr; }
+
+/// Opens the temporary file for `path`. On failure returns a null handle and
+/// writes "cannot open output file 'PATH': REASON" to `errorStream`.
+CIM_CAPI_EXPORTED CimOutputFile cimOutputFileOpen(const char *path,
+                                                  FILE *errorStream);
+
+/// The stream to write to (valid until commit or discard).
+CIM_CAPI_EXPORTED FILE *cimOutputFileGetStream(CimOutputFile file);
+
+/// An MlirStringCallback that writes to the FILE* passed as user data: hand
+/// it to mlirOperationPrint with cimOutputFileGetStream(file).
+CIM_CAPI_EXPORTED void cimWriteToStream(MlirStringRef text, void *stream);
+
+/// Flushes, closes and renames the temporary file into place; frees `file`.
+/// Fails (and removes the temporary) if any write or the rename failed, with
+/// a message on `errorStream`.
+CIM_CAPI_EXPORTED MlirLogicalResult cimOutputFileCommit(CimOutputFile file,
+                                                        FILE *errorStream);
+
+/// Removes the temporary file and frees `file`. A null handle is a no-op.
+CIM_CAPI_EXPORTED void cimOutputFileDiscard(CimOutputFile file);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* CIM_C_TOOLING_H */

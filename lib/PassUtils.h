@@ -1,0 +1,30 @@
+/*===-- PassUtils.h - Small IR helpers shared by the passes (internal) ----===*/
+
+#ifndef CIM_LIB_PASSUTILS_H
+#define CIM_LIB_PASSUTILS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "mlir-c/IR.h"
+
+/// True if `op` is named `name` (e.g. "linalg.matmul").
+bool cimOpIsA(MlirOperation op, const char *name);
+
+/// Emits an error at `loc` with a printf-formatted message.
+void cimEmitErrorf(MlirLocation loc, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/// True for a splat dense elements attribute whose value is integer or float 0.
+bool cimAttrIsZeroSplat(MlirAttribute attr);
+
+/// True if `value` is produced by an `arith.constant` equal to 0 (scalar).
+bool cimValueIsZeroConstant(MlirValue value);
+
+/// Named attributes of common types.
+MlirNamedAttribute cimNamedI64(MlirContext ctx, const char *name, int64_t v);
+MlirNamedAttribute cimNamedBool(MlirContext ctx, const char *name, bool v);
+MlirNamedAttribute cimNamedString(MlirContext ctx, const char *name,
+                                  const char *v);
+
+#endif /* CIM_LIB_PASSUTILS_H */

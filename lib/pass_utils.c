@@ -1,0 +1,75 @@
+/*===-- pass_utils.c - Small IR helpers shared by the passes ---------------===*/
+
+#include "PassUtils.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mlir-c/BuiltinAttributes.h"
+#include "mlir-c/BuiltinTypes.h"
+#include "mlir-c/Diagnostics.h"
+
+#include "StrBuf.h"
+
+bool cimOpIsA(MlirOperation op, const char *name) {
+  MlirStringRef n = mlirIdentifierStr(mlirOperationGetName(op));
+  return mlirStringRefEqual(n, mlirStringRefCreateFromCString(name));
+}
+
+void cimEmitErrorf(MlirLocation loc, const char *fmt, ...) {
+  CimStrBuf b = {0};
+  va_list ap;
+  va_start(ap, fmt);
+  cimStrBufVPrintf(&b, fmt, ap);
+  va_end(ap);
+  mlirEmitError(loc, cimStrBufGet(&b));
+  cimStrBufFree(&b);
+}
+
+static bool isZeroScalarAttr(MlirAttribute v) {
+  if (mlirAttributeIsAInteger(v))
+    return mlirIntegerAttrGetValueInt(v) == 0;
+  if (mlirAttributeIsAFloat(v))
+    return mlirFloatAttrGetValueDouble(v) == 0.0;
+  return false;
+}
+
+bool cimAttrIsZeroSplat(MlirAttribute attr) {
+  if (mlirAttributeIsNull(attr))
+    return false;
+  if (!mlirAttributeIsADenseElements(attr) || !mlirDenseElementsAttrIsSplat(attr))
+    return false;
+  return isZeroScalarAttr(mlirDenseElementsAttrGetSplatValue(attr));
+}
+
+bool cimValueIsZeroConstant(MlirValue value) {
+  if (!mlirValueIsAOpResult(value))
+    return false;
+  MlirOperation def = mlirOpResultGetOwner(value);
+  if (!cimOpIsA(def, "arith.constant"))
+    return false;
+  MlirAttribute v = mlirOperationGetAttributeByName(
+      def, mlirStringRefCreateFromCString("value"));
+  return !mlirAttributeIsNull(v) && isZeroScalarAttr(v);
+}
+
+MlirNamedAttribute cimNamedI64(MlirContext ctx, const char *name, int64_t v) {
+  return mlirNamedAttributeGet(
+      mlirIdentifierGet(ctx, mlirStringRefCreateFromCString(name)),
+      mlirIntegerAttrGet(mlirIntegerTypeGet(ctx, 64), v));
+}
+
+MlirNamedAttribute cimNamedBool(MlirContext ctx, const char *name, bool v) {
+  return mlirNamedAttributeGet(
+      mlirIdentifierGet(ctx, mlirStringRefCreateFromCString(name)),
+      mlirBoolAttrGet(ctx, v));
+}
+
+MlirNamedAttribute cimNamedString(MlirContext ctx, const char *name,
+                                  const char *v) {
+  return mlirNamedAttributeGet(
+      mlirIdentifierGet(ctx, mlirStringRefCreateFromCString(name)),
+      mlirStringAttrGet(ctx, mlirStringRefCreateFromCString(v)));
+}
