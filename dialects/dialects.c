@@ -7,6 +7,7 @@
  *===----------------------------------------------------------------------===*/
 
 #include "cim-c/Dialects.h"
+#include "cim-c/Tooling.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -47,18 +48,13 @@ static bool isDialectLoaded(MlirContext context, const char *ns) {
 
 MlirLogicalResult cimLoadIRDLSource(MlirContext context, MlirStringRef source,
                                     MlirStringRef sourceName) {
-  // mlirOperationCreateParse keeps `sourceName` in the locations, so parse and
-  // IRDL verification errors point into the user's file.
-  MlirOperation op = mlirOperationCreateParse(context, source, sourceName);
+  // Parse like cim-opt does: locations keep `sourceName`, and several
+  // top-level irdl.dialect ops are wrapped in one module.
+  MlirOperation op = cimParseSourceChunk(context, sourceName,
+                                         (CimSourceChunk){source, 1});
   if (mlirOperationIsNull(op))
     return mlirLogicalResultFailure();
   MlirModule module = mlirModuleFromOperation(op);
-  if (mlirModuleIsNull(module)) {
-    // A file holding a single irdl.dialect op parses as that op: wrap it.
-    MlirModule wrapper = mlirModuleCreateEmpty(mlirOperationGetLocation(op));
-    mlirBlockAppendOwnedOperation(mlirModuleGetBody(wrapper), op);
-    module = wrapper;
-  }
   // Refuse to redefine a loaded dialect: IRDL would otherwise fail with a
   // message that does not name the file.
   MlirBlock body = mlirModuleGetBody(module);
