@@ -51,8 +51,29 @@ static bool readMatrix(MlirType type, IntOperand *out) {
   out->rows = mlirShapedTypeGetDimSize(type, 0);
   out->cols = mlirShapedTypeGetDimSize(type, 1);
   out->bits = mlirIntegerTypeGetWidth(elem);
-  out->isSigned = !mlirIntegerTypeIsUnsigned(elem);
+  out->isSigned = true;
   return true;
+}
+
+static void appendToBuffer(MlirStringRef s, void *userData) {
+  char *buf = userData;
+  size_t used = strlen(buf);
+  size_t room = 127 - used;
+  size_t n = s.length < room ? s.length : room;
+  memcpy(buf + used, s.data, n);
+  buf[used + n] = '\0';
+}
+
+/// linalg.matmul's `cast` attribute: operands are extended as unsigned when
+/// it is `#linalg.type_fn<cast_unsigned>`, as signed otherwise.
+static bool castsUnsigned(MlirOperation op) {
+  MlirAttribute cast = mlirOperationGetAttributeByName(
+      op, mlirStringRefCreateFromCString("cast"));
+  if (mlirAttributeIsNull(cast))
+    return false;
+  char printed[128] = {0};
+  mlirAttributePrint(cast, appendToBuffer, printed);
+  return strcmp(printed, "#linalg.type_fn<cast_unsigned>") == 0;
 }
 
 /// True if `value` is all zeros: `arith.constant dense<0>` or `linalg.fill`
@@ -71,10 +92,36 @@ static bool isZeroTensor(MlirValue value) {
   return false;
 }
 
-/// Bits needed to hold the magnitude of the largest value of an operand
-/// (two's complement minimum -2^(b-1) for signed, 2^b - 1 for unsigned).
-static unsigned magnitudeBits(const IntOperand *o) {
-  return o->isSigned ? o->bits - 1 : o->bits;
+/// Range of one product a*w of the two operands' storage values.
+static void productRange(const IntOperand *a, const IntOperand *w,
+                         int64_t *minProduct, int64_t *maxProduct) {
+  int64_t aMin = a->isSigned ? -((int64_t)1 << (a->bits - 1)) : 0;
+  int64_t aMax = a->isSigned ? ((int64_t)1 << (a->bits - 1)) - 1
+                             : ((int64_t)1 << a->bits) - 1;
+  int64_t wMin = w->isSigned ? -((int64_t)1 << (w->bits - 1)) : 0;
+  int64_t wMax = w->isSigned ? ((int64_t)1 << (w->bits - 1)) - 1
+                             : ((int64_t)1 << w->bits) - 1;
+  int64_t corners[4] = {aMin * wMin, aMin * wMax, aMax * wMin, aMax * wMax};
+  *minProduct = *maxProduct = corners[0];
+  for (int i = 1; i < 4; ++i) {
+    if (corners[i] < *minProduct)
+      *minProduct = corners[i];
+    if (corners[i] > *maxProduct)
+      *maxProduct = corners[i];
+  }
+}
+
+/// Smallest signed accumulator width that holds every sum of K products.
+/// Products are at most 2^16 in magnitude (8-bit operands) and K is capped by
+/// the caller at 2^40, so K * product fits in int64.
+static unsigned accumulatorBits(int64_t k, int64_t minProduct,
+                                int64_t maxProduct) {
+  int64_t lo = k * minProduct, hi = k * maxProduct;
+  unsigned bits = 1;
+  while (bits < 63 && !(lo >= -((int64_t)1 << (bits - 1)) &&
+                        hi <= ((int64_t)1 << (bits - 1)) - 1))
+    ++bits;
+  return bits;
 }
 
 static MlirLogicalResult rewriteMatmul(MlirRewritePattern pattern,
@@ -107,6 +154,7 @@ static MlirLogicalResult rewriteMatmul(MlirRewritePattern pattern,
     state->failed = true;
     return mlirLogicalResultFailure();
   }
+  act.isSigned = wt.isSigned = !castsUnsigned(op);
   if (act.bits < 1 || act.bits > 8 || wt.bits < 1 || wt.bits > 8) {
     cimEmitErrorf(loc,
                   "convert-linalg-to-cim: activations have %u bits and "
@@ -122,19 +170,25 @@ static MlirLogicalResult rewriteMatmul(MlirRewritePattern pattern,
     state->failed = true;
     return mlirLogicalResultFailure();
   }
-  /* |sum| <= K * 2^ma * 2^mw where ma, mw are the magnitude bits. */
-  unsigned kBits = 0;
-  while (kBits < 63 && ((int64_t)1 << kBits) < act.cols)
-    ++kBits;
-  unsigned needed = magnitudeBits(&act) + magnitudeBits(&wt) + kBits + 1;
-  if (needed > acc.bits || !acc.isSigned) {
+  if (act.cols > ((int64_t)1 << 40)) {
+    cimEmitErrorf(loc, "convert-linalg-to-cim: a reduction of %lld terms is "
+                       "beyond what cimlir maps (2^40)",
+                  (long long)act.cols);
+    state->failed = true;
+    return mlirLogicalResultFailure();
+  }
+  int64_t minProduct, maxProduct;
+  productRange(&act, &wt, &minProduct, &maxProduct);
+  unsigned needed = accumulatorBits(act.cols, minProduct, maxProduct);
+  if (needed > acc.bits) {
     cimEmitErrorf(loc,
                   "convert-linalg-to-cim: layer %lld can overflow its "
-                  "accumulator: a %lld-term dot product of %u-bit activations "
-                  "and %u-bit weights needs a signed accumulator of %u bits, "
-                  "the result type has %s%u",
+                  "accumulator: a %lld-term dot product of %u-bit %s "
+                  "activations and %u-bit weights needs %u bits, the result "
+                  "has %u",
                   (long long)state->nextLayer, (long long)act.cols, act.bits,
-                  wt.bits, needed, acc.isSigned ? "i" : "ui", acc.bits);
+                  act.isSigned ? "signed" : "unsigned", wt.bits, needed,
+                  acc.bits);
     state->failed = true;
     return mlirLogicalResultFailure();
   }
@@ -194,8 +248,9 @@ const CimPassDef cimConvertLinalgToCimPass = {
     .summary = "Lower linalg.matmul on integer tensors to cim.matmul layers",
     .description =
         "Turns each `linalg.matmul` whose operands are 2-D static integer\n"
-        "tensors (quantized storage: `iN` two's complement, `uiN` unsigned,\n"
-        "1 to 8 bits) and whose accumulator starts at zero into a\n"
+        "tensors (quantized storage, 1 to 8 bits; two's complement unless\n"
+        "the op has `cast = #linalg.type_fn<cast_unsigned>`) and whose\n"
+        "accumulator starts at zero into a\n"
         "`cim.matmul` layer with attributes `layer` (program-order index),\n"
         "`a_bits`, `w_bits`, `a_signed`, `w_signed` and `weights`\n"
         "(`static` when the weights are an `arith.constant`, `dynamic`\n"

@@ -1,0 +1,62 @@
+// Every rejection of convert-linalg-to-cim, with its message.
+// RUN: cim-opt --split-input-file --verify-diagnostics --convert-linalg-to-cim %s
+
+func.func @float_operands(%a: tensor<2x3xf32>, %w: tensor<3x4xf32>, %c: tensor<2x4xf32>) -> tensor<2x4xf32> {
+  // expected-error @+1 {{linalg.matmul needs 2-D static integer tensors (quantized storage); quantize float operands first}}
+  %r = linalg.matmul ins(%a, %w : tensor<2x3xf32>, tensor<3x4xf32>) outs(%c : tensor<2x4xf32>) -> tensor<2x4xf32>
+  return %r : tensor<2x4xf32>
+}
+
+// -----
+
+func.func @dynamic_shape(%a: tensor<?x3xi8>, %w: tensor<3x4xi8>, %c: tensor<?x4xi32>) -> tensor<?x4xi32> {
+  // expected-error @+1 {{needs 2-D static integer tensors}}
+  %r = linalg.matmul ins(%a, %w : tensor<?x3xi8>, tensor<3x4xi8>) outs(%c : tensor<?x4xi32>) -> tensor<?x4xi32>
+  return %r : tensor<?x4xi32>
+}
+
+// -----
+
+func.func @too_wide(%a: tensor<2x3xi16>, %w: tensor<3x4xi8>) -> tensor<2x4xi64> {
+  %z = arith.constant dense<0> : tensor<2x4xi64>
+  // expected-error @+1 {{activations have 16 bits and weights 8 bits; crossbar layers take 1 to 8 bits}}
+  %r = linalg.matmul ins(%a, %w : tensor<2x3xi16>, tensor<3x4xi8>) outs(%z : tensor<2x4xi64>) -> tensor<2x4xi64>
+  return %r : tensor<2x4xi64>
+}
+
+// -----
+
+func.func @nonzero_accumulator(%a: tensor<2x3xi8>, %w: tensor<3x4xi8>, %c: tensor<2x4xi32>) -> tensor<2x4xi32> {
+  // expected-error @+1 {{the accumulator of linalg.matmul must start at zero (linalg.fill 0 or a zero constant)}}
+  %r = linalg.matmul ins(%a, %w : tensor<2x3xi8>, tensor<3x4xi8>) outs(%c : tensor<2x4xi32>) -> tensor<2x4xi32>
+  return %r : tensor<2x4xi32>
+}
+
+// -----
+
+// 4 terms of i8 x i8 reach 4 * (-128) * (-128) = 65536: 18 signed bits, not 16.
+func.func @overflow(%a: tensor<1x4xi8>, %w: tensor<4x2xi8>) -> tensor<1x2xi16> {
+  %z = arith.constant dense<0> : tensor<1x2xi16>
+  // expected-error @+1 {{layer 0 can overflow its accumulator: a 4-term dot product of 8-bit signed activations and 8-bit weights needs 18 bits, the result has 16}}
+  %r = linalg.matmul ins(%a, %w : tensor<1x4xi8>, tensor<4x2xi8>) outs(%z : tensor<1x2xi16>) -> tensor<1x2xi16>
+  return %r : tensor<1x2xi16>
+}
+
+// -----
+
+// Unsigned 8 x 8 bits, 2 terms: at most 2 * 255 * 255 = 130050 < 2^17, so
+// 18 signed bits are needed; i17 is one short.
+func.func @overflow_unsigned(%a: tensor<1x2xi8>, %w: tensor<2x2xi8>) -> tensor<1x2xi17> {
+  %z = arith.constant dense<0> : tensor<1x2xi17>
+  // expected-error @+1 {{2-term dot product of 8-bit unsigned activations and 8-bit weights needs 18 bits, the result has 17}}
+  %r = linalg.matmul {cast = #linalg.type_fn<cast_unsigned>} ins(%a, %w : tensor<1x2xi8>, tensor<2x2xi8>) outs(%z : tensor<1x2xi17>) -> tensor<1x2xi17>
+  return %r : tensor<1x2xi17>
+}
+
+// -----
+
+func.func @buffers(%a: memref<2x3xi8>, %w: memref<3x4xi8>, %c: memref<2x4xi32>) {
+  // expected-error @+1 {{expected linalg.matmul on tensors with one result}}
+  linalg.matmul ins(%a, %w : memref<2x3xi8>, memref<3x4xi8>) outs(%c : memref<2x4xi32>)
+  return
+}

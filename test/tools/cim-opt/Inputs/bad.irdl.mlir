@@ -1,0 +1,5 @@
+irdl.dialect @broken {
+  irdl.operation @op {
+    %t = irdl.is
+  }
+}
