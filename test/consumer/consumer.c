@@ -19,8 +19,9 @@ static void print(MlirStringRef s, void *userData) {
 }
 
 static const char *source =
-    "func.func @mm(%a: tensor<4x8xi8>, %c: tensor<4x3xi32>) -> tensor<4x3xi32> {\n"
+    "func.func @mm(%a: tensor<4x8xi8>) -> tensor<4x3xi32> {\n"
     "  %w = arith.constant dense<1> : tensor<8x3xi4>\n"
+    "  %c = arith.constant dense<0> : tensor<4x3xi32>\n"
     "  %r = linalg.matmul ins(%a, %w : tensor<4x8xi8>, tensor<8x3xi4>)\n"
     "                     outs(%c : tensor<4x3xi32>) -> tensor<4x3xi32>\n"
     "  return %r : tensor<4x3xi32>\n"

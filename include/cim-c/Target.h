@@ -1,0 +1,125 @@
+/*===-- cim-c/Target.h - The crossbar accelerator description --------*- C -*-===*\
+|*                                                                            *|
+|* Part of cimlir, a mixed-precision compiler for RRAM computing-in-memory    *|
+|* accelerators, built on the MLIR C API of LLVM 22.                          *|
+|*                                                                            *|
+|* One validated model of a CIM accelerator: crossbar geometry, cell and      *|
+|* converter resolutions, how signed weights and inputs are encoded, how many *|
+|* crossbars there are and what each event costs. It is read from a JSON file *|
+|* (docs/target.md lists every field) and carried in IR as #cim.target.       *|
+|* Times are integer picoseconds and energies integer femtojoules, so every   *|
+|* count and cost derived from a target is exact.                             *|
+\*===----------------------------------------------------------------------===*/
+
+#ifndef CIM_C_TARGET_H
+#define CIM_C_TARGET_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cim-c/Support.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// How a signed weight is stored in unsigned conductances.
+typedef enum CimWeightMapping {
+  /// Positive and negative parts in a pair of columns, subtracted after the
+  /// ADC (doubles the columns). The reference system's mapping.
+  CIM_WEIGHT_MAPPING_DIFFERENTIAL_COLUMN = 0,
+  /// Positive and negative parts in a pair of rows driven with opposite input
+  /// polarity (doubles the rows).
+  CIM_WEIGHT_MAPPING_DIFFERENTIAL_ROW = 1,
+  /// Weights shifted by 2^(w_bits-1) to be non-negative; one extra bias
+  /// column per crossbar removes the offset digitally.
+  CIM_WEIGHT_MAPPING_OFFSET = 2,
+} CimWeightMapping;
+
+/// How an activation is applied, one DAC-wide bit-plane per cycle.
+typedef enum CimInputEncoding {
+  /// Only non-negative inputs (e.g. after ReLU).
+  CIM_INPUT_ENCODING_UNSIGNED = 0,
+  /// Two's complement: the most significant plane carries negative weight.
+  CIM_INPUT_ENCODING_TWOS_COMPLEMENT = 1,
+  /// Inputs shifted by 2^(a_bits-1); the offset times the column sums of the
+  /// weights is removed digitally.
+  CIM_INPUT_ENCODING_OFFSET = 2,
+} CimInputEncoding;
+
+/// A value of `adcBits` meaning a lossless ADC: as many bits as the largest
+/// possible column sum needs.
+#define CIM_ADC_BITS_IDEAL 0
+
+typedef struct CimTarget {
+  int64_t rows;      ///< Wordlines per crossbar, 1..65536 (default 256).
+  int64_t cols;      ///< Bitlines per crossbar, 1..65536 (default 256).
+  int64_t cellBits;  ///< Bits per RRAM cell, 1..8 (default 4).
+  int64_t dacBits;   ///< Input bits applied per cycle, 1..8 (default 1).
+  int64_t adcBits;   ///< ADC resolution 1..32, or CIM_ADC_BITS_IDEAL (default).
+  CimWeightMapping weightMapping;  ///< Default differential column.
+  CimInputEncoding inputEncoding;  ///< Default two's complement.
+  int64_t crossbars;  ///< Crossbars on the chip, 1..2^20 (default 1).
+  int64_t ouRows;     ///< Rows active at once (OU), 1..rows (default rows).
+  int64_t writePorts; ///< Crossbars programmable at once, 1..crossbars (default 1).
+  /* Times, picoseconds. */
+  int64_t writePs;   ///< Programming one crossbar (default 56 us).
+  int64_t mvmPs;     ///< One MVM cycle of one crossbar (default 1.4 us).
+  int64_t adcPs;     ///< One ADC conversion beyond the MVM cycle (default 0).
+  int64_t digitalPs; ///< One digital element operation (default 0).
+  int64_t bufferPs;  ///< One buffer access of one element (default 0).
+  /* Energies, femtojoules. */
+  int64_t writeFj;   ///< Programming one cell (default 0: not modelled).
+  int64_t mvmFj;     ///< One active row for one MVM cycle (default 0).
+  int64_t adcFj;     ///< One ADC conversion (default 0).
+  int64_t digitalFj; ///< One digital element operation (default 0).
+  int64_t bufferFj;  ///< One buffer access of one element (default 0).
+} CimTarget;
+
+/// The built-in default: the reference system (Pelke, Klein et al., DATE 2026):
+/// 256x256 crossbar, 4-bit cells, 1-bit DAC, differential columns, 56 us per
+/// crossbar write, 1.4 us per MVM cycle, one crossbar.
+CIM_CAPI_EXPORTED CimTarget cimTargetGetDefault(void);
+
+/// Parses a target from JSON text. Missing fields keep their defaults.
+/// Fails, passing one message to `errorCallback`, on malformed JSON
+/// ("NAME:LINE:COL: ..."), unknown fields, wrong types and values out of range
+/// ("NAME: field 'rows': 0 is out of range [1, 65536]"). `*target` is written
+/// only on success.
+CIM_CAPI_EXPORTED MlirLogicalResult
+cimTargetParseJSON(MlirStringRef text, MlirStringRef sourceName,
+                   CimTarget *target, MlirStringCallback errorCallback,
+                   void *userData);
+
+/// Reads and parses the JSON file at `path` (see cimTargetParseJSON).
+CIM_CAPI_EXPORTED MlirLogicalResult
+cimTargetLoadFile(const char *path, CimTarget *target,
+                  MlirStringCallback errorCallback, void *userData);
+
+/// Checks every field's range and the fields' consistency (ou_rows <= rows,
+/// write_ports <= crossbars). Same messages as the parser.
+CIM_CAPI_EXPORTED MlirLogicalResult
+cimTargetValidate(const CimTarget *target, MlirStringCallback errorCallback,
+                  void *userData);
+
+/// Prints the target as JSON with every field, in documentation order.
+CIM_CAPI_EXPORTED void cimTargetPrintJSON(const CimTarget *target,
+                                          MlirStringCallback callback,
+                                          void *userData);
+
+/// Equality of all fields.
+CIM_CAPI_EXPORTED bool cimTargetEqual(const CimTarget *a, const CimTarget *b);
+
+/// A 64-bit FNV-1a hash of all fields, stable across builds and hosts; the ISA
+/// binary header records it so that a program runs only on its target.
+CIM_CAPI_EXPORTED uint64_t cimTargetGetFingerprint(const CimTarget *target);
+
+/// Spelling of the enumerations in JSON and IR ("differential-column", ...).
+CIM_CAPI_EXPORTED const char *cimWeightMappingGetName(CimWeightMapping m);
+CIM_CAPI_EXPORTED const char *cimInputEncodingGetName(CimInputEncoding e);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* CIM_C_TARGET_H */
