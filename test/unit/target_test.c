@@ -124,7 +124,7 @@ END_TEST
 
 START_TEST(test_duplicate_key) {
   /* The wording after the position is jansson's; the position is ours to
-   * pass on: line 1, column of the second key. */
+   * pass on: line 1, column 18, where the second "rows" token ends. */
   CimTarget t;
   ck_assert(!parse("{\"rows\": 1, \"rows\": 2}", &t));
   ck_assert_msg(strncmp(message, "t.json:1:18: ", 13) == 0, "%s", message);
