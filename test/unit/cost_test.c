@@ -1,0 +1,315 @@
+/*===-- cost_test.c - Check suite for the crossbar cost model --------------===*
+ *
+ * Hand-derived counts for edge cases (derivations in the comments), and the
+ * reproduction of the reference system's published speedups (Pelke, Klein et
+ * al., DATE 2026) from its own per-layer policies and layer shapes
+ * (test/data/cim-aq-policies.json, copied from shared/reference).
+ *===----------------------------------------------------------------------===*/
+
+#include <check.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cim-c/Cost.h"
+
+static char message[512];
+
+static void capture(MlirStringRef s, void *userData) {
+  (void)userData;
+  snprintf(message, sizeof message, "%.*s", (int)s.length, s.data);
+}
+
+static CimLayer layer(int64_t in, int64_t out, int64_t inv, int64_t w, int64_t a) {
+  CimLayer l = {CIM_LAYER_DENSE, in, out, inv, 1, w, a, true, true};
+  return l;
+}
+
+static CimLayerCost cost(const CimTarget *t, const CimLayer *l) {
+  CimLayerCost c;
+  message[0] = '\0';
+  ck_assert_msg(mlirLogicalResultIsSuccess(cimLayerCostCompute(t, l, &c, capture, NULL)),
+                "%s", message);
+  return c;
+}
+
+START_TEST(test_resnet18_first_layer_w8a8) {
+  /* conv1: 64 outputs, 3*7*7 = 147 inputs, 112*112 = 12544 invocations.
+   * 8-bit weights on 4-bit cells: 2 slices; differential column: 64*2*2 =
+   * 256 columns = 1 column tile; 147 rows = 1 row tile. 8 input planes.
+   * writes = 1; MVMs = 12544 * 1 * 8 = 100352;
+   * latency = 56 us + 100352 * 1.4 us = 140548.8 us. */
+  CimTarget t = cimTargetGetDefault();
+  CimLayer l = layer(147, 64, 12544, 8, 8);
+  CimLayerCost c = cost(&t, &l);
+  ck_assert_int_eq(c.weightSlices, 2);
+  ck_assert_int_eq(c.inputPlanes, 8);
+  ck_assert_int_eq(c.columns, 256);
+  ck_assert_int_eq(c.rows, 147);
+  ck_assert_int_eq(c.tiles, 1);
+  ck_assert_int_eq(c.cells, 147 * 256);
+  ck_assert_int_eq(c.writes, 1);
+  ck_assert_int_eq(c.mvmCycles, 100352);
+  ck_assert_int_eq(c.adcConversions, 100352 * 256);
+  ck_assert_int_eq(c.latencyPs, INT64_C(140548800000));
+}
+END_TEST
+
+START_TEST(test_one_bit_weights_and_activations) {
+  /* 1-bit weights: 1 slice even on 4-bit cells; 1-bit activations: 1 plane.
+   * out 200 -> 400 columns -> 2 column tiles (256 + 144); in 10 -> 1 row
+   * tile. MVMs = 3 invocations * 2 tiles * 1 plane = 6. */
+  CimTarget t = cimTargetGetDefault();
+  CimLayer l = layer(10, 200, 3, 1, 1);
+  CimLayerCost c = cost(&t, &l);
+  ck_assert_int_eq(c.weightSlices, 1);
+  ck_assert_int_eq(c.inputPlanes, 1);
+  ck_assert_int_eq(c.colTiles, 2);
+  ck_assert_int_eq(c.tiles, 2);
+  ck_assert_int_eq(c.mvmCycles, 6);
+  ck_assert_int_eq(c.adcConversions, 3 * (256 + 144));
+  ck_assert_int_eq(c.cells, 10 * 400);
+}
+END_TEST
+
+START_TEST(test_three_bit_weights_on_two_bit_cells_ragged_rows) {
+  /* 3-bit weights on 2-bit cells: ceil(3/2) = 2 slices. out 5 -> 5*2*2 = 20
+   * columns; in 300 on 256 rows -> row tiles of 256 and 44. cells = 300*20.
+   * 5 invocations, 4-bit activations with a 1-bit DAC: 4 planes;
+   * MVMs = 5 * 2 * 4 = 40. */
+  CimTarget t = cimTargetGetDefault();
+  t.cellBits = 2;
+  CimLayer l = layer(300, 5, 5, 3, 4);
+  CimLayerCost c = cost(&t, &l);
+  ck_assert_int_eq(c.weightSlices, 2);
+  ck_assert_int_eq(c.columns, 20);
+  ck_assert_int_eq(c.rowTiles, 2);
+  ck_assert_int_eq(c.tiles, 2);
+  ck_assert_int_eq(c.cells, 6000);
+  ck_assert_int_eq(c.mvmCycles, 40);
+  ck_assert_int_eq(c.rowActivations, 5 * 4 * 300);
+}
+END_TEST
+
+START_TEST(test_ou_smaller_than_rows) {
+  /* Same layer with at most 64 rows active: the 256-row tile takes 4
+   * sub-cycles, the 44-row tile 1, so each MVM step costs 5 cycles:
+   * MVMs = 5 invocations * 4 planes * 5 = 100; every sub-cycle converts the
+   * 20 columns: 2000 conversions. */
+  CimTarget t = cimTargetGetDefault();
+  t.cellBits = 2;
+  t.ouRows = 64;
+  CimLayer l = layer(300, 5, 5, 3, 4);
+  CimLayerCost c = cost(&t, &l);
+  ck_assert_int_eq(c.mvmCycles, 100);
+  ck_assert_int_eq(c.adcConversions, 2000);
+  ck_assert_int_eq(c.writes, 2);
+}
+END_TEST
+
+START_TEST(test_differential_row_mapping) {
+  /* Rows in pairs: 128 pairs per 256-row crossbar. in 200 -> 400 rows in
+   * tiles of 256 and 144; out 100 with 8-bit weights on 4-bit cells ->
+   * 200 columns, 1 column tile. */
+  CimTarget t = cimTargetGetDefault();
+  t.weightMapping = CIM_WEIGHT_MAPPING_DIFFERENTIAL_ROW;
+  CimLayer l = layer(200, 100, 1, 8, 8);
+  CimLayerCost c = cost(&t, &l);
+  ck_assert_int_eq(c.rows, 400);
+  ck_assert_int_eq(c.columns, 200);
+  ck_assert_int_eq(c.rowTiles, 2);
+  ck_assert_int_eq(c.colTiles, 1);
+  ck_assert_int_eq(c.cells, 400 * 200);
+  ck_assert_int_eq(c.mvmCycles, 2 * 8);
+}
+END_TEST
+
+START_TEST(test_offset_mapping_bias_column) {
+  /* 255 data columns + 1 bias column per 256-column crossbar. out 300 with
+   * 4-bit weights: 300 data columns -> tiles of 255 and 45, each with a
+   * bias column: 302 columns, cells = 10 rows * 302. */
+  CimTarget t = cimTargetGetDefault();
+  t.weightMapping = CIM_WEIGHT_MAPPING_OFFSET;
+  CimLayer l = layer(10, 300, 1, 4, 8);
+  CimLayerCost c = cost(&t, &l);
+  ck_assert_int_eq(c.colTiles, 2);
+  ck_assert_int_eq(c.columns, 302);
+  ck_assert_int_eq(c.cells, 3020);
+  ck_assert_int_eq(c.adcConversions, 8 * 302);
+}
+END_TEST
+
+START_TEST(test_repeat_and_times) {
+  /* An attention score matmul: 64-long dot products, 50 outputs, 50
+   * invocations, 12 heads, w8a8 on the default target: 1 tile per head;
+   * writes = 12; MVMs = 50 * 1 * 8 * 12 = 4800;
+   * latency = 12 * 56 us + 4800 * 1.4 us = 672 + 6720 us = 7392 us. */
+  CimTarget t = cimTargetGetDefault();
+  CimLayer l = layer(64, 50, 50, 8, 8);
+  l.kind = CIM_LAYER_MATMUL;
+  l.repeat = 12;
+  CimLayerCost c = cost(&t, &l);
+  ck_assert_int_eq(c.writes, 12);
+  ck_assert_int_eq(c.mvmCycles, 4800);
+  ck_assert_int_eq(c.latencyPs, INT64_C(7392000000));
+  /* ADC time and energies add per event. */
+  t.adcPs = 10;
+  t.adcFj = 3;
+  t.mvmFj = 2;
+  t.writeFj = 5;
+  c = cost(&t, &l);
+  ck_assert_int_eq(c.adcConversions, 4800 * 200);
+  ck_assert_int_eq(c.latencyPs, INT64_C(7392000000) + 4800 * 200 * 10);
+  ck_assert_int_eq(c.energyFj, 64 * 200 * 12 * 5 + 4800 * 64 * 2 + 4800 * 200 * 3);
+}
+END_TEST
+
+START_TEST(test_unmappable_layers) {
+  CimTarget t = cimTargetGetDefault();
+  t.rows = t.cols = t.ouRows = 1;
+  CimLayer l = layer(4, 4, 1, 4, 4);
+  CimLayerCost c;
+  ck_assert(mlirLogicalResultIsFailure(cimLayerCostCompute(&t, &l, &c, capture, NULL)));
+  ck_assert_str_eq(message, "a crossbar with 1 column(s) cannot hold one "
+                            "differential column pair");
+  t.weightMapping = CIM_WEIGHT_MAPPING_DIFFERENTIAL_ROW;
+  ck_assert(mlirLogicalResultIsFailure(cimLayerCostCompute(&t, &l, &c, capture, NULL)));
+  ck_assert_str_eq(message, "a crossbar with 1 row(s) cannot hold one "
+                            "differential row pair");
+  t.weightMapping = CIM_WEIGHT_MAPPING_OFFSET;
+  ck_assert(mlirLogicalResultIsFailure(cimLayerCostCompute(&t, &l, &c, capture, NULL)));
+  ck_assert_str_eq(message, "a crossbar with 1 column(s) cannot hold a data "
+                            "column beside the offset mapping's bias column");
+  t = cimTargetGetDefault();
+  t.inputEncoding = CIM_INPUT_ENCODING_UNSIGNED;
+  ck_assert(mlirLogicalResultIsFailure(cimLayerCostCompute(&t, &l, &c, capture, NULL)));
+  ck_assert_str_eq(message, "the layer has signed activations but the target's "
+                            "input encoding is 'unsigned'");
+  t = cimTargetGetDefault();
+  l.wBits = 9;
+  ck_assert(mlirLogicalResultIsFailure(cimLayerCostCompute(&t, &l, &c, capture, NULL)));
+  ck_assert_str_eq(message, "weights have 9 bits and activations 4 bits; "
+                            "crossbar layers take 1 to 8 bits");
+  l.wBits = 4;
+  l.inDim = 0;
+  ck_assert(mlirLogicalResultIsFailure(cimLayerCostCompute(&t, &l, &c, capture, NULL)));
+  ck_assert_str_eq(message, "layer dimensions must be positive: in_dim 0, "
+                            "out_dim 4, invocations 1, repeat 1");
+}
+END_TEST
+
+/* --- Reproduction of the published speedups. ---------------------------- */
+
+/* The reference model as the brief states it, written out independently of
+ * lib/cost.c: slices = ceil(w/cell); columns = out * slices * 2;
+ * tiles = ceil(columns/256) * ceil(in/256); MVMs = inv * tiles * a;
+ * latency = writes * 56 us + MVMs * 1.4 us, per repeat. In units of 0.1 us. */
+static int64_t referenceLatency(json_t *shape, json_t *row, int64_t cell) {
+  int64_t out = json_integer_value(json_object_get(shape, "output_dim"));
+  int64_t in = json_integer_value(json_object_get(shape, "input_dim"));
+  int64_t inv = json_integer_value(json_object_get(shape, "mvm_invocations"));
+  int64_t rep = json_integer_value(json_object_get(shape, "repeat_factor"));
+  int64_t w = json_integer_value(json_array_get(row, 0));
+  int64_t a = json_integer_value(json_array_get(row, 1));
+  int64_t slices = (w + cell - 1) / cell;
+  int64_t tiles = ((out * slices * 2 + 255) / 256) * ((in + 255) / 256);
+  return rep * (tiles * 560 + inv * tiles * a * 14);
+}
+
+static double speedupOf(json_t *root, const char *policyName, bool *countsMatch) {
+  json_t *policy = json_object_get(json_object_get(root, "policies"), policyName);
+  ck_assert_ptr_nonnull(policy);
+  char model[32];
+  snprintf(model, sizeof model, "%.*s", (int)strcspn(policyName, "-"), policyName);
+  json_t *shapes = json_object_get(json_object_get(root, "layer_dimensions"), model);
+  ck_assert_ptr_nonnull(shapes);
+  ck_assert_int_eq(json_array_size(shapes), json_array_size(policy));
+  int64_t cell = policyName[strlen(policyName) - 1] - '0';
+
+  CimTarget t = cimTargetGetDefault();
+  t.cellBits = cell;
+  int64_t mixed = 0, base = 0;
+  *countsMatch = true;
+  for (size_t i = 0; i < json_array_size(shapes); ++i) {
+    json_t *s = json_array_get(shapes, i);
+    json_t *row = json_array_get(policy, i);
+    const char *type = json_string_value(json_object_get(s, "type"));
+    CimLayer l = {
+        strcmp(type, "Conv2D") == 0  ? CIM_LAYER_CONV2D
+        : strcmp(type, "MatMul") == 0 ? CIM_LAYER_MATMUL
+                                      : CIM_LAYER_DENSE,
+        json_integer_value(json_object_get(s, "input_dim")),
+        json_integer_value(json_object_get(s, "output_dim")),
+        json_integer_value(json_object_get(s, "mvm_invocations")),
+        json_integer_value(json_object_get(s, "repeat_factor")),
+        json_integer_value(json_array_get(row, 0)),
+        json_integer_value(json_array_get(row, 1)),
+        true, true};
+    CimLayerCost c = cost(&t, &l);
+    mixed += c.latencyPs;
+    /* The library's latency equals the independent formula (0.1 us = 1e5 ps). */
+    if (c.latencyPs != referenceLatency(s, row, cell) * 100000)
+      *countsMatch = false;
+    CimLayer l8 = l;
+    l8.wBits = l8.aBits = 8;
+    base += cost(&t, &l8).latencyPs;
+  }
+  return (double)base / (double)mixed;
+}
+
+START_TEST(test_reproduces_published_speedups) {
+  json_error_t err;
+  json_t *root = json_load_file(CIM_SOURCE_DIR "/test/data/cim-aq-policies.json", 0, &err);
+  ck_assert_msg(root != NULL, "%s", err.text);
+  bool match;
+  /* Published: VGG-16 2.482x, ViT-B/32 2.200x, ResNet-18 2.374x. */
+  double vgg = speedupOf(root, "vgg16-both_constraints-acc05-rcell4", &match);
+  ck_assert(match);
+  ck_assert_double_eq_tol(vgg, 2.482, 0.0005);
+  double vit = speedupOf(root, "vitb32-both_constraints-acc05-rcell4", &match);
+  ck_assert(match);
+  ck_assert_double_eq_tol(vit, 2.200, 0.0005);
+  double resnet = speedupOf(root, "resnet18-both_constraints-acc05-rcell4", &match);
+  ck_assert(match);
+  ck_assert_double_eq_tol(resnet, 2.374, 0.0005);
+  /* Every other policy: the library agrees with the independent formula on
+   * every layer, and mixed precision never loses against W8A8. */
+  const char *name;
+  json_t *policy;
+  json_object_foreach(json_object_get(root, "policies"), name, policy) {
+    double s = speedupOf(root, name, &match);
+    ck_assert_msg(match, "%s: library and reference formula disagree", name);
+    ck_assert_msg(s >= 1.0, "%s: speedup %.3f < 1", name, s);
+    printf("  %-48s %.3fx\n", name, s);
+  }
+  json_decref(root);
+}
+END_TEST
+
+static Suite *costSuite(void) {
+  Suite *s = suite_create("cost");
+  TCase *tc = tcase_create("layer");
+  tcase_add_test(tc, test_resnet18_first_layer_w8a8);
+  tcase_add_test(tc, test_one_bit_weights_and_activations);
+  tcase_add_test(tc, test_three_bit_weights_on_two_bit_cells_ragged_rows);
+  tcase_add_test(tc, test_ou_smaller_than_rows);
+  tcase_add_test(tc, test_differential_row_mapping);
+  tcase_add_test(tc, test_offset_mapping_bias_column);
+  tcase_add_test(tc, test_repeat_and_times);
+  tcase_add_test(tc, test_unmappable_layers);
+  suite_add_tcase(s, tc);
+  TCase *repro = tcase_create("reproduction");
+  tcase_add_test(repro, test_reproduces_published_speedups);
+  suite_add_tcase(s, repro);
+  return s;
+}
+
+int main(void) {
+  SRunner *runner = srunner_create(costSuite());
+  srunner_run_all(runner, CK_NORMAL);
+  int failed = srunner_ntests_failed(runner);
+  srunner_free(runner);
+  return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
