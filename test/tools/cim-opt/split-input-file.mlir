@@ -30,5 +30,5 @@ func.func @third_b() {
   return
 }
 
-// ERR: split-with-error.mlir:7:3: error: use of undeclared SSA value name
+// ERR: split-with-error.mlir:7:10: error: use of undeclared SSA value name
 // ERR-NOT: error:
