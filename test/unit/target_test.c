@@ -168,6 +168,28 @@ START_TEST(test_print_round_trips) {
 }
 END_TEST
 
+START_TEST(test_example_targets_load) {
+  CimTarget t;
+  ck_assert_msg(mlirLogicalResultIsSuccess(cimTargetLoadFile(
+                    CIM_SOURCE_DIR "/examples/targets/reference.json", &t,
+                    capture, NULL)),
+                "%s", message);
+  CimTarget d = cimTargetGetDefault();
+  ck_assert(cimTargetEqual(&t, &d));
+  ck_assert(mlirLogicalResultIsSuccess(cimTargetLoadFile(
+      CIM_SOURCE_DIR "/examples/targets/reference-2bit-cells.json", &t, capture,
+      NULL)));
+  ck_assert_int_eq(t.cellBits, 2);
+  ck_assert_int_eq(t.ouRows, 256);
+  ck_assert(mlirLogicalResultIsSuccess(cimTargetLoadFile(
+      CIM_SOURCE_DIR "/examples/targets/multi-crossbar-ou.json", &t, capture,
+      NULL)));
+  ck_assert_int_eq(t.crossbars, 64);
+  ck_assert_int_eq(t.ouRows, 16);
+  ck_assert_int_eq(t.writeFj, 3910);
+}
+END_TEST
+
 static Suite *targetSuite(void) {
   Suite *s = suite_create("target");
   TCase *tc = tcase_create("json");
@@ -177,6 +199,7 @@ static Suite *targetSuite(void) {
   tcase_add_test(tc, test_duplicate_key);
   tcase_add_test(tc, test_missing_file);
   tcase_add_test(tc, test_print_round_trips);
+  tcase_add_test(tc, test_example_targets_load);
   suite_add_tcase(s, tc);
   return s;
 }
