@@ -232,6 +232,9 @@ static MlirLogicalResult runConvertLinalgToCim(MlirOperation func,
   MlirRewritePatternSet set = mlirRewritePatternSetCreate(ctx);
   mlirRewritePatternSetAdd(set, pattern);
   MlirFrozenRewritePatternSet frozen = mlirFreezeRewritePattern(set);
+  /* Freezing moves the patterns out but (in MLIR 22) does not free the set
+   * object itself; destroy the empty shell to avoid a leak. */
+  mlirRewritePatternSetDestroy(set);
   /* The walk driver visits each op once in program order, so layers are
    * numbered in the order they appear. */
   mlirWalkAndApplyPatterns(func, frozen);

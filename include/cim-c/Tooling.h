@@ -47,8 +47,10 @@ typedef struct CimSourceChunk {
 
 /// Splits `buffer` at every line that consists of `marker` (surrounding
 /// whitespace ignored), as mlir-opt's --split-input-file does; an empty marker
-/// means "// -----". Stores a malloc'ed array in `*chunks` (the caller frees it
-/// with free()) and returns the number of chunks, at least 1.
+/// means "// -----". Unlike mlir-opt, a marker must be a line of its own.
+/// Stores a malloc'ed array in `*chunks` (the caller frees it with free())
+/// and returns the number of chunks, at least 1; returns 0 (and stores NULL)
+/// only when out of memory.
 CIM_CAPI_EXPORTED intptr_t cimSplitSourceBuffer(MlirStringRef buffer,
                                                 MlirStringRef marker,
                                                 CimSourceChunk **chunks);
@@ -56,10 +58,12 @@ CIM_CAPI_EXPORTED intptr_t cimSplitSourceBuffer(MlirStringRef buffer,
 /// Parses `chunk` of the buffer named `bufferName` into a new top-level
 /// operation owned by the caller (destroy with mlirOperationDestroy). Like
 /// mlir-opt, a source that does not consist of exactly one `builtin.module` is
-/// wrapped in an implicit `builtin.module`. Locations refer to lines and
-/// columns of the original buffer, not of the chunk. On a parse or verifier
-/// error the diagnostics go to the context's handlers and a null operation is
-/// returned.
+/// wrapped in an implicit `builtin.module`, located at `bufferName:0:0` (for
+/// a chunk that starts after line 1: at column 9 of the line before it, just
+/// after the `// -----`, where mlir-opt's chunk starts). Locations refer to
+/// lines and columns of the original buffer, not of the chunk. On a parse or
+/// verifier error the diagnostics go to the context's handlers (once each)
+/// and a null operation is returned.
 CIM_CAPI_EXPORTED MlirOperation cimParseSourceChunk(MlirContext context,
                                                     MlirStringRef bufferName,
                                                     CimSourceChunk chunk);
@@ -72,17 +76,23 @@ CIM_CAPI_EXPORTED MlirOperation cimParseSourceChunk(MlirContext context,
 ///   file:line:col: error: message
 ///   <the source line>
 ///         ^
-/// The source line and caret are printed when the location is a file/line/col
-/// location inside `source` (pass a null-text buffer to omit them). Locations
-/// that are not file/line/col print as `loc(...)`.
+/// The position is the first file/line/col location inside the diagnostic's
+/// location (name, fused and call-site locations are looked into; a call
+/// site's callers follow as "note: called from"). The source line and caret
+/// are printed when that location names `source` and exists in its text
+/// (pass a null-text buffer to omit them). Without any file location the
+/// line reads `<unknown>:0: error: loc(...): message`, or
+/// `<unknown>:0: error: message` for an unknown location. A note at the same
+/// location as what was printed before it omits the source line.
 CIM_CAPI_EXPORTED void cimPrintDiagnostic(FILE *stream,
                                           MlirDiagnostic diagnostic,
                                           CimSourceBuffer source);
 
 /// Attaches a handler to `context` that prints every diagnostic with
-/// cimPrintDiagnostic to `stream` and counts errors. Returns the handler id.
-/// The `source` text must outlive the handler. Detach with
-/// mlirContextDetachDiagnosticHandler.
+/// cimPrintDiagnostic to `stream` and counts errors (not warnings, remarks
+/// or notes) in `*errorCount` when it is not NULL. Returns the handler id, 0
+/// when out of memory. The `source` text must outlive the handler. Detach
+/// with mlirContextDetachDiagnosticHandler.
 CIM_CAPI_EXPORTED MlirDiagnosticHandlerID
 cimAttachDiagnosticPrinter(MlirContext context, FILE *stream,
                            CimSourceBuffer source, intptr_t *errorCount);
@@ -94,7 +104,10 @@ cimAttachDiagnosticPrinter(MlirContext context, FILE *stream,
 /// Checks emitted diagnostics against `expected-error`, `expected-warning`,
 /// `expected-remark` and `expected-note` comments in a source buffer, with
 /// mlir-opt's syntax (`@+N`, `@-N`, `@above`, `@below`, `@unknown`, `{{...}}`
-/// substring match, `-re` regex form) and wording.
+/// substring match, `-re` regex form) and wording. Notes attached to a
+/// diagnostic are checked as diagnostics of their own, except the "see
+/// current operation: ..." note at the operation's location, which mlir-opt
+/// turns off in this mode (the C API cannot).
 typedef struct CimDiagnosticVerifier {
   void *ptr;
 } CimDiagnosticVerifier;
@@ -104,18 +117,22 @@ static inline bool cimDiagnosticVerifierIsNull(CimDiagnosticVerifier v) {
 }
 
 /// Scans `source` for expected-* comments and attaches a handler to `context`
-/// that consumes every diagnostic. Malformed expectation comments are reported
-/// on `stream` when the verifier finishes. The source text must outlive the
-/// verifier. The caller owns the result (cimDiagnosticVerifierDestroy).
+/// that consumes every diagnostic. Expectations with a broken `-re` pattern
+/// are reported on `stream` when the verifier finishes; lines that do not
+/// match the expectation syntax at all are ignored, as in mlir-opt. The
+/// source text must outlive the verifier. The caller owns the result
+/// (cimDiagnosticVerifierDestroy); it is null only when out of memory.
 CIM_CAPI_EXPORTED CimDiagnosticVerifier cimDiagnosticVerifierCreate(
     MlirContext context, CimSourceBuffer source, FILE *stream);
 
 /// Reports on `stream`, in mlir-opt's wording, each diagnostic that was not
 /// expected ("unexpected error: ...") and each expectation that was not met
 /// ("expected error \"...\" was not produced"). Succeeds when there is none.
-/// Restricting the check to lines [firstLine, lastLine] (1-based, inclusive;
-/// 0 and 0 for the whole buffer) lets a split-input-file driver verify chunk by
-/// chunk.
+/// Only the expectations written on lines [firstLine, lastLine] (1-based,
+/// inclusive; 0 means no bound on that side) take part, which lets a
+/// split-input-file driver verify chunk by chunk; all diagnostics seen since
+/// the last call are checked. Afterwards the verifier starts clean: no
+/// diagnostics seen, no expectation met.
 CIM_CAPI_EXPORTED MlirLogicalResult
 cimDiagnosticVerifierFinish(CimDiagnosticVerifier verifier, unsigned firstLine,
                             unsigned lastLine);
@@ -137,8 +154,10 @@ typedef struct CimOutputFile {
 
 static inline bool cimOutputFileIsNull(CimOutputFile f) { return !f.ptr; }
 
-/// Opens the temporary file for `path`. On failure returns a null handle and
-/// writes "cannot open output file 'PATH': REASON" to `errorStream`.
+/// Opens the temporary file for `path` (".<basename>.tmpXXXXXX" in the same
+/// directory, created with mode 0666 & ~umask). On failure returns a null
+/// handle and writes "cannot open output file 'PATH': REASON" to
+/// `errorStream`.
 CIM_CAPI_EXPORTED CimOutputFile cimOutputFileOpen(const char *path,
                                                   FILE *errorStream);
 
@@ -151,7 +170,8 @@ CIM_CAPI_EXPORTED void cimWriteToStream(MlirStringRef text, void *stream);
 
 /// Flushes, closes and renames the temporary file into place; frees `file`.
 /// Fails (and removes the temporary) if any write or the rename failed, with
-/// a message on `errorStream`.
+/// "cannot write output file 'PATH': REASON" on `errorStream`. For "-" it
+/// flushes stdout.
 CIM_CAPI_EXPORTED MlirLogicalResult cimOutputFileCommit(CimOutputFile file,
                                                         FILE *errorStream);
 

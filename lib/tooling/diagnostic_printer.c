@@ -83,6 +83,8 @@ static void printSMDiagnostic(FILE *os, MlirStringRef file, long line,
                               long column, MlirDiagnosticSeverity severity,
                               MlirStringRef message, const char *lineText,
                               size_t lineLength) {
+  if (!os)
+    return;
   if (file.length) {
     if (file.length == 1 && file.data[0] == '-')
       fputs("<stdin>", os);
@@ -239,10 +241,9 @@ static void printAtLocation(FILE *os, CimSourceBuffer source, MlirLocation loc,
       cimStrBufAppendCString(&text, ": ");
     }
     cimStrBufAppendRef(&text, message);
-    printSMDiagnostic(os, mlirStringRefCreateFromCString("<unknown>"), 0, -1,
-                      severity,
-                      mlirStringRefCreate(cimStrBufGet(&text), text.length),
-                      NULL, 0);
+    printSMDiagnostic(
+        os, mlirStringRefCreateFromCString("<unknown>"), 0, -1, severity,
+        mlirStringRefCreate(cimStrBufGet(&text), text.length), NULL, 0);
     cimStrBufFree(&text);
     return;
   }
@@ -299,7 +300,8 @@ void cimPrintDiagnostic(FILE *stream, MlirDiagnostic diagnostic,
     MlirStringRef calledFrom = mlirStringRefCreateFromCString("called from");
     loc = mlirLocationCallSiteGetCaller(callSite);
     for (unsigned depth = 0; depth < kCallStackLimit; ++depth) {
-      printAtLocation(stream, source, loc, MlirDiagnosticNote, calledFrom, true);
+      printAtLocation(stream, source, loc, MlirDiagnosticNote, calledFrom,
+                      true);
       callSite = findCallSite(loc);
       if (mlirLocationIsNull(callSite))
         break;
@@ -326,7 +328,8 @@ typedef struct Printer {
 static MlirLogicalResult printerHandler(MlirDiagnostic diagnostic,
                                         void *userData) {
   Printer *p = userData;
-  if (p->errorCount && mlirDiagnosticGetSeverity(diagnostic) == MlirDiagnosticError)
+  if (p->errorCount &&
+      mlirDiagnosticGetSeverity(diagnostic) == MlirDiagnosticError)
     ++*p->errorCount;
   cimPrintDiagnostic(p->stream, diagnostic, p->source);
   return mlirLogicalResultSuccess();

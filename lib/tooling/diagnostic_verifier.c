@@ -5,9 +5,10 @@
  * --verify-diagnostics accepts the same test files as mlir-opt and fails with
  * the same messages:
  *
- *  - A line that matches
- *      expected-(error|note|remark|warning)(-re)? *(@([+-][0-9]+|above|below|unknown))? *{{(.*)}}$
- *    (after trailing whitespace is cut) expects a diagnostic on its own line,
+ *  - A line that matches (after trailing whitespace is cut)
+ *      expected-(error|note|remark|warning)(-re)?
+ *        *(@([+-][0-9]+|above|below|unknown))? *{{(.*)}}$
+ *    (one regular expression, split here) expects a diagnostic on its own line,
  *    N lines below or above it (`@+N`, `@-N`; as in LLVM the number is read
  *    with radix auto-detection, so a leading 0 means octal), on the closest
  *    line above/below that is not itself an expectation (`@above`,
@@ -18,8 +19,10 @@
  *    of it are POSIX extended regular expressions and the rest is literal.
  *    Regular expressions are checked against the grammar of LLVM's regex
  *    engine (a Henry Spencer derivative) and reported with its messages
- *    ("invalid regex: parentheses not balanced"); matching uses the C
- *    library's regexec after escapes are translated to LLVM's meaning.
+ *    ("invalid regex: parentheses not balanced"; groups nested deeper than
+ *    256 are refused as an "invalid regular expression" rather than risk
+ *    the stack); matching uses the C library's regexec after escapes are
+ *    translated to LLVM's meaning.
  *  - Every diagnostic and every note attached to it is checked on its own,
  *    by file line and message. A diagnostic that matches an expectation in
  *    all but severity is reported as "'error' diagnostic emitted when
@@ -53,7 +56,7 @@
 
 #include "StrBuf.h"
 
-enum { kTabStop = 8 };
+enum { kTabStop = 8, kMaxReDepth = 256 };
 
 static const char *severityWord(MlirDiagnosticSeverity severity) {
   switch (severity) {
@@ -106,6 +109,8 @@ static void printSMDiagnostic(FILE *os, MlirStringRef file, long line,
                               long column, MlirStringRef message,
                               const char *lineText, size_t lineLength,
                               size_t rangeBegin, size_t rangeEnd) {
+  if (!os)
+    return;
   if (file.length) {
     if (file.length == 1 && file.data[0] == '-')
       fputs("<stdin>", os);
@@ -172,8 +177,7 @@ static void printAtOffset(FILE *os, CimSourceBuffer source, size_t offset,
     ++line;
   size_t rangeEnd = offset + rangeLength > end ? end : offset + rangeLength;
   printSMDiagnostic(os, source.name, line, (long)(offset - begin), message,
-                    text + begin, end - begin,
-                    rangeLength ? offset - begin : 0,
+                    text + begin, end - begin, rangeLength ? offset - begin : 0,
                     rangeLength ? rangeEnd - begin : 0);
 }
 
@@ -270,7 +274,7 @@ static void printErrorAt(FILE *os, CimSourceBuffer source, MlirLocation loc,
  * LLVM's regular expressions
  *===----------------------------------------------------------------------===*/
 
-/* llvm/lib/Support/regerror.c, by the codes of llvm/lib/Support/regex_impl.h. */
+/* The messages of llvm/lib/Support/regerror.c. */
 enum {
   kReOk,
   kReCType,
@@ -307,6 +311,7 @@ typedef struct ReCheck {
   const char *p, *end;
   int error;
   unsigned groups;     /* '(' seen so far */
+  unsigned depth;      /* of nested '(', bounded to keep the stack */
   unsigned closed[10]; /* groups 1..9 closed, for back-references */
 } ReCheck;
 
@@ -340,12 +345,12 @@ static unsigned reCount(ReCheck *c) {
 }
 
 static void reBracketTerm(ReCheck *c) {
-  static const char *const classes[] = {
-      "alnum", "alpha", "blank", "cntrl", "digit", "graph",
-      "lower", "print", "punct", "space", "upper", "xdigit"};
+  static const char *const classes[] = {"alnum", "alpha", "blank", "cntrl",
+                                        "digit", "graph", "lower", "print",
+                                        "punct", "space", "upper", "xdigit"};
   char ch = rePeek(c);
-  if (ch == '[' && (rePeek2(c) == ':' || rePeek2(c) == '=' ||
-                    rePeek2(c) == '.')) {
+  if (ch == '[' &&
+      (rePeek2(c) == ':' || rePeek2(c) == '=' || rePeek2(c) == '.')) {
     char kind = rePeek2(c);
     c->p += 2;
     const char *name = c->p;
@@ -420,8 +425,13 @@ static void reAtomAndRepetition(ReCheck *c) {
       return;
     }
     unsigned group = ++c->groups;
+    if (++c->depth > kMaxReDepth) {
+      reFail(c, kReBadPat);
+      return;
+    }
     if (rePeek(c) != ')')
       reExpression(c, ')');
+    --c->depth;
     if (rePeek(c) != ')') {
       reFail(c, kReEParen);
       return;
@@ -704,9 +714,8 @@ static bool compileExpectation(Expectation *e, const char *payload,
     cimStrBufAppendCString(&pattern, ")");
     p = close + 2;
   }
-  if (!*error && (pattern.oom ||
-                  regcomp(&e->regex, cimStrBufGet(&pattern),
-                          REG_EXTENDED | REG_NOSUB) != 0))
+  if (!*error && (pattern.oom || regcomp(&e->regex, cimStrBufGet(&pattern),
+                                         REG_EXTENDED | REG_NOSUB) != 0))
     *error = strdup("invalid regex: invalid regular expression");
   cimStrBufFree(&pattern);
   return *error == NULL;
@@ -714,8 +723,8 @@ static bool compileExpectation(Expectation *e, const char *payload,
 
 static void addBadRegex(Verifier *v, unsigned line, size_t offset,
                         size_t payloadLength, char *message) {
-  if (!message || !grow((void **)&v->bad, &v->capBad, v->numBad,
-                        sizeof *v->bad, &v->oom)) {
+  if (!message ||
+      !grow((void **)&v->bad, &v->capBad, v->numBad, sizeof *v->bad, &v->oom)) {
     free(message);
     v->oom = true;
     return;
@@ -769,8 +778,8 @@ static void scanExpectations(Verifier *v) {
     if (containsExpected(text + pos, lineLength)) {
       cimStrBufClear(&copy);
       cimStrBufAppend(&copy, text + pos, lineLength);
-      isDesignator = !copy.oom && memchr(cimStrBufGet(&copy), '\0',
-                                         lineLength) == NULL &&
+      isDesignator = !copy.oom &&
+                     memchr(cimStrBufGet(&copy), '\0', lineLength) == NULL &&
                      regexec(&re, cimStrBufGet(&copy), 6, m, 0) == 0;
     }
     if (!isDesignator) {
@@ -879,9 +888,9 @@ static bool process(Verifier *v, Range range, const Seen *s) {
     Expectation *e = &v->expected[i];
     if (!inRange(range, e->commentLine))
       continue;
-    if (mlirLocationIsNull(fileLoc) ? !e->unknownLoc
-                                    : (!inSource || e->unknownLoc ||
-                                       e->line != line))
+    if (mlirLocationIsNull(fileLoc)
+            ? !e->unknownLoc
+            : (!inSource || e->unknownLoc || e->line != line))
       continue;
     if (!matches(v, e, s))
       continue;
@@ -949,9 +958,9 @@ static void record(Verifier *v, MlirDiagnostic diag, MlirLocation parentLoc,
       return;
     }
   }
-  v->seen[v->numSeen++] = (Seen){mlirDiagnosticGetLocation(diag),
-                                 mlirDiagnosticGetSeverity(diag), message.data,
-                                 message.length};
+  v->seen[v->numSeen++] =
+      (Seen){mlirDiagnosticGetLocation(diag), mlirDiagnosticGetSeverity(diag),
+             message.data, message.length};
 }
 
 static MlirLogicalResult verifierHandler(MlirDiagnostic diag, void *userData) {
@@ -1013,7 +1022,8 @@ MlirLogicalResult cimDiagnosticVerifierFinish(CimDiagnosticVerifier verifier,
     }
   }
   if (v->oom) {
-    fputs("error: out of memory while verifying diagnostics\n", v->stream);
+    if (v->stream)
+      fputs("error: out of memory while verifying diagnostics\n", v->stream);
     ok = false;
   }
 

@@ -50,11 +50,10 @@ static void randomSuffix(char *out, size_t n) {
   static unsigned long long counter;
   struct timespec ts;
   clock_gettime(CLOCK_REALTIME, &ts);
-  unsigned long long x = (unsigned long long)ts.tv_nsec ^
-                         ((unsigned long long)ts.tv_sec << 30) ^
-                         ((unsigned long long)getpid() << 16) ^
-                         (++counter * 0x9e3779b97f4a7c15ULL) ^
-                         (unsigned long long)(uintptr_t)out;
+  unsigned long long x =
+      (unsigned long long)ts.tv_nsec ^ ((unsigned long long)ts.tv_sec << 30) ^
+      ((unsigned long long)getpid() << 16) ^
+      (++counter * 0x9e3779b97f4a7c15ULL) ^ (unsigned long long)(uintptr_t)out;
   for (size_t i = 0; i < n; ++i) {
     /* splitmix64 */
     x += 0x9e3779b97f4a7c15ULL;

@@ -39,9 +39,11 @@
  * (the operation starts on the first line of the buffer, or shares its line
  * with an alias), it goes on the operation's line. Parsed locations on that
  * line are shifted back afterwards, but a diagnostic of the last parse above
- * would show a column that is off by the length of the inserted text. An alias definition followed by an operation
- * on the same line (`#a = 1 : i32 func.func ...`) is not told apart from
- * its value, so such a source only parses if it holds one operation.
+ * would show a column that is off by the length of the inserted text.
+ *
+ * An alias definition followed by an operation on the same line
+ * (`#a = 1 : i32 func.func ...`) is not told apart from its value, so such a
+ * source only parses if it holds one operation.
  *===----------------------------------------------------------------------===*/
 
 #include "cim-c/Tooling.h"
@@ -103,8 +105,7 @@ static bool isSpace(char c) {
 
 static bool isIdChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-         (c >= '0' && c <= '9') || c == '_' || c == '$' || c == '.' ||
-         c == '-';
+         (c >= '0' && c <= '9') || c == '_' || c == '$' || c == '.' || c == '-';
 }
 
 static bool startsWith(const Scan *s, size_t pos, const char *lit) {
@@ -503,7 +504,8 @@ MlirOperation cimParseSourceChunk(MlirContext context, MlirStringRef bufferName,
   if (!text.data)
     text = mlirStringRefCreate("", 0);
   bool bytecode = isBytecode(text);
-  unsigned padLines = (chunk.firstLine > 1 && !bytecode) ? chunk.firstLine - 1 : 0;
+  unsigned padLines =
+      (chunk.firstLine > 1 && !bytecode) ? chunk.firstLine - 1 : 0;
 
   /* Where mlir-opt puts an implicit module: 0:0, or for a later chunk of
      --split-input-file where the chunk starts, just after "// -----". */

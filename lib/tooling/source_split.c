@@ -22,7 +22,8 @@ static bool isBlank(char c) {
 }
 
 /// True when text[begin, end) is `marker` with optional blanks around it.
-static bool lineIsMarker(const char *line, size_t length, MlirStringRef marker) {
+static bool lineIsMarker(const char *line, size_t length,
+                         MlirStringRef marker) {
   size_t b = 0, e = length;
   while (b < e && isBlank(line[b]))
     ++b;
