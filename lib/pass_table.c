@@ -8,9 +8,11 @@
 #include "PassInternal.h"
 
 extern const CimPassDef cimConvertLinalgToCimPass;
+extern const CimPassDef cimEstimatePass;
 
 const CimPassDef *const cimBuiltinPasses[] = {
     &cimConvertLinalgToCimPass,
+    &cimEstimatePass,
 };
 
 const intptr_t cimNumBuiltinPasses =

@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "cim-c/Support.h"
+#include "mlir-c/IR.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -113,6 +114,32 @@ CIM_CAPI_EXPORTED bool cimTargetEqual(const CimTarget *a, const CimTarget *b);
 /// A 64-bit FNV-1a hash of all fields, stable across builds and hosts; the ISA
 /// binary header records it so that a program runs only on its target.
 CIM_CAPI_EXPORTED uint64_t cimTargetGetFingerprint(const CimTarget *target);
+
+/*===----------------------------------------------------------------------===*
+ * The #cim.target attribute
+ *===----------------------------------------------------------------------===*/
+
+/// The name of the module attribute that carries the target: `cim.target`.
+#define CIM_TARGET_ATTR_NAME "cim.target"
+
+/// Builds `#cim.target<...>` (parameters in CimTarget field order, times in ps,
+/// energies in fJ, adc_bits 0 for ideal). The cim dialect must be loaded.
+CIM_CAPI_EXPORTED MlirAttribute cimTargetToAttribute(MlirContext context,
+                                                     const CimTarget *target);
+
+/// Reads a `#cim.target<...>` attribute and validates it. Fails with a message
+/// when `attr` is not a cim.target or a value is out of range.
+CIM_CAPI_EXPORTED MlirLogicalResult
+cimTargetFromAttribute(MlirAttribute attr, CimTarget *target,
+                       MlirStringCallback errorCallback, void *userData);
+
+/// The target a pass should use for `module`: the JSON file `overridePath`
+/// when it is non-empty, else the module's `cim.target` attribute, else the
+/// built-in default. Errors (unreadable file, bad attribute) are emitted as
+/// diagnostics at the module.
+CIM_CAPI_EXPORTED MlirLogicalResult cimTargetResolve(MlirOperation module,
+                                                     MlirStringRef overridePath,
+                                                     CimTarget *target);
 
 /// Spelling of the enumerations in JSON and IR ("differential-column", ...).
 CIM_CAPI_EXPORTED const char *cimWeightMappingGetName(CimWeightMapping m);

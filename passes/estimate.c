@@ -1,0 +1,186 @@
+/*===-- estimate.c - cim-estimate ------------------------------------------===*
+ *
+ * Costs every matrix-vector layer of a module on a target and prints the
+ * per-layer table (and optionally writes the JSON report). The IR is not
+ * changed. The layers are read off `cim.matmul` and `cim.conv2d`
+ * (lib/layer_info.c); the numbers come from the cost model (lib/cost.c).
+ *===----------------------------------------------------------------------===*/
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cim-c/Estimate.h"
+#include "cim-c/Passes.h"
+#include "cim-c/Target.h"
+#include "mlir-c/Diagnostics.h"
+#include "mlir-c/IR.h"
+
+#include "LayerInfo.h"
+#include "PassUtils.h"
+#include "StrBuf.h"
+
+typedef struct Collect {
+  MlirOperation *ops;
+  intptr_t n, cap;
+  bool oom;
+} Collect;
+
+static MlirWalkResult collectLayer(MlirOperation op, void *userData) {
+  Collect *c = userData;
+  if (!cimIsLayerOp(op))
+    return MlirWalkResultAdvance;
+  if (c->n == c->cap) {
+    intptr_t cap = c->cap ? c->cap * 2 : 32;
+    MlirOperation *grown = realloc(c->ops, (size_t)cap * sizeof *grown);
+    if (!grown) {
+      c->oom = true;
+      return MlirWalkResultInterrupt;
+    }
+    c->ops = grown;
+    c->cap = cap;
+  }
+  c->ops[c->n++] = op;
+  return MlirWalkResultAdvance;
+}
+
+/// "w8a8" -> 8; "none" or "" -> 0; anything else -> -1.
+static int64_t parseBaseline(MlirStringRef s) {
+  if (s.length == 0 || mlirStringRefEqual(s, mlirStringRefCreateFromCString("none")))
+    return 0;
+  int w = 0, a = 0;
+  char tail;
+  char buf[32];
+  if (s.length >= sizeof buf)
+    return -1;
+  memcpy(buf, s.data, s.length);
+  buf[s.length] = '\0';
+  if (sscanf(buf, "w%da%d%c", &w, &a, &tail) != 2 || w != a || w < 1 || w > 8)
+    return -1;
+  return w;
+}
+
+static void emitAt(MlirStringRef s, void *loc) {
+  CimStrBuf b = {0};
+  cimStrBufAppendRef(&b, s);
+  mlirEmitError(*(MlirLocation *)loc, cimStrBufGet(&b));
+  cimStrBufFree(&b);
+}
+
+static void toStream(MlirStringRef s, void *stream) {
+  fwrite(s.data, 1, s.length, (FILE *)stream);
+}
+
+static MlirLogicalResult runEstimate(MlirOperation module,
+                                     const CimPassOptions *options) {
+  MlirLocation moduleLoc = mlirOperationGetLocation(module);
+  MlirStringRef baselineText = cimPassOptionsGetString(options, "baseline");
+  int64_t baselineBits = parseBaseline(baselineText);
+  if (baselineBits < 0) {
+    cimEmitErrorf(moduleLoc,
+                  "cim-estimate: baseline '%.*s' is not 'none' or 'wNaN' with "
+                  "the same N in 1..8 (e.g. w8a8)",
+                  (int)baselineText.length, baselineText.data);
+    return mlirLogicalResultFailure();
+  }
+  CimTarget target;
+  if (mlirLogicalResultIsFailure(cimTargetResolve(
+          module, cimPassOptionsGetString(options, "target"), &target)))
+    return mlirLogicalResultFailure();
+
+  Collect layers = {0};
+  mlirOperationWalk(module, collectLayer, &layers, MlirWalkPreOrder);
+  CimEstimate estimate = cimEstimateCreate(&target, baselineBits);
+  bool ok = !layers.oom && !cimEstimateIsNull(estimate);
+  for (intptr_t i = 0; ok && i < layers.n; ++i) {
+    MlirOperation op = layers.ops[i];
+    CimLayer layer;
+    int64_t index;
+    if (mlirLogicalResultIsFailure(cimLayerFromOp(op, &layer, &index))) {
+      ok = false;
+      break;
+    }
+    char name[128];
+    MlirLocation loc = mlirOperationGetLocation(op);
+    if (mlirLocationIsAName(loc)) {
+      MlirStringRef n = mlirIdentifierStr(mlirLocationNameGetName(loc));
+      snprintf(name, sizeof name, "%.*s", (int)n.length, n.data);
+    } else {
+      snprintf(name, sizeof name, "layer %lld", (long long)index);
+    }
+    if (mlirLogicalResultIsFailure(
+            cimEstimateAddLayer(estimate, name, &layer, emitAt, &loc)))
+      ok = false;
+  }
+  free(layers.ops);
+
+  if (ok) {
+    MlirStringRef table = cimPassOptionsGetString(options, "table");
+    if (mlirStringRefEqual(table, mlirStringRefCreateFromCString("-"))) {
+      cimEstimatePrintTable(estimate, toStream, stderr);
+    } else if (table.length > 0) {
+      CimStrBuf path = {0};
+      cimStrBufAppendRef(&path, table);
+      FILE *f = fopen(cimStrBufGet(&path), "w");
+      if (!f) {
+        cimEmitErrorf(moduleLoc, "cim-estimate: cannot write table '%s'",
+                      cimStrBufGet(&path));
+        ok = false;
+      } else {
+        cimEstimatePrintTable(estimate, toStream, f);
+        ok = fclose(f) == 0;
+      }
+      cimStrBufFree(&path);
+    }
+  }
+  MlirStringRef report = cimPassOptionsGetString(options, "report");
+  if (ok && report.length > 0) {
+    CimStrBuf path = {0};
+    cimStrBufAppendRef(&path, report);
+    ok = mlirLogicalResultIsSuccess(cimEstimateWriteJSON(
+        estimate, cimStrBufGet(&path), emitAt, &moduleLoc));
+    cimStrBufFree(&path);
+  }
+  cimEstimateDestroy(estimate);
+  return ok ? mlirLogicalResultSuccess() : mlirLogicalResultFailure();
+}
+
+static const CimPassOptionDef estimateOptions[] = {
+    {"target", CIM_PASS_OPTION_STRING, "",
+     "Target JSON file; overrides the module's cim.target attribute and the "
+     "built-in default.",
+     0, 0},
+    {"report", CIM_PASS_OPTION_STRING, "",
+     "Write the JSON report to this file.", 0, 0},
+    {"table", CIM_PASS_OPTION_STRING, "-",
+     "Where the table goes: '-' for stderr, a file name, or empty for none.",
+     0, 0},
+    {"baseline", CIM_PASS_OPTION_STRING, "none",
+     "Uniform-precision baseline to compare with, e.g. w8a8; 'none' for none.",
+     0, 0},
+};
+
+const CimPassDef cimEstimatePass = {
+    .argument = "cim-estimate",
+    .name = "CimEstimate",
+    .summary = "Per-layer crossbar cost (tiles, writes, MVM cycles, ADC reads, "
+               "latency, energy) of a module",
+    .description =
+        "Reads every matrix-vector layer (`cim.matmul`, `cim.conv2d`) of the\n"
+        "module and costs it on the target with the exact model of\n"
+        "docs/target.md: weight slices, tiles, crossbar writes, MVM cycles\n"
+        "(OU sub-cycles included), ADC conversions, sequential latency on\n"
+        "one crossbar and energy. Prints an aligned table (stderr by\n"
+        "default) and, with `report=FILE`, writes the JSON report. With\n"
+        "`baseline=w8a8` every layer is also costed at 8 bits and the\n"
+        "speedup is shown per layer and overall.\n\n"
+        "The target is the `target=FILE` option if given, else the module's\n"
+        "`cim.target` attribute, else the built-in reference target.\n"
+        "Layers are named by their name location (`loc(\"conv1\")`) or by\n"
+        "their `layer` index. The IR is left unchanged. Counting the layers\n"
+        "of `xbar` IR comes with the crossbar mapping passes.",
+    .anchor = "builtin.module",
+    .options = estimateOptions,
+    .numOptions = sizeof estimateOptions / sizeof estimateOptions[0],
+    .run = runEstimate,
+};
