@@ -12,6 +12,7 @@
 
 #include "cim-c/Estimate.h"
 #include "cim-c/Passes.h"
+#include "cim-c/Policy.h"
 #include "cim-c/Target.h"
 #include "mlir-c/Diagnostics.h"
 #include "mlir-c/IR.h"
@@ -90,6 +91,21 @@ static MlirLogicalResult runEstimate(MlirOperation module,
 
   Collect layers = {0};
   mlirOperationWalk(module, collectLayer, &layers, MlirWalkPreOrder);
+  CimPolicy policy = {NULL};
+  MlirStringRef policyPath = cimPassOptionsGetString(options, "policy");
+  if (policyPath.length > 0) {
+    CimStrBuf path = {0};
+    cimStrBufAppendRef(&path, policyPath);
+    policy = cimPolicyLoadFile(cimStrBufGet(&path), emitAt, &moduleLoc);
+    cimStrBufFree(&path);
+    if (cimPolicyIsNull(policy) ||
+        mlirLogicalResultIsFailure(cimPolicyCheckLayerCount(
+            policy, layers.n, emitAt, &moduleLoc))) {
+      cimPolicyDestroy(policy);
+      free(layers.ops);
+      return mlirLogicalResultFailure();
+    }
+  }
   CimEstimate estimate = cimEstimateCreate(&target, baselineBits);
   bool ok = !layers.oom && !cimEstimateIsNull(estimate);
   for (intptr_t i = 0; ok && i < layers.n; ++i) {
@@ -99,6 +115,11 @@ static MlirLogicalResult runEstimate(MlirOperation module,
     if (mlirLogicalResultIsFailure(cimLayerFromOp(op, &layer, &index))) {
       ok = false;
       break;
+    }
+    /* A policy gives layer i (program order) its bits. */
+    if (!cimPolicyIsNull(policy)) {
+      layer.wBits = cimPolicyGetWeightBits(policy, i);
+      layer.aBits = cimPolicyGetActivationBits(policy, i);
     }
     char name[128];
     MlirLocation loc = mlirOperationGetLocation(op);
@@ -113,6 +134,7 @@ static MlirLogicalResult runEstimate(MlirOperation module,
       ok = false;
   }
   free(layers.ops);
+  cimPolicyDestroy(policy);
 
   if (ok) {
     MlirStringRef table = cimPassOptionsGetString(options, "table");
@@ -155,6 +177,10 @@ static const CimPassOptionDef estimateOptions[] = {
     {"table", CIM_PASS_OPTION_STRING, "-",
      "Where the table goes: '-' for stderr, a file name, or empty for none.",
      0, 0},
+    {"policy", CIM_PASS_OPTION_STRING, "",
+     "Per-layer bit widths (.npy [L,2] or JSON) replacing the layers' own, "
+     "in program order.",
+     0, 0},
     {"baseline", CIM_PASS_OPTION_STRING, "none",
      "Uniform-precision baseline to compare with, e.g. w8a8; 'none' for none.",
      0, 0},
@@ -173,7 +199,11 @@ const CimPassDef cimEstimatePass = {
         "one crossbar and energy. Prints an aligned table (stderr by\n"
         "default) and, with `report=FILE`, writes the JSON report. With\n"
         "`baseline=w8a8` every layer is also costed at 8 bits and the\n"
-        "speedup is shown per layer and overall.\n\n"
+        "speedup is shown per layer and overall. With `policy=FILE` (the\n"
+        "reference system's `.npy` [L, 2] or JSON, docs/target.md) layer i in\n"
+        "program order is costed at the policy's row i instead of its own\n"
+        "bits; a policy with another number of rows is an error that says\n"
+        "both counts.\n\n"
         "The target is the `target=FILE` option if given, else the module's\n"
         "`cim.target` attribute, else the built-in reference target.\n"
         "Layers are named by their name location (`loc(\"conv1\")`) or by\n"
