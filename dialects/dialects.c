@@ -9,7 +9,6 @@
 #include "cim-c/Dialects.h"
 #include "cim-c/Tooling.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +17,9 @@
 #include "mlir-c/Diagnostics.h"
 #include "mlir-c/Dialect/IRDL.h"
 #include "mlir-c/RegisterEverything.h"
+
+#include "FileIO.h"
+#include "StrBuf.h"
 
 extern const char cimEmbeddedIRDL_cim[];
 extern const unsigned long cimEmbeddedIRDL_cim_size;
@@ -88,52 +90,24 @@ MlirLogicalResult cimLoadIRDLSource(MlirContext context, MlirStringRef source,
   return result;
 }
 
-MlirLogicalResult cimLoadIRDLFile(MlirContext context, MlirStringRef path) {
-  char *cpath = malloc(path.length + 1);
-  if (!cpath)
-    return mlirLogicalResultFailure();
-  memcpy(cpath, path.data, path.length);
-  cpath[path.length] = '\0';
+static void emitUnknown(MlirStringRef message, void *context) {
+  CimStrBuf b = {0};
+  cimStrBufAppendRef(&b, message);
+  emitContextError(*(MlirContext *)context, cimStrBufGet(&b));
+  cimStrBufFree(&b);
+}
 
-  FILE *f = fopen(cpath, "rb");
-  if (!f) {
-    char msg[1024];
-    snprintf(msg, sizeof msg, "cannot open IRDL file '%s': %s", cpath,
-             strerror(errno));
-    emitContextError(context, msg);
-    free(cpath);
-    return mlirLogicalResultFailure();
-  }
-  size_t cap = 4096, len = 0;
-  char *text = malloc(cap);
-  size_t got;
-  while (text && (got = fread(text + len, 1, cap - len, f)) > 0) {
-    len += got;
-    if (len == cap) {
-      char *grown = realloc(text, cap * 2);
-      if (!grown) {
-        free(text);
-        text = NULL;
-        break;
-      }
-      text = grown;
-      cap *= 2;
-    }
-  }
-  bool readError = ferror(f) || !text;
-  fclose(f);
-  if (readError) {
-    char msg[1024];
-    snprintf(msg, sizeof msg, "cannot read IRDL file '%s'", cpath);
-    emitContextError(context, msg);
-    free(text);
-    free(cpath);
-    return mlirLogicalResultFailure();
-  }
-  MlirLogicalResult result = cimLoadIRDLSource(
-      context, mlirStringRefCreate(text, len), mlirStringRefCreate(cpath, path.length));
-  free(text);
-  free(cpath);
+MlirLogicalResult cimLoadIRDLFile(MlirContext context, MlirStringRef path) {
+  CimStrBuf cpath = {0}, text = {0};
+  cimStrBufAppendRef(&cpath, path);
+  MlirLogicalResult result = mlirLogicalResultFailure();
+  if (cimReadWholeFile(cimStrBufGet(&cpath), "IRDL file", &text, emitUnknown,
+                       &context))
+    result = cimLoadIRDLSource(context,
+                               mlirStringRefCreate(cimStrBufGet(&text), text.length),
+                               mlirStringRefCreate(cimStrBufGet(&cpath), cpath.length));
+  cimStrBufFree(&text);
+  cimStrBufFree(&cpath);
   return result;
 }
 

@@ -3,14 +3,13 @@
 #define _POSIX_C_SOURCE 200809L
 #include "cim-c/Estimate.h"
 
-#include <errno.h>
 #include <inttypes.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "FileIO.h"
 #include "StrBuf.h"
 
 typedef struct EstimateLayer {
@@ -202,6 +201,11 @@ static json_t *costToJSON(const CimLayerCost *c) {
                    "energy_fj", (json_int_t)c->energyFj);
 }
 
+static bool writeJSON(FILE *out, void *root) {
+  return json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER) == 0 &&
+         fputc('\n', out) != EOF;
+}
+
 static void appendTargetJSON(MlirStringRef s, void *userData) {
   cimStrBufAppendRef(userData, s);
 }
@@ -240,25 +244,8 @@ MlirLogicalResult cimEstimateWriteJSON(CimEstimate estimate, const char *path,
     json_object_set_new(root, "speedup",
                         json_real(speedup(&e->baselineTotal, &e->total)));
   }
-  CimStrBuf tmp = {0};
-  cimStrBufPrintf(&tmp, "%s.tmpXXXXXX", path);
-  int fd = mkstemp(tmp.data);
-  bool ok = fd >= 0;
-  if (ok) {
-    ok = json_dumpfd(root, fd, JSON_INDENT(2) | JSON_PRESERVE_ORDER) == 0 &&
-         write(fd, "\n", 1) == 1;
-    ok = (close(fd) == 0) && ok;
-    ok = ok && rename(tmp.data, path) == 0;
-    if (!ok)
-      unlink(tmp.data);
-  }
+  MlirLogicalResult r =
+      cimWriteFileAtomically(path, writeJSON, root, errorCallback, userData);
   json_decref(root);
-  cimStrBufFree(&tmp);
-  if (!ok && errorCallback) {
-    CimStrBuf msg = {0};
-    cimStrBufPrintf(&msg, "cannot write report '%s': %s", path, strerror(errno));
-    errorCallback(mlirStringRefCreate(cimStrBufGet(&msg), msg.length), userData);
-    cimStrBufFree(&msg);
-  }
-  return ok ? mlirLogicalResultSuccess() : mlirLogicalResultFailure();
+  return r;
 }

@@ -12,15 +12,14 @@
 #define _POSIX_C_SOURCE 200809L
 #include "cim-c/Npy.h"
 
-#include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "FileIO.h"
 #include "StrBuf.h"
 
 static const char *const descrs[] = {"|i1", "<i2", "<i4", "<i8",
@@ -243,85 +242,56 @@ MlirLogicalResult cimNpyParse(const void *bytes, size_t size,
 MlirLogicalResult cimNpyReadFile(const char *path, CimNpyArray *array,
                                  MlirStringCallback errorCallback,
                                  void *userData) {
-  FILE *f = fopen(path, "rb");
-  CimStrBuf msg = {0};
-  if (!f) {
-    cimStrBufPrintf(&msg, "cannot open '%s': %s", path, strerror(errno));
-    if (errorCallback)
-      errorCallback(mlirStringRefCreate(cimStrBufGet(&msg), msg.length), userData);
-    cimStrBufFree(&msg);
-    return mlirLogicalResultFailure();
-  }
   CimStrBuf bytes = {0};
-  char chunk[65536];
-  size_t n;
-  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-    cimStrBufAppend(&bytes, chunk, n);
-  bool bad = ferror(f) || bytes.oom;
-  fclose(f);
-  if (bad) {
-    cimStrBufPrintf(&msg, "cannot read '%s'", path);
-    if (errorCallback)
-      errorCallback(mlirStringRefCreate(cimStrBufGet(&msg), msg.length), userData);
-    cimStrBufFree(&msg);
+  if (!cimReadWholeFile(path, ".npy file", &bytes, errorCallback, userData)) {
     cimStrBufFree(&bytes);
     return mlirLogicalResultFailure();
   }
   MlirLogicalResult r =
-      cimNpyParse(bytes.data ? bytes.data : "", bytes.length,
+      cimNpyParse(cimStrBufGet(&bytes), bytes.length,
                   mlirStringRefCreateFromCString(path), array, errorCallback,
                   userData);
   cimStrBufFree(&bytes);
   return r;
 }
 
+typedef struct NpyWrite {
+  const CimNpyArray *array;
+  CimStrBuf header;
+} NpyWrite;
+
+static bool writeNpy(FILE *f, void *data) {
+  NpyWrite *w = data;
+  const CimNpyArray *a = w->array;
+  unsigned char pre[10] = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0,
+                           (unsigned char)(w->header.length & 0xff),
+                           (unsigned char)(w->header.length >> 8)};
+  return fwrite(pre, 1, 10, f) == 10 &&
+         fwrite(w->header.data, 1, w->header.length, f) == w->header.length &&
+         fwrite(a->data, sizes[a->dtype], (size_t)a->numElements, f) ==
+             (size_t)a->numElements;
+}
+
 MlirLogicalResult cimNpyWriteFile(const char *path, const CimNpyArray *array,
                                   MlirStringCallback errorCallback,
                                   void *userData) {
-  CimStrBuf header = {0};
-  cimStrBufPrintf(&header, "{'descr': '%s', 'fortran_order': False, 'shape': (",
+  NpyWrite w = {array, {0}};
+  cimStrBufPrintf(&w.header, "{'descr': '%s', 'fortran_order': False, 'shape': (",
                   descrs[array->dtype]);
   for (int i = 0; i < array->rank; ++i)
-    cimStrBufPrintf(&header, "%" PRId64 "%s", array->shape[i],
+    cimStrBufPrintf(&w.header, "%" PRId64 "%s", array->shape[i],
                     array->rank == 1 || i + 1 < array->rank ? ", " : "");
-  cimStrBufAppendCString(&header, "), }");
+  cimStrBufAppendCString(&w.header, "), }");
   /* Pad so that the data starts on a 64-byte boundary; end with '\n'. */
-  size_t total = 10 + header.length + 1;
+  size_t total = 10 + w.header.length + 1;
   size_t pad = (64 - total % 64) % 64;
   for (size_t i = 0; i < pad; ++i)
-    cimStrBufAppendCString(&header, " ");
-  cimStrBufAppendCString(&header, "\n");
-
-  CimStrBuf tmp = {0};
-  cimStrBufPrintf(&tmp, "%s.tmpXXXXXX", path);
-  int fd = mkstemp(tmp.data);
-  FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
-  bool ok = f != NULL;
-  if (ok) {
-    unsigned char pre[10] = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0,
-                             (unsigned char)(header.length & 0xff),
-                             (unsigned char)(header.length >> 8)};
-    ok = fwrite(pre, 1, 10, f) == 10 &&
-         fwrite(header.data, 1, header.length, f) == header.length &&
-         fwrite(array->data, sizes[array->dtype], (size_t)array->numElements,
-                f) == (size_t)array->numElements;
-    ok = (fclose(f) == 0) && ok;
-    ok = ok && rename(tmp.data, path) == 0;
-    if (!ok)
-      unlink(tmp.data);
-  } else if (fd >= 0) {
-    close(fd);
-    unlink(tmp.data);
-  }
-  if (!ok && errorCallback) {
-    CimStrBuf msg = {0};
-    cimStrBufPrintf(&msg, "cannot write '%s': %s", path, strerror(errno));
-    errorCallback(mlirStringRefCreate(cimStrBufGet(&msg), msg.length), userData);
-    cimStrBufFree(&msg);
-  }
-  cimStrBufFree(&tmp);
-  cimStrBufFree(&header);
-  return ok ? mlirLogicalResultSuccess() : mlirLogicalResultFailure();
+    cimStrBufAppendCString(&w.header, " ");
+  cimStrBufAppendCString(&w.header, "\n");
+  MlirLogicalResult r =
+      cimWriteFileAtomically(path, writeNpy, &w, errorCallback, userData);
+  cimStrBufFree(&w.header);
+  return r;
 }
 
 int64_t cimNpyArrayGetInt(const CimNpyArray *a, int64_t i) {

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cim-c/Npy.h"
+#include "FileIO.h"
 #include "StrBuf.h"
 
 typedef struct PolicyImpl {
@@ -182,23 +183,10 @@ static CimPolicy fromJSON(const char *path, const char *text, size_t size,
 }
 
 CimPolicy cimPolicyLoadFile(const char *path, MlirStringCallback cb, void *ud) {
-  CimStrBuf msg = {0};
-  FILE *f = fopen(path, "rb");
-  if (!f) {
-    cimStrBufPrintf(&msg, "cannot open policy '%s'", path);
-    return failWith(cb, ud, &msg);
-  }
   CimStrBuf bytes = {0};
-  char chunk[4096];
-  size_t n;
-  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-    cimStrBufAppend(&bytes, chunk, n);
-  bool bad = ferror(f) || bytes.oom;
-  fclose(f);
-  if (bad) {
+  if (!cimReadWholeFile(path, "policy", &bytes, cb, ud)) {
     cimStrBufFree(&bytes);
-    cimStrBufPrintf(&msg, "cannot read policy '%s'", path);
-    return failWith(cb, ud, &msg);
+    return (CimPolicy){NULL};
   }
   CimPolicy p;
   const char *data = cimStrBufGet(&bytes);

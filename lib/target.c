@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "FileIO.h"
 #include "StrBuf.h"
 
 typedef enum FieldKind {
@@ -385,25 +386,10 @@ MlirLogicalResult cimTargetParseJSON(MlirStringRef text,
 MlirLogicalResult cimTargetLoadFile(const char *path, CimTarget *target,
                                     MlirStringCallback errorCallback,
                                     void *userData) {
-  FILE *f = fopen(path, "rb");
-  if (!f) {
-    CimStrBuf msg = {0};
-    cimStrBufPrintf(&msg, "cannot open target file '%s': %s", path,
-                    strerror(errno));
-    return fail(errorCallback, userData, &msg);
-  }
   CimStrBuf text = {0};
-  char chunk[4096];
-  size_t n;
-  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-    cimStrBufAppend(&text, chunk, n);
-  bool bad = ferror(f) || text.oom;
-  fclose(f);
-  if (bad) {
+  if (!cimReadWholeFile(path, "target file", &text, errorCallback, userData)) {
     cimStrBufFree(&text);
-    CimStrBuf msg = {0};
-    cimStrBufPrintf(&msg, "cannot read target file '%s'", path);
-    return fail(errorCallback, userData, &msg);
+    return mlirLogicalResultFailure();
   }
   MlirLogicalResult r = cimTargetParseJSON(
       mlirStringRefCreate(cimStrBufGet(&text), text.length),
