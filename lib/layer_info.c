@@ -9,6 +9,15 @@
  *    matrix; depthwise has groups = C).
  * Weights that are a run-time operand make the layer a MATMUL (written at run
  * time), constant weights a DENSE or CONV2D layer.
+ *
+ * The linalg forms are read the same way, so a model can be costed before it
+ * is lowered: matmul and batch_matmul as above; matvec m[M,N] x v[N] (the
+ * matrix is the weight: in_dim N, out_dim M, 1 invocation); vecmat v[M] x
+ * m[M,N] (in_dim M, out_dim N); conv_2d_nchw_fchw and conv_2d_nhwc_hwcf
+ * (groups 1); depthwise_conv_2d_nchw_chw / _nhwc_hwc (in_dim KH*KW, out_dim
+ * 1, repeat C). Integer operands give the bits (their width; signed unless
+ * `cast = #linalg.type_fn<cast_unsigned>`); float operands have none (0) and
+ * need a policy.
  *===----------------------------------------------------------------------===*/
 
 #include "LayerInfo.h"
@@ -19,9 +28,29 @@
 #include "mlir-c/BuiltinTypes.h"
 
 #include "PassUtils.h"
+#include "StrBuf.h"
+
+static const char *const linalgLayerOps[] = {
+    "linalg.matmul",
+    "linalg.batch_matmul",
+    "linalg.matvec",
+    "linalg.vecmat",
+    "linalg.conv_2d_nchw_fchw",
+    "linalg.conv_2d_nhwc_hwcf",
+    "linalg.depthwise_conv_2d_nchw_chw",
+    "linalg.depthwise_conv_2d_nhwc_hwc",
+};
+
+static bool isLinalgLayerOp(MlirOperation op) {
+  for (size_t i = 0; i < sizeof linalgLayerOps / sizeof linalgLayerOps[0]; ++i)
+    if (cimOpIsA(op, linalgLayerOps[i]))
+      return true;
+  return false;
+}
 
 bool cimIsLayerOp(MlirOperation op) {
-  return cimOpIsA(op, "cim.matmul") || cimOpIsA(op, "cim.conv2d");
+  return cimOpIsA(op, "cim.matmul") || cimOpIsA(op, "cim.conv2d") ||
+         isLinalgLayerOp(op);
 }
 
 static MlirAttribute attr(MlirOperation op, const char *name) {
@@ -49,20 +78,94 @@ static bool stringAttrIs(MlirOperation op, const char *name, const char *value) 
 }
 
 /// Static shape of a ranked tensor value into dims; returns the rank or -1.
-static int shapeOf(MlirValue v, int64_t dims[4]) {
+static int shapeOf(MlirValue v, int64_t dims[5]) {
   MlirType t = mlirValueGetType(v);
   if (!mlirTypeIsARankedTensor(t) || !mlirShapedTypeHasStaticShape(t))
     return -1;
   int rank = (int)mlirShapedTypeGetRank(t);
-  if (rank > 4)
+  if (rank > 5)
     return -1;
   for (int i = 0; i < rank; ++i)
     dims[i] = mlirShapedTypeGetDimSize(t, i);
   return rank;
 }
 
+static bool isConstantWeight(MlirValue w) {
+  return mlirValueIsAOpResult(w) &&
+         cimOpIsA(mlirOpResultGetOwner(w), "arith.constant");
+}
+
+/// Bits and signedness of a linalg operand's element type (0 bits: float).
+static void linalgBits(MlirOperation op, MlirValue v, int64_t *bits,
+                       bool *isSigned) {
+  MlirType elem = mlirShapedTypeGetElementType(mlirValueGetType(v));
+  *bits = mlirTypeIsAInteger(elem) ? mlirIntegerTypeGetWidth(elem) : 0;
+  MlirAttribute cast = attr(op, "cast");
+  *isSigned = true;
+  if (!mlirAttributeIsNull(cast)) {
+    CimStrBuf printed = {0};
+    mlirAttributePrint(cast, cimStrBufCallback, &printed);
+    *isSigned = strcmp(cimStrBufGet(&printed), "#linalg.type_fn<cast_unsigned>") != 0;
+    cimStrBufFree(&printed);
+  }
+}
+
+static MlirLogicalResult linalgLayer(MlirOperation op, CimLayer *l) {
+  MlirLocation loc = mlirOperationGetLocation(op);
+  if (mlirOperationGetNumResults(op) != 1 || mlirOperationGetNumOperands(op) < 3) {
+    cimEmitErrorf(loc, "layer must be a linalg op on tensors to be costed");
+    return mlirLogicalResultFailure();
+  }
+  MlirValue in0 = mlirOperationGetOperand(op, 0);
+  MlirValue in1 = mlirOperationGetOperand(op, 1);
+  int64_t a[5], b[5], r[5];
+  int r0 = shapeOf(in0, a), r1 = shapeOf(in1, b), rr = shapeOf(mlirOperationGetResult(op, 0), r);
+  if (r0 < 0 || r1 < 0 || rr < 0) {
+    cimEmitErrorf(loc, "layer needs static tensor shapes to be costed");
+    return mlirLogicalResultFailure();
+  }
+  /* Which input holds the weights: the matrix of matvec, else the second. */
+  bool weightsFirst = cimOpIsA(op, "linalg.matvec");
+  MlirValue act = weightsFirst ? in1 : in0, wt = weightsFirst ? in0 : in1;
+  linalgBits(op, act, &l->aBits, &l->aSigned);
+  linalgBits(op, wt, &l->wBits, &l->wSigned);
+  bool constant = isConstantWeight(wt);
+  l->repeat = 1;
+  if (cimOpIsA(op, "linalg.matmul")) {
+    l->inDim = a[1], l->outDim = b[1], l->invocations = a[0];
+  } else if (cimOpIsA(op, "linalg.batch_matmul")) {
+    l->inDim = a[2], l->outDim = b[2], l->invocations = a[1], l->repeat = a[0];
+  } else if (cimOpIsA(op, "linalg.matvec")) {
+    l->inDim = a[1], l->outDim = a[0], l->invocations = 1;
+  } else if (cimOpIsA(op, "linalg.vecmat")) {
+    l->inDim = b[0], l->outDim = b[1], l->invocations = 1;
+  } else if (cimOpIsA(op, "linalg.conv_2d_nchw_fchw")) {
+    l->inDim = b[1] * b[2] * b[3], l->outDim = b[0];
+    l->invocations = r[0] * r[2] * r[3];
+  } else if (cimOpIsA(op, "linalg.conv_2d_nhwc_hwcf")) {
+    l->inDim = b[0] * b[1] * b[2], l->outDim = b[3];
+    l->invocations = r[0] * r[1] * r[2];
+  } else if (cimOpIsA(op, "linalg.depthwise_conv_2d_nchw_chw")) {
+    l->inDim = b[1] * b[2], l->outDim = 1, l->repeat = b[0];
+    l->invocations = r[0] * r[2] * r[3];
+  } else { /* linalg.depthwise_conv_2d_nhwc_hwc */
+    l->inDim = b[0] * b[1], l->outDim = 1, l->repeat = b[2];
+    l->invocations = r[0] * r[1] * r[2];
+  }
+  bool conv = !cimOpIsA(op, "linalg.matmul") &&
+              !cimOpIsA(op, "linalg.batch_matmul") &&
+              !cimOpIsA(op, "linalg.matvec") && !cimOpIsA(op, "linalg.vecmat");
+  l->kind = !constant ? CIM_LAYER_MATMUL : conv ? CIM_LAYER_CONV2D : CIM_LAYER_DENSE;
+  return mlirLogicalResultSuccess();
+}
+
 MlirLogicalResult cimLayerFromOp(MlirOperation op, CimLayer *l,
                                  int64_t *index) {
+  if (isLinalgLayerOp(op)) {
+    memset(l, 0, sizeof *l);
+    *index = -1;
+    return linalgLayer(op, l);
+  }
   MlirLocation loc = mlirOperationGetLocation(op);
   memset(l, 0, sizeof *l);
   l->wBits = intAttr(op, "w_bits", 0);
@@ -71,7 +174,7 @@ MlirLogicalResult cimLayerFromOp(MlirOperation op, CimLayer *l,
   l->aSigned = boolAttr(op, "a_signed");
   *index = intAttr(op, "layer", -1);
   bool dynamicWeights = stringAttrIs(op, "weights", "dynamic");
-  int64_t a[4], w[4], r[4];
+  int64_t a[5], w[5], r[5];
   int ra = shapeOf(mlirOperationGetOperand(op, 0), a);
   int rw = shapeOf(mlirOperationGetOperand(op, 1), w);
   int rr = shapeOf(mlirOperationGetResult(op, 0), r);

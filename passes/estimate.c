@@ -127,7 +127,16 @@ static MlirLogicalResult runEstimate(MlirOperation module,
       MlirStringRef n = mlirIdentifierStr(mlirLocationNameGetName(loc));
       snprintf(name, sizeof name, "%.*s", (int)n.length, n.data);
     } else {
-      snprintf(name, sizeof name, "layer %lld", (long long)index);
+      snprintf(name, sizeof name, "layer %lld",
+               (long long)(index >= 0 ? index : (int64_t)i));
+    }
+    if (layer.wBits == 0 || layer.aBits == 0) {
+      cimEmitErrorf(loc,
+                    "cim-estimate: layer '%s' has float operands and no "
+                    "precision: give a policy=FILE or quantize the model first",
+                    name);
+      ok = false;
+      break;
     }
     if (mlirLogicalResultIsFailure(
             cimEstimateAddLayer(estimate, name, &layer, emitAt, &loc)))
@@ -192,9 +201,12 @@ const CimPassDef cimEstimatePass = {
     .summary = "Per-layer crossbar cost (tiles, writes, MVM cycles, ADC reads, "
                "latency, energy) of a module",
     .description =
-        "Reads every matrix-vector layer (`cim.matmul`, `cim.conv2d`) of the\n"
-        "module and costs it on the target with the exact model of\n"
-        "docs/target.md: weight slices, tiles, crossbar writes, MVM cycles\n"
+        "Reads every matrix-vector layer of the module, at the cim level\n"
+        "(`cim.matmul`, `cim.conv2d`) or before lowering (`linalg.matmul`,\n"
+        "`batch_matmul`, `matvec`, `vecmat`, `conv_2d_nchw_fchw`,\n"
+        "`conv_2d_nhwc_hwcf`, depthwise convolutions), and costs it on\n"
+        "the target with the exact model of docs/target.md: weight slices,\n"
+        "tiles, crossbar writes, MVM cycles\n"
         "(OU sub-cycles included), ADC conversions, sequential latency on\n"
         "one crossbar and energy. Prints an aligned table (stderr by\n"
         "default) and, with `report=FILE`, writes the JSON report. With\n"
@@ -207,8 +219,9 @@ const CimPassDef cimEstimatePass = {
         "The target is the `target=FILE` option if given, else the module's\n"
         "`cim.target` attribute, else the built-in reference target.\n"
         "Layers are named by their name location (`loc(\"conv1\")`) or by\n"
-        "their `layer` index. The IR is left unchanged. Counting the layers\n"
-        "of `xbar` IR comes with the crossbar mapping passes.",
+        "their position in program order. Integer operands give the bits;\n"
+        "float layers need a policy. The IR is left unchanged. Counting the\n"
+        "layers of `xbar` IR comes with the crossbar mapping passes.",
     .anchor = "builtin.module",
     .options = estimateOptions,
     .numOptions = sizeof estimateOptions / sizeof estimateOptions[0],
