@@ -17,6 +17,7 @@
 #include "mlir-c/Diagnostics.h"
 #include "mlir-c/IR.h"
 
+#include "FileIO.h"
 #include "LayerInfo.h"
 #include "PassUtils.h"
 #include "StrBuf.h"
@@ -70,6 +71,11 @@ static void emitAt(MlirStringRef s, void *loc) {
 
 static void toStream(MlirStringRef s, void *stream) {
   fwrite(s.data, 1, s.length, (FILE *)stream);
+}
+
+static bool writeTable(FILE *out, void *estimate) {
+  cimEstimatePrintTable(*(CimEstimate *)estimate, toStream, out);
+  return !ferror(out);
 }
 
 static MlirLogicalResult runEstimate(MlirOperation module,
@@ -152,15 +158,9 @@ static MlirLogicalResult runEstimate(MlirOperation module,
     } else if (table.length > 0) {
       CimStrBuf path = {0};
       cimStrBufAppendRef(&path, table);
-      FILE *f = fopen(cimStrBufGet(&path), "w");
-      if (!f) {
-        cimEmitErrorf(moduleLoc, "cim-estimate: cannot write table '%s'",
-                      cimStrBufGet(&path));
-        ok = false;
-      } else {
-        cimEstimatePrintTable(estimate, toStream, f);
-        ok = fclose(f) == 0;
-      }
+      ok = mlirLogicalResultIsSuccess(cimWriteFileAtomically(
+          cimStrBufGet(&path), writeTable, &estimate,
+          emitAt, &moduleLoc));
       cimStrBufFree(&path);
     }
   }

@@ -42,3 +42,35 @@ func.func @dynamic_shape(%a: tensor<?x4xi8>, %w: tensor<4x4xi8>) -> tensor<?x4xi
   %m = "cim.matmul"(%a, %w) {layer = 0 : i64, a_bits = 8 : i64, w_bits = 8 : i64, a_signed = true, w_signed = true, weights = "static"} : (tensor<?x4xi8>, tensor<4x4xi8>) -> tensor<?x4xi32>
   return %m : tensor<?x4xi32>
 }
+
+// -----
+
+func.func @bad_matmul_ranks(%a: tensor<2x3x4xi8>, %w: tensor<4x5xi8>) -> tensor<2x3x5xi32> {
+  // expected-error @+1 {{cim.matmul operands must be [M,K] x [K,N] or [B,M,K] x [B,K,N]}}
+  %m = "cim.matmul"(%a, %w) {layer = 0 : i64, a_bits = 8 : i64, w_bits = 8 : i64, a_signed = true, w_signed = true, weights = "static"} : (tensor<2x3x4xi8>, tensor<4x5xi8>) -> tensor<2x3x5xi32>
+  return %m : tensor<2x3x5xi32>
+}
+
+// -----
+
+func.func @bad_conv_rank(%x: tensor<3x8x8xi8>, %w: tensor<4x3x3x3xi8>) -> tensor<1x4x6x6xi32> {
+  // expected-error @+1 {{cim.conv2d operands and result must be 4-D}}
+  %c = "cim.conv2d"(%x, %w) {layer = 0 : i64, a_bits = 8 : i64, w_bits = 8 : i64, a_signed = true, w_signed = true, weights = "static", layout = "nchw_fchw", strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, padding = array<i64: 0, 0, 0, 0>, groups = 1 : i64, pad_value = 0 : i64} : (tensor<3x8x8xi8>, tensor<4x3x3x3xi8>) -> tensor<1x4x6x6xi32>
+  return %c : tensor<1x4x6x6xi32>
+}
+
+// -----
+
+func.func @bad_groups(%x: tensor<1x6x8x8xi8>, %w: tensor<4x2x3x3xi8>) -> tensor<1x4x6x6xi32> {
+  // expected-error @+1 {{cim.conv2d: 4 filters do not split into 3 groups}}
+  %c = "cim.conv2d"(%x, %w) {layer = 0 : i64, a_bits = 8 : i64, w_bits = 8 : i64, a_signed = true, w_signed = true, weights = "static", layout = "nchw_fchw", strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, padding = array<i64: 0, 0, 0, 0>, groups = 3 : i64, pad_value = 0 : i64} : (tensor<1x6x8x8xi8>, tensor<4x2x3x3xi8>) -> tensor<1x4x6x6xi32>
+  return %c : tensor<1x4x6x6xi32>
+}
+
+// -----
+
+func.func @buffers(%a: memref<2x3xi8>, %w: memref<3x4xi8>, %c: memref<2x4xi32>) {
+  // expected-error @+1 {{layer must be a linalg op on tensors to be costed}}
+  linalg.matmul ins(%a, %w : memref<2x3xi8>, memref<3x4xi8>) outs(%c : memref<2x4xi32>)
+  return
+}

@@ -63,3 +63,9 @@ func.func @net(%x: tensor<1x3x224x224xi8>, %w: tensor<64x3x7x7xi4>, %a: tensor<1
 // RUN: not cim-opt %s --cim-estimate='policy=%S/Inputs/policy-3layers.json' -o /dev/null 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=COUNT
 // COUNT: error: policy '{{.*}}policy-3layers.json' has 3 layers but the module has 2 matrix-vector layers
+
+// Reports and tables that cannot be written are errors, and leave no file.
+// RUN: not cim-opt %s --cim-estimate='report=%t.nodir/r.json' -o /dev/null 2>&1 | FileCheck %s --check-prefix=NOREPORT
+// NOREPORT: error: cannot open output file '{{.*}}nodir/r.json': No such file or directory
+// RUN: not cim-opt %s --cim-estimate='table=%t.nodir/t.txt' -o /dev/null 2>&1 | FileCheck %s --check-prefix=NOTABLE
+// NOTABLE: error: cannot open output file '{{.*}}nodir/t.txt': No such file or directory
