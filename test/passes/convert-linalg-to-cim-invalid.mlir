@@ -60,3 +60,30 @@ func.func @buffers(%a: memref<2x3xi8>, %w: memref<3x4xi8>, %c: memref<2x4xi32>) 
   linalg.matmul ins(%a, %w : memref<2x3xi8>, memref<3x4xi8>) outs(%c : memref<2x4xi32>)
   return
 }
+
+// -----
+
+// 3x3 over 16 channels: 144 terms of i8 x i8 reach 144 * 16384 = 2359296,
+// which needs 23 signed bits (2^22 - 1 = 4194303 >= 2359296 > 2^21 - 1).
+func.func @conv_overflow(%x: tensor<1x16x5x5xi8>, %w: tensor<8x16x3x3xi8>) -> tensor<1x8x3x3xi16> {
+  %z = arith.constant dense<0> : tensor<1x8x3x3xi16>
+  // expected-error @+1 {{layer 0 can overflow its accumulator: a 144-term dot product of 8-bit signed activations and 8-bit weights needs 23 bits, the result has 16}}
+  %c = linalg.conv_2d_nchw_fchw ins(%x, %w : tensor<1x16x5x5xi8>, tensor<8x16x3x3xi8>) outs(%z : tensor<1x8x3x3xi16>) -> tensor<1x8x3x3xi16>
+  return %c : tensor<1x8x3x3xi16>
+}
+
+// -----
+
+func.func @conv_float(%x: tensor<1x3x5x5xf32>, %w: tensor<8x3x3x3xf32>, %z: tensor<1x8x3x3xf32>) -> tensor<1x8x3x3xf32> {
+  // expected-error @+1 {{linalg.conv_2d_nchw_fchw needs 4-D static integer tensors (quantized storage); quantize float operands first}}
+  %c = linalg.conv_2d_nchw_fchw ins(%x, %w : tensor<1x3x5x5xf32>, tensor<8x3x3x3xf32>) outs(%z : tensor<1x8x3x3xf32>) -> tensor<1x8x3x3xf32>
+  return %c : tensor<1x8x3x3xf32>
+}
+
+// -----
+
+func.func @batch_nonzero(%a: tensor<2x3x4xi8>, %b: tensor<2x4x5xi8>, %c: tensor<2x3x5xi32>) -> tensor<2x3x5xi32> {
+  // expected-error @+1 {{the accumulator of linalg.batch_matmul must start at zero}}
+  %r = linalg.batch_matmul ins(%a, %b : tensor<2x3x4xi8>, tensor<2x4x5xi8>) outs(%c : tensor<2x3x5xi32>) -> tensor<2x3x5xi32>
+  return %r : tensor<2x3x5xi32>
+}

@@ -77,3 +77,73 @@ func.func @other_ops(%m: tensor<4x3xi8>, %v: tensor<3xi8>, %o: tensor<4xi32>) ->
   %r = linalg.matvec ins(%m, %v : tensor<4x3xi8>, tensor<3xi8>) outs(%o : tensor<4xi32>) -> tensor<4xi32>
   return %r : tensor<4xi32>
 }
+
+// -----
+
+// batch_matmul of two activations (attention scores): a rank-3 cim.matmul
+// with run-time weights.
+// CHECK-LABEL: func.func @attention_scores
+// CHECK-SAME: (%[[Q:.*]]: tensor<12x50x64xi8>, %[[K:.*]]: tensor<12x64x50xi8>)
+// CHECK-NOT: linalg.batch_matmul
+// CHECK: "cim.matmul"(%[[Q]], %[[K]])
+// CHECK-SAME: weights = "dynamic"
+// CHECK-SAME: (tensor<12x50x64xi8>, tensor<12x64x50xi8>) -> tensor<12x50x50xi32>
+func.func @attention_scores(%q: tensor<12x50x64xi8>, %k: tensor<12x64x50xi8>) -> tensor<12x50x50xi32> {
+  %z = arith.constant dense<0> : tensor<12x50x50xi32>
+  %s = linalg.batch_matmul ins(%q, %k : tensor<12x50x64xi8>, tensor<12x64x50xi8>) outs(%z : tensor<12x50x50xi32>) -> tensor<12x50x50xi32>
+  return %s : tensor<12x50x50xi32>
+}
+
+// -----
+
+// A strided NCHW convolution whose input is zero-padded by tensor.pad: the
+// pad folds into the layer (padding = [top, left, bottom, right]).
+// CHECK-LABEL: func.func @conv_nchw_padded
+// CHECK-SAME: (%[[X:.*]]: tensor<1x3x8x8xi8>)
+// CHECK: %[[W:.*]] = arith.constant dense<1> : tensor<4x3x3x3xi4>
+// CHECK-NOT: linalg.conv_2d
+// CHECK: "cim.conv2d"(%[[X]], %[[W]])
+// CHECK-SAME: dilations = array<i64: 1, 1>
+// CHECK-SAME: groups = 1 : i64
+// CHECK-SAME: layout = "nchw_fchw"
+// CHECK-SAME: pad_value = 0 : i64
+// CHECK-SAME: padding = array<i64: 1, 1, 1, 1>
+// CHECK-SAME: strides = array<i64: 2, 2>
+// CHECK-SAME: w_bits = 4 : i64
+// CHECK-SAME: -> tensor<1x4x4x4xi32>
+func.func @conv_nchw_padded(%x: tensor<1x3x8x8xi8>) -> tensor<1x4x4x4xi32> {
+  %c0 = arith.constant 0 : i8
+  %p = tensor.pad %x low[0, 0, 1, 1] high[0, 0, 1, 1] {
+  ^bb0(%i: index, %j: index, %k: index, %l: index):
+    tensor.yield %c0 : i8
+  } : tensor<1x3x8x8xi8> to tensor<1x3x10x10xi8>
+  %w = arith.constant dense<1> : tensor<4x3x3x3xi4>
+  %z = arith.constant dense<0> : tensor<1x4x4x4xi32>
+  %c = linalg.conv_2d_nchw_fchw {strides = dense<2> : tensor<2xi64>, dilations = dense<1> : tensor<2xi64>}
+         ins(%p, %w : tensor<1x3x10x10xi8>, tensor<4x3x3x3xi4>) outs(%z : tensor<1x4x4x4xi32>) -> tensor<1x4x4x4xi32>
+  return %c : tensor<1x4x4x4xi32>
+}
+
+// -----
+
+// NHWC with dilation 2 and an asymmetric pad of -3 (the activations' zero
+// point) on the spatial dims only.
+// CHECK-LABEL: func.func @conv_nhwc_dilated
+// CHECK: "cim.conv2d"
+// CHECK-SAME: dilations = array<i64: 2, 2>
+// CHECK-SAME: layout = "nhwc_hwcf"
+// CHECK-SAME: pad_value = -3 : i64
+// CHECK-SAME: padding = array<i64: 0, 1, 2, 3>
+// CHECK-SAME: strides = array<i64: 1, 1>
+func.func @conv_nhwc_dilated(%x: tensor<1x6x6x2xi8>) -> tensor<1x4x5x5xi32> {
+  %cm3 = arith.constant -3 : i8
+  %p = tensor.pad %x low[0, 0, 1, 0] high[0, 2, 3, 0] {
+  ^bb0(%i: index, %j: index, %k: index, %l: index):
+    tensor.yield %cm3 : i8
+  } : tensor<1x6x6x2xi8> to tensor<1x8x10x2xi8>
+  %w = arith.constant dense<1> : tensor<3x3x2x5xi8>
+  %z = arith.constant dense<0> : tensor<1x4x5x5xi32>
+  %c = linalg.conv_2d_nhwc_hwcf {dilations = dense<2> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+         ins(%p, %w : tensor<1x8x10x2xi8>, tensor<3x3x2x5xi8>) outs(%z : tensor<1x4x5x5xi32>) -> tensor<1x4x5x5xi32>
+  return %c : tensor<1x4x5x5xi32>
+}
