@@ -141,7 +141,7 @@ static double speedup(const CimLayerCost *base, const CimLayerCost *c) {
 static void appendRow(CimStrBuf *b, const EstimateImpl *e, const char *name,
                       const char *kind, const char *bits, const CimLayerCost *c,
                       const CimLayerCost *base) {
-  cimStrBufPrintf(b, "%-16.16s %-7s %5s %6" PRId64 " %7" PRId64 " %12" PRId64
+  cimStrBufPrintf(b, "%-24.24s %-7s %5s %6" PRId64 " %7" PRId64 " %12" PRId64
                      " %14" PRId64 " ",
                   name, kind, bits, c->tiles, c->writes, c->mvmCycles,
                   c->adcConversions);
@@ -159,7 +159,7 @@ void cimEstimatePrintTable(CimEstimate estimate, MlirStringCallback callback,
                            void *userData) {
   const EstimateImpl *e = estimate.ptr;
   CimStrBuf b = {0};
-  cimStrBufPrintf(&b, "%-16s %-7s %5s %6s %7s %12s %14s %16s %14s", "layer",
+  cimStrBufPrintf(&b, "%-24s %-7s %5s %6s %7s %12s %14s %16s %14s", "layer",
                   "kind", "w/a", "tiles", "writes", "MVM cycles", "ADC reads",
                   "latency (us)", "energy (nJ)");
   if (e->baselineBits > 0) {
