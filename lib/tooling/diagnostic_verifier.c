@@ -40,8 +40,10 @@
  * can be restricted to the expectations written on a range of lines so that
  * a --split-input-file driver verifies chunk by chunk.
  *
- * The printing functions at the top repeat those of diagnostic_printer.c,
- * plus the `~` ranges only this file needs.
+ * Everything reported here is printed as an error through the SourceMgr
+ * layout shared with diagnostic_printer.c (diagnostic_format.c, with the `~`
+ * ranges under unmet payloads); the check and translation of LLVM's regular
+ * expressions are in llvm_regex.c.
  *===----------------------------------------------------------------------===*/
 
 #define _POSIX_C_SOURCE 200809L
@@ -54,552 +56,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "DiagnosticFormat.h"
+#include "LlvmRegex.h"
 #include "StrBuf.h"
-
-enum { kTabStop = 8, kMaxReDepth = 256 };
-
-static const char *severityWord(MlirDiagnosticSeverity severity) {
-  switch (severity) {
-  case MlirDiagnosticError:
-    return "error";
-  case MlirDiagnosticWarning:
-    return "warning";
-  case MlirDiagnosticNote:
-    return "note";
-  case MlirDiagnosticRemark:
-    return "remark";
-  }
-  return "error";
-}
 
 static MlirStringRef bufRef(const CimStrBuf *b) {
   return mlirStringRefCreate(cimStrBufGet(b), b->length);
-}
-
-/*===----------------------------------------------------------------------===*
- * llvm::SourceMgr::PrintMessage and llvm::SMDiagnostic::print
- *===----------------------------------------------------------------------===*/
-
-static void writeRef(FILE *os, MlirStringRef s) {
-  if (s.length)
-    fwrite(s.data, 1, s.length, os);
-}
-
-/// Writes `text` (at most `length` bytes) under the tab stops of `line`.
-static void printUnderLine(FILE *os, const char *line, size_t lineLength,
-                           const char *text, size_t length) {
-  size_t outCol = 0;
-  for (size_t i = 0; i < length; ++i) {
-    if (i >= lineLength || line[i] != '\t') {
-      fputc(text[i], os);
-      ++outCol;
-      continue;
-    }
-    do {
-      fputc(text[i], os);
-      ++outCol;
-    } while (outCol % kTabStop != 0);
-  }
-  fputc('\n', os);
-}
-
-/// SMDiagnostic::print without colours; `column` is 0-based, -1 for none;
-/// [rangeBegin, rangeEnd) are columns to underline with '~'.
-static void printSMDiagnostic(FILE *os, MlirStringRef file, long line,
-                              long column, MlirStringRef message,
-                              const char *lineText, size_t lineLength,
-                              size_t rangeBegin, size_t rangeEnd) {
-  if (!os)
-    return;
-  if (file.length) {
-    if (file.length == 1 && file.data[0] == '-')
-      fputs("<stdin>", os);
-    else
-      writeRef(os, file);
-    if (line != -1) {
-      fprintf(os, ":%ld", line);
-      if (column != -1)
-        fprintf(os, ":%ld", column + 1);
-    }
-    fputs(": ", os);
-  }
-  fputs("error: ", os);
-  writeRef(os, message);
-  fputc('\n', os);
-  if (line == -1 || column == -1)
-    return;
-
-  bool ascii = true;
-  for (size_t i = 0; i < lineLength && ascii; ++i)
-    ascii = !((unsigned char)lineText[i] & 0x80);
-  /* The source line, tabs expanded; a space never shows under a tab. */
-  char *spaces = malloc(lineLength + 1);
-  if (!spaces)
-    return;
-  memset(spaces, ' ', lineLength);
-  for (size_t i = 0; i < lineLength; ++i)
-    if (lineText[i] != '\t')
-      spaces[i] = lineText[i];
-  printUnderLine(os, lineText, lineLength, spaces, lineLength);
-  free(spaces);
-  if (!ascii)
-    return;
-
-  char *caret = malloc(lineLength + 1);
-  if (!caret)
-    return;
-  memset(caret, ' ', lineLength + 1);
-  if (rangeEnd > lineLength + 1)
-    rangeEnd = lineLength + 1;
-  for (size_t i = rangeBegin; i < rangeEnd; ++i)
-    caret[i] = '~';
-  caret[(size_t)column <= lineLength ? (size_t)column : lineLength] = '^';
-  size_t used = lineLength + 1;
-  while (used > 0 && caret[used - 1] == ' ')
-    --used;
-  printUnderLine(os, lineText, lineLength, caret, used);
-  free(caret);
-}
-
-/// SourceMgr::PrintMessage at byte `offset` of the source, underlining
-/// [offset, offset + rangeLength) where it lies on the same line.
-static void printAtOffset(FILE *os, CimSourceBuffer source, size_t offset,
-                          size_t rangeLength, MlirStringRef message) {
-  const char *text = source.text.data;
-  size_t begin = offset, end = offset;
-  while (begin > 0 && text[begin - 1] != '\n' && text[begin - 1] != '\r')
-    --begin;
-  while (end < source.text.length && text[end] != '\n' && text[end] != '\r')
-    ++end;
-  long line = 1;
-  for (const char *p = text, *stop = text + offset;
-       (p = memchr(p, '\n', (size_t)(stop - p))) != NULL; ++p)
-    ++line;
-  size_t rangeEnd = offset + rangeLength > end ? end : offset + rangeLength;
-  printSMDiagnostic(os, source.name, line, (long)(offset - begin), message,
-                    text + begin, end - begin, rangeLength ? offset - begin : 0,
-                    rangeLength ? rangeEnd - begin : 0);
-}
-
-/// SourceMgr::PrintMessage at an invalid location.
-static void printUnknown(FILE *os, MlirStringRef message) {
-  printSMDiagnostic(os, mlirStringRefCreateFromCString("<unknown>"), 0, -1,
-                    message, NULL, 0, 0, 0);
-}
-
-/// SourceMgr::FindLocForLineAndColumn.
-static bool findOffset(CimSourceBuffer source, unsigned line, unsigned col,
-                       size_t *offset) {
-  if (!source.text.data || line == 0 || col == 0)
-    return false;
-  const char *text = source.text.data;
-  size_t length = source.text.length, pos = 0;
-  for (unsigned l = 1; l < line; ++l) {
-    const char *nl = memchr(text + pos, '\n', length - pos);
-    if (!nl)
-      return false;
-    pos = (size_t)(nl - text) + 1;
-  }
-  size_t c = col - 1;
-  if (c > length - pos)
-    return false;
-  for (size_t i = 0; i < c; ++i)
-    if (text[pos + i] == '\n' || text[pos + i] == '\r')
-      return false;
-  *offset = pos + c;
-  return true;
-}
-
-/// Location::findInstanceOf<FileLineColLoc>.
-static MlirLocation findFileLoc(MlirLocation loc) {
-  if (mlirLocationIsAFileLineColRange(loc))
-    return loc;
-  if (mlirLocationIsAName(loc))
-    return findFileLoc(mlirLocationNameGetChildLoc(loc));
-  if (mlirLocationIsACallSite(loc)) {
-    MlirLocation found = findFileLoc(mlirLocationCallSiteGetCallee(loc));
-    if (mlirLocationIsNull(found))
-      found = findFileLoc(mlirLocationCallSiteGetCaller(loc));
-    return found;
-  }
-  if (mlirLocationIsAFused(loc)) {
-    unsigned n = mlirLocationFusedGetNumLocations(loc);
-    MlirLocation found = {NULL};
-    MlirLocation *locs = n ? malloc(n * sizeof *locs) : NULL;
-    if (!locs)
-      return found;
-    mlirLocationFusedGetLocations(loc, locs);
-    for (unsigned i = 0; i < n && mlirLocationIsNull(found); ++i)
-      found = findFileLoc(locs[i]);
-    free(locs);
-    return found;
-  }
-  return (MlirLocation){NULL};
-}
-
-/// SourceMgrDiagnosticHandler::emitDiagnostic(loc, message, Error).
-static void printErrorAt(FILE *os, CimSourceBuffer source, MlirLocation loc,
-                         MlirStringRef message) {
-  MlirLocation fileLoc = findFileLoc(loc);
-  if (mlirLocationIsNull(fileLoc)) {
-    CimStrBuf text = {0};
-    MlirContext ctx = mlirLocationGetContext(loc);
-    if (!mlirLocationEqual(loc, mlirLocationUnknownGet(ctx))) {
-      mlirLocationPrint(loc, cimStrBufCallback, &text);
-      cimStrBufAppendCString(&text, ": ");
-    }
-    cimStrBufAppendRef(&text, message);
-    printUnknown(os, bufRef(&text));
-    cimStrBufFree(&text);
-    return;
-  }
-  MlirStringRef file =
-      mlirIdentifierStr(mlirLocationFileLineColRangeGetFilename(fileLoc));
-  unsigned line = (unsigned)mlirLocationFileLineColRangeGetStartLine(fileLoc);
-  unsigned col = (unsigned)mlirLocationFileLineColRangeGetStartColumn(fileLoc);
-  size_t offset;
-  if (source.name.data && mlirStringRefEqual(file, source.name) &&
-      findOffset(source, line, col, &offset)) {
-    printAtOffset(os, source, offset, 0, message);
-    return;
-  }
-  CimStrBuf where = {0};
-  cimStrBufAppendRef(&where, file);
-  cimStrBufPrintf(&where, ":%u:%u", line, col);
-  printSMDiagnostic(os, bufRef(&where), -1, -1, message, NULL, 0, 0, 0);
-  cimStrBufFree(&where);
-}
-
-/*===----------------------------------------------------------------------===*
- * LLVM's regular expressions
- *===----------------------------------------------------------------------===*/
-
-/* The messages of llvm/lib/Support/regerror.c. */
-enum {
-  kReOk,
-  kReCType,
-  kReEEscape,
-  kReESubReg,
-  kReEBrack,
-  kReEParen,
-  kReEBrace,
-  kReBadBr,
-  kReERange,
-  kReBadRpt,
-  kReEmpty,
-  kReBadPat,
-};
-
-static const char *const kReMessages[] = {
-    [kReOk] = "",
-    [kReCType] = "invalid character class",
-    [kReEEscape] = "trailing backslash (\\)",
-    [kReESubReg] = "invalid backreference number",
-    [kReEBrack] = "brackets ([ ]) not balanced",
-    [kReEParen] = "parentheses not balanced",
-    [kReEBrace] = "braces not balanced",
-    [kReBadBr] = "invalid repetition count(s)",
-    [kReERange] = "invalid character range",
-    [kReBadRpt] = "repetition-operator operand invalid",
-    [kReEmpty] = "empty (sub)expression",
-    [kReBadPat] = "invalid regular expression",
-};
-
-/// A recursive-descent check of an extended regular expression following
-/// llvm/lib/Support/regcomp.c (p_ere, p_ere_exp, p_bracket, p_count).
-typedef struct ReCheck {
-  const char *p, *end;
-  int error;
-  unsigned groups;     /* '(' seen so far */
-  unsigned depth;      /* of nested '(', bounded to keep the stack */
-  unsigned closed[10]; /* groups 1..9 closed, for back-references */
-} ReCheck;
-
-static bool reMore(const ReCheck *c) { return c->p < c->end; }
-static char rePeek(const ReCheck *c) { return reMore(c) ? *c->p : '\0'; }
-static char rePeek2(const ReCheck *c) {
-  return c->p + 1 < c->end ? c->p[1] : '\0';
-}
-static void reFail(ReCheck *c, int error) {
-  if (!c->error)
-    c->error = error;
-  c->p = c->end; /* stop scanning, as regcomp.c does */
-}
-static bool isDigitChar(char ch) { return ch >= '0' && ch <= '9'; }
-
-static bool isRepetition(const ReCheck *c) {
-  char ch = rePeek(c);
-  return ch == '*' || ch == '+' || ch == '?' ||
-         (ch == '{' && c->p + 1 < c->end && isDigitChar(c->p[1]));
-}
-
-static unsigned reCount(ReCheck *c) {
-  unsigned count = 0, digits = 0;
-  while (reMore(c) && isDigitChar(rePeek(c)) && count <= 255) {
-    count = count * 10 + (unsigned)(*c->p++ - '0');
-    ++digits;
-  }
-  if (!(digits > 0 && count <= 255))
-    reFail(c, kReBadBr);
-  return count;
-}
-
-static void reBracketTerm(ReCheck *c) {
-  static const char *const classes[] = {"alnum", "alpha", "blank", "cntrl",
-                                        "digit", "graph", "lower", "print",
-                                        "punct", "space", "upper", "xdigit"};
-  char ch = rePeek(c);
-  if (ch == '[' &&
-      (rePeek2(c) == ':' || rePeek2(c) == '=' || rePeek2(c) == '.')) {
-    char kind = rePeek2(c);
-    c->p += 2;
-    const char *name = c->p;
-    if (kind == ':') {
-      while (reMore(c) && isalpha((unsigned char)rePeek(c)))
-        ++c->p;
-      size_t len = (size_t)(c->p - name);
-      bool known = false;
-      for (size_t i = 0; i < sizeof classes / sizeof *classes; ++i)
-        known |= strlen(classes[i]) == len && !memcmp(classes[i], name, len);
-      if (!known) {
-        reFail(c, kReCType);
-        return;
-      }
-    } else {
-      /* Equivalence class or collating element: up to "=]" / ".]". */
-      while (reMore(c) && !(rePeek(c) == kind && rePeek2(c) == ']'))
-        ++c->p;
-    }
-    if (!reMore(c)) {
-      reFail(c, kReEBrack);
-      return;
-    }
-    if (!(rePeek(c) == kind && rePeek2(c) == ']')) {
-      reFail(c, kind == ':' ? kReCType : kReBadPat);
-      return;
-    }
-    c->p += 2;
-    return;
-  }
-  /* A single character or a range start-finish. */
-  unsigned char start = (unsigned char)*c->p++;
-  if (rePeek(c) == '-' && rePeek2(c) != ']' && c->p + 1 < c->end) {
-    ++c->p;
-    unsigned char finish = (unsigned char)*c->p++;
-    if (start > finish)
-      reFail(c, kReERange);
-  }
-}
-
-static void reBracket(ReCheck *c) {
-  /* "[[:<:]]" and "[[:>:]]" are word boundaries. */
-  if (c->end - c->p >= 6 &&
-      (!memcmp(c->p, "[:<:]]", 6) || !memcmp(c->p, "[:>:]]", 6))) {
-    c->p += 6;
-    return;
-  }
-  if (rePeek(c) == '^')
-    ++c->p;
-  if (rePeek(c) == ']' || rePeek(c) == '-')
-    ++c->p;
-  while (reMore(c) && rePeek(c) != ']' &&
-         !(rePeek(c) == '-' && rePeek2(c) == ']'))
-    reBracketTerm(c);
-  if (rePeek(c) == '-')
-    ++c->p;
-  if (rePeek(c) != ']') {
-    reFail(c, kReEBrack);
-    return;
-  }
-  ++c->p;
-}
-
-static void reExpression(ReCheck *c, char stop);
-
-static void reAtomAndRepetition(ReCheck *c) {
-  char ch = *c->p++;
-  switch (ch) {
-  case '(': {
-    if (!reMore(c)) {
-      reFail(c, kReEParen);
-      return;
-    }
-    unsigned group = ++c->groups;
-    if (++c->depth > kMaxReDepth) {
-      reFail(c, kReBadPat);
-      return;
-    }
-    if (rePeek(c) != ')')
-      reExpression(c, ')');
-    --c->depth;
-    if (rePeek(c) != ')') {
-      reFail(c, kReEParen);
-      return;
-    }
-    ++c->p;
-    if (group < 10)
-      c->closed[group] = 1;
-    break;
-  }
-  case ')':
-    reFail(c, kReEParen);
-    return;
-  case '*':
-  case '+':
-  case '?':
-    reFail(c, kReBadRpt);
-    return;
-  case '{':
-    if (reMore(c) && isDigitChar(rePeek(c))) {
-      reFail(c, kReBadRpt);
-      return;
-    }
-    break;
-  case '[':
-    reBracket(c);
-    break;
-  case '\\':
-    if (!reMore(c)) {
-      reFail(c, kReEEscape);
-      return;
-    }
-    ch = *c->p++;
-    if (ch >= '1' && ch <= '9' && !c->closed[ch - '0']) {
-      reFail(c, kReESubReg);
-      return;
-    }
-    break;
-  default:
-    break;
-  }
-  if (c->error || !isRepetition(c))
-    return;
-  ch = *c->p++;
-  if (ch == '{') {
-    unsigned low = reCount(c), high = low;
-    if (rePeek(c) == ',') {
-      ++c->p;
-      if (isDigitChar(rePeek(c))) {
-        high = reCount(c);
-        if (low > high)
-          reFail(c, kReBadBr);
-      }
-    }
-    if (c->error)
-      return;
-    if (rePeek(c) != '}') {
-      while (reMore(c) && rePeek(c) != '}')
-        ++c->p;
-      reFail(c, reMore(c) ? kReBadBr : kReEBrace);
-      return;
-    }
-    ++c->p;
-  }
-  if (isRepetition(c))
-    reFail(c, kReBadRpt);
-}
-
-/// p_ere: branches separated by '|', each non-empty.
-static void reExpression(ReCheck *c, char stop) {
-  for (;;) {
-    const char *branch = c->p;
-    while (reMore(c) && rePeek(c) != '|' && rePeek(c) != stop)
-      reAtomAndRepetition(c);
-    if (c->error)
-      return;
-    if (c->p == branch) {
-      reFail(c, kReEmpty);
-      return;
-    }
-    if (rePeek(c) != '|')
-      return;
-    ++c->p;
-  }
-}
-
-static int checkLlvmRegex(const char *re, size_t length) {
-  ReCheck c = {.p = re, .end = re + length};
-  reExpression(&c, '\0');
-  if (!c.error && reMore(&c)) /* only an unmatched ')' stops early */
-    c.error = kReEParen;
-  return c.error;
-}
-
-/// Appends `re` (valid for LLVM) so that the C library reads it the same
-/// way: escapes of ordinary characters mean the character (glibc gives
-/// `\w`, `\s`, `\b`... special meanings), '{' that starts no bound is
-/// literal, and the `[[:<:]]`/`[[:>:]]` word boundaries become `\<`/`\>`.
-static void appendForLibc(CimStrBuf *out, const char *re, size_t length) {
-  static const char special[] = "^.[$()|*+?{\\";
-  size_t i = 0;
-  while (i < length) {
-    char ch = re[i];
-    if (ch == '[') {
-      if (length - i >= 7 && !memcmp(re + i, "[[:<:]]", 7)) {
-        cimStrBufAppendCString(out, "\\<");
-        i += 7;
-        continue;
-      }
-      if (length - i >= 7 && !memcmp(re + i, "[[:>:]]", 7)) {
-        cimStrBufAppendCString(out, "\\>");
-        i += 7;
-        continue;
-      }
-      /* Copy the bracket expression verbatim. */
-      size_t j = i + 1;
-      if (j < length && re[j] == '^')
-        ++j;
-      if (j < length && re[j] == ']')
-        ++j;
-      while (j < length && re[j] != ']') {
-        if (re[j] == '[' && j + 1 < length &&
-            (re[j + 1] == ':' || re[j + 1] == '=' || re[j + 1] == '.')) {
-          char kind = re[j + 1];
-          j += 2;
-          while (j + 1 < length && !(re[j] == kind && re[j + 1] == ']'))
-            ++j;
-          j += 2;
-        } else {
-          ++j;
-        }
-      }
-      j = j < length ? j + 1 : length;
-      cimStrBufAppend(out, re + i, j - i);
-      i = j;
-    } else if (ch == '\\' && i + 1 < length) {
-      char next = re[i + 1];
-      if (strchr(special, next) || (next >= '1' && next <= '9'))
-        cimStrBufAppend(out, re + i, 2);
-      else if (next == '}')
-        cimStrBufAppendCString(out, "\\}");
-      else
-        cimStrBufAppend(out, &next, 1);
-      i += 2;
-    } else if (ch == '{' && !(i + 1 < length && isDigitChar(re[i + 1]))) {
-      cimStrBufAppendCString(out, "\\{");
-      ++i;
-    } else {
-      cimStrBufAppend(out, &ch, 1);
-      ++i;
-    }
-  }
-}
-
-/// llvm::Regex::escape.
-static void appendEscaped(CimStrBuf *out, const char *text, size_t length) {
-  static const char meta[] = "()^$|*+?.[]\\{}";
-  for (size_t i = 0; i < length; ++i) {
-    if (text[i] && strchr(meta, text[i]))
-      cimStrBufAppendCString(out, "\\");
-    cimStrBufAppend(out, text + i, 1);
-  }
-}
-
-static const char *findPair(const char *p, const char *end, char c) {
-  for (; p + 1 < end; ++p)
-    if (p[0] == c && p[1] == c)
-      return p;
-  return NULL;
 }
 
 /*===----------------------------------------------------------------------===*
@@ -681,6 +143,14 @@ static int parseLineOffset(const char *digits, size_t length) {
   return (int)value;
 }
 
+/// The first place in [p, end) where `c` stands twice in a row, or NULL.
+static const char *findPair(const char *p, const char *end, char c) {
+  for (; p + 1 < end; ++p)
+    if (p[0] == c && p[1] == c)
+      return p;
+  return NULL;
+}
+
 /// SourceMgrDiagnosticVerifierHandler's computeRegex; false with
 /// `*error` set (malloc'ed) when the payload is not a valid -re pattern.
 static bool compileExpectation(Expectation *e, const char *payload,
@@ -691,26 +161,26 @@ static bool compileExpectation(Expectation *e, const char *payload,
   while (p < end && !*error) {
     const char *open = findPair(p, end, '{');
     if (!open) {
-      appendEscaped(&pattern, p, (size_t)(end - p));
+      cimLlvmRegexEscape(&pattern, p, (size_t)(end - p));
       break;
     }
-    appendEscaped(&pattern, p, (size_t)(open - p));
+    cimLlvmRegexEscape(&pattern, p, (size_t)(open - p));
     p = open + 2;
     const char *close = findPair(p, end, '}');
     if (!close) {
       *error = strdup("found start of regex with no end '}}'");
       break;
     }
-    int code = checkLlvmRegex(p, (size_t)(close - p));
-    if (code) {
+    const char *problem;
+    if (!cimLlvmRegexCheck(p, (size_t)(close - p), &problem)) {
       CimStrBuf msg = {0};
-      cimStrBufPrintf(&msg, "invalid regex: %s", kReMessages[code]);
+      cimStrBufPrintf(&msg, "invalid regex: %s", problem);
       *error = strdup(cimStrBufGet(&msg));
       cimStrBufFree(&msg);
       break;
     }
     cimStrBufAppendCString(&pattern, "(");
-    appendForLibc(&pattern, p, (size_t)(close - p));
+    cimLlvmRegexToPosix(&pattern, p, (size_t)(close - p));
     cimStrBufAppendCString(&pattern, ")");
     p = close + 2;
   }
@@ -874,7 +344,7 @@ static bool inRange(Range r, unsigned line) {
 /// SourceMgrDiagnosticVerifierHandler::process. Returns false when `s`
 /// was reported.
 static bool process(Verifier *v, Range range, const Seen *s) {
-  MlirLocation fileLoc = findFileLoc(s->loc);
+  MlirLocation fileLoc = cimDiagFindFileLoc(s->loc);
   bool inSource = false;
   unsigned line = 0;
   if (!mlirLocationIsNull(fileLoc)) {
@@ -904,15 +374,18 @@ static bool process(Verifier *v, Range range, const Seen *s) {
   CimStrBuf msg = {0};
   if (nearMiss) {
     cimStrBufPrintf(&msg, "'%s' diagnostic emitted when expecting a '%s'",
-                    severityWord(s->kind), severityWord(nearMiss->kind));
+                    cimDiagSeverityWord(s->kind),
+                    cimDiagSeverityWord(nearMiss->kind));
     if (nearMiss->unknownLoc)
-      printUnknown(v->stream, bufRef(&msg));
+      cimDiagPrintUnknown(v->stream, MlirDiagnosticError, bufRef(&msg));
     else
-      printAtOffset(v->stream, v->source, nearMiss->offset, 0, bufRef(&msg));
+      cimDiagPrintAtOffset(v->stream, v->source, nearMiss->offset, 0,
+                           MlirDiagnosticError, bufRef(&msg));
   } else {
-    cimStrBufPrintf(&msg, "unexpected %s: ", severityWord(s->kind));
+    cimStrBufPrintf(&msg, "unexpected %s: ", cimDiagSeverityWord(s->kind));
     cimStrBufAppend(&msg, s->message, s->length);
-    printErrorAt(v->stream, v->source, s->loc, bufRef(&msg));
+    cimDiagPrintAtLocation(v->stream, v->source, s->loc, MlirDiagnosticError,
+                           bufRef(&msg), true);
   }
   cimStrBufFree(&msg);
   return false;
@@ -920,14 +393,14 @@ static bool process(Verifier *v, Range range, const Seen *s) {
 
 static void reportUnmet(Verifier *v, const Expectation *e) {
   CimStrBuf msg = {0};
-  cimStrBufPrintf(&msg, "expected %s \"", severityWord(e->kind));
+  cimStrBufPrintf(&msg, "expected %s \"", cimDiagSeverityWord(e->kind));
   cimStrBufAppend(&msg, v->source.text.data + e->payload, e->payloadLength);
   cimStrBufAppendCString(&msg, "\" was not produced");
   if (e->unknownLoc)
-    printUnknown(v->stream, bufRef(&msg));
+    cimDiagPrintUnknown(v->stream, MlirDiagnosticError, bufRef(&msg));
   else
-    printAtOffset(v->stream, v->source, e->offset, e->payloadLength,
-                  bufRef(&msg));
+    cimDiagPrintAtOffset(v->stream, v->source, e->offset, e->payloadLength,
+                         MlirDiagnosticError, bufRef(&msg));
   cimStrBufFree(&msg);
 }
 
@@ -1005,8 +478,9 @@ MlirLogicalResult cimDiagnosticVerifierFinish(CimDiagnosticVerifier verifier,
     BadRegex *b = &v->bad[i];
     if (!inRange(range, b->commentLine))
       continue;
-    printAtOffset(v->stream, v->source, b->offset, b->payloadLength,
-                  mlirStringRefCreateFromCString(b->message));
+    cimDiagPrintAtOffset(v->stream, v->source, b->offset, b->payloadLength,
+                         MlirDiagnosticError,
+                         mlirStringRefCreateFromCString(b->message));
     ok = false;
   }
   for (size_t i = 0; i < v->numSeen; ++i)
