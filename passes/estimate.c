@@ -136,6 +136,18 @@ static MlirLogicalResult runEstimate(MlirOperation module,
       snprintf(name, sizeof name, "layer %lld",
                (long long)(index >= 0 ? index : (int64_t)i));
     }
+    /* A named policy row must be for this layer. */
+    if (!cimPolicyIsNull(policy)) {
+      const char *expected = cimPolicyGetLayerName(policy, i);
+      if (expected[0] && strcmp(expected, name) != 0) {
+        cimEmitErrorf(loc,
+                      "cim-estimate: policy row %ld is for layer '%s' but "
+                      "layer %ld of the module is '%s'",
+                      (long)i, expected, (long)i, name);
+        ok = false;
+        break;
+      }
+    }
     if (layer.wBits == 0 || layer.aBits == 0) {
       cimEmitErrorf(loc,
                     "cim-estimate: layer '%s' has float operands and no "
@@ -215,7 +227,7 @@ const CimPassDef cimEstimatePass = {
         "reference system's `.npy` [L, 2] or JSON, docs/target.md) layer i in\n"
         "program order is costed at the policy's row i instead of its own\n"
         "bits; a policy with another number of rows is an error that says\n"
-        "both counts.\n\n"
+        "both counts, and a named row (JSON) must name the layer it meets.\n\n"
         "The target is the `target=FILE` option if given, else the module's\n"
         "`cim.target` attribute, else the built-in reference target.\n"
         "Layers are named by their name location (`loc(\"conv1\")`) or by\n"

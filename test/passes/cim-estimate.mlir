@@ -69,3 +69,8 @@ func.func @net(%x: tensor<1x3x224x224xi8>, %w: tensor<64x3x7x7xi4>, %a: tensor<1
 // NOREPORT: error: cannot open output file '{{.*}}nodir/r.json': No such file or directory
 // RUN: not cim-opt %s --cim-estimate='table=%t.nodir/t.txt' -o /dev/null 2>&1 | FileCheck %s --check-prefix=NOTABLE
 // NOTABLE: error: cannot open output file '{{.*}}nodir/t.txt': No such file or directory
+
+// A named policy row must name the layer it is applied to.
+// RUN: not cim-opt %s --cim-estimate='policy=%S/Inputs/policy-misnamed.json' -o /dev/null 2>&1 \
+// RUN:   | FileCheck %s --check-prefix=MISNAMED
+// MISNAMED: error: cim-estimate: policy row 1 is for layer 'classifier' but layer 1 of the module is 'layer 1'
