@@ -21,6 +21,11 @@ bool cimAttrIsZeroSplat(MlirAttribute attr);
 /// True if `value` is produced by an `arith.constant` equal to 0 (scalar).
 bool cimValueIsZeroConstant(MlirValue value);
 
+/// True unless `op` (linalg.matmul or linalg.batch_matmul) carries
+/// `indexing_maps` other than the default ones, i.e. a transposed or
+/// broadcast operand, which cimlir does not map yet.
+bool cimLinalgHasDefaultIndexingMaps(MlirOperation op);
+
 /// Named attributes of common types.
 MlirNamedAttribute cimNamedI64(MlirContext ctx, const char *name, int64_t v);
 MlirNamedAttribute cimNamedBool(MlirContext ctx, const char *name, bool v);

@@ -50,6 +50,8 @@ MlirLogicalResult cimLayerCostCompute(const CimTarget *t, const CimLayer *l,
                                       CimLayerCost *c,
                                       MlirStringCallback errorCallback,
                                       void *userData) {
+  if (mlirLogicalResultIsFailure(cimTargetValidate(t, errorCallback, userData)))
+    return mlirLogicalResultFailure();
   CimStrBuf msg = {0};
   if (l->wBits < 1 || l->wBits > 8 || l->aBits < 1 || l->aBits > 8) {
     cimStrBufPrintf(&msg,
@@ -72,6 +74,14 @@ MlirLogicalResult cimLayerCostCompute(const CimTarget *t, const CimLayer *l,
     return fail(errorCallback, userData, &msg);
   }
 
+  /* Dimensions up to 2^31 keep every product below of three of them in
+   * int64 range; the event counts are then multiplied with overflow checks. */
+  const int64_t maxDim = INT64_C(1) << 31;
+  if (l->inDim > maxDim || l->outDim > maxDim || l->invocations > maxDim ||
+      l->repeat > maxDim) {
+    cimStrBufPrintf(&msg, "layer dimensions beyond 2^31 are not supported");
+    return fail(errorCallback, userData, &msg);
+  }
   CimLayerCost r = {0};
   r.weightSlices = ceilDiv(l->wBits, t->cellBits);
   r.inputPlanes = ceilDiv(l->aBits, t->dacBits);
@@ -81,14 +91,8 @@ MlirLogicalResult cimLayerCostCompute(const CimTarget *t, const CimLayer *l,
   int64_t extraColsPerTile = 0;
   switch (t->weightMapping) {
   case CIM_WEIGHT_MAPPING_DIFFERENTIAL_COLUMN: {
+    /* cimTargetValidate guarantees cols >= 2 (one pair). */
     int64_t pairsPerXbar = t->cols / 2;
-    if (pairsPerXbar < 1) {
-      cimStrBufPrintf(&msg,
-                      "a crossbar with %" PRId64 " column(s) cannot hold one "
-                      "differential column pair",
-                      t->cols);
-      return fail(errorCallback, userData, &msg);
-    }
     Split pairs = split(l->outDim * r.weightSlices, pairsPerXbar);
     cols = (Split){pairs.tiles, pairs.full * 2, pairs.last * 2};
     rows = split(l->inDim, t->rows);
@@ -97,14 +101,8 @@ MlirLogicalResult cimLayerCostCompute(const CimTarget *t, const CimLayer *l,
     break;
   }
   case CIM_WEIGHT_MAPPING_DIFFERENTIAL_ROW: {
+    /* cimTargetValidate guarantees rows >= 2 (one pair). */
     int64_t pairsPerXbar = t->rows / 2;
-    if (pairsPerXbar < 1) {
-      cimStrBufPrintf(&msg,
-                      "a crossbar with %" PRId64 " row(s) cannot hold one "
-                      "differential row pair",
-                      t->rows);
-      return fail(errorCallback, userData, &msg);
-    }
     Split pairs = split(l->inDim, pairsPerXbar);
     rows = (Split){pairs.tiles, pairs.full * 2, pairs.last * 2};
     cols = split(l->outDim * r.weightSlices, t->cols);
@@ -114,13 +112,7 @@ MlirLogicalResult cimLayerCostCompute(const CimTarget *t, const CimLayer *l,
   }
   case CIM_WEIGHT_MAPPING_OFFSET:
   default: {
-    if (t->cols < 2) {
-      cimStrBufPrintf(&msg,
-                      "a crossbar with %" PRId64 " column(s) cannot hold a "
-                      "data column beside the offset mapping's bias column",
-                      t->cols);
-      return fail(errorCallback, userData, &msg);
-    }
+    /* cimTargetValidate guarantees cols >= 2 (data + bias column). */
     cols = split(l->outDim * r.weightSlices, t->cols - 1);
     rows = split(l->inDim, t->rows);
     extraColsPerTile = 1;
@@ -129,9 +121,10 @@ MlirLogicalResult cimLayerCostCompute(const CimTarget *t, const CimLayer *l,
     break;
   }
   }
+  bool ovf = false;
   r.rowTiles = rows.tiles;
   r.colTiles = cols.tiles;
-  r.tiles = rows.tiles * cols.tiles;
+  ovf |= __builtin_mul_overflow(rows.tiles, cols.tiles, &r.tiles);
   r.columns += extraColsPerTile * r.tiles;
 
   /* Sum over the tile grid: (rowTiles-1) full rows + 1 last, likewise cols. */
@@ -146,24 +139,45 @@ MlirLogicalResult cimLayerCostCompute(const CimTarget *t, const CimLayer *l,
       int64_t c_ = (ck == 0 ? cols.full : cols.last) + extraColsPerTile;
       if (nColTiles == 0)
         continue;
-      int64_t n = nRowTiles * nColTiles;
-      int64_t sub = ceilDiv(r_, t->ouRows);
-      cellSum += n * r_ * c_;
-      subcycleSum += n * sub;
-      conversionSum += n * sub * c_;
-      activationSum += n * r_;
+      int64_t n, sub = ceilDiv(r_, t->ouRows), x;
+      ovf |= __builtin_mul_overflow(nRowTiles, nColTiles, &n);
+      ovf |= __builtin_mul_overflow(n, r_, &x);
+      ovf |= __builtin_mul_overflow(x, c_, &x);
+      ovf |= __builtin_add_overflow(cellSum, x, &cellSum);
+      ovf |= __builtin_mul_overflow(n, sub, &x);
+      ovf |= __builtin_add_overflow(subcycleSum, x, &subcycleSum);
+      ovf |= __builtin_mul_overflow(x, c_, &x);
+      ovf |= __builtin_add_overflow(conversionSum, x, &conversionSum);
+      ovf |= __builtin_mul_overflow(n, r_, &x);
+      ovf |= __builtin_add_overflow(activationSum, x, &activationSum);
     }
   }
-  int64_t perTileRun = l->invocations * r.inputPlanes * l->repeat;
+  int64_t perTileRun, tmp, t2, t3;
+  ovf |= __builtin_mul_overflow(l->invocations, r.inputPlanes, &tmp);
+  ovf |= __builtin_mul_overflow(tmp, l->repeat, &perTileRun);
   r.cells = cellSum;
-  r.writes = r.tiles * l->repeat;
-  r.mvmCycles = subcycleSum * perTileRun;
-  r.adcConversions = conversionSum * perTileRun;
-  r.rowActivations = activationSum * perTileRun;
-  r.latencyPs = r.writes * t->writePs + r.mvmCycles * t->mvmPs +
-                r.adcConversions * t->adcPs;
-  r.energyFj = cellSum * l->repeat * t->writeFj +
-               r.rowActivations * t->mvmFj + r.adcConversions * t->adcFj;
+  ovf |= __builtin_mul_overflow(r.tiles, l->repeat, &r.writes);
+  ovf |= __builtin_mul_overflow(subcycleSum, perTileRun, &r.mvmCycles);
+  ovf |= __builtin_mul_overflow(conversionSum, perTileRun, &r.adcConversions);
+  ovf |= __builtin_mul_overflow(activationSum, perTileRun, &r.rowActivations);
+  /* latency = writes * t_write + MVMs * t_mvm + conversions * t_adc */
+  ovf |= __builtin_mul_overflow(r.writes, t->writePs, &tmp);
+  ovf |= __builtin_mul_overflow(r.mvmCycles, t->mvmPs, &t2);
+  ovf |= __builtin_add_overflow(tmp, t2, &tmp);
+  ovf |= __builtin_mul_overflow(r.adcConversions, t->adcPs, &t2);
+  ovf |= __builtin_add_overflow(tmp, t2, &r.latencyPs);
+  /* energy = cells * repeat * e_write + activations * e_mvm + reads * e_adc */
+  ovf |= __builtin_mul_overflow(cellSum, l->repeat, &tmp);
+  ovf |= __builtin_mul_overflow(tmp, t->writeFj, &tmp);
+  ovf |= __builtin_mul_overflow(r.rowActivations, t->mvmFj, &t2);
+  ovf |= __builtin_mul_overflow(r.adcConversions, t->adcFj, &t3);
+  ovf |= __builtin_add_overflow(tmp, t2, &tmp);
+  ovf |= __builtin_add_overflow(tmp, t3, &r.energyFj);
+  if (ovf) {
+    cimStrBufAppendCString(&msg, "the layer's cost exceeds the 64-bit "
+                                 "counters (picoseconds, femtojoules)");
+    return fail(errorCallback, userData, &msg);
+  }
   *c = r;
   return mlirLogicalResultSuccess();
 }

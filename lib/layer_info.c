@@ -124,6 +124,35 @@ static MlirLogicalResult linalgLayer(MlirOperation op, CimLayer *l) {
     cimEmitErrorf(loc, "layer needs static tensor shapes to be costed");
     return mlirLogicalResultFailure();
   }
+  if (!cimLinalgHasDefaultIndexingMaps(op)) {
+    cimEmitErrorf(loc, "layer with transposed or broadcast operands "
+                       "(non-default indexing_maps) cannot be costed yet");
+    return mlirLogicalResultFailure();
+  }
+  /* Operand ranks as each op defines them (activation, weights). */
+  static const struct {
+    const char *name;
+    int act, wt;
+  } ranks[] = {{"linalg.matmul", 2, 2},
+               {"linalg.batch_matmul", 3, 3},
+               {"linalg.matvec", 1, 2},
+               {"linalg.vecmat", 1, 2},
+               {"linalg.conv_2d_nchw_fchw", 4, 4},
+               {"linalg.conv_2d_nhwc_hwcf", 4, 4},
+               {"linalg.depthwise_conv_2d_nchw_chw", 4, 3},
+               {"linalg.depthwise_conv_2d_nhwc_hwc", 4, 3}};
+  for (size_t i = 0; i < sizeof ranks / sizeof ranks[0]; ++i)
+    if (cimOpIsA(op, ranks[i].name)) {
+      bool mv = cimOpIsA(op, "linalg.matvec");
+      int actRank = mv ? r1 : r0, wtRank = mv ? r0 : r1;
+      if (actRank != ranks[i].act || wtRank != ranks[i].wt) {
+        cimEmitErrorf(loc, "%s operands have ranks %d and %d, expected %d and "
+                           "%d",
+                      ranks[i].name, r0, r1, mv ? ranks[i].wt : ranks[i].act,
+                      mv ? ranks[i].act : ranks[i].wt);
+        return mlirLogicalResultFailure();
+      }
+    }
   /* Which input holds the weights: the matrix of matvec, else the second. */
   bool weightsFirst = cimOpIsA(op, "linalg.matvec");
   MlirValue act = weightsFirst ? in1 : in0, wt = weightsFirst ? in0 : in1;

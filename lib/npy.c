@@ -105,9 +105,13 @@ MlirLogicalResult cimNpyParse(const void *bytes, size_t size,
                               void *userData) {
   Reader r = {bytes, size, 0, 0, sourceName, errorCallback, userData};
   const unsigned char *b = bytes;
-  if (size < 10 || memcmp(b, "\x93NUMPY", 6) != 0)
+  if (size < 6 || memcmp(b, "\x93NUMPY", 6) != 0)
     return failAt(&r, 0, size < 6 ? "file too short for the .npy magic"
                                   : "not a .npy file (bad magic)");
+  if (size < 10)
+    return failAt(&r, size, "truncated header: the version and header length "
+                            "need 10 bytes, %zu present",
+                  size);
   unsigned major = b[6];
   size_t headerLen, dataStart;
   if (major == 1) {

@@ -73,3 +73,23 @@ MlirNamedAttribute cimNamedString(MlirContext ctx, const char *name,
       mlirIdentifierGet(ctx, mlirStringRefCreateFromCString(name)),
       mlirStringAttrGet(ctx, mlirStringRefCreateFromCString(v)));
 }
+
+bool cimLinalgHasDefaultIndexingMaps(MlirOperation op) {
+  MlirAttribute maps = mlirOperationGetAttributeByName(
+      op, mlirStringRefCreateFromCString("indexing_maps"));
+  if (mlirAttributeIsNull(maps))
+    return true;
+  const char *expected =
+      cimOpIsA(op, "linalg.batch_matmul")
+          ? "[affine_map<(d0, d1, d2, d3) -> (d0, d1, d3)>, "
+            "affine_map<(d0, d1, d2, d3) -> (d0, d3, d2)>, "
+            "affine_map<(d0, d1, d2, d3) -> (d0, d1, d2)>]"
+          : "[affine_map<(d0, d1, d2) -> (d0, d2)>, "
+            "affine_map<(d0, d1, d2) -> (d2, d1)>, "
+            "affine_map<(d0, d1, d2) -> (d0, d1)>]";
+  CimStrBuf printed = {0};
+  mlirAttributePrint(maps, cimStrBufCallback, &printed);
+  bool same = strcmp(cimStrBufGet(&printed), expected) == 0;
+  cimStrBufFree(&printed);
+  return same;
+}

@@ -20,10 +20,14 @@
 #include "PassInternal.h"
 #include "StrBuf.h"
 
+/* Nesting deeper than this is rejected rather than recursed into. */
+#define CIM_MAX_PIPELINE_DEPTH 64
+
 typedef struct Parser {
   const char *text;
   size_t length;
   size_t pos;
+  int depth;
   /* Error reporting. */
   bool failed;
   size_t errorPos;
@@ -196,9 +200,16 @@ static void parseElement(Parser *p, MlirOpPassManager pm, const char *anchor) {
     }
     memcpy(nested, p->text + nameBegin, n);
     nested[n] = '\0';
+    if (p->depth >= CIM_MAX_PIPELINE_DEPTH) {
+      fail(p, nameBegin, "pipeline nested deeper than %d anchors",
+           CIM_MAX_PIPELINE_DEPTH);
+      return;
+    }
     MlirOpPassManager inner = mlirOpPassManagerGetNestedUnder(
         pm, mlirStringRefCreate(nested, n));
+    ++p->depth;
     parseElements(p, inner, nested, ')');
+    --p->depth;
     return;
   }
   bool hasOptions = false;

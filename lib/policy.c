@@ -203,6 +203,10 @@ CimPolicy cimPolicyCreate(intptr_t numLayers, const int64_t *wBits,
                           const int64_t *aBits, MlirStringCallback cb,
                           void *ud) {
   CimStrBuf msg = {0};
+  if (numLayers < 0) {
+    cimStrBufPrintf(&msg, "a policy cannot have %ld layers", (long)numLayers);
+    return failWith(cb, ud, &msg);
+  }
   PolicyImpl *p = allocate("<policy>", numLayers);
   if (!p) {
     cimStrBufAppendCString(&msg, "out of memory");

@@ -169,7 +169,10 @@ static MlirLogicalResult outOfRange(MlirStringCallback cb, void *ud,
                                     int64_t value, int64_t lo, int64_t hi) {
   CimStrBuf msg = {0};
   cimStrBufPrintf(&msg, "%sfield '%s': ", prefix, f->key);
-  appendJSONValue(&msg, f, value);
+  if (f->kind == FIELD_ADC) /* the value is a bit count, never "ideal" here */
+    cimStrBufPrintf(&msg, "%" PRId64, value);
+  else
+    appendJSONValue(&msg, f, value);
   cimStrBufAppendCString(&msg, " is out of range [");
   appendJSONValue(&msg, f, lo);
   cimStrBufAppendCString(&msg, ", ");
@@ -195,6 +198,20 @@ static MlirLogicalResult validate(const CimTarget *t, const char *prefix,
     if (v < f->min || v > hi)
       return outOfRange(cb, ud, prefix, f, v, f->min, hi);
   }
+  /* A crossbar must hold one unit of the weight mapping. */
+  const char *field = NULL, *why = NULL;
+  if (t->weightMapping == CIM_WEIGHT_MAPPING_DIFFERENTIAL_COLUMN && t->cols < 2)
+    field = "cols", why = "differential-column needs a column pair";
+  else if (t->weightMapping == CIM_WEIGHT_MAPPING_DIFFERENTIAL_ROW && t->rows < 2)
+    field = "rows", why = "differential-row needs a row pair";
+  else if (t->weightMapping == CIM_WEIGHT_MAPPING_OFFSET && t->cols < 2)
+    field = "cols", why = "offset needs a data column beside the bias column";
+  if (field) {
+    CimStrBuf msg = {0};
+    cimStrBufPrintf(&msg, "%sfield '%s': 1 is out of range [2, 65536] (%s)",
+                    prefix, field, why);
+    return fail(cb, ud, &msg);
+  }
   return mlirLogicalResultSuccess();
 }
 
@@ -208,15 +225,19 @@ MlirLogicalResult cimTargetValidate(const CimTarget *target,
 static bool toMilli(const json_t *value, int64_t *out) {
   if (json_is_integer(value)) {
     json_int_t v = json_integer_value(value);
-    if (v > INT64_MAX / 1000 || v < INT64_MIN / 1000)
-      return false;
+    /* Clamp far-out integers so the range check reports them. */
+    if (v > INT64_MAX / 1000)
+      v = INT64_MAX / 1000;
+    else if (v < INT64_MIN / 1000)
+      v = INT64_MIN / 1000;
     *out = (int64_t)v * 1000;
     return true;
   }
   double d = json_real_value(value) * 1000.0;
   double r = nearbyint(d);
-  if (!isfinite(d) || fabs(d - r) > 1e-6 * (fabs(d) > 1 ? fabs(d) : 1) ||
-      fabs(r) > 9.0e18)
+  /* Decimal fractions such as 1.4 are not exact in binary: allow the error
+   * of the double representation, nothing coarser. */
+  if (!isfinite(d) || fabs(r) > 9.0e15 || fabs(d - r) > 1e-9 * (fabs(d) + 1))
     return false;
   *out = (int64_t)r;
   return true;
@@ -267,9 +288,8 @@ static MlirLogicalResult parseField(const FieldDef *f, const json_t *value,
     }
     {
       json_int_t v = json_integer_value(value);
-      int64_t hi = f->max;
-      if (v < f->min || v > hi)
-        return outOfRange(cb, ud, prefix, f, (int64_t)v, f->min, hi);
+      if (v < f->min || v > f->max)
+        return outOfRange(cb, ud, prefix, f, (int64_t)v, f->min, f->max);
       *intField(t, f) = (int64_t)v;
     }
     return mlirLogicalResultSuccess();
@@ -283,7 +303,7 @@ static MlirLogicalResult parseField(const FieldDef *f, const json_t *value,
     int64_t milli;
     if (!toMilli(value, &milli)) {
       cimStrBufPrintf(&msg,
-                      "%sfield '%s': %g is finer than the resolution of 0.001 "
+                      "%sfield '%s': %.15g is finer than the resolution of 0.001 "
                       "%s or too large",
                       prefix, f->key, json_number_value(value),
                       f->kind == FIELD_TIME ? "ns" : "pJ");

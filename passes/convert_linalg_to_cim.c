@@ -241,6 +241,13 @@ static MlirLogicalResult rewriteMatmul(MlirRewritePattern pattern,
                   m.opName);
     return reject(state);
   }
+  if (!cimLinalgHasDefaultIndexingMaps(op)) {
+    cimEmitErrorf(loc, "convert-linalg-to-cim: %s with transposed or "
+                       "broadcast operands (non-default indexing_maps) is not "
+                       "supported; transpose the operand explicitly",
+                  m.opName);
+    return reject(state);
+  }
   m.act = mlirOperationGetOperand(op, 0);
   m.weights = mlirOperationGetOperand(op, 1);
   intptr_t rank = batched ? 3 : 2;

@@ -85,8 +85,8 @@ static MlirLogicalResult runEstimate(MlirOperation module,
   int64_t baselineBits = parseBaseline(baselineText);
   if (baselineBits < 0) {
     cimEmitErrorf(moduleLoc,
-                  "cim-estimate: baseline '%.*s' is not 'none' or 'wNaN' with "
-                  "the same N in 1..8 (e.g. w8a8)",
+                  "cim-estimate: baseline '%.*s' is not 'none' or 'w<N>a<N>' "
+                  "with the same N in 1..8 (e.g. w8a8)",
                   (int)baselineText.length, baselineText.data);
     return mlirLogicalResultFailure();
   }
@@ -133,8 +133,10 @@ static MlirLogicalResult runEstimate(MlirOperation module,
       MlirStringRef n = mlirIdentifierStr(mlirLocationNameGetName(loc));
       snprintf(name, sizeof name, "%.*s", (int)n.length, n.data);
     } else {
-      snprintf(name, sizeof name, "layer %lld",
-               (long long)(index >= 0 ? index : (int64_t)i));
+      /* Program order over the whole module: cim `layer` indices restart in
+       * every function. */
+      (void)index;
+      snprintf(name, sizeof name, "layer %lld", (long long)i);
     }
     /* A named policy row must be for this layer. */
     if (!cimPolicyIsNull(policy)) {

@@ -4,7 +4,7 @@
 // RUN: not cim-opt %s --split-input-file --cim-estimate='target=%S/Inputs/bad-target.json' 2>&1 | FileCheck %s --check-prefix=TARGET
 // RUN: not cim-opt %s --split-input-file --cim-estimate='target=%t.missing.json' 2>&1 | FileCheck %s --check-prefix=MISSING
 
-// BASELINE: error: cim-estimate: baseline 'w4a8' is not 'none' or 'wNaN' with the same N in 1..8 (e.g. w8a8)
+// BASELINE: error: cim-estimate: baseline 'w4a8' is not 'none' or 'w<N>a<N>' with the same N in 1..8 (e.g. w8a8)
 // TARGET: error: {{.*}}bad-target.json: field 'cell_bits': 9 is out of range [1, 8]
 // MISSING: error: cannot open target file '{{.*}}missing.json': No such file or directory
 
@@ -26,13 +26,25 @@ module attributes {cim.target = #cim.target<256 : i64, 256 : i64, 4 : i64, 1 : i
 
 // -----
 
-// A 1x1 crossbar cannot hold a differential column pair.
+// A 1x1 crossbar cannot hold a differential column pair: the target is
+// rejected, naming the field.
+// expected-error @below {{target: field 'cols': 1 is out of range [2, 65536] (differential-column needs a column pair)}}
 module attributes {cim.target = #cim.target<1 : i64, 1 : i64, 4 : i64, 1 : i64, 0 : i64, "differential-column", "twos-complement", 1 : i64, 1 : i64, 1 : i64, 56000000 : i64, 1400000 : i64, 0 : i64, 0 : i64, 0 : i64, 0 : i64, 0 : i64, 0 : i64, 0 : i64, 0 : i64>} {
-  func.func @f(%a: tensor<1x4xi8>, %w: tensor<4x4xi8>) -> tensor<1x4xi32> {
-    // expected-error @+1 {{layer 'layer 0': a crossbar with 1 column(s) cannot hold one differential column pair}}
-    %m = "cim.matmul"(%a, %w) {layer = 0 : i64, a_bits = 8 : i64, w_bits = 8 : i64, a_signed = true, w_signed = true, weights = "static"} : (tensor<1x4xi8>, tensor<4x4xi8>) -> tensor<1x4xi32>
-    return %m : tensor<1x4xi32>
-  }
+}
+
+// -----
+
+// #cim.target with the wrong number of parameters: the IRDL definition
+// rejects it while parsing.
+// expected-error @+1 {{expected 20 type arguments, but had 19}}
+module attributes {cim.target = #cim.target<256 : i64, 256 : i64, 4 : i64, 1 : i64, 0 : i64, "differential-column", "twos-complement", 1 : i64, 256 : i64, 1 : i64, 56000000 : i64, 1400000 : i64, 0 : i64, 0 : i64, 0 : i64, 0 : i64, 0 : i64, 0 : i64, 0 : i64>} {
+}
+
+// -----
+
+// A cim.target attribute that is not a #cim.target.
+// expected-error @below {{the cim.target attribute is not a #cim.target<...>}}
+module attributes {cim.target = "reference"} {
 }
 
 // -----
@@ -73,4 +85,13 @@ func.func @buffers(%a: memref<2x3xi8>, %w: memref<3x4xi8>, %c: memref<2x4xi32>) 
   // expected-error @+1 {{layer must be a linalg op on tensors to be costed}}
   linalg.matmul ins(%a, %w : memref<2x3xi8>, memref<3x4xi8>) outs(%c : memref<2x4xi32>)
   return
+}
+
+// -----
+
+func.func @transposed(%a: tensor<512x3xi8>, %w: tensor<512x1000xi8>) -> tensor<3x1000xi32> {
+  %z = arith.constant dense<0> : tensor<3x1000xi32>
+  // expected-error @+1 {{layer with transposed or broadcast operands (non-default indexing_maps) cannot be costed yet}}
+  %r = linalg.matmul indexing_maps = [affine_map<(d0, d1, d2) -> (d2, d0)>, affine_map<(d0, d1, d2) -> (d2, d1)>, affine_map<(d0, d1, d2) -> (d0, d1)>] ins(%a, %w : tensor<512x3xi8>, tensor<512x1000xi8>) outs(%z : tensor<3x1000xi32>) -> tensor<3x1000xi32>
+  return %r : tensor<3x1000xi32>
 }

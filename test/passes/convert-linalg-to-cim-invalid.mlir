@@ -87,3 +87,13 @@ func.func @batch_nonzero(%a: tensor<2x3x4xi8>, %b: tensor<2x4x5xi8>, %c: tensor<
   %r = linalg.batch_matmul ins(%a, %b : tensor<2x3x4xi8>, tensor<2x4x5xi8>) outs(%c : tensor<2x3x5xi32>) -> tensor<2x3x5xi32>
   return %r : tensor<2x3x5xi32>
 }
+
+// -----
+
+// A transposed operand (non-default indexing_maps) is rejected, not misread.
+func.func @transposed(%a: tensor<512x3xi8>, %w: tensor<512x1000xi8>) -> tensor<3x1000xi32> {
+  %z = arith.constant dense<0> : tensor<3x1000xi32>
+  // expected-error @+1 {{linalg.matmul with transposed or broadcast operands (non-default indexing_maps) is not supported; transpose the operand explicitly}}
+  %r = linalg.matmul indexing_maps = [affine_map<(d0, d1, d2) -> (d2, d0)>, affine_map<(d0, d1, d2) -> (d2, d1)>, affine_map<(d0, d1, d2) -> (d0, d1)>] ins(%a, %w : tensor<512x3xi8>, tensor<512x1000xi8>) outs(%z : tensor<3x1000xi32>) -> tensor<3x1000xi32>
+  return %r : tensor<3x1000xi32>
+}

@@ -167,21 +167,28 @@ START_TEST(test_repeat_and_times) {
 END_TEST
 
 START_TEST(test_unmappable_layers) {
+  /* Targets that cannot hold one unit of their weight mapping are rejected
+   * by the target validation the cost model runs first. */
   CimTarget t = cimTargetGetDefault();
   t.rows = t.cols = t.ouRows = 1;
   CimLayer l = layer(4, 4, 1, 4, 4);
   CimLayerCost c;
   ck_assert(mlirLogicalResultIsFailure(cimLayerCostCompute(&t, &l, &c, capture, NULL)));
-  ck_assert_str_eq(message, "a crossbar with 1 column(s) cannot hold one "
-                            "differential column pair");
+  ck_assert_str_eq(message, "target: field 'cols': 1 is out of range [2, 65536] "
+                            "(differential-column needs a column pair)");
   t.weightMapping = CIM_WEIGHT_MAPPING_DIFFERENTIAL_ROW;
   ck_assert(mlirLogicalResultIsFailure(cimLayerCostCompute(&t, &l, &c, capture, NULL)));
-  ck_assert_str_eq(message, "a crossbar with 1 row(s) cannot hold one "
-                            "differential row pair");
+  ck_assert_str_eq(message, "target: field 'rows': 1 is out of range [2, 65536] "
+                            "(differential-row needs a row pair)");
   t.weightMapping = CIM_WEIGHT_MAPPING_OFFSET;
   ck_assert(mlirLogicalResultIsFailure(cimLayerCostCompute(&t, &l, &c, capture, NULL)));
-  ck_assert_str_eq(message, "a crossbar with 1 column(s) cannot hold a data "
-                            "column beside the offset mapping's bias column");
+  ck_assert_str_eq(message, "target: field 'cols': 1 is out of range [2, 65536] "
+                            "(offset needs a data column beside the bias column)");
+  /* An invalid target never reaches a division. */
+  t = cimTargetGetDefault();
+  t.ouRows = 0;
+  ck_assert(mlirLogicalResultIsFailure(cimLayerCostCompute(&t, &l, &c, capture, NULL)));
+  ck_assert_str_eq(message, "target: field 'ou_rows': 0 is out of range [1, 256]");
   t = cimTargetGetDefault();
   t.inputEncoding = CIM_INPUT_ENCODING_UNSIGNED;
   ck_assert(mlirLogicalResultIsFailure(cimLayerCostCompute(&t, &l, &c, capture, NULL)));
@@ -197,6 +204,16 @@ START_TEST(test_unmappable_layers) {
   ck_assert(mlirLogicalResultIsFailure(cimLayerCostCompute(&t, &l, &c, capture, NULL)));
   ck_assert_str_eq(message, "layer dimensions must be positive: in_dim 0, "
                             "out_dim 4, invocations 1, repeat 1");
+  /* Costs beyond 64 bits are an error, not a wrapped number: 2^31
+   * invocations of a 2^20-row layer at the slowest MVM (1000 s). */
+  l = layer(INT64_C(1) << 20, 1, INT64_C(1) << 31, 8, 8);
+  t.mvmPs = INT64_C(1000000000000000);
+  ck_assert(mlirLogicalResultIsFailure(cimLayerCostCompute(&t, &l, &c, capture, NULL)));
+  ck_assert_str_eq(message, "the layer's cost exceeds the 64-bit counters "
+                            "(picoseconds, femtojoules)");
+  l.invocations = (INT64_C(1) << 31) + 1;
+  ck_assert(mlirLogicalResultIsFailure(cimLayerCostCompute(&t, &l, &c, capture, NULL)));
+  ck_assert_str_eq(message, "layer dimensions beyond 2^31 are not supported");
 }
 END_TEST
 

@@ -90,6 +90,10 @@ START_TEST(test_rejects_bad_files_with_offsets) {
   /* Too short. */
   ck_assert(!parse((const unsigned char *)"\x93NUM", 4, &a));
   ck_assert_str_eq(message, "x.npy: at byte 0: file too short for the .npy magic");
+  /* Valid magic, cut before the header length. */
+  ck_assert(!parse((const unsigned char *)"\x93NUMPY\x01\x00", 8, &a));
+  ck_assert_str_eq(message, "x.npy: at byte 8: truncated header: the version "
+                            "and header length need 10 bytes, 8 present");
   /* Unsupported version. */
   size_t n = makeNpy(buf, "{'descr': '<i8', 'fortran_order': False, 'shape': (4,), }\n",
                      data, sizeof data);

@@ -144,6 +144,27 @@ START_TEST(test_elements_without_anchor) {
 }
 END_TEST
 
+START_TEST(test_deep_nesting_is_an_error_not_a_crash) {
+  /* 100 nested anchors: "builtin.module(" then "a(" x 100; the 65th "a" is
+   * at column 16 + 64 * 2 = 144. */
+  static char text[512], out[8192];
+  strcpy(text, "builtin.module(");
+  for (int i = 0; i < 100; ++i)
+    strcat(text, "a(");
+  for (int i = 0; i < 101; ++i)
+    strcat(text, ")");
+  out[0] = '\0';
+  MlirPassManager pm = mlirPassManagerCreateOnOperation(
+      ctx, mlirStringRefCreateFromCString("builtin.module"));
+  ck_assert(mlirLogicalResultIsFailure(cimParsePassPipeline(
+      mlirPassManagerGetAsOpPassManager(pm), mlirStringRefCreateFromCString(text),
+      appendTo, out)));
+  mlirPassManagerDestroy(pm);
+  ck_assert_msg(strncmp(out, "<pass pipeline>:1:144: error: pipeline nested "
+                             "deeper than 64 anchors\n", 69) == 0, "%s", out);
+}
+END_TEST
+
 static Suite *pipelineSuite(void) {
   Suite *s = suite_create("pipeline");
   TCase *tc = tcase_create("parser");
@@ -153,6 +174,7 @@ static Suite *pipelineSuite(void) {
   tcase_add_test(tc, test_errors_point_at_the_offending_character);
   tcase_add_test(tc, test_upstream_option_error_is_reported_at_options);
   tcase_add_test(tc, test_elements_without_anchor);
+  tcase_add_test(tc, test_deep_nesting_is_an_error_not_a_crash);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -113,6 +113,20 @@ START_TEST(test_errors_name_field_value_and_range) {
               "\"differential-column\", \"differential-row\", \"offset\"");
   expectError("{\"input_encoding\": 1}",
               "t.json: field 'input_encoding': expected a string, got an integer");
+  expectError("{\"adc_bits\": 0}",
+              "t.json: field 'adc_bits': 0 is out of range [1, 32] (or \"ideal\")");
+  expectError("{\"t_mvm_ns\": 1.0000001}",
+              "t.json: field 't_mvm_ns': 1.0000001 is finer than the resolution of "
+              "0.001 ns or too large");
+  expectError("{\"cols\": 1}",
+              "t.json: field 'cols': 1 is out of range [2, 65536] "
+              "(differential-column needs a column pair)");
+  expectError("{\"rows\": 1, \"weight_mapping\": \"differential-row\"}",
+              "t.json: field 'rows': 1 is out of range [2, 65536] "
+              "(differential-row needs a row pair)");
+  expectError("{\"cols\": 1, \"weight_mapping\": \"offset\"}",
+              "t.json: field 'cols': 1 is out of range [2, 65536] "
+              "(offset needs a data column beside the bias column)");
   expectError("{\"rowz\": 1}",
               "t.json: unknown field 'rowz' (docs/target.md lists the fields)");
   expectError("[1, 2]", "t.json: a target is a JSON object, got an array");

@@ -144,6 +144,11 @@ static int parseCommandLine(int argc, char **argv, Options *o) {
       return 2;
     }
     if (matchFlag(argc, argv, &i, "list-passes", false, &v)) {
+      if (v && strcmp(v, "markdown") != 0 && strcmp(v, "text") != 0) {
+        errorPrefix();
+        fprintf(stderr, "'--list-passes' takes 'text' or 'markdown', got '%s'\n", v);
+        return 1;
+      }
       o->listPasses = true;
       o->listFormat = v;
       continue;
