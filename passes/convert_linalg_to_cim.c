@@ -222,6 +222,25 @@ static MlirLogicalResult reject(PatternState *state) {
   return mlirLogicalResultFailure();
 }
 
+/// Starts a match of a linalg layer op named `opName`: it must work on
+/// tensors (one result; on memrefs there is none) with two inputs and an
+/// init. Emits the diagnostic and returns false otherwise.
+static bool beginMatch(MlirOperation op, const char *opName, LayerMatch *m) {
+  *m = (LayerMatch){0};
+  m->opName = opName;
+  if (mlirOperationGetNumOperands(op) != 3 ||
+      mlirOperationGetNumResults(op) != 1) {
+    cimEmitErrorf(mlirOperationGetLocation(op),
+                  "convert-linalg-to-cim: expected %s on tensors with one "
+                  "result",
+                  opName);
+    return false;
+  }
+  m->act = mlirOperationGetOperand(op, 0);
+  m->weights = mlirOperationGetOperand(op, 1);
+  return true;
+}
+
 /// Both matmul forms: rank 2 ([M,K] x [K,N]) and rank 3 with a batch.
 static MlirLogicalResult rewriteMatmul(MlirRewritePattern pattern,
                                        MlirOperation op,
@@ -231,16 +250,9 @@ static MlirLogicalResult rewriteMatmul(MlirRewritePattern pattern,
   PatternState *state = userData;
   MlirLocation loc = mlirOperationGetLocation(op);
   bool batched = cimOpIsA(op, "linalg.batch_matmul");
-  LayerMatch m = {0};
-  m.opName = batched ? "linalg.batch_matmul" : "linalg.matmul";
-  if (mlirOperationGetNumOperands(op) != 3 ||
-      mlirOperationGetNumResults(op) != 1) {
-    /* On buffers (memref) there is no result: not a tensor layer. */
-    cimEmitErrorf(loc, "convert-linalg-to-cim: expected %s on tensors with "
-                       "one result",
-                  m.opName);
+  LayerMatch m;
+  if (!beginMatch(op, batched ? "linalg.batch_matmul" : "linalg.matmul", &m))
     return reject(state);
-  }
   if (!cimLinalgHasDefaultIndexingMaps(op)) {
     cimEmitErrorf(loc, "convert-linalg-to-cim: %s with transposed or "
                        "broadcast operands (non-default indexing_maps) is not "
@@ -248,8 +260,6 @@ static MlirLogicalResult rewriteMatmul(MlirRewritePattern pattern,
                   m.opName);
     return reject(state);
   }
-  m.act = mlirOperationGetOperand(op, 0);
-  m.weights = mlirOperationGetOperand(op, 1);
   intptr_t rank = batched ? 3 : 2;
   int64_t a[3], w[3], r[3];
   if (!readIntTensor(mlirValueGetType(m.act), rank, a, &m.a.bits) ||
@@ -332,17 +342,11 @@ static MlirLogicalResult rewriteConv(MlirRewritePattern pattern,
   PatternState *state = userData;
   MlirLocation loc = mlirOperationGetLocation(op);
   bool nchw = cimOpIsA(op, "linalg.conv_2d_nchw_fchw");
-  LayerMatch m = {0};
-  m.opName = nchw ? "linalg.conv_2d_nchw_fchw" : "linalg.conv_2d_nhwc_hwcf";
-  if (mlirOperationGetNumOperands(op) != 3 ||
-      mlirOperationGetNumResults(op) != 1) {
-    cimEmitErrorf(loc, "convert-linalg-to-cim: expected %s on tensors with "
-                       "one result",
-                  m.opName);
+  LayerMatch m;
+  if (!beginMatch(op, nchw ? "linalg.conv_2d_nchw_fchw"
+                           : "linalg.conv_2d_nhwc_hwcf",
+                  &m))
     return reject(state);
-  }
-  m.act = mlirOperationGetOperand(op, 0);
-  m.weights = mlirOperationGetOperand(op, 1);
   int64_t x[4], w[4], r[4];
   if (!readIntTensor(mlirValueGetType(m.act), 4, x, &m.a.bits) ||
       !readIntTensor(mlirValueGetType(m.weights), 4, w, &m.w.bits) ||
