@@ -133,7 +133,7 @@ END_TEST
 START_TEST(test_writer_round_trip) {
   int32_t values[6] = {1, -2, 3, -4, 5, -6};
   CimNpyArray a = {CIM_NPY_I32, 2, {2, 3}, 6, values};
-  char path[] = "/tmp/cim-npy-test-XXXXXX.npy";
+  char path[64];
   snprintf(path, sizeof path, "/tmp/cim-npy-test-%d.npy", (int)getpid());
   ck_assert(mlirLogicalResultIsSuccess(cimNpyWriteFile(path, &a, capture, NULL)));
   CimNpyArray b;
