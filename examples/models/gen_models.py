@@ -11,6 +11,8 @@ It writes, relative to the root (default: the repository root):
     examples/models/resnet18.mlir  torchvision resnet18, batch-norm folded
     examples/models/vgg16.mlir     torchvision vgg16
     examples/models/vitb32.mlir    torchvision vit_b_32
+    examples/models/smallcnn.mlir  a small CNN with deterministic parameters
+    examples/models/mlp.mlir       a three-layer perceptron, likewise
     test/e2e/Inputs/<policy>.json  the 14 published CIM-AQ policies, one
                                    [w_bits, a_bits] row per layer
 
@@ -79,10 +81,41 @@ class Layer:
 class Builder:
     """Emits the body of @forward: SSA values are %0, %1, ... in order."""
 
-    def __init__(self):
+    def __init__(self, seed=None):
         self.lines = []
         self.next = 0
         self.layers = []
+        # None: splat parameters (reference networks). An integer: every
+        # weight and bias gets deterministic non-trivial values (small models).
+        self.state = seed
+
+    def draw(self, lo, hi):
+        """The next integer in [lo, hi] from a 32-bit LCG (Numerical Recipes
+        constants): deterministic on every machine and Python version."""
+        self.state = (1664525 * self.state + 1013904223) % (1 << 32)
+        return lo + (self.state >> 8) % (hi - lo + 1)
+
+    def param(self, shape, role):
+        """A weight (role "weight") or bias ("bias") constant. Values are
+        multiples of 1/32 (weights in [-1/2, 1/2]) or 1/16 (biases in
+        [-1/2, 1/2]): exact in f32, so hand derivations stay exact."""
+        if self.state is None:
+            return self.const(shape, WEIGHT if role == "weight" else "0.0")
+        den = 32 if role == "weight" else 16
+        half = den // 2
+        count = math.prod(shape)
+        flat = [self.draw(-half, half) / den for _ in range(count)]
+
+        def nest(values, dims):
+            if len(dims) == 1:
+                return "[" + ", ".join(repr(v) for v in values) + "]"
+            step = len(values) // dims[0]
+            return "[" + ", ".join(nest(values[i * step:(i + 1) * step], dims[1:])
+                                   for i in range(dims[0])) + "]"
+        v = self.fresh()
+        self.emit(f"{v} = arith.constant dense<{nest(flat, shape)}> : "
+                  f"{ttype(shape)}")
+        return v
 
     def fresh(self):
         v = "%" + str(self.next)
@@ -166,7 +199,7 @@ class Builder:
 
     def bias(self, x, shape, channels):
         """Adds a per-channel bias (dim 1 of NCHW, the last dim of [M, N])."""
-        b = self.const([channels], "0.0")
+        b = self.param([channels], "bias")
         r = len(shape)
         bmap = "#chan4" if r == 4 else "#col2"
         return self.generic([(x, shape), (b, [channels])], shape,
@@ -244,7 +277,7 @@ class Builder:
         oh = conv_out(h, kernel, stride, pad)
         ow = conv_out(w, kernel, stride, pad)
         out = [n, filters, oh, ow]
-        wt = self.const([filters, c, kernel, kernel])
+        wt = self.param([filters, c, kernel, kernel], "weight")
         acc = self.filled(out, "%zero")
         v = self.fresh()
         self.emit(f"{v} = linalg.conv_2d_nchw_fchw {{dilations = dense<1> : "
@@ -260,7 +293,7 @@ class Builder:
         """Linear layer: activations [M, K] x weights [K, N] + bias."""
         m, k = shape
         self.comment(f"{name}: dense [{m}, {k}] x [{k}, {features}]")
-        wt = self.const([k, features])
+        wt = self.param([k, features], "weight")
         out = [m, features]
         acc = self.filled(out, "%zero")
         v = self.fresh()
@@ -489,6 +522,85 @@ NETWORKS = [
 ]
 
 
+def smallcnn(b):
+    x, s = "%input", [1, 1, 8, 8]
+    x, s = b.conv("conv1", x, s, 4, 3, 1, 1)
+    x = b.relu(x, s)
+    b.comment("pool1: maxpool 2x2 stride 2")
+    x, s = b.maxpool(x, s, 2, 2, 0)
+    x, s = b.conv("conv2", x, s, 8, 3, 1, 1)
+    x = b.relu(x, s)
+    identity = x
+    x, s = b.conv("conv3", x, s, 8, 3, 1, 1)
+    b.comment("residual add and ReLU")
+    x = b.add(x, identity, s)
+    x = b.relu(x, s)
+    b.comment("global average over 4x4, then flatten")
+    x, s = b.global_avgpool(x, s)
+    x, s = b.collapse(x, s, [[0], [1, 2, 3]])
+    x, s = b.dense("fc", x, s, 10)
+    return x
+
+
+def mlp(b):
+    x, s = "%input", [4, 16]
+    x, s = b.dense("fc1", x, s, 32)
+    x = b.relu(x, s)
+    x, s = b.dense("fc2", x, s, 24)
+    x = b.relu(x, s)
+    x, s = b.dense("fc3", x, s, 10)
+    return x
+
+
+# Small models with deterministic non-trivial parameters, for end-to-end
+# correctness tests: (name, builder, LCG seed, input shape, output shape,
+# description).
+SMALL_MODELS = [
+    ("smallcnn", smallcnn, 1, [1, 1, 8, 8], [1, 10],
+     "A small CNN on one 8x8 channel: conv 4x1x3x3 + bias + ReLU, maxpool "
+     "2x2, conv 8x4x3x3 + bias + ReLU, conv 8x8x3x3 + bias, residual add, "
+     "ReLU, global average pool, flatten, dense 8 -> 10."),
+    ("mlp", mlp, 2, [4, 16], [4, 10],
+     "A three-layer perceptron on a batch of 4: dense 16 -> 32 + ReLU, "
+     "dense 32 -> 24 + ReLU, dense 24 -> 10 (biases on every layer)."),
+]
+
+
+def small_header(net, note, layers):
+    out = [
+        f"// {net}: f32 linalg on tensors, for end-to-end correctness tests.",
+        "//",
+        "// GENERATED by examples/models/gen_models.py -- do not edit; run",
+        "//   python3 examples/models/gen_models.py",
+        "// and commit the result (test/e2e/models-regenerate.test diffs them).",
+        "//",
+        "// Parameters are deterministic (a 32-bit LCG): weights are multiples",
+        "// of 1/32 in [-1/2, 1/2], biases multiples of 1/16 in [-1/2, 1/2],",
+        "// so every value is exact in f32.",
+    ]
+    out += ["// " + l for l in textwrap.wrap(note, 76)]
+    out += ["//", "// Matrix-vector layers in program order:", "//",
+            "//   #   name     kind    out_dim in_dim invocations repeat"]
+    for i, l in enumerate(layers):
+        out.append(f"//   {i:<3} {l.name:<8} {l.kind:<7} {l.out_dim:>7} "
+                   f"{l.in_dim:>6} {l.invocations:>11} {l.repeat:>6}")
+    return "\n".join(out) + "\n"
+
+
+def build_small(net, fn, seed, in_shape, out_shape, note):
+    b = Builder(seed)
+    result = fn(b)
+    body = "\n".join(b.lines)
+    text = small_header(net, note, b.layers) + "\n" + MAPS + "\n"
+    text += (f"func.func @forward(%input: {ttype(in_shape)}) -> "
+             f"{ttype(out_shape)} {{\n")
+    text += "  %zero = arith.constant 0.0 : f32\n"
+    text += "  %ninf = arith.constant 0xFF800000 : f32\n"
+    text += body + "\n"
+    text += f"  return {result} : {ttype(out_shape)}\n}}\n"
+    return text
+
+
 def header(net, model, note, layers):
     out = [
         f"// {net}: {model}, 224x224 ImageNet, batch 1, f32 linalg on tensors.",
@@ -572,6 +684,9 @@ def main():
         text, layers = build(net, fn, model, note)
         check_against_reference(net, layers, reference)
         outputs.append((os.path.join("examples", "models", net + ".mlir"), text))
+    for net, fn, seed, in_shape, out_shape, note in SMALL_MODELS:
+        outputs.append((os.path.join("examples", "models", net + ".mlir"),
+                        build_small(net, fn, seed, in_shape, out_shape, note)))
     for name in sorted(reference["policies"]):
         outputs.append((os.path.join("test", "e2e", "Inputs", name + ".json"),
                         policy_json(reference["policies"][name])))
