@@ -341,6 +341,28 @@ static bool inRange(Range r, unsigned line) {
   return (r.first == 0 || line >= r.first) && (r.last == 0 || line <= r.last);
 }
 
+/// The first expectation whose comment line is at or after `line`
+/// (expectations are scanned in line order).
+static size_t firstExpectationAt(const Verifier *v, unsigned line) {
+  size_t lo = 0, hi = v->numExpected;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (v->expected[mid].commentLine < line)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
+/// The expectations written on the lines of `r`: [*begin, *end).
+static void expectationsIn(const Verifier *v, Range r, size_t *begin,
+                           size_t *end) {
+  *begin = r.first == 0 ? 0 : firstExpectationAt(v, r.first);
+  *end = r.last == 0 || r.last == UINT_MAX ? v->numExpected
+                                           : firstExpectationAt(v, r.last + 1);
+}
+
 /// SourceMgrDiagnosticVerifierHandler::process. Returns false when `s`
 /// was reported.
 static bool process(Verifier *v, Range range, const Seen *s) {
@@ -354,10 +376,10 @@ static bool process(Verifier *v, Range range, const Seen *s) {
     line = (unsigned)mlirLocationFileLineColRangeGetStartLine(fileLoc);
   }
   Expectation *nearMiss = NULL;
-  for (size_t i = 0; i < v->numExpected; ++i) {
+  size_t begin, end;
+  expectationsIn(v, range, &begin, &end);
+  for (size_t i = begin; i < end; ++i) {
     Expectation *e = &v->expected[i];
-    if (!inRange(range, e->commentLine))
-      continue;
     if (mlirLocationIsNull(fileLoc)
             ? !e->unknownLoc
             : (!inSource || e->unknownLoc || e->line != line))
@@ -485,11 +507,12 @@ MlirLogicalResult cimDiagnosticVerifierFinish(CimDiagnosticVerifier verifier,
   }
   for (size_t i = 0; i < v->numSeen; ++i)
     ok &= process(v, range, &v->seen[i]);
+  size_t begin, end;
+  expectationsIn(v, range, &begin, &end);
   for (int pass = 0; pass < 2; ++pass) {
-    for (size_t i = 0; i < v->numExpected; ++i) {
+    for (size_t i = begin; i < end; ++i) {
       Expectation *e = &v->expected[i];
-      if (e->unknownLoc != (pass == 1) || e->matched ||
-          !inRange(range, e->commentLine))
+      if (e->unknownLoc != (pass == 1) || e->matched)
         continue;
       reportUnmet(v, e);
       ok = false;
@@ -502,7 +525,7 @@ MlirLogicalResult cimDiagnosticVerifierFinish(CimDiagnosticVerifier verifier,
   }
 
   /* Start the next round clean. */
-  for (size_t i = 0; i < v->numExpected; ++i)
+  for (size_t i = begin; i < end; ++i)
     v->expected[i].matched = false;
   for (size_t i = 0; i < v->numSeen; ++i)
     free(v->seen[i].message);

@@ -380,15 +380,15 @@ static MlirPassManager buildPassManager(MlirContext ctx, const Options *o) {
 
 /// Parses, transforms and prints one chunk. Returns true when the chunk
 /// succeeded (in verify mode: when the diagnostics matched).
+/// In verify mode `verifier` holds the whole file's expectations (scanned
+/// once) and is checked against the lines of this chunk only.
 static bool processChunk(MlirContext ctx, MlirPassManager pm, const Options *o,
                          CimSourceBuffer source, CimSourceChunk chunk,
-                         unsigned lastLine, FILE *out, bool *printedAny) {
+                         unsigned lastLine, CimDiagnosticVerifier verifier,
+                         FILE *out, bool *printedAny) {
   intptr_t errors = 0;
   MlirDiagnosticHandlerID printer = 0;
-  CimDiagnosticVerifier verifier = {NULL};
-  if (o->verifyDiagnostics)
-    verifier = cimDiagnosticVerifierCreate(ctx, source, stderr);
-  else
+  if (!o->verifyDiagnostics)
     printer = cimAttachDiagnosticPrinter(ctx, stderr, source, &errors);
 
   bool ok = false;
@@ -414,7 +414,6 @@ static bool processChunk(MlirContext ctx, MlirPassManager pm, const Options *o,
   if (o->verifyDiagnostics) {
     ok = mlirLogicalResultIsSuccess(
         cimDiagnosticVerifierFinish(verifier, chunk.firstLine, lastLine));
-    cimDiagnosticVerifierDestroy(verifier);
   } else {
     mlirContextDetachDiagnosticHandler(ctx, printer);
     ok = ok && errors == 0;
@@ -505,13 +504,23 @@ int main(int argc, char **argv) {
   FILE *out = cimOutputFileGetStream(outFile);
 
   bool allOk = true, printedAny = false;
+  CimDiagnosticVerifier verifier = {NULL};
+  if (o.verifyDiagnostics) {
+    verifier = cimDiagnosticVerifierCreate(ctx, source, stderr);
+    if (cimDiagnosticVerifierIsNull(verifier)) {
+      fputs("error: out of memory while verifying diagnostics\n", stderr);
+      goto done;
+    }
+  }
   for (intptr_t i = 0; i < numChunks; ++i) {
     CimSourceChunk chunk = o.splitInputFile ? chunks[i] : whole;
     unsigned lastLine =
         (o.splitInputFile && i + 1 < numChunks) ? chunks[i + 1].firstLine - 2 : 0;
-    if (!processChunk(ctx, pm, &o, source, chunk, lastLine, out, &printedAny))
+    if (!processChunk(ctx, pm, &o, source, chunk, lastLine, verifier, out,
+                      &printedAny))
       allOk = false;
   }
+  cimDiagnosticVerifierDestroy(verifier);
   if (allOk) {
     CimOutputFile f = outFile;
     outFile = (CimOutputFile){NULL};
