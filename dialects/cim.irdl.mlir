@@ -302,4 +302,56 @@ irdl.dialect @cim {
     irdl.results(result: %r)
     irdl.attributes {"offsets" = %offsets}
   }
+
+  //===--------------------------------------------------------------------===//
+  // Crossbar mapping: the tiled form (cim-tile; docs/design.md, "Crossbar
+  // mapping"). cim-bitslice lowers it to xbar.
+  //===--------------------------------------------------------------------===//
+
+  // r = acc + the contribution of one crossbar tile of the layer a x w
+  // (a [M, K], w [K, N], both as in cim.matmul): rows [k_offset, k_offset +
+  // k_size) and weight units [unit_offset, unit_offset + units), unit
+  // u = n * S + s being slice s (cell_bits wide, S = ceil(w_bits /
+  // cell_bits)) of output n. Summed over the layer's tiles this is a x w.
+  irdl.operation @matmul_tile {
+    %acc = irdl.base "!builtin.tensor"
+    %a = irdl.base "!builtin.tensor"
+    %w = irdl.base "!builtin.tensor"
+    %r = irdl.base "!builtin.tensor"
+    %layer = irdl.base "#builtin.integer"
+    %b1 = irdl.is 1 : i64
+    %b2 = irdl.is 2 : i64
+    %b3 = irdl.is 3 : i64
+    %b4 = irdl.is 4 : i64
+    %b5 = irdl.is 5 : i64
+    %b6 = irdl.is 6 : i64
+    %b7 = irdl.is 7 : i64
+    %b8 = irdl.is 8 : i64
+    %a_bits = irdl.any_of(%b1, %b2, %b3, %b4, %b5, %b6, %b7, %b8)
+    %w_bits = irdl.any_of(%b1, %b2, %b3, %b4, %b5, %b6, %b7, %b8)
+    %cell_bits = irdl.any_of(%b1, %b2, %b3, %b4, %b5, %b6, %b7, %b8)
+    %true = irdl.is true
+    %false = irdl.is false
+    %a_signed = irdl.any_of(%true, %false)
+    %w_signed = irdl.any_of(%true, %false)
+    %static = irdl.is "static"
+    %dynamic = irdl.is "dynamic"
+    %weights = irdl.any_of(%static, %dynamic)
+    %m_dcol = irdl.is "differential-column"
+    %m_drow = irdl.is "differential-row"
+    %m_off = irdl.is "offset"
+    %mapping = irdl.any_of(%m_dcol, %m_drow, %m_off)
+    %k_offset = irdl.base "#builtin.integer"
+    %k_size = irdl.base "#builtin.integer"
+    %unit_offset = irdl.base "#builtin.integer"
+    %units = irdl.base "#builtin.integer"
+    irdl.operands(acc: %acc, a: %a, w: %w)
+    irdl.results(result: %r)
+    irdl.attributes {"layer" = %layer, "a_bits" = %a_bits, "w_bits" = %w_bits,
+                     "a_signed" = %a_signed, "w_signed" = %w_signed,
+                     "weights" = %weights, "mapping" = %mapping,
+                     "cell_bits" = %cell_bits, "k_offset" = %k_offset,
+                     "k_size" = %k_size, "unit_offset" = %unit_offset,
+                     "units" = %units}
+  }
 }

@@ -68,7 +68,8 @@ irdl.dialect @xbar {
   }
 
   // One input bit-plane: digit = (u >> bit_offset) mod 2^bits, where u is x
-  // as `encoding` stores it in a_bits (x, x mod 2^a_bits, x + 2^(a_bits-1)).
+  // as `encoding` stores it in a_bits (x mod 2^a_bits for unsigned and
+  // two's complement, x + 2^(a_bits-1) for offset).
   irdl.operation @bitplane {
     %x = irdl.base "!builtin.tensor"
     %r = irdl.base "!builtin.tensor"

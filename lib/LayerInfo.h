@@ -4,6 +4,8 @@
 #define CIM_LIB_LAYERINFO_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include "cim-c/Cost.h"
 #include "mlir-c/IR.h"
@@ -16,5 +18,15 @@ bool cimIsLayerOp(MlirOperation op);
 /// error at the op and fails when shapes are not static or inconsistent.
 MlirLogicalResult cimLayerFromOp(MlirOperation op, CimLayer *layer,
                                  int64_t *index);
+
+/// Every layer op under `root` (cimIsLayerOp) in program order, i.e. a
+/// pre-order walk over the whole module: the numbering policy rows and
+/// calibration entries refer to. `*ops` is malloc'ed (the caller frees it,
+/// also on failure); false when out of memory.
+bool cimLayerCollect(MlirOperation root, MlirOperation **ops, intptr_t *count);
+
+/// The name of layer `index` (program order) in tables and messages: its
+/// name location (`loc("conv1")`), else "layer <index>".
+void cimLayerGetName(MlirOperation op, intptr_t index, char *buf, size_t size);
 
 #endif /* CIM_LIB_LAYERINFO_H */

@@ -16,16 +16,22 @@
  * m[M,N] (in_dim M, out_dim N); conv_2d_nchw_fchw and conv_2d_nhwc_hwcf
  * (groups 1); depthwise_conv_2d_nchw_chw / _nhwc_hwc (in_dim KH*KW, out_dim
  * 1, repeat C). Integer operands give the bits (their width; signed unless
- * `cast = #linalg.type_fn<cast_unsigned>`); float operands have none (0) and
- * need a policy.
+ * `cast = #linalg.type_fn<cast_unsigned>`); a float operand that is a QDQ
+ * pair, `quant.dcast` of a `!quant.uniform` value (for a convolution's input
+ * also through one `tensor.pad`), gives its storage type's width and
+ * signedness, and weights that are `dcast(qcast(arith.constant))` count as
+ * constant; other float operands have none (0) and need a policy.
  *===----------------------------------------------------------------------===*/
 
 #include "LayerInfo.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "mlir-c/BuiltinAttributes.h"
 #include "mlir-c/BuiltinTypes.h"
+#include "mlir-c/Dialect/Quant.h"
 
 #include "PassUtils.h"
 #include "StrBuf.h"
@@ -90,14 +96,47 @@ static int shapeOf(MlirValue v, int64_t dims[5]) {
   return rank;
 }
 
+/// The operand of `v`'s defining op if that op is named `name`, else null.
+static MlirValue throughOp(MlirValue v, const char *name) {
+  if (mlirValueIsNull(v) || !mlirValueIsAOpResult(v) ||
+      !cimOpIsA(mlirOpResultGetOwner(v), name) ||
+      mlirOperationGetNumOperands(mlirOpResultGetOwner(v)) < 1)
+    return (MlirValue){NULL};
+  return mlirOperationGetOperand(mlirOpResultGetOwner(v), 0);
+}
+
+/// The `!quant` element type of a QDQ operand: `v` is `quant.dcast` of a
+/// quantized tensor, looking through one `tensor.pad` in front of it. Null
+/// when `v` is not such an operand.
+static MlirType qdqElementType(MlirValue v) {
+  MlirValue padded = throughOp(v, "tensor.pad");
+  MlirValue q = throughOp(mlirValueIsNull(padded) ? v : padded, "quant.dcast");
+  if (mlirValueIsNull(q) || !mlirTypeIsAShaped(mlirValueGetType(q)))
+    return (MlirType){NULL};
+  MlirType elem = mlirShapedTypeGetElementType(mlirValueGetType(q));
+  return mlirTypeIsAQuantizedType(elem) ? elem : (MlirType){NULL};
+}
+
+/// Weights are constant when they are an `arith.constant`, also behind a
+/// `quant.dcast(quant.qcast(...))` pair.
 static bool isConstantWeight(MlirValue w) {
+  MlirValue q = throughOp(throughOp(w, "quant.dcast"), "quant.qcast");
+  if (!mlirValueIsNull(q))
+    w = q;
   return mlirValueIsAOpResult(w) &&
          cimOpIsA(mlirOpResultGetOwner(w), "arith.constant");
 }
 
-/// Bits and signedness of a linalg operand's element type (0 bits: float).
+/// Bits and signedness of a linalg operand: a QDQ operand's storage type, else
+/// the element type (0 bits: float).
 static void linalgBits(MlirOperation op, MlirValue v, int64_t *bits,
                        bool *isSigned) {
+  MlirType quant = qdqElementType(v);
+  if (!mlirTypeIsNull(quant)) {
+    *bits = mlirQuantizedTypeGetStorageTypeIntegralWidth(quant);
+    *isSigned = mlirQuantizedTypeIsSigned(quant);
+    return;
+  }
   MlirType elem = mlirShapedTypeGetElementType(mlirValueGetType(v));
   *bits = mlirTypeIsAInteger(elem) ? mlirIntegerTypeGetWidth(elem) : 0;
   MlirAttribute cast = attr(op, "cast");
@@ -249,4 +288,48 @@ MlirLogicalResult cimLayerFromOp(MlirOperation op, CimLayer *l,
   l->invocations = r[0] * oh * ow;
   l->repeat = groups;
   return mlirLogicalResultSuccess();
+}
+
+typedef struct LayerList {
+  MlirOperation *ops;
+  intptr_t n, cap;
+  bool oom;
+} LayerList;
+
+static MlirWalkResult collectLayer(MlirOperation op, void *userData) {
+  LayerList *c = userData;
+  if (!cimIsLayerOp(op))
+    return MlirWalkResultAdvance;
+  if (c->n == c->cap) {
+    intptr_t cap = c->cap ? c->cap * 2 : 32;
+    MlirOperation *grown = realloc(c->ops, (size_t)cap * sizeof *grown);
+    if (!grown) {
+      c->oom = true;
+      return MlirWalkResultInterrupt;
+    }
+    c->ops = grown;
+    c->cap = cap;
+  }
+  c->ops[c->n++] = op;
+  return MlirWalkResultAdvance;
+}
+
+bool cimLayerCollect(MlirOperation root, MlirOperation **ops,
+                     intptr_t *count) {
+  LayerList c = {0};
+  mlirOperationWalk(root, collectLayer, &c, MlirWalkPreOrder);
+  *ops = c.ops;
+  *count = c.n;
+  return !c.oom;
+}
+
+void cimLayerGetName(MlirOperation op, intptr_t index, char *buf,
+                     size_t size) {
+  MlirLocation loc = mlirOperationGetLocation(op);
+  if (mlirLocationIsAName(loc)) {
+    MlirStringRef n = mlirIdentifierStr(mlirLocationNameGetName(loc));
+    snprintf(buf, size, "%.*s", (int)n.length, n.data);
+  } else {
+    snprintf(buf, size, "layer %lld", (long long)index);
+  }
 }

@@ -7,12 +7,20 @@
 
 #include "PassInternal.h"
 
+extern const CimPassDef cimAssignPrecisionPass;
 extern const CimPassDef cimConvertLinalgToCimPass;
 extern const CimPassDef cimEstimatePass;
+extern const CimPassDef cimTilePass;
+extern const CimPassDef cimBitslicePass;
+extern const CimPassDef cimConvertCimToXbarPass;
 
 const CimPassDef *const cimBuiltinPasses[] = {
+    &cimAssignPrecisionPass,
     &cimConvertLinalgToCimPass,
     &cimEstimatePass,
+    &cimTilePass,
+    &cimBitslicePass,
+    &cimConvertCimToXbarPass,
 };
 
 const intptr_t cimNumBuiltinPasses =

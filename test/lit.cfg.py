@@ -22,6 +22,9 @@ for var in ["ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS", "HOME", "TMPDIR"]:
 
 dialects = os.path.join(config.cim_src_root, "dialects")
 config.substitutions.append(("%cim-opt", os.path.join(config.cim_tools_dir, "cim-opt")))
+config.substitutions.append(("%cim-translate",
+                             os.path.join(config.cim_translate_dir, "cim-translate")))
+config.substitutions.append(("%cim-sim", os.path.join(config.cim_sim_dir, "cim-sim")))
 config.substitutions.append(("%mlir-opt", os.path.join(config.llvm_tools_dir, "mlir-opt")))
 config.substitutions.append(("%irdl_cim", os.path.join(dialects, "cim.irdl.mlir")))
 config.substitutions.append(("%irdl_xbar", os.path.join(dialects, "xbar.irdl.mlir")))

@@ -183,3 +183,21 @@ module attributes {cim.target = #cim.target<256, 256, 4, 1, 0, "differential-col
 // expected-error @+1 {{expected dynamic attribute}}
 module attributes {cim.p = #cim.precision<4, 8>} {
 }
+
+// -----
+
+// cim.matmul_tile: the mapping is one of the three names.
+func.func @tile_mapping(%acc: tensor<1x2xi32>, %a: tensor<1x2xi8>, %w: tensor<2x2xi8>) -> tensor<1x2xi32> {
+  // expected-error @+1 {{'"differential"' does not satisfy the constraint}}
+  %0 = "cim.matmul_tile"(%acc, %a, %w) {a_bits = 8 : i64, a_signed = true, cell_bits = 4 : i64, k_offset = 0 : i64, k_size = 2 : i64, layer = 0 : i64, mapping = "differential", unit_offset = 0 : i64, units = 4 : i64, w_bits = 8 : i64, w_signed = true, weights = "static"} : (tensor<1x2xi32>, tensor<1x2xi8>, tensor<2x2xi8>) -> tensor<1x2xi32>
+  return %0 : tensor<1x2xi32>
+}
+
+// -----
+
+// cim.matmul_tile: every attribute is required (here `units`).
+func.func @tile_units(%acc: tensor<1x2xi32>, %a: tensor<1x2xi8>, %w: tensor<2x2xi8>) -> tensor<1x2xi32> {
+  // expected-error @+1 {{'cim.matmul_tile' op attribute "units" is expected but not provided}}
+  %0 = "cim.matmul_tile"(%acc, %a, %w) {a_bits = 8 : i64, a_signed = true, cell_bits = 4 : i64, k_offset = 0 : i64, k_size = 2 : i64, layer = 0 : i64, mapping = "offset", unit_offset = 0 : i64, w_bits = 8 : i64, w_signed = true, weights = "static"} : (tensor<1x2xi32>, tensor<1x2xi8>, tensor<2x2xi8>) -> tensor<1x2xi32>
+  return %0 : tensor<1x2xi32>
+}

@@ -103,4 +103,14 @@ func.func @data_movement(%x: tensor<4x6xi8>, %c: tensor<1x6xi8>) -> (tensor<2x4x
   return %1, %3 : tensor<2x4x3xi8>, tensor<1x6xi8>
 }
 
+// The tiled form (cim-tile, docs/design.md "Crossbar mapping"): one crossbar
+// tile of a layer added into an accumulator.
+// CHECK-LABEL: func.func @matmul_tile
+// CHECK-SAME: (%[[ACC:.*]]: tensor<2x4xi32>, %[[A:.*]]: tensor<2x3xi8>, %[[W:.*]]: tensor<3x4xi4>)
+// CHECK: "cim.matmul_tile"(%[[ACC]], %[[A]], %[[W]]) {a_bits = 8 : i64, a_signed = true, cell_bits = 2 : i64, k_offset = 0 : i64, k_size = 2 : i64, layer = 0 : i64, mapping = "offset", unit_offset = 3 : i64, units = 5 : i64, w_bits = 4 : i64, w_signed = true, weights = "static"} : (tensor<2x4xi32>, tensor<2x3xi8>, tensor<3x4xi4>) -> tensor<2x4xi32>
+func.func @matmul_tile(%acc: tensor<2x4xi32>, %a: tensor<2x3xi8>, %w: tensor<3x4xi4>) -> tensor<2x4xi32> {
+  %0 = "cim.matmul_tile"(%acc, %a, %w) {a_bits = 8 : i64, a_signed = true, cell_bits = 2 : i64, k_offset = 0 : i64, k_size = 2 : i64, layer = 0 : i64, mapping = "offset", unit_offset = 3 : i64, units = 5 : i64, w_bits = 4 : i64, w_signed = true, weights = "static"} : (tensor<2x4xi32>, tensor<2x3xi8>, tensor<3x4xi4>) -> tensor<2x4xi32>
+  return %0 : tensor<2x4xi32>
+}
+
 }

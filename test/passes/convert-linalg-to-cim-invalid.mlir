@@ -2,7 +2,7 @@
 // RUN: cim-opt --split-input-file --verify-diagnostics --convert-linalg-to-cim %s
 
 func.func @float_operands(%a: tensor<2x3xf32>, %w: tensor<3x4xf32>, %c: tensor<2x4xf32>) -> tensor<2x4xf32> {
-  // expected-error @+1 {{linalg.matmul needs 2-D static integer tensors (quantized storage); quantize float operands first}}
+  // expected-error @+1 {{function argument #0 is used unquantized by 'linalg.matmul'; every use of a float argument must be quant.qcast}}
   %r = linalg.matmul ins(%a, %w : tensor<2x3xf32>, tensor<3x4xf32>) outs(%c : tensor<2x4xf32>) -> tensor<2x4xf32>
   return %r : tensor<2x4xf32>
 }
@@ -10,7 +10,7 @@ func.func @float_operands(%a: tensor<2x3xf32>, %w: tensor<3x4xf32>, %c: tensor<2
 // -----
 
 func.func @dynamic_shape(%a: tensor<?x3xi8>, %w: tensor<3x4xi8>, %c: tensor<?x4xi32>) -> tensor<?x4xi32> {
-  // expected-error @+1 {{needs 2-D static integer tensors}}
+  // expected-error @+1 {{linalg.matmul needs static integer or quantized (QDQ) tensors with static shapes}}
   %r = linalg.matmul ins(%a, %w : tensor<?x3xi8>, tensor<3x4xi8>) outs(%c : tensor<?x4xi32>) -> tensor<?x4xi32>
   return %r : tensor<?x4xi32>
 }
@@ -75,7 +75,7 @@ func.func @conv_overflow(%x: tensor<1x16x5x5xi8>, %w: tensor<8x16x3x3xi8>) -> te
 // -----
 
 func.func @conv_float(%x: tensor<1x3x5x5xf32>, %w: tensor<8x3x3x3xf32>, %z: tensor<1x8x3x3xf32>) -> tensor<1x8x3x3xf32> {
-  // expected-error @+1 {{linalg.conv_2d_nchw_fchw needs 4-D static integer tensors (quantized storage); quantize float operands first}}
+  // expected-error @+1 {{function argument #0 is used unquantized by 'linalg.conv_2d_nchw_fchw'}}
   %c = linalg.conv_2d_nchw_fchw ins(%x, %w : tensor<1x3x5x5xf32>, tensor<8x3x3x3xf32>) outs(%z : tensor<1x8x3x3xf32>) -> tensor<1x8x3x3xf32>
   return %c : tensor<1x8x3x3xf32>
 }
@@ -90,10 +90,69 @@ func.func @batch_nonzero(%a: tensor<2x3x4xi8>, %b: tensor<2x4x5xi8>, %c: tensor<
 
 // -----
 
-// A transposed operand (non-default indexing_maps) is rejected, not misread.
-func.func @transposed(%a: tensor<512x3xi8>, %w: tensor<512x1000xi8>) -> tensor<3x1000xi32> {
+// A broadcast operand (non-default indexing_maps that are no permutation)
+// is rejected, not misread.
+func.func @broadcast(%a: tensor<512xi8>, %w: tensor<512x1000xi8>) -> tensor<3x1000xi32> {
   %z = arith.constant dense<0> : tensor<3x1000xi32>
-  // expected-error @+1 {{linalg.matmul with transposed or broadcast operands (non-default indexing_maps) is not supported; transpose the operand explicitly}}
-  %r = linalg.matmul indexing_maps = [affine_map<(d0, d1, d2) -> (d2, d0)>, affine_map<(d0, d1, d2) -> (d2, d1)>, affine_map<(d0, d1, d2) -> (d0, d1)>] ins(%a, %w : tensor<512x3xi8>, tensor<512x1000xi8>) outs(%z : tensor<3x1000xi32>) -> tensor<3x1000xi32>
+  // expected-error @+1 {{linalg.matmul with transposed or broadcast operands is supported only as a contraction with one M, N and K dimension and an optional batch dimension, each operand indexed by a permutation of its dimensions}}
+  %r = linalg.matmul indexing_maps = [affine_map<(d0, d1, d2) -> (d2)>, affine_map<(d0, d1, d2) -> (d2, d1)>, affine_map<(d0, d1, d2) -> (d0, d1)>] ins(%a, %w : tensor<512xi8>, tensor<512x1000xi8>) outs(%z : tensor<3x1000xi32>) -> tensor<3x1000xi32>
   return %r : tensor<3x1000xi32>
+}
+
+// -----
+
+func.func @conv3d(%x: tensor<1x1x4x4x4xi8>, %w: tensor<1x1x2x2x2xi8>) -> tensor<1x1x3x3x3xi32> {
+  %z = arith.constant dense<0> : tensor<1x1x3x3x3xi32>
+  // expected-error @+1 {{convert-linalg-to-cim: 'linalg.conv_3d_ncdhw_fcdhw' has no crossbar mapping}}
+  %r = linalg.conv_3d_ncdhw_fcdhw {dilations = dense<1> : tensor<3xi64>, strides = dense<1> : tensor<3xi64>} ins(%x, %w : tensor<1x1x4x4x4xi8>, tensor<1x1x2x2x2xi8>) outs(%z : tensor<1x1x3x3x3xi32>) -> tensor<1x1x3x3x3xi32>
+  return %r : tensor<1x1x3x3x3xi32>
+}
+
+// -----
+
+func.func @other_linalg(%x: tensor<4xi8>, %y: tensor<4xi8>) -> tensor<4xi8> {
+  // expected-error @+1 {{convert-linalg-to-cim: 'linalg.copy' is not supported}}
+  %r = linalg.copy ins(%x : tensor<4xi8>) outs(%y : tensor<4xi8>) -> tensor<4xi8>
+  return %r : tensor<4xi8>
+}
+
+// -----
+
+func.func @int_sum_pool(%x: tensor<1x1x4x4xi8>) -> tensor<1x1x2x2xi32> {
+  %w = tensor.empty() : tensor<2x2xi8>
+  %z = arith.constant dense<0> : tensor<1x1x2x2xi32>
+  // expected-error @+1 {{linalg.pooling_nchw_sum on integers has no exact cim equivalent (cim.pool "avg" divides with rounding); use the QDQ form}}
+  %r = linalg.pooling_nchw_sum {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%x, %w : tensor<1x1x4x4xi8>, tensor<2x2xi8>) outs(%z : tensor<1x1x2x2xi32>) -> tensor<1x1x2x2xi32>
+  return %r : tensor<1x1x2x2xi32>
+}
+
+// -----
+
+func.func @int_add_wraps(%x: tensor<4xi8>, %y: tensor<4xi8>) -> tensor<4xi8> {
+  %e = tensor.empty() : tensor<4xi8>
+  // expected-error @+1 {{integer add of i8 and i8 into i8 can wrap; cim.add is exact: widen the result to i9}}
+  %r = linalg.add ins(%x, %y : tensor<4xi8>, tensor<4xi8>) outs(%e : tensor<4xi8>) -> tensor<4xi8>
+  return %r : tensor<4xi8>
+}
+
+// -----
+
+func.func @int_multiply(%x: tensor<4xi8>, %y: tensor<4xi8>) -> tensor<4xi8> {
+  %e = tensor.empty() : tensor<4xi8>
+  // expected-error @+1 {{linalg.generic on integers is supported as clamp (arith.maxsi / minsi with constants) or add only}}
+  %r = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>], iterator_types = ["parallel"]} ins(%x, %y : tensor<4xi8>, tensor<4xi8>) outs(%e : tensor<4xi8>) {
+  ^bb0(%a: i8, %b: i8, %o: i8):
+    %m = arith.muli %a, %b : i8
+    linalg.yield %m : i8
+  } -> tensor<4xi8>
+  return %r : tensor<4xi8>
+}
+
+// -----
+
+func.func @int_max_pool_bad_init(%x: tensor<1x1x4x4xi8>, %init: tensor<1x1x2x2xi8>) -> tensor<1x1x2x2xi8> {
+  %w = tensor.empty() : tensor<2x2xi8>
+  // expected-error @+1 {{the init of linalg.pooling_nchw_max must be a fill with the lowest value (-inf)}}
+  %r = linalg.pooling_nchw_max {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%x, %w : tensor<1x1x4x4xi8>, tensor<2x2xi8>) outs(%init : tensor<1x1x2x2xi8>) -> tensor<1x1x2x2xi8>
+  return %r : tensor<1x1x2x2xi8>
 }

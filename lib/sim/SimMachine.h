@@ -1,0 +1,103 @@
+/*===-- SimMachine.h - The simulator's machine state (internal) -----------===*
+ *
+ * Buffers, crossbar contents, inputs, outputs and counters of one simulator
+ * (lib/sim/machine.c executes, lib/sim/report.c prints). The deferred
+ * ("lazy") values of the exact MVM shortcut are described in machine.c and
+ * docs/cim-sim.md.
+ *===----------------------------------------------------------------------===*/
+
+#ifndef CIM_LIB_SIM_SIMMACHINE_H
+#define CIM_LIB_SIM_SIMMACHINE_H
+
+#include "SimInternal.h"
+#include "StrBuf.h"
+
+/// Cells programmed by one WRITE; immutable and shared (reference counted)
+/// by the crossbar that holds it and by deferred values that read it.
+typedef struct SimTile {
+  int64_t refs;
+  int64_t rows, cols;
+  int64_t maxCell;
+  int64_t *cells; ///< rows x cols
+} SimTile;
+
+/// A tile resident on a crossbar at (row, col).
+typedef struct SimLiveTile {
+  int64_t row, col;
+  SimTile *tile;
+} SimLiveTile;
+
+typedef struct SimCrossbar {
+  SimLiveTile *tiles;
+  int64_t numTiles, capTiles;
+  CimSimCounters counters;
+  bool used;
+} SimCrossbar;
+
+/// A deferred MVM result: value[m, c] = sum_r drive[m, r] *
+/// tile.cells[rowOffset + r, c], shape [M, tile.cols]. Shared by reference.
+typedef struct SimLazy {
+  int64_t refs;
+  SimTile *tile;
+  int64_t rowOffset, rows, M;
+  int64_t *drive; ///< M x rows
+  int64_t bound;  ///< max |value| over all columns and rows
+  bool hasNegative;
+} SimLazy;
+
+/// A pending contribution to an accumulator:
+/// acc[m, dstOffset + i] += sum_r coef[m', r] * cells[rowOffset + r,
+///                                                srcOffset + i * srcStride]
+/// for i < count, m' = m or 0 when M == 1 (broadcast).
+typedef struct SimTerm {
+  SimTile *tile;
+  int64_t rowOffset, rows, M;
+  int64_t srcOffset, srcStride, dstOffset, count;
+  int64_t *coef; ///< M x rows
+  int64_t maxAbsCoef;
+} SimTerm;
+
+typedef struct SimBuffer {
+  int64_t *data;  ///< materialized values (NULL if none)
+  bool valid;     ///< holds a value (data, lazy or data + terms)
+  bool isConst;
+  bool ownsData;  ///< false for constants sharing a decoded data block
+  SimLazy *lazy;  ///< if set, the value is this product (data unused)
+  SimTerm *terms;
+  int64_t numTerms, capTerms;
+} SimBuffer;
+
+typedef struct SimMachine {
+  const CimProgram *program;
+  CimTarget target;
+  SimBuffer *buffers;
+  int64_t **blockValues; ///< decoded data blocks (lazily)
+  /* Inputs and outputs. */
+  int64_t **inputs;
+  int64_t **outputs;
+  bool ran;
+  /* Crossbars, indexed by number; allocated on first use. */
+  SimCrossbar **crossbars;
+  int64_t *usedCrossbars; ///< ascending numbers of used crossbars
+  int64_t numUsedCrossbars;
+  /* Layers: distinct layer numbers, and each instruction's slot (numLayers
+   * for no layer). */
+  int64_t *layers;
+  int64_t numLayers;
+  int64_t *instrSlot;
+  CimSimCounters *layerCounters; ///< numLayers + 1 (last: no layer)
+  CimSimCounters total;
+  /* Liveness: bit k set in dead[i] if src[k] of instruction i is not read
+   * again before it is overwritten. */
+  uint8_t *dead;
+  bool shortcuts;
+  int64_t deferred, direct;
+  /* Error reporting of the running instruction. */
+  uint32_t pc;
+  CimStrBuf kernelMessage;
+} SimMachine;
+
+/// Time and energy of counters on the machine's target.
+void cimSimPrice(const SimMachine *m, CimSimCounters *c);
+
+#endif /* CIM_LIB_SIM_SIMMACHINE_H */

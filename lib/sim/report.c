@@ -1,0 +1,119 @@
+/*===-- report.c - The simulator's JSON report and table --------------------===*
+ *
+ * docs/cim-sim.md lists every field. Times are integer picoseconds and
+ * energies integer femtojoules, as everywhere in cimlir; the table prints
+ * them exactly in us and nJ.
+ *===----------------------------------------------------------------------===*/
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "SimMachine.h"
+
+/// Fraction of the crossbar's cells that take part in an average MVM cycle.
+static double cellUtilization(const SimMachine *m, const CimSimCounters *c) {
+  if (c->mvmCycles == 0)
+    return 0.0;
+  return (double)c->cellActivations /
+         ((double)c->mvmCycles * (double)m->target.rows *
+          (double)m->target.cols);
+}
+
+static json_t *countersToJSON(const SimMachine *m, const CimSimCounters *c) {
+  return json_pack(
+      "{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f}",
+      "instructions", (json_int_t)c->instructions, "writes",
+      (json_int_t)c->writes, "cells_written", (json_int_t)c->cellsWritten,
+      "mvm_cycles", (json_int_t)c->mvmCycles, "row_activations",
+      (json_int_t)c->rowActivations, "cell_activations",
+      (json_int_t)c->cellActivations, "adc_conversions",
+      (json_int_t)c->adcConversions, "digital_ops", (json_int_t)c->digitalOps,
+      "buffer_accesses", (json_int_t)c->bufferAccesses, "latency_ps",
+      (json_int_t)c->latencyPs, "energy_fj", (json_int_t)c->energyFj,
+      "cell_utilization", cellUtilization(m, c));
+}
+
+static void appendTarget(MlirStringRef s, void *ud) {
+  cimStrBufAppendRef(ud, s);
+}
+
+static int emit(const char *buffer, size_t size, void *data) {
+  void **cbud = data;
+  MlirStringCallback cb = (MlirStringCallback)(uintptr_t)cbud[0];
+  cb(mlirStringRefCreate(buffer, size), cbud[1]);
+  return 0;
+}
+
+void cimSimPrintReportJSON(CimSim sim, MlirStringCallback cb, void *ud) {
+  const SimMachine *m = sim.ptr;
+  CimStrBuf targetText = {0};
+  cimTargetPrintJSON(&m->target, appendTarget, &targetText);
+  json_t *target = json_loads(cimStrBufGet(&targetText), 0, NULL);
+  cimStrBufFree(&targetText);
+  json_t *layers = json_array();
+  for (int64_t i = 0; i < m->numLayers; ++i) {
+    json_t *e = countersToJSON(m, &m->layerCounters[i]);
+    json_object_set_new(e, "layer", json_integer(m->layers[i]));
+    json_array_append_new(layers, e);
+  }
+  json_t *crossbars = json_array();
+  for (int64_t i = 0; i < m->numUsedCrossbars; ++i) {
+    const CimSimCounters *c = &m->crossbars[m->usedCrossbars[i]]->counters;
+    json_t *e = countersToJSON(m, c);
+    json_object_set_new(e, "crossbar", json_integer(m->usedCrossbars[i]));
+    json_object_set_new(
+        e, "busy_fraction",
+        json_real(m->total.latencyPs
+                      ? (double)c->latencyPs / (double)m->total.latencyPs
+                      : 0.0));
+    json_array_append_new(crossbars, e);
+  }
+  json_t *root = json_pack(
+      "{s:o, s:o, s:o, s:o, s:o, s:{s:I, s:I}}", "target",
+      target ? target : json_null(), "total", countersToJSON(m, &m->total),
+      "layers", layers, "unattributed",
+      countersToJSON(m, &m->layerCounters[m->numLayers]), "crossbars",
+      crossbars, "mvm_instructions", "deferred", (json_int_t)m->deferred,
+      "direct", (json_int_t)m->direct);
+  void *cbud[2] = {(void *)(uintptr_t)cb, ud};
+  if (root)
+    json_dump_callback(root, emit, cbud, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+  cb(mlirStringRefCreate("\n", 1), ud);
+  json_decref(root);
+}
+
+/// "12.345678" for v / 10^6, exact.
+static void fixed6(char *buf, size_t n, int64_t v) {
+  snprintf(buf, n, "%s%lld.%06lld", v < 0 ? "-" : "",
+           (long long)((v < 0 ? -(v / 1000000) : v / 1000000)),
+           (long long)((v < 0 ? -(v % 1000000) : v % 1000000)));
+}
+
+static void printRow(CimStrBuf *b, const char *name, const SimMachine *m,
+                     const CimSimCounters *c) {
+  char t[48], e[48];
+  fixed6(t, sizeof t, c->latencyPs);
+  fixed6(e, sizeof e, c->energyFj);
+  cimStrBufPrintf(b, "%-12s %8lld %14lld %18s %16s %7.1f%%\n", name,
+                  (long long)c->writes, (long long)c->mvmCycles, t, e,
+                  100.0 * cellUtilization(m, c));
+}
+
+void cimSimPrintTable(CimSim sim, MlirStringCallback cb, void *ud) {
+  const SimMachine *m = sim.ptr;
+  CimStrBuf b = {0};
+  cimStrBufPrintf(&b, "%-12s %8s %14s %18s %16s %8s\n", "layer", "writes",
+                  "MVM cycles", "time (us)", "energy (nJ)", "util");
+  for (int64_t i = 0; i < m->numLayers; ++i) {
+    char name[32];
+    snprintf(name, sizeof name, "%lld", (long long)m->layers[i]);
+    printRow(&b, name, m, &m->layerCounters[i]);
+  }
+  const CimSimCounters *other = &m->layerCounters[m->numLayers];
+  if (other->instructions)
+    printRow(&b, "(no layer)", m, other);
+  printRow(&b, "total", m, &m->total);
+  cb(mlirStringRefCreate(cimStrBufGet(&b), b.length), ud);
+  cimStrBufFree(&b);
+}
