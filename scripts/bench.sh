@@ -1,17 +1,39 @@
 #!/usr/bin/env bash
 # make bench: runs the benchmark drivers and appends their results, with the
-# command, the date and the machine, to bench/results/.
+# command, the date and the machine, to bench/results/ (see bench/README.md).
+#
+#   bench.sh [BUILD_DIR] [all|cost-oracle|pipeline]
+#
+# cost-oracle: bench/cim-bench-cost-oracle -> bench/results/cost-oracle.txt
+# pipeline:    scripts/bench_pipeline.py (compile time of the reference
+#              networks to a binary, cim-sim throughput on ResNet-18)
+#              -> bench/results/pipeline.txt
 set -euo pipefail
 BUILD=${1:-build}
+what=${2:-all}
 here=$(cd "$(dirname "$0")/.." && pwd)
-out="$here/bench/results/cost-oracle.txt"
-cmd="$BUILD/bench/cim-bench-cost-oracle test/data/cim-aq-policies.json 5"
-result=$(cd "$here" && $cmd)
-echo "$result"
-{
-  echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)  host: $(nproc) cores, $(uname -m)  commit: $(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo unknown)"
-  echo "command: $cmd"
+
+if [[ $what == all || $what == cost-oracle ]]; then
+  out="$here/bench/results/cost-oracle.txt"
+  cmd="$BUILD/bench/cim-bench-cost-oracle test/data/cim-aq-policies.json 5"
+  result=$(cd "$here" && $cmd)
   echo "$result"
+  {
+    echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)  host: $(nproc) cores, $(uname -m)  commit: $(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+    echo "command: $cmd"
+    echo "$result"
+    echo
+  } >> "$out"
+  echo "recorded in bench/results/cost-oracle.txt"
   echo
-} >> "$out"
-echo "recorded in bench/results/cost-oracle.txt"
+fi
+
+if [[ $what == all || $what == pipeline ]]; then
+  # BUILD is resolved against the caller's directory; the script runs from the
+  # repository root.
+  build_abs=$(cd "$BUILD" && pwd)
+  echo "\$ python3 scripts/bench_pipeline.py $BUILD bench/results/pipeline.txt"
+  python3 "$here/scripts/bench_pipeline.py" "$build_abs" \
+    "$here/bench/results/pipeline.txt"
+  echo "recorded in bench/results/pipeline.txt"
+fi
