@@ -303,8 +303,9 @@ typedef struct CimSimBitplaneParams {
   int64_t bits;      ///< 1..8
 } CimSimBitplaneParams;
 
-/// digits = (u >> bitOffset) mod 2^bits, u the encoding of x in aBits bits.
-/// Fails when an element of x is outside the aBits range of the encoding.
+/// digits = (u >> bitOffset) mod 2^bits, u the encoding of x in aBits bits
+/// (unsigned: x mod 2^aBits, storage being signless). Fails when an element
+/// of x is outside what an aBits-bit element can hold for the encoding.
 CIM_CAPI_EXPORTED MlirLogicalResult
 cimSimBitplane(const CimSimTensor *x, const CimSimBitplaneParams *params,
                CimSimTensor *result, MlirStringCallback errorCallback,

@@ -74,16 +74,24 @@ MlirLogicalResult cimSimWeightTile(const CimSimTensor *w,
                       "(%lld outputs x %lld slices)", op,
                       (long long)p->unitOffset, (long long)units,
                       (long long)(N * S), (long long)N, (long long)S);
-  int64_t lo = p->wSigned ? -(INT64_C(1) << (p->wBits - 1)) : 0;
+  /* Storage is signless: an unsigned weight is its element read modulo
+     2^w_bits (docs/dialects/xbar.md), so a w-bit element that holds the bit
+     pattern of 2^(w-1) .. 2^w - 1 arrives sign-extended as a negative value
+     and is accepted as such. */
+  int64_t lo = -(INT64_C(1) << (p->wBits - 1));
   int64_t hi = p->wSigned ? (INT64_C(1) << (p->wBits - 1)) - 1
                           : (INT64_C(1) << p->wBits) - 1;
+  int64_t wMask = (INT64_C(1) << p->wBits) - 1;
   int64_t mask = (INT64_C(1) << p->cellBits) - 1;
   int64_t cols = r->shape[1];
   for (int64_t i = 0; i < kSize; ++i) {
     for (int64_t j = 0; j < units; ++j) {
       int64_t u = p->unitOffset + j, n = u / S, s = u % S;
       int64_t v = w->data[(p->kOffset + i) * N + n];
-      if (v < lo || v > hi)
+      bool outside = v < lo || v > hi;
+      if (!p->wSigned)
+        v &= wMask;
+      if (outside)
         return cimSimFail(cb, ud, "%s: weight %lld at [%lld, %lld] is outside "
                           "the %s %lld-bit range [%lld, %lld]", op,
                           (long long)v, (long long)(p->kOffset + i),
@@ -131,7 +139,10 @@ MlirLogicalResult cimSimBitplane(const CimSimTensor *x,
     return cimSimFail(cb, ud, "%s: a_bits and bits must lie in [1, 8] and "
                       "bit_offset in [0, 63]", op);
   bool isUnsigned = p->encoding == CIM_INPUT_ENCODING_UNSIGNED;
-  int64_t lo = isUnsigned ? 0 : -(INT64_C(1) << (p->aBits - 1));
+  /* Unsigned activations are their element read modulo 2^a_bits, like
+     unsigned weights: an a-bit element holding 2^(a-1) .. 2^a - 1 arrives
+     sign-extended. */
+  int64_t lo = -(INT64_C(1) << (p->aBits - 1));
   int64_t hi = isUnsigned ? (INT64_C(1) << p->aBits) - 1
                           : (INT64_C(1) << (p->aBits - 1)) - 1;
   int64_t aMask = (INT64_C(1) << p->aBits) - 1;
@@ -146,7 +157,7 @@ MlirLogicalResult cimSimBitplane(const CimSimTensor *x,
                         cimInputEncodingGetName(p->encoding));
     switch (p->encoding) {
     case CIM_INPUT_ENCODING_UNSIGNED:
-      u = v;
+      u = v & aMask;
       break;
     case CIM_INPUT_ENCODING_TWOS_COMPLEMENT:
       u = v & aMask;

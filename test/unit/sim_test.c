@@ -338,11 +338,23 @@ START_TEST(test_bitplane_encodings) {
   CimSimBitplaneParams p2 = {CIM_INPUT_ENCODING_TWOS_COMPLEMENT, 3, 1, 2};
   OK(cimSimBitplane(&xt, &p2, &rt, capture, NULL));
   ck_assert_int_eq(r[0], 2);
-  /* A negative activation with the unsigned encoding is an error naming the
-   * value. */
+  /* Unsigned storage is signless (docs/dialects/xbar.md): the 3-bit element
+   * -3 is the unsigned 8 - 3 = 5 = 0b101, so planes 0, 1, 2 are 1, 0, 1. */
   CimSimBitplaneParams u = {CIM_INPUT_ENCODING_UNSIGNED, 3, 0, 1};
+  int64_t uns[3];
+  for (int b = 0; b < 3; ++b) {
+    u.bitOffset = b;
+    OK(cimSimBitplane(&xt, &u, &rt, capture, NULL));
+    uns[b] = r[0];
+  }
+  expectValues(uns, (int64_t[]){1, 0, 1}, 3);
+  /* A value no 3-bit element can hold (8, or -5) is an error naming it. */
+  x[0] = 8;
   FAILS(cimSimBitplane(&xt, &u, &rt, capture, NULL));
-  ck_assert_ptr_nonnull(strstr(message, "-3"));
+  ck_assert_ptr_nonnull(strstr(message, "8"));
+  x[0] = -5;
+  FAILS(cimSimBitplane(&xt, &u, &rt, capture, NULL));
+  ck_assert_ptr_nonnull(strstr(message, "-5"));
 }
 END_TEST
 
