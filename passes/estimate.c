@@ -23,29 +23,13 @@
 #include "StrBuf.h"
 #include "xbar/Mapping.h"
 
+/// The layers of a module, in program order (cimLayerCollect: the same
+/// numbering cim-assign-precision uses for policy rows).
 typedef struct Collect {
   MlirOperation *ops;
-  intptr_t n, cap;
+  intptr_t n;
   bool oom;
 } Collect;
-
-static MlirWalkResult collectLayer(MlirOperation op, void *userData) {
-  Collect *c = userData;
-  if (!cimIsLayerOp(op))
-    return MlirWalkResultAdvance;
-  if (c->n == c->cap) {
-    intptr_t cap = c->cap ? c->cap * 2 : 32;
-    MlirOperation *grown = realloc(c->ops, (size_t)cap * sizeof *grown);
-    if (!grown) {
-      c->oom = true;
-      return MlirWalkResultInterrupt;
-    }
-    c->ops = grown;
-    c->cap = cap;
-  }
-  c->ops[c->n++] = op;
-  return MlirWalkResultAdvance;
-}
 
 /// "w8a8" -> 8; "none" or "" -> 0; anything else -> -1.
 static int64_t parseBaseline(MlirStringRef s) {
@@ -97,7 +81,7 @@ static MlirLogicalResult runEstimate(MlirOperation module,
     return mlirLogicalResultFailure();
 
   Collect layers = {0};
-  mlirOperationWalk(module, collectLayer, &layers, MlirWalkPreOrder);
+  layers.oom = !cimLayerCollect(module, &layers.ops, &layers.n);
   /* The tiled form between cim-tile and cim-bitslice has neither layers nor
    * crossbar events: costing it would print zeros. */
   static const char *const tileOps[] = {"cim.matmul_tile", NULL};
@@ -151,6 +135,7 @@ static MlirLogicalResult runEstimate(MlirOperation module,
   bool ok = !layers.oom && !cimEstimateIsNull(estimate);
   for (intptr_t i = 0; ok && i < layers.n; ++i) {
     MlirOperation op = layers.ops[i];
+    MlirLocation loc = mlirOperationGetLocation(op);
     CimLayer layer;
     int64_t index;
     if (mlirLogicalResultIsFailure(cimLayerFromOp(op, &layer, &index))) {
@@ -162,17 +147,10 @@ static MlirLogicalResult runEstimate(MlirOperation module,
       layer.wBits = cimPolicyGetWeightBits(policy, i);
       layer.aBits = cimPolicyGetActivationBits(policy, i);
     }
+    /* Named by its location, else by program order over the whole module
+     * (cim `layer` indices restart in every function). */
     char name[128];
-    MlirLocation loc = mlirOperationGetLocation(op);
-    if (mlirLocationIsAName(loc)) {
-      MlirStringRef n = mlirIdentifierStr(mlirLocationNameGetName(loc));
-      snprintf(name, sizeof name, "%.*s", (int)n.length, n.data);
-    } else {
-      /* Program order over the whole module: cim `layer` indices restart in
-       * every function. */
-      (void)index;
-      snprintf(name, sizeof name, "layer %lld", (long long)i);
-    }
+    cimLayerGetName(op, i, name, sizeof name);
     /* A named policy row must be for this layer. */
     if (!cimPolicyIsNull(policy)) {
       const char *expected = cimPolicyGetLayerName(policy, i);
