@@ -32,4 +32,11 @@ MlirNamedAttribute cimNamedBool(MlirContext ctx, const char *name, bool v);
 MlirNamedAttribute cimNamedString(MlirContext ctx, const char *name,
                                   const char *v);
 
+/// Every op under `root` (pre-order, i.e. program order) for which
+/// `pred(op, userData)` holds. `*ops` is malloc'ed (the caller frees it, also
+/// on failure); false when out of memory.
+bool cimCollectOps(MlirOperation root,
+                   bool (*pred)(MlirOperation op, void *userData),
+                   void *userData, MlirOperation **ops, intptr_t *count);
+
 #endif /* CIM_LIB_PASSUTILS_H */

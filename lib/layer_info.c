@@ -290,37 +290,14 @@ MlirLogicalResult cimLayerFromOp(MlirOperation op, CimLayer *l,
   return mlirLogicalResultSuccess();
 }
 
-typedef struct LayerList {
-  MlirOperation *ops;
-  intptr_t n, cap;
-  bool oom;
-} LayerList;
-
-static MlirWalkResult collectLayer(MlirOperation op, void *userData) {
-  LayerList *c = userData;
-  if (!cimIsLayerOp(op))
-    return MlirWalkResultAdvance;
-  if (c->n == c->cap) {
-    intptr_t cap = c->cap ? c->cap * 2 : 32;
-    MlirOperation *grown = realloc(c->ops, (size_t)cap * sizeof *grown);
-    if (!grown) {
-      c->oom = true;
-      return MlirWalkResultInterrupt;
-    }
-    c->ops = grown;
-    c->cap = cap;
-  }
-  c->ops[c->n++] = op;
-  return MlirWalkResultAdvance;
+static bool isLayer(MlirOperation op, void *userData) {
+  (void)userData;
+  return cimIsLayerOp(op);
 }
 
 bool cimLayerCollect(MlirOperation root, MlirOperation **ops,
                      intptr_t *count) {
-  LayerList c = {0};
-  mlirOperationWalk(root, collectLayer, &c, MlirWalkPreOrder);
-  *ops = c.ops;
-  *count = c.n;
-  return !c.oom;
+  return cimCollectOps(root, isLayer, NULL, ops, count);
 }
 
 void cimLayerGetName(MlirOperation op, intptr_t index, char *buf,

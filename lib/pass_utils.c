@@ -93,3 +93,39 @@ bool cimLinalgHasDefaultIndexingMaps(MlirOperation op) {
   cimStrBufFree(&printed);
   return same;
 }
+
+typedef struct OpCollector {
+  bool (*pred)(MlirOperation, void *);
+  void *userData;
+  MlirOperation *ops;
+  intptr_t n, cap;
+  bool oom;
+} OpCollector;
+
+static MlirWalkResult collectOp(MlirOperation op, void *userData) {
+  OpCollector *c = userData;
+  if (!c->pred(op, c->userData))
+    return MlirWalkResultAdvance;
+  if (c->n == c->cap) {
+    intptr_t cap = c->cap ? c->cap * 2 : 32;
+    MlirOperation *grown = realloc(c->ops, (size_t)cap * sizeof *grown);
+    if (!grown) {
+      c->oom = true;
+      return MlirWalkResultInterrupt;
+    }
+    c->ops = grown;
+    c->cap = cap;
+  }
+  c->ops[c->n++] = op;
+  return MlirWalkResultAdvance;
+}
+
+bool cimCollectOps(MlirOperation root,
+                   bool (*pred)(MlirOperation op, void *userData),
+                   void *userData, MlirOperation **ops, intptr_t *count) {
+  OpCollector c = {pred, userData, NULL, 0, 0, false};
+  mlirOperationWalk(root, collectOp, &c, MlirWalkPreOrder);
+  *ops = c.ops;
+  *count = c.n;
+  return !c.oom;
+}

@@ -26,33 +26,10 @@ static const char *const renamed[] = {
     "softmax",    "layer_norm", "reshape", "transpose", "slice",
 };
 
-static bool isCimOp(MlirOperation op) {
+static bool isCimOp(MlirOperation op, void *userData) {
+  (void)userData;
   MlirStringRef n = mlirIdentifierStr(mlirOperationGetName(op));
   return n.length > 4 && memcmp(n.data, "cim.", 4) == 0;
-}
-
-typedef struct CimOps {
-  MlirOperation *ops;
-  intptr_t n, cap;
-  bool oom;
-} CimOps;
-
-static MlirWalkResult collectCim(MlirOperation op, void *userData) {
-  CimOps *c = userData;
-  if (!isCimOp(op))
-    return MlirWalkResultAdvance;
-  if (c->n == c->cap) {
-    intptr_t cap = c->cap ? c->cap * 2 : 32;
-    MlirOperation *grown = realloc(c->ops, (size_t)cap * sizeof *grown);
-    if (!grown) {
-      c->oom = true;
-      return MlirWalkResultInterrupt;
-    }
-    c->ops = grown;
-    c->cap = cap;
-  }
-  c->ops[c->n++] = op;
-  return MlirWalkResultAdvance;
 }
 
 static MlirValue convertConcat(MlirOperation op) {
@@ -96,11 +73,11 @@ static MlirValue convertRenamed(MlirOperation op, const char *base) {
 }
 
 MlirLogicalResult cimMapConvertDigital(MlirOperation root) {
-  CimOps c = {0};
-  mlirOperationWalk(root, collectCim, &c, MlirWalkPreOrder);
-  bool ok = !c.oom;
-  for (intptr_t i = 0; i < c.n && ok; ++i) {
-    MlirOperation op = c.ops[i];
+  MlirOperation *cimOps = NULL;
+  intptr_t numCimOps = 0;
+  bool ok = cimCollectOps(root, isCimOp, NULL, &cimOps, &numCimOps);
+  for (intptr_t i = 0; i < numCimOps && ok; ++i) {
+    MlirOperation op = cimOps[i];
     MlirStringRef n = mlirIdentifierStr(mlirOperationGetName(op));
     const char *base = NULL;
     for (size_t j = 0; j < sizeof renamed / sizeof renamed[0]; ++j)
@@ -125,7 +102,7 @@ MlirLogicalResult cimMapConvertDigital(MlirOperation root) {
     mlirValueReplaceAllUsesOfWith(mlirOperationGetResult(op, 0), r);
     mlirOperationDestroy(op);
   }
-  free(c.ops);
+  free(cimOps);
   return ok ? mlirLogicalResultSuccess() : mlirLogicalResultFailure();
 }
 

@@ -96,41 +96,16 @@ intptr_t cimMapArrayAttr(MlirOperation op, const char *name, int64_t *out,
   return n;
 }
 
-typedef struct Collector {
-  const char *const *names;
-  MlirOperation *ops;
-  intptr_t n, cap;
-  bool oom;
-} Collector;
-
-static MlirWalkResult collect(MlirOperation op, void *userData) {
-  Collector *c = userData;
-  bool match = false;
-  for (const char *const *n = c->names; *n && !match; ++n)
-    match = cimOpIsA(op, *n);
-  if (!match)
-    return MlirWalkResultAdvance;
-  if (c->n == c->cap) {
-    intptr_t cap = c->cap ? c->cap * 2 : 32;
-    MlirOperation *grown = realloc(c->ops, (size_t)cap * sizeof *grown);
-    if (!grown) {
-      c->oom = true;
-      return MlirWalkResultInterrupt;
-    }
-    c->ops = grown;
-    c->cap = cap;
-  }
-  c->ops[c->n++] = op;
-  return MlirWalkResultAdvance;
+static bool hasListedName(MlirOperation op, void *userData) {
+  for (const char *const *n = userData; *n; ++n)
+    if (cimOpIsA(op, *n))
+      return true;
+  return false;
 }
 
 bool cimMapCollect(MlirOperation root, const char *const *names,
                    MlirOperation **ops, intptr_t *count) {
-  Collector c = {names, NULL, 0, 0, false};
-  mlirOperationWalk(root, collect, &c, MlirWalkPreOrder);
-  *ops = c.ops;
-  *count = c.n;
-  return !c.oom;
+  return cimCollectOps(root, hasListedName, (void *)names, ops, count);
 }
 
 MlirOperation cimMapEnclosingModule(MlirOperation op) {
