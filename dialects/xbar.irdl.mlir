@@ -110,7 +110,7 @@ irdl.dialect @xbar {
     %true = irdl.is true
     %false = irdl.is false
     %differential_rows = irdl.any_of(%true, %false)
-    irdl.operands(tile: %tile, digits: %digits)
+    irdl.operands(tile: variadic %tile, digits: %digits)
     irdl.results(sums: %r)
     irdl.attributes {"layer" = %layer, "k_offset" = %k_offset,
                      "row_offset" = %row_offset, "rows" = %rows,

@@ -13,6 +13,8 @@ extern const CimPassDef cimEstimatePass;
 extern const CimPassDef cimTilePass;
 extern const CimPassDef cimBitslicePass;
 extern const CimPassDef cimConvertCimToXbarPass;
+extern const CimPassDef cimDuplicatePass;
+extern const CimPassDef cimSchedulePass;
 
 const CimPassDef *const cimBuiltinPasses[] = {
     &cimAssignPrecisionPass,
@@ -21,6 +23,8 @@ const CimPassDef *const cimBuiltinPasses[] = {
     &cimTilePass,
     &cimBitslicePass,
     &cimConvertCimToXbarPass,
+    &cimDuplicatePass,
+    &cimSchedulePass,
 };
 
 const intptr_t cimNumBuiltinPasses =

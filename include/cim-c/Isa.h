@@ -140,7 +140,8 @@ typedef enum CimIsaOpcode {
   CIM_ISA_ADD = 19,        ///< xbar.add.
   CIM_ISA_SOFTMAX = 20,    ///< xbar.softmax.
   CIM_ISA_LAYER_NORM = 21, ///< xbar.layer_norm.
-  CIM_ISA_NUM_OPCODES = 22
+  CIM_ISA_SCHED = 22,      ///< Static schedule of the next write or mvm.
+  CIM_ISA_NUM_OPCODES = 23
 } CimIsaOpcode;
 
 /// Enumerated immediates. Weight mappings and input encodings use the
@@ -211,6 +212,11 @@ typedef struct CimIsaInstr {
       int64_t axis, fracBits, eps, gamma, beta, multiplier, shift,
           outZeroPoint, qmin, qmax;
     } layerNorm; ///< gamma, beta: blocks
+    /// The schedule of the next instruction (a write or an mvm): its rows
+    /// are issued in chunks of `chunkRows` (the last may be shorter; a write
+    /// is one chunk), chunk j at time start[j] (ps) on crossbar crossbar[j].
+    /// start, crossbar: blocks of one entry per chunk (docs/isa.md, "sched").
+    struct { int64_t chunkRows, start, crossbar; } sched;
   };
 } CimIsaInstr;
 

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "IsaEmit.h"
 #include "IsaInternal.h"
 #include "PassUtils.h"
 #include "mlir-c/BuiltinAttributes.h"
@@ -106,6 +107,9 @@ typedef struct Emitter {
   uint32_t numFree, capFree;
   MlirLocation *bufferLoc, *blockLoc, *instrLoc;
   MlirLocation funcLoc;
+  MlirOperation currentOp;  /* the op being encoded */
+  MlirOperation *instrOps;  /* per instruction: its op (or null) */
+  uint32_t capInstrOps;
   bool oom;
 } Emitter;
 
@@ -238,6 +242,12 @@ static CimIsaInstr *newInstr(Emitter *e, CimIsaOpcode opcode,
                    sizeof *p->instrs, &e->instrLoc))
     return NULL;
   e->instrLoc[p->numInstrs] = loc;
+  if (!grow((void **)&e->instrOps, &e->capInstrOps, p->numInstrs,
+            sizeof *e->instrOps)) {
+    e->oom = true;
+    return NULL;
+  }
+  e->instrOps[p->numInstrs] = e->currentOp;
   CimIsaInstr *in = &p->instrs[p->numInstrs++];
   memset(in, 0, sizeof *in);
   in->opcode = opcode;
@@ -438,12 +448,99 @@ static void releaseDead(Emitter *e, MlirOperation op, uint32_t index) {
   }
 }
 
+/// The schedule attributes of a write or mvm (docs/schedule.md) as a
+/// `sched` instruction before it: all three or none.
+static bool emitSched(Emitter *e, MlirOperation op, CimIsaOpcode opcode,
+                      const CimIsaInstr *instr, unsigned numTiles) {
+  static const char *const names[3] = {"sched_chunk_rows", "sched_start_ps",
+                                       "sched_crossbar"};
+  MlirLocation loc = mlirOperationGetLocation(op);
+  MlirAttribute a[3];
+  int present = 0;
+  for (int k = 0; k < 3; ++k) {
+    a[k] = mlirOperationGetAttributeByName(
+        op, mlirStringRefCreateFromCString(names[k]));
+    present += !mlirAttributeIsNull(a[k]);
+  }
+  if (present == 0)
+    return true;
+  for (int k = 0; k < 3; ++k) {
+    if (mlirAttributeIsNull(a[k])) {
+      cimEmitErrorf(loc, "cannot encode '%s': it has schedule attributes but "
+                         "no '%s'",
+                    cimIsaOpDescs[opcode].xbarName, names[k]);
+      return false;
+    }
+    if (k == 0 ? !mlirAttributeIsAInteger(a[k])
+               : !mlirAttributeIsADenseI64Array(a[k])) {
+      cimEmitErrorf(loc, "cannot encode '%s': '%s' must be %s",
+                    cimIsaOpDescs[opcode].xbarName, names[k],
+                    k == 0 ? "an integer" : "an array<i64: ...>");
+      return false;
+    }
+  }
+  intptr_t n = mlirDenseArrayGetNumElements(a[1]);
+  if (n != mlirDenseArrayGetNumElements(a[2]) || n < 1) {
+    cimEmitErrorf(loc, "cannot encode '%s': 'sched_start_ps' and "
+                       "'sched_crossbar' must have one entry per chunk",
+                  cimIsaOpDescs[opcode].xbarName);
+    return false;
+  }
+  int64_t *start = malloc((size_t)n * sizeof *start);
+  int64_t *xbar = malloc((size_t)n * sizeof *xbar);
+  if (!start || !xbar) {
+    free(start);
+    free(xbar);
+    return e->oom = true, false;
+  }
+  bool ok = true;
+  for (intptr_t i = 0; i < n; ++i) {
+    start[i] = mlirDenseI64ArrayGetElement(a[1], i);
+    xbar[i] = mlirDenseI64ArrayGetElement(a[2], i);
+    if (opcode != CIM_ISA_MVM || !ok)
+      continue;
+    bool isCopy = false;
+    for (unsigned t = 0; t < numTiles && !isCopy; ++t) {
+      MlirValue tile = mlirOperationGetOperand(op, t);
+      MapEntry *w = mlirValueIsAOpResult(tile)
+                        ? mapFind(&e->writes, mlirOpResultGetOwner(tile).ptr)
+                        : NULL;
+      isCopy = w && e->writeInfo[w->value].crossbar == xbar[i];
+    }
+    if (!isCopy) {
+      cimEmitErrorf(loc, "cannot encode 'xbar.mvm': 'sched_crossbar' puts "
+                         "chunk %ld on crossbar %lld, which holds none of "
+                         "its tile copies",
+                    (long)i, (long long)xbar[i]);
+      ok = false;
+    }
+  }
+  uint32_t bs = ok ? newBlock(e, start, (uint64_t)n, loc) : CIM_ISA_NO_DATA;
+  uint32_t bx = ok ? newBlock(e, xbar, (uint64_t)n, loc) : CIM_ISA_NO_DATA;
+  free(start);
+  free(xbar);
+  if (!ok)
+    return false;
+  if (bs == CIM_ISA_NO_DATA || bx == CIM_ISA_NO_DATA)
+    return e->oom = true, false;
+  CimIsaInstr *in = newInstr(e, CIM_ISA_SCHED, loc);
+  if (!in)
+    return false;
+  in->layer = instr->layer;
+  in->sched.chunkRows = mlirIntegerAttrGetValueInt(a[0]);
+  in->sched.start = bs;
+  in->sched.crossbar = bx;
+  return true;
+}
+
 static bool emitXbar(Emitter *e, MlirOperation op, CimIsaOpcode opcode) {
   const CimIsaOpDesc *d = &cimIsaOpDescs[opcode];
   MlirLocation loc = mlirOperationGetLocation(op);
   intptr_t nOperands = mlirOperationGetNumOperands(op);
   intptr_t nResults = mlirOperationGetNumResults(op);
-  unsigned firstSrc = opcode == CIM_ISA_MVM ? 1 : 0; /* mvm: the tile */
+  /* mvm: the tile and its copies come first, the digits last. */
+  unsigned firstSrc =
+      opcode == CIM_ISA_MVM && nOperands >= 2 ? (unsigned)nOperands - 1 : 0;
   unsigned minSrcs = d->numSrcs, maxSrcs = d->numSrcs;
   for (unsigned s = 0; s < d->numSrcs; ++s)
     if ((d->optionalSrcs >> s) & 1)
@@ -500,6 +597,19 @@ static bool emitXbar(Emitter *e, MlirOperation op, CimIsaOpcode opcode) {
       return false;
     }
     const WriteInfo *wi = &e->writeInfo[w->value];
+    for (unsigned k = 1; k < firstSrc; ++k) {
+      MlirValue copy = mlirOperationGetOperand(op, k);
+      MapEntry *cw = mlirValueIsAOpResult(copy)
+                         ? mapFind(&e->writes, mlirOpResultGetOwner(copy).ptr)
+                         : NULL;
+      const WriteInfo *ci = cw ? &e->writeInfo[cw->value] : NULL;
+      if (!ci || ci->row != wi->row || ci->col != wi->col ||
+          ci->rows != wi->rows || ci->cols != wi->cols) {
+        cimEmitErrorf(loc, "cannot encode 'xbar.mvm': its tile copies must "
+                           "occupy the same region on their crossbars");
+        return false;
+      }
+    }
     tmp.mvm.crossbar = wi->crossbar;
     tmp.mvm.tileRow = wi->row;
     tmp.mvm.tileCol = wi->col;
@@ -533,6 +643,9 @@ static bool emitXbar(Emitter *e, MlirOperation op, CimIsaOpcode opcode) {
       return e->oom = true, false;
     me->value = tmp.dst;
   }
+  if ((opcode == CIM_ISA_WRITE || opcode == CIM_ISA_MVM) &&
+      !emitSched(e, op, opcode, &tmp, firstSrc))
+    return false;
   CimIsaInstr *in = newInstr(e, opcode, loc);
   if (!in)
     return false;
@@ -684,6 +797,7 @@ static bool emitFunction(Emitter *e, MlirOperation func) {
   for (MlirOperation op = mlirBlockGetFirstOperation(body);
        !mlirOperationIsNull(op); op = mlirOperationGetNextInBlock(op), ++index) {
     MlirLocation loc = mlirOperationGetLocation(op);
+    e->currentOp = op;
     MlirIdentifier nameId = mlirOperationGetName(op);
     MlirStringRef name = mlirIdentifierStr(nameId);
     bool ok;
@@ -735,6 +849,7 @@ static bool emitFunction(Emitter *e, MlirOperation func) {
     if (e->oom)
       return false;
   }
+  e->currentOp = (MlirOperation){NULL};
   CimIsaInstr *halt = newInstr(e, CIM_ISA_HALT, e->funcLoc);
   return halt != NULL;
 }
@@ -744,7 +859,6 @@ MlirLogicalResult cimProgramCreateFromModule(MlirOperation module,
                                              MlirStringRef targetPath,
                                              CimProgram **program) {
   *program = NULL;
-  MlirLocation moduleLoc = mlirOperationGetLocation(module);
   CimTarget target;
   if (mlirLogicalResultIsFailure(
           cimTargetResolve(module, targetPath, &target)))
@@ -752,7 +866,21 @@ MlirLogicalResult cimProgramCreateFromModule(MlirOperation module,
   MlirOperation func = findEntry(module, entry);
   if (mlirOperationIsNull(func))
     return mlirLogicalResultFailure();
+  return cimProgramCreateFromFunction(func, &target, program, NULL);
+}
 
+MlirLogicalResult cimProgramCreateFromFunction(MlirOperation func,
+                                               const CimTarget *targetIn,
+                                               CimProgram **program,
+                                               MlirOperation **instrOps) {
+  *program = NULL;
+  if (instrOps)
+    *instrOps = NULL;
+  CimTarget target = *targetIn;
+  MlirOperation parent = mlirOperationGetParentOperation(func);
+  MlirLocation moduleLoc = mlirOperationIsNull(parent)
+                               ? mlirOperationGetLocation(func)
+                               : mlirOperationGetLocation(parent);
   Emitter e;
   memset(&e, 0, sizeof e);
   e.funcLoc = mlirOperationGetLocation(func);
@@ -793,9 +921,14 @@ MlirLogicalResult cimProgramCreateFromModule(MlirOperation module,
   free(e.blockLoc);
   free(e.instrLoc);
   if (!ok) {
+    free(e.instrOps);
     cimProgramDestroy(e.p);
     return mlirLogicalResultFailure();
   }
+  if (instrOps)
+    *instrOps = e.instrOps;
+  else
+    free(e.instrOps);
   *program = e.p;
   return mlirLogicalResultSuccess();
 }

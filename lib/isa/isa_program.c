@@ -90,6 +90,7 @@ typedef struct Verifier {
   CimStrBuf *msg;
   Region *live;
   size_t numLive, capLive;
+  bool scheduled; ///< the program has 'sched' instructions
 } Verifier;
 
 static const CimIsaTensorType *bufType(const Verifier *v, uint32_t id) {
@@ -183,6 +184,51 @@ static bool windowOut(Verifier *v, const char *what, int64_t in, int64_t pad0,
   return true;
 }
 
+/* Is the mvm's tile region resident on crossbar x (the latest write
+ * overlapping it programmed exactly it)? */
+static bool residentOn(Verifier *v, const CimIsaInstr *in, int64_t x) {
+  Region want = {x, in->mvm.tileRow, in->mvm.tileRow + in->mvm.tileRows,
+                 in->mvm.tileCol, in->mvm.tileCol + in->mvm.tileCols, 0};
+  for (size_t j = 0; j < v->numLive; ++j) {
+    const Region *r = &v->live[j];
+    if (r->crossbar == want.crossbar && r->r0 == want.r0 &&
+        r->r1 == want.r1 && r->c0 == want.c0 && r->c1 == want.c1)
+      return true;
+  }
+  return fail(v, "crossbar %lld holds no tile at rows [%lld, %lld) cols "
+                 "[%lld, %lld): no earlier 'write' programmed it, or a "
+                 "later one overwrote part of it",
+              (long long)want.crossbar, (long long)want.r0,
+              (long long)want.r1, (long long)want.c0, (long long)want.c1);
+}
+
+/* The blocks of a 'sched': `chunks` entries each, times in [0, 2^62],
+ * crossbars of the target. */
+static bool schedBlocks(Verifier *v, const CimIsaInstr *sc, uint64_t chunks) {
+  const CimProgram *p = v->p;
+  uint64_t ns = p->blocks[sc->sched.start].count;
+  uint64_t nx = p->blocks[sc->sched.crossbar].count;
+  if (ns != chunks || nx != chunks)
+    return fail(v, "its 'sched' has %llu start and %llu crossbar entries; "
+                   "%llu chunks need one each",
+                (unsigned long long)ns, (unsigned long long)nx,
+                (unsigned long long)chunks);
+  for (uint64_t c = 0; c < chunks; ++c) {
+    int64_t st = cimProgramGetDataValue(p, (uint32_t)sc->sched.start, c);
+    int64_t x = cimProgramGetDataValue(p, (uint32_t)sc->sched.crossbar, c);
+    if (st < 0 || st > ((int64_t)1 << 62))
+      return fail(v, "its 'sched' starts chunk %llu at %lld ps, outside "
+                     "[0, 2^62]",
+                  (unsigned long long)c, (long long)st);
+    if (x < 0 || x >= p->target.crossbars)
+      return fail(v, "its 'sched' puts chunk %llu on crossbar %lld, which "
+                     "does not exist (the target has %lld)",
+                  (unsigned long long)c, (long long)x,
+                  (long long)p->target.crossbars);
+  }
+  return true;
+}
+
 /* Semantic checks of one instruction (indices already checked). */
 static bool verifyInstr(Verifier *v, uint32_t index) {
   const CimProgram *p = v->p;
@@ -195,6 +241,11 @@ static bool verifyInstr(Verifier *v, uint32_t index) {
       in->src[1] != CIM_ISA_NO_BUFFER ? bufType(v, in->src[1]) : NULL;
   const CimTarget *t = &p->target;
 
+  if (v->scheduled &&
+      (in->opcode == CIM_ISA_WRITE || in->opcode == CIM_ISA_MVM) &&
+      (index == 0 || p->instrs[index - 1].opcode != CIM_ISA_SCHED))
+    return fail(v, "the program is scheduled, so every write and mvm needs "
+                   "a 'sched' right before it");
   switch (in->opcode) {
   case CIM_ISA_HALT:
     if (index + 1 != p->numInstrs)
@@ -203,6 +254,14 @@ static bool verifyInstr(Verifier *v, uint32_t index) {
   case CIM_ISA_BARRIER:
   case CIM_ISA_NUM_OPCODES:
     return true;
+  case CIM_ISA_SCHED: {
+    CimIsaOpcode next = index + 1 < p->numInstrs
+                            ? p->instrs[index + 1].opcode
+                            : CIM_ISA_HALT;
+    if (next != CIM_ISA_WRITE && next != CIM_ISA_MVM)
+      return fail(v, "'sched' must be followed by a 'write' or an 'mvm'");
+    return true;
+  }
   case CIM_ISA_LOAD:
     if (!sameType(d, &p->inputs[in->load.input].type))
       return fail(v, "b%u does not have the type of input '%s'", in->dst,
@@ -287,6 +346,21 @@ static bool verifyInstr(Verifier *v, uint32_t index) {
       v->capLive = cap;
     }
     v->live[v->numLive++] = r;
+    if (index > 0 && p->instrs[index - 1].opcode == CIM_ISA_SCHED) {
+      const CimIsaInstr *sc = &p->instrs[index - 1];
+      if (sc->sched.chunkRows != 1)
+        return fail(v, "the 'sched' of a write must have chunk_rows=1, not "
+                       "%lld", (long long)sc->sched.chunkRows);
+      if (!schedBlocks(v, sc, 1))
+        return false;
+      if (cimProgramGetDataValue(p, (uint32_t)sc->sched.crossbar, 0) !=
+          in->write.crossbar)
+        return fail(v, "its 'sched' puts it on crossbar %lld, the write "
+                       "names crossbar %lld",
+                    (long long)cimProgramGetDataValue(
+                        p, (uint32_t)sc->sched.crossbar, 0),
+                    (long long)in->write.crossbar);
+    }
     return true;
   }
   case CIM_ISA_BITPLANE:
@@ -315,21 +389,23 @@ static bool verifyInstr(Verifier *v, uint32_t index) {
     if (need >= s0->dims[1])
       return fail(v, "drives digit column %lld of %lld", (long long)need,
                   (long long)s0->dims[1]);
-    /* The tile must be what the latest write overlapping it programmed. */
-    Region want = {in->mvm.crossbar, in->mvm.tileRow,
-                   in->mvm.tileRow + in->mvm.tileRows, in->mvm.tileCol,
-                   in->mvm.tileCol + in->mvm.tileCols, 0};
-    for (size_t j = 0; j < v->numLive; ++j) {
-      const Region *r = &v->live[j];
-      if (r->crossbar == want.crossbar && r->r0 == want.r0 &&
-          r->r1 == want.r1 && r->c0 == want.c0 && r->c1 == want.c1)
-        return true;
+      /* The tile must be what the latest write overlapping it programmed,
+     * on its own crossbar and on every crossbar a chunk of its schedule
+     * runs on (the copies). */
+    if (!residentOn(v, in, in->mvm.crossbar))
+      return false;
+    if (index > 0 && p->instrs[index - 1].opcode == CIM_ISA_SCHED) {
+      const CimIsaInstr *sc = &p->instrs[index - 1];
+      int64_t M = s0->dims[0], rows = sc->sched.chunkRows;
+      uint64_t chunks = (uint64_t)((M + rows - 1) / rows);
+      if (!schedBlocks(v, sc, chunks))
+        return false;
+      for (uint64_t c = 0; c < chunks; ++c)
+        if (!residentOn(v, in, cimProgramGetDataValue(
+                                   p, (uint32_t)sc->sched.crossbar, c)))
+          return false;
     }
-    return fail(v, "crossbar %lld holds no tile at rows [%lld, %lld) cols "
-                   "[%lld, %lld): no earlier 'write' programmed it, or a "
-                   "later one overwrote part of it",
-                (long long)want.crossbar, (long long)want.r0,
-                (long long)want.r1, (long long)want.c0, (long long)want.c1);
+    return true;
   }
   case CIM_ISA_ADC:
     return needSameDims(v, "adc", in->dst, in->src[0]);
@@ -541,7 +617,7 @@ static bool checkPort(Verifier *v, const CimIsaPort *port,
 static bool verifyAll(Verifier *v, CimIsaLocus *locus);
 
 bool cimIsaVerify(const CimProgram *p, CimIsaLocus *locus, CimStrBuf *msg) {
-  Verifier v = {p, msg, NULL, 0, 0};
+  Verifier v = {p, msg, NULL, 0, 0, false};
   bool ok = verifyAll(&v, locus);
   free(v.live);
   return ok;
@@ -629,6 +705,9 @@ static bool verifyAll(Verifier *v, CimIsaLocus *locus) {
   }
 
   *locus = (CimIsaLocus){CIM_ISA_LOCUS_INSTR, 0};
+  for (uint32_t i = 0; i < p->numInstrs; ++i)
+    if (p->instrs[i].opcode == CIM_ISA_SCHED)
+      v->scheduled = true;
   for (uint32_t i = 0; i < p->numInstrs; ++i) {
     locus->index = i;
     const CimIsaInstr *in = &p->instrs[i];
@@ -781,6 +860,7 @@ void cimProgramAddInstrCounts(const CimProgram *p, uint32_t index,
   switch (in->opcode) {
   case CIM_ISA_HALT:
   case CIM_ISA_BARRIER:
+  case CIM_ISA_SCHED:
   case CIM_ISA_NUM_OPCODES:
     return;
   case CIM_ISA_WRITE:

@@ -140,6 +140,9 @@ const CimIsaOpDesc cimIsaOpDescs[CIM_ISA_NUM_OPCODES] = {
                                  "out_zero_point"),
                              INT("qmin", VMIN, VMAX, "qmin"),
                              INT("qmax", VMIN, VMAX, "qmax")}},
+    [CIM_ISA_SCHED] = {"sched", NULL, false, 0, 0, 3,
+                       {INT("chunk_rows", 1, DIM, NULL),
+                        BLOCK("start", NULL), BLOCK("crossbar", NULL)}},
 };
 
 const char *cimIsaOpcodeGetName(CimIsaOpcode opcode) {

@@ -11,6 +11,7 @@
 
 #include "SimInternal.h"
 #include "StrBuf.h"
+#include "cim-c/Schedule.h"
 
 /// Cells programmed by one WRITE; immutable and shared (reference counted)
 /// by the crossbar that holds it and by deferred values that read it.
@@ -69,6 +70,8 @@ typedef struct SimBuffer {
 
 typedef struct SimMachine {
   const CimProgram *program;
+  /// The program's schedule, checked and measured (cim-c/Schedule.h).
+  CimScheduleReport *schedule;
   CimTarget target;
   SimBuffer *buffers;
   int64_t **blockValues; ///< decoded data blocks (lazily)

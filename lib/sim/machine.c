@@ -389,6 +389,7 @@ static const char *differingField(const CimTarget *a, const CimTarget *b) {
 static void machineDestroy(SimMachine *m) {
   if (!m)
     return;
+  cimScheduleReportDestroy(m->schedule);
   const CimProgram *p = m->program;
   if (m->buffers)
     for (uint32_t i = 0; i < p->numBuffers; ++i) {
@@ -561,6 +562,18 @@ MlirLogicalResult cimSimCreate(const CimProgram *program,
     machineDestroy(m);
     return mlirLogicalResultFailure();
   }
+  /* The schedule verifier (docs/schedule.md): a scheduled program whose
+   * times break the model is rejected before it runs. */
+  CimStrBuf schedMsg = {0};
+  if (mlirLogicalResultIsFailure(cimScheduleAnalyze(
+          p, &m->schedule, cimStrBufCallback, &schedMsg))) {
+    machineDestroy(m);
+    MlirLogicalResult r =
+        cimSimFail(cb, ud, "schedule: %s", cimStrBufGet(&schedMsg));
+    cimStrBufFree(&schedMsg);
+    return r;
+  }
+  cimStrBufFree(&schedMsg);
   sim->ptr = m;
   return mlirLogicalResultSuccess();
 }
@@ -778,6 +791,57 @@ static MlirLogicalResult execWrite(SimMachine *m, const CimIsaInstr *in,
   return mlirLogicalResultSuccess();
 }
 
+/// The tile region on crossbar x (NULL: none intact).
+static SimTile *tileAt(SimMachine *m, int64_t x, const CimIsaInstr *in) {
+  if (x < 0 || x >= m->target.crossbars || !m->crossbars[x])
+    return NULL;
+  SimCrossbar *xb = m->crossbars[x];
+  SimTile *tile = NULL;
+  for (int64_t i = 0; i < xb->numTiles; ++i) {
+    SimLiveTile *lt = &xb->tiles[i];
+    if (lt->row == in->mvm.tileRow && lt->col == in->mvm.tileCol &&
+        lt->tile->rows == in->mvm.tileRows &&
+        lt->tile->cols == in->mvm.tileCols)
+      tile = lt->tile;
+  }
+  return tile;
+}
+
+/// A scheduled mvm runs its chunks on copies of its tile: each crossbar a
+/// chunk names must hold exactly the cells of the mvm's own crossbar, so
+/// computing every chunk from one of them is what the hardware computes.
+static MlirLogicalResult checkCopies(SimMachine *m, const CimIsaInstr *in,
+                                     const SimTile *tile,
+                                     MlirStringCallback cb, void *ud) {
+  const CimProgram *p = m->program;
+  if (m->pc == 0 || p->instrs[m->pc - 1].opcode != CIM_ISA_SCHED)
+    return mlirLogicalResultSuccess();
+  const CimIsaInstr *sc = &p->instrs[m->pc - 1];
+  uint64_t n = p->blocks[sc->sched.crossbar].count;
+  for (uint64_t c = 0; c < n; ++c) {
+    int64_t x = cimProgramGetDataValue(p, (uint32_t)sc->sched.crossbar, c);
+    if (x == in->mvm.crossbar)
+      continue;
+    SimTile *copy = tileAt(m, x, in);
+    if (!copy)
+      return machineFail(m, cb, ud, "chunk %llu runs on crossbar %lld, "
+                         "which holds no intact copy of the tile",
+                         (unsigned long long)c, (long long)x);
+    if (copy != tile &&
+        memcmp(copy->cells, tile->cells,
+               (size_t)(tile->rows * tile->cols) * sizeof(int64_t)))
+      return machineFail(m, cb, ud, "crossbar %lld does not hold the same "
+                         "cells as crossbar %lld in rows [%lld, %lld) cols "
+                         "[%lld, %lld)", (long long)x,
+                         (long long)in->mvm.crossbar,
+                         (long long)in->mvm.tileRow,
+                         (long long)(in->mvm.tileRow + in->mvm.tileRows),
+                         (long long)in->mvm.tileCol,
+                         (long long)(in->mvm.tileCol + in->mvm.tileCols));
+  }
+  return mlirLogicalResultSuccess();
+}
+
 static MlirLogicalResult execMvm(SimMachine *m, const CimIsaInstr *in,
                                  CimSimCounters *ev, MlirStringCallback cb,
                                  void *ud) {
@@ -801,6 +865,8 @@ static MlirLogicalResult execMvm(SimMachine *m, const CimIsaInstr *in,
                        "a later write overlapped it", (long long)x,
                        (long long)in->mvm.tileRows, (long long)in->mvm.tileCols,
                        (long long)in->mvm.tileRow, (long long)in->mvm.tileCol);
+  if (mlirLogicalResultIsFailure(checkCopies(m, in, tile, cb, ud)))
+    return mlirLogicalResultFailure();
   const CimIsaTensorType *dt = &p->buffers[in->src[0]].type;
   const CimIsaTensorType *rt = &p->buffers[in->dst].type;
   if (dt->rank != 2 || rt->rank != 2)
@@ -1390,10 +1456,11 @@ static MlirLogicalResult step(SimMachine *m, const CimIsaInstr *in,
   if (in->dst != CIM_ISA_NO_BUFFER && in->dst >= p->numBuffers)
     return machineFail(m, cb, ud, "buffer %u does not exist", in->dst);
   bool needsDst = in->opcode != CIM_ISA_STORE && in->opcode != CIM_ISA_WRITE &&
-                  in->opcode != CIM_ISA_BARRIER;
+                  in->opcode != CIM_ISA_BARRIER && in->opcode != CIM_ISA_SCHED;
   int needsSrcs = 0;
   switch (in->opcode) {
-  case CIM_ISA_LOAD: case CIM_ISA_BARRIER: needsSrcs = 0; break;
+  case CIM_ISA_LOAD: case CIM_ISA_BARRIER: case CIM_ISA_SCHED:
+    needsSrcs = 0; break;
   case CIM_ISA_SHIFT_ADD: case CIM_ISA_INSERT: case CIM_ISA_ADD:
     needsSrcs = 2; break;
   default: needsSrcs = 1; break;
@@ -1405,6 +1472,7 @@ static MlirLogicalResult step(SimMachine *m, const CimIsaInstr *in,
       return machineFail(m, cb, ud, "source %d is missing", k);
   switch (in->opcode) {
   case CIM_ISA_BARRIER:
+  case CIM_ISA_SCHED: /* times only: docs/schedule.md */
     return mlirLogicalResultSuccess();
   case CIM_ISA_STORE:
     return execStore(m, in, cb, ud);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 
 #include "SimMachine.h"
+#include "schedule/ScheduleReport.h"
 
 /// Fraction of the crossbar's cells that take part in an average MVM cycle.
 static double cellUtilization(const SimMachine *m, const CimSimCounters *c) {
@@ -76,6 +77,9 @@ void cimSimPrintReportJSON(CimSim sim, MlirStringCallback cb, void *ud) {
       countersToJSON(m, &m->layerCounters[m->numLayers]), "crossbars",
       crossbars, "mvm_instructions", "deferred", (json_int_t)m->deferred,
       "direct", (json_int_t)m->direct);
+  if (root && m->schedule)
+    json_object_set_new(root, "schedule",
+                        cimScheduleReportToJSON(m->schedule));
   void *cbud[2] = {(void *)(uintptr_t)cb, ud};
   if (root)
     json_dump_callback(root, emit, cbud, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
@@ -114,6 +118,18 @@ void cimSimPrintTable(CimSim sim, MlirStringCallback cb, void *ud) {
   if (other->instructions)
     printRow(&b, "(no layer)", m, other);
   printRow(&b, "total", m, &m->total);
+  if (m->schedule && m->schedule->scheduled) {
+    const CimScheduleReport *r = m->schedule;
+    char lat[48], bnd[48];
+    fixed6(lat, sizeof lat, r->latencyPs);
+    fixed6(bnd, sizeof bnd, r->boundPs);
+    cimStrBufPrintf(&b,
+                    "schedule: %s us on %lld crossbars (sequential above), "
+                    "lower bound %s us, ratio %.3f\n",
+                    lat, (long long)r->numCrossbars, bnd,
+                    r->boundPs ? (double)r->latencyPs / (double)r->boundPs
+                               : 0.0);
+  }
   cb(mlirStringRefCreate(cimStrBufGet(&b), b.length), ud);
   cimStrBufFree(&b);
 }

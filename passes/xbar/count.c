@@ -99,7 +99,9 @@ static MlirWalkResult countOp(MlirOperation op, void *userData) {
     g->c.writes += 1;
     ovf |= cells < 0 || __builtin_add_overflow(g->c.cells, cells, &g->c.cells);
   } else if (mvm) {
-    MlirType d = mlirValueGetType(mlirOperationGetOperand(op, 1));
+    /* digits: the last operand (the tile copies come first). */
+    MlirType d = mlirValueGetType(
+        mlirOperationGetOperand(op, mlirOperationGetNumOperands(op) - 1));
     int64_t m = mlirTypeIsARankedTensor(d) && mlirShapedTypeGetRank(d) == 2
                     ? mlirShapedTypeGetDimSize(d, 0)
                     : -1;

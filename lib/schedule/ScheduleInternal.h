@@ -1,0 +1,65 @@
+/*===-- ScheduleInternal.h - Ready times of buffer elements (internal) ----===*
+ *
+ * The schedule engine (lib/schedule/engine.c) follows a program in program
+ * order and keeps, for every buffer, the time at which each of its elements
+ * is ready (docs/schedule.md, "Ready times"). Most values are ready all at
+ * once (constants, inputs, results of digital ops that take time) or row by
+ * row (MVM results and everything computed from them row-wise), so a time
+ * buffer is one of three shapes, and full arrays are shared between buffers
+ * that hold the same times (a bit-plane has its source's times).
+ *===----------------------------------------------------------------------===*/
+
+#ifndef CIM_LIB_SCHEDULE_SCHEDULEINTERNAL_H
+#define CIM_LIB_SCHEDULE_SCHEDULEINTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cim-c/Isa.h"
+
+/// A reference-counted array of times.
+typedef struct TimeArray {
+  int64_t refs;
+  int64_t n;
+  int64_t t[];
+} TimeArray;
+
+typedef enum TimeKind {
+  TIME_UNIFORM, ///< every element at `uniform`
+  TIME_ROWS,    ///< element (m, ...) at arr->t[m]: one time per index of dim 0
+  TIME_FULL,    ///< element i (row-major) at arr->t[i]
+} TimeKind;
+
+/// The ready times of one buffer's current value.
+typedef struct TimeBuf {
+  TimeKind kind;
+  int64_t uniform;
+  TimeArray *arr;
+} TimeBuf;
+
+/// Drops `b`'s reference and makes it uniform 0.
+void cimTimeBufClear(TimeBuf *b);
+
+/// Makes `dst` share `src`'s times.
+void cimTimeBufAssign(TimeBuf *dst, const TimeBuf *src);
+
+/// Latest time of any element.
+int64_t cimTimeBufMax(const TimeBuf *b);
+
+/// Latest time of rows [r0, r1) (dim 0) of buffer type `type`, reading only
+/// columns [c0, c1) of a rank-2 buffer (c1 <= c0: all columns).
+int64_t cimTimeBufRowsMax(const TimeBuf *b, const CimIsaTensorType *type,
+                          int64_t r0, int64_t r1, int64_t c0, int64_t c1);
+
+/// A new array of `n` times (refs = 1), NULL when out of memory.
+TimeArray *cimTimeArrayCreate(int64_t n);
+
+/// Sets `dst` to the times of a zero-duration data instruction `in` (every
+/// opcode except write, mvm, sched, load, store, halt, barrier): each result
+/// element is ready when the source elements it is computed from are
+/// (docs/schedule.md). `bufs` are the current times of all buffers. Returns
+/// false when out of memory.
+bool cimTimePropagate(const CimProgram *p, const CimIsaInstr *in,
+                      TimeBuf *bufs, TimeBuf *dst);
+
+#endif /* CIM_LIB_SCHEDULE_SCHEDULEINTERNAL_H */

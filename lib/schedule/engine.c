@@ -1,0 +1,933 @@
+/*===-- engine.c - Compute, check and bound static schedules ---------------===*
+ *
+ * One walk over a program in program order, in one of three modes:
+ *   COMPUTE  list scheduling: every write and mvm chunk starts as early as
+ *            its data, a crossbar (and a write port) allow;
+ *   CHECK    the schedule verifier: the `sched` instructions give the times
+ *            and crossbars; every rule of docs/schedule.md is checked;
+ *   IDEAL    the dependency critical path: unlimited crossbars and ports,
+ *            every row of every mvm on its own copy.
+ * The ready times of buffer elements (ready_times.c) are what the modes
+ * share. docs/schedule.md describes the model.
+ *===----------------------------------------------------------------------===*/
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ScheduleInternal.h"
+#include "StrBuf.h"
+#include "cim-c/Schedule.h"
+
+typedef enum Mode { MODE_COMPUTE, MODE_CHECK, MODE_IDEAL } Mode;
+
+/// A write as the residency rules see it.
+typedef struct WriteRec {
+  uint32_t instr;
+  int64_t crossbar, r0, r1, c0, c1;
+  int64_t start, end;
+  int64_t holdEnd; ///< CHECK: last end of a chunk that read this tile
+} WriteRec;
+
+/// A crossbar busy interval (CHECK).
+typedef struct Busy {
+  int64_t start, end;
+  uint32_t instr;
+} Busy;
+
+typedef struct Engine {
+  const CimProgram *p;
+  const CimTarget *t;
+  Mode mode;
+  TimeBuf *bufs;
+  int64_t C, P;
+  int64_t *freeAt;   ///< per crossbar: when it is free
+  int64_t *portFree; ///< per write port
+  int64_t digitalFree, barrierFloor, crossbarEnd, makespan;
+  /* Residency by region (CHECK, IDEAL, tile derivation). */
+  WriteRec *writes;
+  int64_t numWrites, capWrites;
+  /* COMPUTE. */
+  const CimScheduleRequest *req;
+  int64_t *tileOf, numTiles;
+  int64_t *holdTile;  ///< per crossbar: resident tile or -1
+  int64_t *holdReady; ///< per crossbar: end of the write of that tile
+  int64_t *pending;   ///< per tile: mvms not yet scheduled
+  int64_t **tileMvms, *numTileMvms;
+  int64_t *defIdx;    ///< per mvm: instruction that defined its digits
+  bool *done;
+  CimSchedule *sched;
+  /* CHECK. */
+  Busy **busy;
+  int64_t *numBusy, *capBusy;
+  Busy *writeBusy;
+  int64_t numWriteBusy, capWriteBusy;
+  /* Statistics. */
+  int64_t *version, *writtenVersion;
+  CimScheduleReport *rep;
+  bool countWork;      ///< add work, writes and copies to rep (one walk)
+  int64_t writeWorkPs; ///< time of the writes that were no copies
+  bool oom;
+  CimStrBuf *err;
+} Engine;
+
+static int64_t max64(int64_t a, int64_t b) { return a > b ? a : b; }
+static int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
+
+static bool fail(Engine *e, uint32_t i, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static bool fail(Engine *e, uint32_t i, const char *fmt, ...) {
+  if (e->err->length)
+    return false;
+  cimStrBufPrintf(e->err, "instruction %u (%s): ", i,
+                  cimIsaOpcodeGetName(e->p->instrs[i].opcode));
+  va_list ap;
+  va_start(ap, fmt);
+  cimStrBufVPrintf(e->err, fmt, ap);
+  va_end(ap);
+  return false;
+}
+
+static bool growArr(void **arr, int64_t *cap, int64_t n, size_t size) {
+  if (n < *cap)
+    return true;
+  int64_t c = *cap ? *cap * 2 : 16;
+  void *a = realloc(*arr, (size_t)c * size);
+  if (!a)
+    return false;
+  *arr = a;
+  *cap = c;
+  return true;
+}
+
+static int64_t instrTime(const Engine *e, uint32_t i) {
+  CimIsaCounts c;
+  memset(&c, 0, sizeof c);
+  cimProgramAddInstrCounts(e->p, i, &c);
+  return cimIsaCountsGetTimePs(&c, e->t);
+}
+
+/*===----------------------------------------------------------------------===*
+ * Statistics
+ *===----------------------------------------------------------------------===*/
+
+static CimScheduleLayer *layerOf(Engine *e, int64_t layer) {
+  CimScheduleReport *r = e->rep;
+  for (int64_t k = 0; k < r->numLayers; ++k)
+    if (r->layers[k].layer == layer)
+      return &r->layers[k];
+  CimScheduleLayer *a =
+      realloc(r->layers, (size_t)(r->numLayers + 1) * sizeof *a);
+  if (!a) {
+    e->oom = true;
+    return NULL;
+  }
+  r->layers = a;
+  CimScheduleLayer *l = &a[r->numLayers++];
+  memset(l, 0, sizeof *l);
+  l->layer = layer;
+  l->startPs = INT64_MAX;
+  return l;
+}
+
+/// Books one crossbar event [start, end) of instruction i on crossbar x.
+static void bookEvent(Engine *e, uint32_t i, int64_t x, int64_t start,
+                      int64_t end) {
+  e->makespan = max64(e->makespan, end);
+  e->crossbarEnd = max64(e->crossbarEnd, end);
+  if (!e->rep)
+    return;
+  e->rep->crossbarBusyPs[x] += end - start;
+  int64_t layer = e->p->instrs[i].layer;
+  if (layer == CIM_ISA_NO_LAYER)
+    return;
+  CimScheduleLayer *l = layerOf(e, layer);
+  if (!l)
+    return;
+  l->startPs = min64(l->startPs, start);
+  l->endPs = max64(l->endPs, end);
+  l->busyPs += end - start;
+}
+
+/*===----------------------------------------------------------------------===*
+ * Residency by region
+ *===----------------------------------------------------------------------===*/
+
+static bool overlaps(const WriteRec *w, int64_t x, int64_t r0, int64_t r1,
+                     int64_t c0, int64_t c1) {
+  return w->crossbar == x && w->r0 < r1 && r0 < w->r1 && w->c0 < c1 &&
+         c0 < w->c1;
+}
+
+/// The write whose tile is resident in the region in program order: the
+/// latest write overlapping it (cimProgramVerify made sure it is exact).
+static WriteRec *residentWrite(Engine *e, int64_t x, const CimIsaInstr *in) {
+  int64_t r0 = in->mvm.tileRow, r1 = r0 + in->mvm.tileRows;
+  int64_t c0 = in->mvm.tileCol, c1 = c0 + in->mvm.tileCols;
+  for (int64_t k = e->numWrites - 1; k >= 0; --k)
+    if (overlaps(&e->writes[k], x, r0, r1, c0, c1))
+      return &e->writes[k];
+  return NULL;
+}
+
+static WriteRec *addWrite(Engine *e, uint32_t i, int64_t x, int64_t start,
+                          int64_t end) {
+  if (!growArr((void **)&e->writes, &e->capWrites, e->numWrites,
+               sizeof *e->writes)) {
+    e->oom = true;
+    return NULL;
+  }
+  const CimIsaInstr *in = &e->p->instrs[i];
+  const CimIsaTensorType *cells = &e->p->buffers[in->src[0]].type;
+  WriteRec *w = &e->writes[e->numWrites++];
+  *w = (WriteRec){i,
+                  x,
+                  in->write.row,
+                  in->write.row + cells->dims[0],
+                  in->write.col,
+                  in->write.col + cells->dims[1],
+                  start,
+                  end,
+                  -1};
+  return w;
+}
+
+static bool addBusy(Engine *e, int64_t x, uint32_t i, int64_t s, int64_t t) {
+  if (!growArr((void **)&e->busy[x], &e->capBusy[x], e->numBusy[x],
+               sizeof(Busy)))
+    return e->oom = true, false;
+  e->busy[x][e->numBusy[x]++] = (Busy){s, t, i};
+  return true;
+}
+
+/*===----------------------------------------------------------------------===*
+ * Writes
+ *===----------------------------------------------------------------------===*/
+
+static bool isCopy(Engine *e, const CimIsaInstr *in) {
+  uint32_t b = in->src[0];
+  bool copy = e->writtenVersion[b] == e->version[b];
+  e->writtenVersion[b] = e->version[b];
+  return copy;
+}
+
+static int64_t earliestPort(Engine *e) {
+  int64_t best = 0;
+  for (int64_t k = 1; k < e->P; ++k)
+    if (e->portFree[k] < e->portFree[best])
+      best = k;
+  return best;
+}
+
+static bool doWrite(Engine *e, uint32_t i) {
+  const CimIsaInstr *in = &e->p->instrs[i];
+  int64_t dur = instrTime(e, i);
+  int64_t ready = cimTimeBufMax(&e->bufs[in->src[0]]);
+  bool copy = isCopy(e, in);
+  if (e->rep && e->countWork) {
+    ++e->rep->writes;
+    if (copy)
+      ++e->rep->copies;
+    else
+      e->rep->workPs += dur, e->writeWorkPs += dur;
+    if (in->layer != CIM_ISA_NO_LAYER) {
+      CimScheduleLayer *l = layerOf(e, in->layer);
+      if (l) {
+        ++l->writes;
+        l->copies += copy;
+        if (!copy)
+          l->workBoundPs += dur; /* divided by C at the end */
+      }
+    }
+  }
+  if (e->mode == MODE_IDEAL) {
+    addWrite(e, i, in->write.crossbar, ready, ready + dur);
+    e->makespan = max64(e->makespan, ready + dur);
+    return !e->oom;
+  }
+  if (e->mode == MODE_COMPUTE) {
+    int64_t g = e->tileOf[i], x = -1;
+    for (int64_t k = 0; k < e->C; ++k) {
+      int64_t h = e->holdTile[k];
+      if (h >= 0 && e->pending[h] > 0)
+        continue; /* a later mvm still needs that tile */
+      if (x < 0 || e->freeAt[k] < e->freeAt[x])
+        x = k;
+    }
+    if (x < 0) {
+      cimStrBufPrintf(e->err,
+                      "instruction %u (write): all %lld crossbars hold tiles "
+                      "that later mvms still need; the schedule needs more "
+                      "crossbars at once (fewer tile copies)",
+                      i, (long long)e->C);
+      return false;
+    }
+    int64_t port = earliestPort(e);
+    int64_t start = max64(max64(ready, e->barrierFloor),
+                          max64(e->freeAt[x], e->portFree[port]));
+    int64_t end = start + dur;
+    e->portFree[port] = end;
+    e->freeAt[x] = end;
+    e->holdTile[x] = g;
+    e->holdReady[x] = end;
+    CimInstrSchedule *s = &e->sched->instrs[i];
+    s->chunkRows = 1;
+    s->numChunks = 1;
+    s->start = malloc(sizeof(int64_t));
+    s->crossbar = malloc(sizeof(int64_t));
+    if (!s->start || !s->crossbar)
+      return e->oom = true, false;
+    s->start[0] = start;
+    s->crossbar[0] = x;
+    bookEvent(e, i, x, start, end);
+    return true;
+  }
+  /* CHECK: the preceding sched gives the time. */
+  const CimIsaInstr *sc = &e->p->instrs[i - 1];
+  int64_t start = cimProgramGetDataValue(e->p, (uint32_t)sc->sched.start, 0);
+  int64_t x = in->write.crossbar, end = start + dur;
+  if (start < ready)
+    return fail(e, i, "starts at %lld ps, before its cells are ready at "
+                      "%lld ps",
+                (long long)start, (long long)ready);
+  if (start < e->barrierFloor)
+    return fail(e, i, "starts at %lld ps, before the preceding barrier "
+                      "(%lld ps)",
+                (long long)start, (long long)e->barrierFloor);
+  if (!addWrite(e, i, x, start, end) || !addBusy(e, x, i, start, end) ||
+      !growArr((void **)&e->writeBusy, &e->capWriteBusy, e->numWriteBusy,
+               sizeof(Busy)))
+    return e->oom = true, false;
+  e->writeBusy[e->numWriteBusy++] = (Busy){start, end, i};
+  bookEvent(e, i, x, start, end);
+  return true;
+}
+
+/*===----------------------------------------------------------------------===*
+ * MVMs
+ *===----------------------------------------------------------------------===*/
+
+/// Latest ready time of rows [r0, r1) of mvm i's digits, over the columns
+/// it reads.
+static int64_t digitsReady(Engine *e, uint32_t i, int64_t r0, int64_t r1) {
+  const CimIsaInstr *in = &e->p->instrs[i];
+  const CimIsaTensorType *dt = &e->p->buffers[in->src[0]].type;
+  int64_t last = in->mvm.rowOffset + in->mvm.rows - 1;
+  int64_t c0 = in->mvm.kOffset + (in->mvm.differentialRows
+                                      ? in->mvm.rowOffset / 2
+                                      : in->mvm.rowOffset);
+  int64_t c1 = in->mvm.kOffset + (in->mvm.differentialRows ? last / 2 : last) +
+               1;
+  return max64(cimTimeBufRowsMax(&e->bufs[in->src[0]], dt, r0, r1, c0, c1),
+               e->mode == MODE_IDEAL ? 0 : e->barrierFloor);
+}
+
+static int64_t digitRows(const Engine *e, uint32_t i) {
+  return e->p->buffers[e->p->instrs[i].src[0]].type.dims[0];
+}
+
+/// Sets mvm i's result times from its chunks' end times.
+static bool mvmResult(Engine *e, uint32_t i, const CimInstrSchedule *s,
+                      int64_t perRow) {
+  int64_t M = digitRows(e, i);
+  TimeArray *a = cimTimeArrayCreate(M);
+  if (!a)
+    return e->oom = true, false;
+  for (int64_t c = 0; c < s->numChunks; ++c) {
+    int64_t r0 = c * s->chunkRows, r1 = min64(M, r0 + s->chunkRows);
+    int64_t end = s->start[c] + (r1 - r0) * perRow;
+    for (int64_t r = r0; r < r1; ++r)
+      a->t[r] = end;
+  }
+  TimeBuf t = {TIME_ROWS, 0, a};
+  cimTimeBufAssign(&e->bufs[e->p->instrs[i].dst], &t);
+  cimTimeBufClear(&t);
+  return true;
+}
+
+static int64_t perRowTime(Engine *e, uint32_t i) {
+  int64_t M = digitRows(e, i);
+  return M ? instrTime(e, i) / M : 0;
+}
+
+/// COMPUTE: schedules mvm i together with the other mvms of its tile whose
+/// digits are already computed, chunk by chunk (all planes and OU groups of
+/// chunk 0 first), so that a layer's first rows are finished first.
+static bool scheduleTileMvms(Engine *e, uint32_t i) {
+  int64_t g = e->tileOf[i];
+  int64_t copies[4096], D = 0;
+  for (int64_t k = 0; k < e->C && D < 4096; ++k)
+    if (e->holdTile[k] == g)
+      copies[D++] = k;
+  if (D == 0) {
+    cimStrBufPrintf(e->err, "instruction %u (mvm): no crossbar holds its "
+                            "tile",
+                    i);
+    return false;
+  }
+  int64_t n = 0, *set = malloc((size_t)e->numTileMvms[g] * sizeof *set);
+  if (!set)
+    return e->oom = true, false;
+  for (int64_t k = 0; k < e->numTileMvms[g]; ++k) {
+    int64_t j = e->tileMvms[g][k];
+    if (!e->done[j] && j >= i && e->defIdx[j] < (int64_t)i)
+      set[n++] = j;
+  }
+  int64_t maxChunks = 0;
+  for (int64_t k = 0; k < n; ++k) {
+    int64_t j = set[k], M = digitRows(e, (uint32_t)j);
+    int64_t want = e->req->chunksPerCopy * D;
+    int64_t rows = (M + want - 1) / want;
+    if (rows < 1)
+      rows = 1;
+    CimInstrSchedule *s = &e->sched->instrs[j];
+    s->chunkRows = rows;
+    s->numChunks = (M + rows - 1) / rows;
+    s->start = malloc((size_t)s->numChunks * sizeof(int64_t));
+    s->crossbar = malloc((size_t)s->numChunks * sizeof(int64_t));
+    if (!s->start || !s->crossbar) {
+      free(set);
+      return e->oom = true, false;
+    }
+    maxChunks = max64(maxChunks, s->numChunks);
+  }
+  for (int64_t c = 0; c < maxChunks; ++c)
+    for (int64_t k = 0; k < n; ++k) {
+      uint32_t j = (uint32_t)set[k];
+      CimInstrSchedule *s = &e->sched->instrs[j];
+      if (c >= s->numChunks)
+        continue;
+      int64_t M = digitRows(e, j), r0 = c * s->chunkRows;
+      int64_t r1 = min64(M, r0 + s->chunkRows);
+      int64_t ready = digitsReady(e, j, r0, r1);
+      int64_t best = -1, bestStart = 0;
+      for (int64_t d = 0; d < D; ++d) {
+        int64_t x = copies[d];
+        int64_t st = max64(ready, max64(e->freeAt[x], e->holdReady[x]));
+        if (best < 0 || st < bestStart) {
+          best = x;
+          bestStart = st;
+        }
+      }
+      int64_t end = bestStart + (r1 - r0) * perRowTime(e, j);
+      s->start[c] = bestStart;
+      s->crossbar[c] = best;
+      e->freeAt[best] = end;
+      bookEvent(e, j, best, bestStart, end);
+    }
+  for (int64_t k = 0; k < n; ++k)
+    e->done[set[k]] = true;
+  free(set);
+  return true;
+}
+
+static bool doMvm(Engine *e, uint32_t i) {
+  const CimIsaInstr *in = &e->p->instrs[i];
+  int64_t perRow = perRowTime(e, i), M = digitRows(e, i);
+  if (e->rep && e->countWork)
+    e->rep->workPs += perRow * M;
+  if (e->rep && e->countWork && in->layer != CIM_ISA_NO_LAYER) {
+    CimScheduleLayer *l = layerOf(e, in->layer);
+    if (l)
+      l->workBoundPs += perRow * M;
+  }
+  if (e->mode == MODE_COMPUTE) {
+    if (!e->done[i] && !scheduleTileMvms(e, i))
+      return false;
+    /* Its tile may be evicted once program order has passed all its mvms
+     * (the residency rule of docs/isa.md is in program order). */
+    --e->pending[e->tileOf[i]];
+    return mvmResult(e, i, &e->sched->instrs[i], perRow);
+  }
+  if (e->mode == MODE_IDEAL) {
+    WriteRec *w = residentWrite(e, in->mvm.crossbar, in);
+    int64_t tileReady = w ? w->end : 0;
+    TimeArray *a = cimTimeArrayCreate(M);
+    if (!a)
+      return e->oom = true, false;
+    for (int64_t r = 0; r < M; ++r) {
+      a->t[r] = max64(digitsReady(e, i, r, r + 1), tileReady) + perRow;
+      e->makespan = max64(e->makespan, a->t[r]);
+    }
+    TimeBuf t = {TIME_ROWS, 0, a};
+    cimTimeBufAssign(&e->bufs[in->dst], &t);
+    cimTimeBufClear(&t);
+    return true;
+  }
+  /* CHECK */
+  const CimIsaInstr *sc = &e->p->instrs[i - 1];
+  CimInstrSchedule s = {sc->sched.chunkRows, 0, NULL, NULL};
+  s.numChunks = (M + s.chunkRows - 1) / s.chunkRows;
+  s.start = malloc((size_t)(s.numChunks ? s.numChunks : 1) * sizeof(int64_t));
+  if (!s.start)
+    return e->oom = true, false;
+  bool ok = true;
+  for (int64_t c = 0; ok && c < s.numChunks; ++c) {
+    int64_t st = cimProgramGetDataValue(e->p, (uint32_t)sc->sched.start,
+                                        (uint64_t)c);
+    int64_t x = cimProgramGetDataValue(e->p, (uint32_t)sc->sched.crossbar,
+                                       (uint64_t)c);
+    int64_t r0 = c * s.chunkRows, r1 = min64(M, r0 + s.chunkRows);
+    int64_t end = st + (r1 - r0) * perRow;
+    int64_t ready = digitsReady(e, i, r0, r1);
+    WriteRec *w = residentWrite(e, x, in);
+    s.start[c] = st;
+    if (st < ready)
+      ok = fail(e, i, "chunk %lld (rows [%lld, %lld)) starts at %lld ps, "
+                      "before its digits are ready at %lld ps",
+                (long long)c, (long long)r0, (long long)r1, (long long)st,
+                (long long)ready);
+    else if (!w)
+      ok = fail(e, i, "chunk %lld runs on crossbar %lld, which holds no "
+                      "copy of its tile",
+                (long long)c, (long long)x);
+    else if (st < w->end)
+      ok = fail(e, i, "chunk %lld starts at %lld ps on crossbar %lld, "
+                      "before the write of its tile (instruction %u) ends "
+                      "at %lld ps",
+                (long long)c, (long long)st, (long long)x, w->instr,
+                (long long)w->end);
+    else {
+      w->holdEnd = max64(w->holdEnd, end);
+      ok = addBusy(e, x, i, st, end);
+      bookEvent(e, i, x, st, end);
+    }
+  }
+  ok = ok && mvmResult(e, i, &s, perRow);
+  free(s.start);
+  return ok;
+}
+
+/*===----------------------------------------------------------------------===*
+ * The walk
+ *===----------------------------------------------------------------------===*/
+
+static bool step(Engine *e, uint32_t i) {
+  const CimIsaInstr *in = &e->p->instrs[i];
+  if (in->dst != CIM_ISA_NO_BUFFER)
+    ++e->version[in->dst];
+  switch (in->opcode) {
+  case CIM_ISA_HALT:
+  case CIM_ISA_SCHED:
+    return true;
+  case CIM_ISA_LOAD:
+    cimTimeBufClear(&e->bufs[in->dst]);
+    return true;
+  case CIM_ISA_STORE:
+    e->makespan = max64(e->makespan, cimTimeBufMax(&e->bufs[in->src[0]]));
+    return true;
+  case CIM_ISA_BARRIER:
+    if (e->mode != MODE_IDEAL)
+      e->barrierFloor = e->crossbarEnd;
+    return true;
+  case CIM_ISA_WRITE:
+    return doWrite(e, i);
+  case CIM_ISA_MVM:
+    return doMvm(e, i);
+  default:
+    break;
+  }
+  int64_t dur = instrTime(e, i);
+  if (dur > 0) {
+    /* A digital instruction that takes time runs whole on the digital unit:
+     * it starts when all its sources are ready and the unit is free. */
+    int64_t ready = 0;
+    for (int s = 0; s < CIM_ISA_MAX_SRCS; ++s)
+      if (in->src[s] != CIM_ISA_NO_BUFFER)
+        ready = max64(ready, cimTimeBufMax(&e->bufs[in->src[s]]));
+    int64_t start = e->mode == MODE_IDEAL ? ready : max64(ready, e->digitalFree);
+    if (e->mode != MODE_IDEAL)
+      e->digitalFree = start + dur;
+    e->makespan = max64(e->makespan, start + dur);
+    TimeBuf t = {TIME_UNIFORM, start + dur, NULL};
+    cimTimeBufAssign(&e->bufs[in->dst], &t);
+    return true;
+  }
+  TimeBuf r = {TIME_UNIFORM, 0, NULL};
+  if (!cimTimePropagate(e->p, in, e->bufs, &r)) {
+    cimTimeBufClear(&r);
+    return e->oom = true, false;
+  }
+  cimTimeBufAssign(&e->bufs[in->dst], &r);
+  cimTimeBufClear(&r);
+  return true;
+}
+
+static int cmpBusy(const void *a, const void *b) {
+  const Busy *x = a, *y = b;
+  return x->start < y->start ? -1 : x->start > y->start ? 1 : 0;
+}
+
+/// CHECK, after the walk: crossbars and write ports never over-committed,
+/// and no tile re-programmed while a chunk still reads it.
+static bool checkResources(Engine *e) {
+  for (int64_t x = 0; x < e->C; ++x) {
+    qsort(e->busy[x], (size_t)e->numBusy[x], sizeof(Busy), cmpBusy);
+    for (int64_t k = 1; k < e->numBusy[x]; ++k) {
+      const Busy *a = &e->busy[x][k - 1], *b = &e->busy[x][k];
+      if (b->start < a->end)
+        return fail(e, b->instr,
+                    "uses crossbar %lld from %lld ps while instruction %u "
+                    "uses it until %lld ps",
+                    (long long)x, (long long)b->start, a->instr,
+                    (long long)a->end);
+    }
+  }
+  /* Write ports: at most P writes at once (ends before starts at a tie). */
+  int64_t n = e->numWriteBusy;
+  Busy *ends = malloc((size_t)(n ? n : 1) * sizeof *ends);
+  if (!ends)
+    return e->oom = true, false;
+  memcpy(ends, e->writeBusy, (size_t)n * sizeof *ends);
+  for (int64_t k = 0; k < n; ++k)
+    ends[k].start = ends[k].end;
+  qsort(e->writeBusy, (size_t)n, sizeof(Busy), cmpBusy);
+  qsort(ends, (size_t)n, sizeof(Busy), cmpBusy);
+  int64_t open = 0, ke = 0;
+  bool ok = true;
+  for (int64_t k = 0; ok && k < n; ++k) {
+    while (ke < n && ends[ke].start <= e->writeBusy[k].start)
+      ++ke, --open;
+    if (++open > e->P)
+      ok = fail(e, e->writeBusy[k].instr,
+                "starts a write at %lld ps while %lld others are in "
+                "progress; the target has %lld write ports",
+                (long long)e->writeBusy[k].start, (long long)(open - 1),
+                (long long)e->P);
+  }
+  free(ends);
+  for (int64_t a = 0; ok && a < e->numWrites; ++a) {
+    const WriteRec *w = &e->writes[a];
+    if (w->holdEnd < 0)
+      continue;
+    for (int64_t b = 0; ok && b < e->numWrites; ++b) {
+      const WriteRec *o = &e->writes[b];
+      if (b == a || !overlaps(o, w->crossbar, w->r0, w->r1, w->c0, w->c1))
+        continue;
+      if (o->start < w->holdEnd && o->end > w->start)
+        ok = fail(e, o->instr,
+                  "re-programs crossbar %lld at %lld ps while the tile of "
+                  "instruction %u is read there until %lld ps",
+                  (long long)w->crossbar, (long long)o->start, w->instr,
+                  (long long)w->holdEnd);
+    }
+  }
+  return ok;
+}
+
+static void engineFree(Engine *e) {
+  if (e->bufs)
+    for (uint32_t b = 0; b < e->p->numBuffers; ++b)
+      cimTimeBufClear(&e->bufs[b]);
+  free(e->bufs);
+  free(e->freeAt);
+  free(e->portFree);
+  free(e->writes);
+  free(e->tileOf);
+  free(e->holdTile);
+  free(e->holdReady);
+  free(e->pending);
+  if (e->tileMvms)
+    for (int64_t g = 0; g < e->numTiles; ++g)
+      free(e->tileMvms[g]);
+  free(e->tileMvms);
+  free(e->numTileMvms);
+  free(e->defIdx);
+  free(e->done);
+  if (e->busy)
+    for (int64_t x = 0; x < e->C; ++x)
+      free(e->busy[x]);
+  free(e->busy);
+  free(e->numBusy);
+  free(e->capBusy);
+  free(e->writeBusy);
+  free(e->version);
+  free(e->writtenVersion);
+}
+
+static bool engineInit(Engine *e, const CimProgram *p, Mode mode) {
+  memset(e, 0, sizeof *e);
+  e->p = p;
+  e->t = &p->target;
+  e->mode = mode;
+  e->C = p->target.crossbars;
+  e->P = p->target.writePorts > 0 ? p->target.writePorts : 1;
+  size_t nb = p->numBuffers ? p->numBuffers : 1;
+  e->bufs = calloc(nb, sizeof *e->bufs);
+  e->version = calloc(nb, sizeof *e->version);
+  e->writtenVersion = malloc(nb * sizeof *e->writtenVersion);
+  e->freeAt = calloc((size_t)e->C, sizeof *e->freeAt);
+  e->portFree = calloc((size_t)e->P, sizeof *e->portFree);
+  if (!e->bufs || !e->version || !e->writtenVersion || !e->freeAt ||
+      !e->portFree)
+    return false;
+  for (size_t b = 0; b < nb; ++b)
+    e->writtenVersion[b] = -1;
+  if (mode == MODE_CHECK) {
+    e->busy = calloc((size_t)e->C, sizeof *e->busy);
+    e->numBusy = calloc((size_t)e->C, sizeof *e->numBusy);
+    e->capBusy = calloc((size_t)e->C, sizeof *e->capBusy);
+    if (!e->busy || !e->numBusy || !e->capBusy)
+      return false;
+  }
+  return true;
+}
+
+static bool walk(Engine *e) {
+  for (uint32_t i = 0; i < e->p->numInstrs; ++i)
+    if (!step(e, i))
+      return false;
+  return e->mode != MODE_CHECK || checkResources(e);
+}
+
+static MlirLogicalResult finish(Engine *e, bool ok, MlirStringCallback cb,
+                                void *ud) {
+  if (e->oom && !e->err->length)
+    cimStrBufAppendCString(e->err, "out of memory while scheduling");
+  if (!ok && cb && e->err->length)
+    cb(mlirStringRefCreate(e->err->data, e->err->length), ud);
+  return ok ? mlirLogicalResultSuccess() : mlirLogicalResultFailure();
+}
+
+/*===----------------------------------------------------------------------===*
+ * cimScheduleCompute
+ *===----------------------------------------------------------------------===*/
+
+/// Tiles by region when the request names none: each write is a tile, each
+/// mvm reads the latest write of its region.
+static bool deriveTiles(Engine *e) {
+  const CimProgram *p = e->p;
+  e->tileOf = malloc((size_t)(p->numInstrs ? p->numInstrs : 1) *
+                     sizeof *e->tileOf);
+  if (!e->tileOf)
+    return false;
+  for (uint32_t i = 0; i < p->numInstrs; ++i) {
+    const CimIsaInstr *in = &p->instrs[i];
+    e->tileOf[i] = -1;
+    if (e->req->tileOf) {
+      e->tileOf[i] = e->req->tileOf[i];
+      continue;
+    }
+    if (in->opcode == CIM_ISA_WRITE) {
+      if (!addWrite(e, i, in->write.crossbar, 0, 0))
+        return false;
+      e->tileOf[i] = e->numTiles++;
+    } else if (in->opcode == CIM_ISA_MVM) {
+      WriteRec *w = residentWrite(e, in->mvm.crossbar, in);
+      e->tileOf[i] = w ? e->tileOf[w->instr] : -1;
+    }
+  }
+  e->numTiles = e->req->tileOf ? e->req->numTiles : e->numTiles;
+  e->numWrites = 0;
+  return true;
+}
+
+MlirLogicalResult cimScheduleCompute(const CimProgram *p,
+                                     const CimScheduleRequest *req,
+                                     CimSchedule **out, MlirStringCallback cb,
+                                     void *ud) {
+  *out = NULL;
+  CimStrBuf err = {0};
+  Engine e;
+  bool ok = engineInit(&e, p, MODE_COMPUTE);
+  e.err = &err;
+  e.req = req;
+  e.sched = calloc(1, sizeof *e.sched);
+  ok = ok && e.sched;
+  if (ok) {
+    e.sched->numInstrs = p->numInstrs;
+    e.sched->instrs = calloc(p->numInstrs ? p->numInstrs : 1,
+                             sizeof *e.sched->instrs);
+    ok = e.sched->instrs && deriveTiles(&e);
+  }
+  size_t nt = (size_t)(e.numTiles > 0 ? e.numTiles : 1);
+  size_t ni = p->numInstrs ? p->numInstrs : 1;
+  if (ok) {
+    e.holdTile = malloc((size_t)e.C * sizeof *e.holdTile);
+    e.holdReady = calloc((size_t)e.C, sizeof *e.holdReady);
+    e.pending = calloc(nt, sizeof *e.pending);
+    e.tileMvms = calloc(nt, sizeof *e.tileMvms);
+    e.numTileMvms = calloc(nt, sizeof *e.numTileMvms);
+    e.defIdx = malloc(ni * sizeof *e.defIdx);
+    e.done = calloc(ni, sizeof *e.done);
+    int64_t *lastDef = malloc((size_t)(p->numBuffers ? p->numBuffers : 1) *
+                              sizeof *lastDef);
+    int64_t *cap = calloc(nt, sizeof *cap);
+    ok = e.holdTile && e.holdReady && e.pending && e.tileMvms &&
+         e.numTileMvms && e.defIdx && e.done && lastDef && cap;
+    for (int64_t x = 0; ok && x < e.C; ++x)
+      e.holdTile[x] = -1;
+    for (uint32_t b = 0; ok && b < p->numBuffers; ++b)
+      lastDef[b] = -1;
+    for (uint32_t i = 0; ok && i < p->numInstrs; ++i) {
+      const CimIsaInstr *in = &p->instrs[i];
+      if (in->opcode == CIM_ISA_MVM) {
+        int64_t g = e.tileOf[i];
+        if (g < 0 || g >= e.numTiles) {
+          cimStrBufPrintf(&err, "instruction %u (mvm): reads no tile", i);
+          ok = false;
+          break;
+        }
+        e.defIdx[i] = lastDef[in->src[0]];
+        if (!growArr((void **)&e.tileMvms[g], &cap[g], e.numTileMvms[g],
+                     sizeof(int64_t))) {
+          ok = false;
+          break;
+        }
+        e.tileMvms[g][e.numTileMvms[g]++] = i;
+        ++e.pending[g];
+      }
+      if (in->dst != CIM_ISA_NO_BUFFER)
+        lastDef[in->dst] = i;
+    }
+    free(lastDef);
+    free(cap);
+    if (!ok && !err.length)
+      e.oom = true;
+  } else if (!err.length) {
+    e.oom = true;
+  }
+  if (e.req->chunksPerCopy < 1)
+    e.req = &(CimScheduleRequest){req->tileOf, req->numTiles, 1};
+  ok = ok && walk(&e);
+  MlirLogicalResult r = finish(&e, ok, cb, ud);
+  engineFree(&e);
+  cimStrBufFree(&err);
+  if (mlirLogicalResultIsFailure(r)) {
+    cimScheduleDestroy(e.sched);
+    return r;
+  }
+  *out = e.sched;
+  return r;
+}
+
+void cimScheduleDestroy(CimSchedule *s) {
+  if (!s)
+    return;
+  for (uint32_t i = 0; s->instrs && i < s->numInstrs; ++i) {
+    free(s->instrs[i].start);
+    free(s->instrs[i].crossbar);
+  }
+  free(s->instrs);
+  free(s);
+}
+
+/*===----------------------------------------------------------------------===*
+ * cimScheduleAnalyze
+ *===----------------------------------------------------------------------===*/
+
+static bool isScheduled(const CimProgram *p) {
+  for (uint32_t i = 0; i < p->numInstrs; ++i)
+    if (p->instrs[i].opcode == CIM_ISA_SCHED)
+      return true;
+  return false;
+}
+
+MlirLogicalResult cimScheduleAnalyze(const CimProgram *p,
+                                     CimScheduleReport **out,
+                                     MlirStringCallback cb, void *ud) {
+  *out = NULL;
+  CimStrBuf err = {0};
+  CimScheduleReport *rep = calloc(1, sizeof *rep);
+  bool ok = rep != NULL;
+  if (ok) {
+    rep->scheduled = isScheduled(p);
+    rep->numCrossbars = p->target.crossbars;
+    rep->crossbarBusyPs =
+        calloc((size_t)rep->numCrossbars, sizeof *rep->crossbarBusyPs);
+    ok = rep->crossbarBusyPs != NULL;
+  }
+  int64_t writeWork = 0;
+  /* The critical path, and the work, writes and copies. */
+  Engine e;
+  if (ok) {
+    ok = engineInit(&e, p, MODE_IDEAL);
+    e.err = &err;
+    e.rep = rep;
+    e.countWork = true;
+    ok = ok && walk(&e);
+    rep->criticalPathPs = e.makespan;
+    writeWork = e.writeWorkPs;
+    ok = mlirLogicalResultIsSuccess(finish(&e, ok, cb, ud));
+    engineFree(&e);
+  }
+  for (uint32_t i = 0; ok && i < p->numInstrs; ++i) {
+    CimIsaCounts c;
+    memset(&c, 0, sizeof c);
+    cimProgramAddInstrCounts(p, i, &c);
+    rep->sequentialPs += cimIsaCountsGetTimePs(&c, &p->target);
+  }
+  if (ok && rep->scheduled) {
+    /* The verifier: times from the sched instructions. */
+    ok = engineInit(&e, p, MODE_CHECK);
+    e.err = &err;
+    e.rep = rep;
+    ok = ok && walk(&e);
+    rep->latencyPs = e.makespan;
+    ok = mlirLogicalResultIsSuccess(finish(&e, ok, cb, ud));
+    engineFree(&e);
+  } else if (ok) {
+    /* Sequential: each event after the previous one. */
+    rep->latencyPs = rep->sequentialPs;
+    int64_t now = 0;
+    e.p = p;
+    e.rep = rep;
+    e.oom = false;
+    for (uint32_t i = 0; ok && i < p->numInstrs; ++i) {
+      const CimIsaInstr *in = &p->instrs[i];
+      CimIsaCounts c;
+      memset(&c, 0, sizeof c);
+      cimProgramAddInstrCounts(p, i, &c);
+      int64_t d = cimIsaCountsGetTimePs(&c, &p->target);
+      int64_t x = in->opcode == CIM_ISA_WRITE ? in->write.crossbar
+                  : in->opcode == CIM_ISA_MVM ? in->mvm.crossbar
+                                              : -1;
+      if (x >= 0) {
+        rep->crossbarBusyPs[x] += d;
+        CimScheduleLayer *l =
+            in->layer == CIM_ISA_NO_LAYER ? NULL : layerOf(&e, in->layer);
+        if (l) {
+          l->startPs = min64(l->startPs, now);
+          l->endPs = now + d;
+          l->busyPs += d;
+        }
+      }
+      now += d;
+    }
+    ok = !e.oom;
+  }
+  if (ok) {
+    int64_t C = rep->numCrossbars > 0 ? rep->numCrossbars : 1;
+    int64_t P = p->target.writePorts > 0 ? p->target.writePorts : 1;
+    rep->workBoundPs = (rep->workPs + C - 1) / C;
+    rep->writeBoundPs = (writeWork + P - 1) / P;
+    rep->boundPs = max64(rep->workBoundPs,
+                         max64(rep->writeBoundPs, rep->criticalPathPs));
+    for (int64_t k = 0; k < rep->numLayers; ++k) {
+      CimScheduleLayer *l = &rep->layers[k];
+      l->workBoundPs = (l->workBoundPs + C - 1) / C;
+      if (l->startPs == INT64_MAX)
+        l->startPs = 0;
+    }
+  } else if (rep && !err.length && cb) {
+    cb(mlirStringRefCreateFromCString("out of memory while analysing the "
+                                      "schedule"),
+       ud);
+  }
+  cimStrBufFree(&err);
+  if (!ok) {
+    cimScheduleReportDestroy(rep);
+    return mlirLogicalResultFailure();
+  }
+  *out = rep;
+  return mlirLogicalResultSuccess();
+}
+
+void cimScheduleReportDestroy(CimScheduleReport *r) {
+  if (!r)
+    return;
+  free(r->crossbarBusyPs);
+  free(r->layers);
+  free(r);
+}

@@ -1,0 +1,256 @@
+/*===-- duplicate.c - cim-duplicate ----------------------------------------===*
+ *
+ * Copies the weight tiles of the layers that bound a pipelined schedule's
+ * latency onto more crossbars, so their invocations split between the
+ * copies (docs/schedule.md, "Duplication"). On xbar IR: a copy is another
+ * `xbar.write` of the same cells, and every `xbar.mvm` of the tile takes all
+ * copies as its tile operands; cim-schedule then spreads its rows over them.
+ *===----------------------------------------------------------------------===*/
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "cim-c/Passes.h"
+#include "cim-c/Target.h"
+#include "mlir-c/BuiltinAttributes.h"
+#include "mlir-c/BuiltinTypes.h"
+
+#include "PassUtils.h"
+
+/// One tile: its write, its layer and the crossbar time of its mvms.
+typedef struct DupTile {
+  MlirOperation write;
+  int64_t layer, busyPs, rows;
+} DupTile;
+
+typedef struct DupLayer {
+  int64_t layer, tiles, maxBusyPs, maxRows, factor;
+} DupLayer;
+
+static bool isWrite(MlirOperation op, void *ud) {
+  (void)ud;
+  return cimOpIsA(op, "xbar.write");
+}
+
+static int64_t intAttr(MlirOperation op, const char *name) {
+  MlirAttribute a =
+      mlirOperationGetAttributeByName(op, mlirStringRefCreateFromCString(name));
+  return !mlirAttributeIsNull(a) && mlirAttributeIsAInteger(a)
+             ? mlirIntegerAttrGetValueInt(a)
+             : -1;
+}
+
+static int64_t dimOf(MlirValue v, intptr_t d) {
+  MlirType t = mlirValueGetType(v);
+  return mlirTypeIsARankedTensor(t) && mlirShapedTypeGetRank(t) > d
+             ? mlirShapedTypeGetDimSize(t, d)
+             : 0;
+}
+
+/// Crossbar time of the mvms reading `write`'s tile (docs/isa.md "Cost").
+static void measureTile(MlirOperation write, const CimTarget *t,
+                        DupTile *tile) {
+  MlirValue token = mlirOperationGetResult(write, 0);
+  int64_t cols = dimOf(mlirOperationGetOperand(write, 0), 1);
+  for (MlirOpOperand u = mlirValueGetFirstUse(token); !mlirOpOperandIsNull(u);
+       u = mlirOpOperandGetNextUse(u)) {
+    MlirOperation mvm = mlirOpOperandGetOwner(u);
+    if (!cimOpIsA(mvm, "xbar.mvm"))
+      continue;
+    intptr_t n = mlirOperationGetNumOperands(mvm);
+    int64_t M = dimOf(mlirOperationGetOperand(mvm, n - 1), 0);
+    int64_t rows = intAttr(mvm, "rows");
+    tile->busyPs += M * (t->mvmPs + (rows + cols) * t->bufferPs);
+    if (M > tile->rows)
+      tile->rows = M;
+  }
+}
+
+/// The greedy bottleneck balancing of docs/schedule.md: raise the factor of
+/// the layer with the longest per-copy time while the copies fit beside all
+/// other tiles and the extra writes do not become the new bottleneck.
+static void chooseGreedy(DupLayer *L, int64_t n, const CimTarget *t,
+                         int64_t held) {
+  int64_t used = held, writes = held;
+  int64_t ports = t->writePorts > 0 ? t->writePorts : 1;
+  for (;;) {
+    int64_t best = -1;
+    for (int64_t k = 0; k < n; ++k)
+      if (best < 0 || L[k].maxBusyPs * L[best].factor >
+                          L[best].maxBusyPs * L[k].factor)
+        best = k;
+    if (best < 0)
+      return;
+    DupLayer *l = &L[best];
+    if (used + l->tiles > t->crossbars || l->factor >= l->maxRows)
+      return;
+    int64_t now = l->maxBusyPs / l->factor;
+    int64_t next = l->maxBusyPs / (l->factor + 1);
+    int64_t writeTime = (writes + l->tiles) * t->writePs / ports;
+    if ((next > writeTime ? next : writeTime) >= now)
+      return;
+    ++l->factor;
+    used += l->tiles;
+    writes += l->tiles;
+  }
+}
+
+static MlirLogicalResult runDuplicate(MlirOperation module,
+                                      const CimPassOptions *options) {
+  CimTarget target;
+  if (mlirLogicalResultIsFailure(cimTargetResolve(
+          module, cimPassOptionsGetString(options, "target"), &target)))
+    return mlirLogicalResultFailure();
+  MlirStringRef mode = cimPassOptionsGetString(options, "mode");
+  int64_t factor = cimPassOptionsGetInt(options, "factor");
+  bool greedy = mlirStringRefEqual(mode, mlirStringRefCreateFromCString("greedy"));
+  bool uniform =
+      mlirStringRefEqual(mode, mlirStringRefCreateFromCString("uniform"));
+  if (!greedy && !uniform &&
+      !mlirStringRefEqual(mode, mlirStringRefCreateFromCString("none"))) {
+    cimEmitErrorf(mlirOperationGetLocation(module),
+                  "cim-duplicate: mode '%.*s' is not one of greedy, uniform, "
+                  "none",
+                  (int)mode.length, mode.data);
+    return mlirLogicalResultFailure();
+  }
+  MlirOperation *writes = NULL;
+  intptr_t numWrites = 0;
+  if (!cimCollectOps(module, isWrite, NULL, &writes, &numWrites))
+    return mlirLogicalResultFailure();
+  DupTile *tiles = calloc((size_t)(numWrites ? numWrites : 1), sizeof *tiles);
+  DupLayer *layers = calloc((size_t)(numWrites ? numWrites : 1),
+                            sizeof *layers);
+  int64_t numLayers = 0;
+  bool ok = tiles && layers;
+  for (intptr_t i = 0; ok && i < numWrites; ++i) {
+    DupTile *tl = &tiles[i];
+    tl->write = writes[i];
+    tl->layer = intAttr(writes[i], "layer");
+    measureTile(writes[i], &target, tl);
+    DupLayer *l = NULL;
+    for (int64_t k = 0; k < numLayers && !l; ++k)
+      if (layers[k].layer == tl->layer)
+        l = &layers[k];
+    if (!l) {
+      l = &layers[numLayers++];
+      *l = (DupLayer){tl->layer, 0, 0, 1, 1};
+    }
+    ++l->tiles;
+    if (tl->busyPs > l->maxBusyPs)
+      l->maxBusyPs = tl->busyPs;
+    if (tl->rows > l->maxRows)
+      l->maxRows = tl->rows;
+  }
+  /* Copies only make sense when every tile can stay resident. */
+  if (ok && numWrites > 0 && numWrites <= target.crossbars) {
+    if (greedy) {
+      chooseGreedy(layers, numLayers, &target, numWrites);
+    } else if (uniform) {
+      int64_t f = factor > 0 ? factor : target.crossbars / numWrites;
+      if (f * numWrites > target.crossbars) {
+        cimEmitErrorf(mlirOperationGetLocation(module),
+                      "cim-duplicate: factor %lld needs %lld crossbars for "
+                      "%lld tiles; the target has %lld",
+                      (long long)f, (long long)(f * numWrites),
+                      (long long)numWrites, (long long)target.crossbars);
+        ok = false;
+      }
+      for (int64_t k = 0; k < numLayers; ++k)
+        layers[k].factor = f;
+    }
+  }
+  for (intptr_t i = 0; ok && i < numWrites; ++i) {
+    int64_t f = 1;
+    for (int64_t k = 0; k < numLayers; ++k)
+      if (layers[k].layer == tiles[i].layer)
+        f = layers[k].factor;
+    if (f <= 1)
+      continue;
+    MlirOperation w = tiles[i].write;
+    MlirValue token = mlirOperationGetResult(w, 0);
+    /* The mvms of the tile, before the copies add uses. */
+    intptr_t numUsers = 0;
+    for (MlirOpOperand u = mlirValueGetFirstUse(token);
+         !mlirOpOperandIsNull(u); u = mlirOpOperandGetNextUse(u))
+      ++numUsers;
+    MlirOperation *users = malloc((size_t)(numUsers ? numUsers : 1) *
+                                  sizeof *users);
+    MlirValue *copies = malloc((size_t)f * sizeof *copies);
+    MlirValue *operands = malloc((size_t)(f + 1) * sizeof *operands);
+    if (!users || !copies || !operands) {
+      free(users);
+      free(copies);
+      free(operands);
+      ok = false;
+      break;
+    }
+    intptr_t k = 0;
+    for (MlirOpOperand u = mlirValueGetFirstUse(token);
+         !mlirOpOperandIsNull(u); u = mlirOpOperandGetNextUse(u))
+      users[k++] = mlirOpOperandGetOwner(u);
+    copies[0] = token;
+    MlirOperation after = w;
+    MlirBlock block = mlirOperationGetBlock(w);
+    for (int64_t c = 1; c < f; ++c) {
+      MlirOperation copy = mlirOperationClone(w);
+      mlirBlockInsertOwnedOperationAfter(block, after, copy);
+      after = copy;
+      copies[c] = mlirOperationGetResult(copy, 0);
+    }
+    for (intptr_t u = 0; u < numUsers; ++u) {
+      MlirOperation mvm = users[u];
+      if (!cimOpIsA(mvm, "xbar.mvm") || mlirOperationGetNumOperands(mvm) != 2)
+        continue; /* already has copies: left alone */
+      for (int64_t c = 0; c < f; ++c)
+        operands[c] = copies[c];
+      operands[f] = mlirOperationGetOperand(mvm, 1);
+      mlirOperationSetOperands(mvm, f + 1, operands);
+    }
+    free(users);
+    free(copies);
+    free(operands);
+  }
+  free(writes);
+  free(tiles);
+  free(layers);
+  return ok ? mlirLogicalResultSuccess() : mlirLogicalResultFailure();
+}
+
+static const CimPassOptionDef duplicateOptions[] = {
+    {"mode", CIM_PASS_OPTION_STRING, "greedy",
+     "How factors are chosen: greedy (bottleneck balancing), uniform (every "
+     "layer `factor` copies) or none.",
+     0, 0},
+    {"factor", CIM_PASS_OPTION_INT, "0",
+     "Copies per tile for mode=uniform; 0: as many as fit (crossbars / "
+     "tiles).",
+     0, 1 << 20},
+    {"target", CIM_PASS_OPTION_STRING, "",
+     "Target JSON file; overrides the module's cim.target attribute and the "
+     "built-in default.",
+     0, 0},
+};
+
+const CimPassDef cimDuplicatePass = {
+    .argument = "cim-duplicate",
+    .name = "CimDuplicate",
+    .summary = "Copy the weight tiles of latency-bound layers onto spare "
+               "crossbars",
+    .description =
+        "On `xbar` IR: chooses a duplication factor per layer and writes\n"
+        "each of its tiles that many times (more `xbar.write`s of the same\n"
+        "cells); every `xbar.mvm` of the tile then takes all copies as its\n"
+        "tile operands, and `cim-schedule` spreads the mvm's rows over them.\n"
+        "`mode=greedy` (default) balances the pipeline: it repeatedly gives\n"
+        "one more copy to the layer whose per-copy crossbar time is the\n"
+        "largest, while all copies of all tiles fit on the target's crossbars\n"
+        "at once and the extra write time does not exceed the time saved.\n"
+        "`mode=uniform` gives every layer `factor` copies; `mode=none`\n"
+        "changes nothing. A model whose tiles do not all fit gets no copies\n"
+        "(it is re-programmed anyway). docs/schedule.md explains the choice.",
+    .anchor = "builtin.module",
+    .options = duplicateOptions,
+    .numOptions = sizeof duplicateOptions / sizeof duplicateOptions[0],
+    .run = runDuplicate,
+};
