@@ -84,10 +84,12 @@ static void chooseGreedy(DupLayer *L, int64_t n, const CimTarget *t,
     DupLayer *l = &L[best];
     if (used + l->tiles > t->crossbars || l->factor >= l->maxRows)
       return;
+    /* The copy pays off when the time it saves the bottleneck exceeds
+     * the write-port time its writes add. */
     int64_t now = l->maxBusyPs / l->factor;
     int64_t next = l->maxBusyPs / (l->factor + 1);
-    int64_t writeTime = (writes + l->tiles) * t->writePs / ports;
-    if ((next > writeTime ? next : writeTime) >= now)
+    int64_t extraWrites = l->tiles * t->writePs / ports;
+    if (now - next <= extraWrites)
       return;
     ++l->factor;
     used += l->tiles;

@@ -2,12 +2,16 @@
 # make bench: runs the benchmark drivers and appends their results, with the
 # command, the date and the machine, to bench/results/ (see bench/README.md).
 #
-#   bench.sh [BUILD_DIR] [all|cost-oracle|pipeline]
+#   bench.sh [BUILD_DIR] [all|cost-oracle|pipeline|schedule]
 #
 # cost-oracle: bench/cim-bench-cost-oracle -> bench/results/cost-oracle.txt
 # pipeline:    scripts/bench_pipeline.py (compile time of the reference
 #              networks to a binary, cim-sim throughput on ResNet-18)
 #              -> bench/results/pipeline.txt
+# schedule:    scripts/bench_schedule.py (cim-duplicate + cim-schedule of
+#              the reference networks on 1, 2*H and H/4 crossbars, every
+#              duplication mode, against the bounds)
+#              -> bench/results/schedule.txt
 set -euo pipefail
 BUILD=${1:-build}
 what=${2:-all}
@@ -36,4 +40,12 @@ if [[ $what == all || $what == pipeline ]]; then
   python3 "$here/scripts/bench_pipeline.py" "$build_abs" \
     "$here/bench/results/pipeline.txt"
   echo "recorded in bench/results/pipeline.txt"
+fi
+
+if [[ $what == all || $what == schedule ]]; then
+  build_abs=$(cd "$BUILD" && pwd)
+  echo "\$ python3 scripts/bench_schedule.py $BUILD bench/results/schedule.txt"
+  python3 "$here/scripts/bench_schedule.py" "$build_abs" \
+    "$here/bench/results/schedule.txt"
+  echo "recorded in bench/results/schedule.txt"
 fi

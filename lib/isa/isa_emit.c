@@ -4,6 +4,10 @@
  * tensor constants become constant buffers backed by data blocks, every xbar
  * op becomes its instruction (the opcode table says which attribute goes in
  * which immediate), func.return becomes STOREs and a HALT ends the program.
+ * An xbar.mvm takes its tile region from the xbar.write of its first tile
+ * operand (the others are copies at the same region of other crossbars); a
+ * write or mvm with schedule attributes (sched_chunk_rows, sched_start_ps,
+ * sched_crossbar) gets a SCHED instruction right before it.
  *
  * Buffers: every tensor value gets a buffer. A buffer whose value is dead
  * (after its last use) goes to a free list and is reused by a later value of
@@ -448,8 +452,10 @@ static void releaseDead(Emitter *e, MlirOperation op, uint32_t index) {
   }
 }
 
-/// The schedule attributes of a write or mvm (docs/schedule.md) as a
-/// `sched` instruction before it: all three or none.
+/// The schedule attributes of a write or mvm (docs/dialects/xbar.md,
+/// "Schedule attributes") as a `sched` instruction before it (docs/isa.md):
+/// all three or none; an mvm's chunks only on crossbars of its tile copies.
+/// The block lengths and the rest of the rules are cimIsaVerify's.
 static bool emitSched(Emitter *e, MlirOperation op, CimIsaOpcode opcode,
                       const CimIsaInstr *instr, unsigned numTiles) {
   static const char *const names[3] = {"sched_chunk_rows", "sched_start_ps",
@@ -478,6 +484,13 @@ static bool emitSched(Emitter *e, MlirOperation op, CimIsaOpcode opcode,
                     k == 0 ? "an integer" : "an array<i64: ...>");
       return false;
     }
+  }
+  int64_t chunkRows = mlirIntegerAttrGetValueInt(a[0]);
+  if (chunkRows < 1 || chunkRows > CIM_ISA_MAX_DIM) {
+    cimEmitErrorf(loc, "cannot encode '%s': 'sched_chunk_rows' = %lld is out "
+                       "of range [1, 2^31]",
+                  cimIsaOpDescs[opcode].xbarName, (long long)chunkRows);
+    return false;
   }
   intptr_t n = mlirDenseArrayGetNumElements(a[1]);
   if (n != mlirDenseArrayGetNumElements(a[2]) || n < 1) {
@@ -527,7 +540,7 @@ static bool emitSched(Emitter *e, MlirOperation op, CimIsaOpcode opcode,
   if (!in)
     return false;
   in->layer = instr->layer;
-  in->sched.chunkRows = mlirIntegerAttrGetValueInt(a[0]);
+  in->sched.chunkRows = chunkRows;
   in->sched.start = bs;
   in->sched.crossbar = bx;
   return true;
@@ -587,6 +600,10 @@ static bool emitXbar(Emitter *e, MlirOperation op, CimIsaOpcode opcode) {
     tmp.layer = mlirIntegerAttrGetValueInt(layer);
   }
   if (opcode == CIM_ISA_MVM) {
+    if (firstSrc == 0) {
+      cimEmitErrorf(loc, "cannot encode 'xbar.mvm': it has no tile operand");
+      return false;
+    }
     MlirValue tile = mlirOperationGetOperand(op, 0);
     MapEntry *w = mlirValueIsAOpResult(tile)
                       ? mapFind(&e->writes, mlirOpResultGetOwner(tile).ptr)

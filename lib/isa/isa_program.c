@@ -389,7 +389,7 @@ static bool verifyInstr(Verifier *v, uint32_t index) {
     if (need >= s0->dims[1])
       return fail(v, "drives digit column %lld of %lld", (long long)need,
                   (long long)s0->dims[1]);
-      /* The tile must be what the latest write overlapping it programmed,
+    /* The tile must be what the latest write overlapping it programmed,
      * on its own crossbar and on every crossbar a chunk of its schedule
      * runs on (the copies). */
     if (!residentOn(v, in, in->mvm.crossbar))

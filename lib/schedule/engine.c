@@ -64,7 +64,7 @@ typedef struct Engine {
   Busy *writeBusy;
   int64_t numWriteBusy, capWriteBusy;
   /* Statistics. */
-  int64_t *version, *writtenVersion;
+  int64_t *version, *writtenVersion, *writtenLayer;
   CimScheduleReport *rep;
   bool countWork;      ///< add work, writes and copies to rep (one walk)
   int64_t writeWorkPs; ///< time of the writes that were no copies
@@ -205,10 +205,14 @@ static bool addBusy(Engine *e, int64_t x, uint32_t i, int64_t s, int64_t t) {
  * Writes
  *===----------------------------------------------------------------------===*/
 
+/// A copy writes the cells value an earlier write of the same layer wrote
+/// (two layers may share a constant, e.g. a zero tile: no copies).
 static bool isCopy(Engine *e, const CimIsaInstr *in) {
   uint32_t b = in->src[0];
-  bool copy = e->writtenVersion[b] == e->version[b];
+  bool copy = e->writtenVersion[b] == e->version[b] &&
+              e->writtenLayer[b] == in->layer;
   e->writtenVersion[b] = e->version[b];
+  e->writtenLayer[b] = in->layer;
   return copy;
 }
 
@@ -644,6 +648,7 @@ static void engineFree(Engine *e) {
   free(e->writeBusy);
   free(e->version);
   free(e->writtenVersion);
+  free(e->writtenLayer);
 }
 
 static bool engineInit(Engine *e, const CimProgram *p, Mode mode) {
@@ -657,9 +662,11 @@ static bool engineInit(Engine *e, const CimProgram *p, Mode mode) {
   e->bufs = calloc(nb, sizeof *e->bufs);
   e->version = calloc(nb, sizeof *e->version);
   e->writtenVersion = malloc(nb * sizeof *e->writtenVersion);
+  e->writtenLayer = malloc(nb * sizeof *e->writtenLayer);
   e->freeAt = calloc((size_t)e->C, sizeof *e->freeAt);
   e->portFree = calloc((size_t)e->P, sizeof *e->portFree);
-  if (!e->bufs || !e->version || !e->writtenVersion || !e->freeAt ||
+  if (!e->bufs || !e->version || !e->writtenVersion || !e->writtenLayer ||
+      !e->freeAt ||
       !e->portFree)
     return false;
   for (size_t b = 0; b < nb; ++b)

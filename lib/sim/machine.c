@@ -22,6 +22,7 @@
  * applies the ADC to every plane, as the hardware does.
  *===----------------------------------------------------------------------===*/
 
+#include <assert.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1445,6 +1446,41 @@ static void resetRun(SimMachine *m) {
   m->ran = false;
 }
 
+/// A scheduled mvm's events go to the crossbars its chunks run on: chunk j
+/// of r_j rows adds r_j MVM cycles, r_j x rows row activations, r_j x rows x
+/// tile_cols cell activations and its r_j x (rows + tile_cols) of the mvm's
+/// M x rows + n(dst) buffer accesses (docs/isa.md, "Cost") to crossbar[j];
+/// the instruction itself counts on the crossbar of chunk 0. The shares add
+/// up to `ev` exactly.
+static void addChunkCounters(SimMachine *m, const CimIsaInstr *in,
+                             const CimIsaInstr *sc, const CimSimCounters *ev) {
+  const CimProgram *p = m->program;
+  int64_t M = p->buffers[in->src[0]].type.dims[0];
+  int64_t rows = in->mvm.rows, cols = in->mvm.tileCols;
+  int64_t n = sc->sched.chunkRows;
+  uint64_t chunks = p->blocks[sc->sched.crossbar].count;
+  CimSimCounters sum = {0};
+  for (uint64_t j = 0; j < chunks; ++j) {
+    int64_t first = (int64_t)j * n;
+    int64_t r = M - first < n ? M - first : n;
+    CimSimCounters share = {0};
+    share.instructions = j == 0 ? ev->instructions : 0;
+    share.mvmCycles = r;
+    share.rowActivations = r * rows;
+    share.cellActivations = r * rows * cols;
+    share.bufferAccesses = r * (rows + cols);
+    int64_t x = cimProgramGetDataValue(p, (uint32_t)sc->sched.crossbar, j);
+    addCounters(&m->crossbars[x]->counters, &share);
+    addCounters(&sum, &share);
+  }
+  assert(sum.mvmCycles == ev->mvmCycles &&
+         sum.rowActivations == ev->rowActivations &&
+         sum.cellActivations == ev->cellActivations &&
+         sum.bufferAccesses == ev->bufferAccesses &&
+         sum.instructions == ev->instructions);
+  (void)sum;
+}
+
 static MlirLogicalResult step(SimMachine *m, const CimIsaInstr *in,
                               CimSimCounters *ev, MlirStringCallback cb,
                               void *ud) {
@@ -1515,10 +1551,16 @@ MlirLogicalResult cimSimRun(CimSim sim, MlirStringCallback cb, void *ud) {
     ev.bufferAccesses = k.bufferAccesses;
     addCounters(&m->layerCounters[m->instrSlot[m->pc]], &ev);
     addCounters(&m->total, &ev);
+    const CimIsaInstr *sc = m->pc > 0 && p->instrs[m->pc - 1].opcode ==
+                                             CIM_ISA_SCHED
+                                ? &p->instrs[m->pc - 1]
+                                : NULL;
     int64_t x = in->opcode == CIM_ISA_WRITE ? in->write.crossbar
                 : in->opcode == CIM_ISA_MVM ? in->mvm.crossbar
                                             : -1;
-    if (x >= 0)
+    if (in->opcode == CIM_ISA_MVM && sc)
+      addChunkCounters(m, in, sc, &ev);
+    else if (x >= 0)
       addCounters(&m->crossbars[x]->counters, &ev);
     /* Free what no later instruction reads. */
     for (int k2 = 0; k2 < CIM_ISA_MAX_SRCS; ++k2) {

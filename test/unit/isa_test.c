@@ -367,15 +367,25 @@ START_TEST(test_every_instruction_round_trips) {
   for (int k = 0; k < CIM_ISA_NUM_OPCODES; ++k)
     ck_assert_msg(seen[k], "opcode %s missing from all-instructions.s",
                   cimIsaOpcodeGetName((CimIsaOpcode)k));
-  /* Named views and imm[] are the same storage. */
-  ck_assert_int_eq(p->instrs[5].opcode, CIM_ISA_MVM);
-  ck_assert_int_eq(p->instrs[5].mvm.tileCols, 8);
-  ck_assert_int_eq(p->instrs[5].imm[4], 8);
-  ck_assert_int_eq(p->instrs[6].adc.bits, 4);
-  ck_assert_int_eq(p->instrs[6].adc.isSigned, 0);
-  ck_assert_int_eq(p->instrs[9].im2col.padValue, -1);
-  ck_assert_int_eq(p->instrs[21].src[1], CIM_ISA_NO_BUFFER);
-  ck_assert_int_eq(p->instrs[21].layer, 5);
+  /* Named views and imm[] are the same storage. Instruction 6 is the
+   * mvm's sched: chunk_rows=1 start=d14 crossbar=d15. */
+  ck_assert_int_eq(p->instrs[6].opcode, CIM_ISA_SCHED);
+  ck_assert_int_eq(p->instrs[6].sched.chunkRows, 1);
+  ck_assert_int_eq(p->instrs[6].sched.start, 14);
+  ck_assert_int_eq(p->instrs[6].imm[2], 15);
+  ck_assert_int_eq(p->instrs[7].opcode, CIM_ISA_MVM);
+  ck_assert_int_eq(p->instrs[7].mvm.tileCols, 8);
+  ck_assert_int_eq(p->instrs[7].imm[4], 8);
+  ck_assert_int_eq(p->instrs[8].adc.bits, 4);
+  ck_assert_int_eq(p->instrs[8].adc.isSigned, 0);
+  ck_assert_int_eq(p->instrs[11].im2col.padValue, -1);
+  ck_assert_int_eq(p->instrs[23].src[1], CIM_ISA_NO_BUFFER);
+  ck_assert_int_eq(p->instrs[23].layer, 5);
+  /* sched counts nothing. */
+  CimIsaCounts none = {0};
+  cimProgramAddInstrCounts(p, 6, &none);
+  ck_assert_int_eq(cimIsaCountsGetTimePs(&none, &p->target), 0);
+  ck_assert_int_eq(none.bufferAccesses, 0);
 
   uint8_t *b;
   size_t n;
@@ -452,8 +462,21 @@ END_TEST
  * Verifier rules on hand-built programs
  *===----------------------------------------------------------------------===*/
 
+/* Removes the sched instructions: the sequential schedule of the same
+ * program (its blocks stay). all-instructions.s then has write 3,
+ * bitplane 4, mvm 5. */
+static void unschedule(CimProgram *p) {
+  uint32_t k = 0;
+  for (uint32_t i = 0; i < p->numInstrs; ++i)
+    if (p->instrs[i].opcode != CIM_ISA_SCHED)
+      p->instrs[k++] = p->instrs[i];
+  p->numInstrs = k;
+}
+
 START_TEST(test_verifier_rules) {
   CimProgram *p = parseAsmFile(INPUTS "all-instructions.s");
+  unschedule(p);
+  ck_assert_int_eq(p->instrs[5].opcode, CIM_ISA_MVM);
   /* mvm whose tile region was overwritten by a later write */
   CimIsaInstr saved = p->instrs[4];
   p->instrs[4] = p->instrs[3]; /* a second write of the same cells ... */

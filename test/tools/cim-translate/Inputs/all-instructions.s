@@ -1,6 +1,7 @@
 ; Every instruction of the ISA once (requantize twice: with and without a
 ; bias), with shapes that satisfy every rule of docs/isa.md. Used by the
-; round-trip tests (all-instructions.test) and test/unit/isa_test.c.
+; round-trip tests (all-instructions.test) and test/unit/isa_test.c. The
+; write and the mvm are scheduled (sched), so every write and mvm has one.
 .version 1
 .target rows=8 cols=8 cell_bits=2 dac_bits=1 adc_bits=4 weight_mapping=differential-column input_encoding=twos-complement crossbars=2 ou_rows=4 write_ports=1 t_write_ps=1000 t_mvm_ps=100 t_adc_ps=10 t_digital_ps=1 t_buffer_ps=2 e_write_fj=5 e_mvm_fj=3 e_adc_fj=7 e_digital_fj=11 e_buffer_fj=13
 .input x i4[2x3]
@@ -32,6 +33,14 @@
   0 1 -1 0
 .data d11 i8 1
   4
+.data d12 i32 1
+  100000
+.data d13 i8 1
+  1
+.data d14 i32 2
+  200000 300000
+.data d15 i8 2
+  1 1
 .buffer b0 i4[2x3]
 .buffer b1 i8[1x2x4x4]
 .buffer b2 i4[3x2] = d0
@@ -59,8 +68,10 @@
   load b0, @x
   load b1, @img
   weight_tile b3, b2 mapping=differential-column w_bits=4 w_signed=true cell_bits=2 k_offset=0 unit_offset=0
+  sched chunk_rows=1 start=d12 crossbar=d13 layer=0
   write b3 crossbar=1 row=2 col=0 layer=0
   bitplane b4, b0 encoding=twos-complement a_bits=4 bit_offset=3 bits=1
+  sched chunk_rows=1 start=d14 crossbar=d15 layer=0
   mvm b5, b4 crossbar=1 tile_row=2 tile_col=0 tile_rows=3 tile_cols=8 k_offset=0 row_offset=0 rows=3 differential_rows=false layer=0
   adc b6, b5 bits=4 shift=1 signed=false layer=0
   shift_add b8, b7, b6 src_offset=0 src_stride=2 dst_offset=0 count=4 shift=3 negate=true
