@@ -309,6 +309,10 @@ START_TEST(test_decoder_errors) {
   expectError(0, 225, ' ', 1, "offset 224: input table entry: the name");
   /* halt replaced by barrier: the program does not end with halt */
   expectError(0, 341, 3, 1, "the program does not end with 'halt'");
+  /* load replaced by sched (opcode 22): sched has 0 sources and 3
+   * immediates (chunk_rows, start, crossbar), the load's bytes say 0 and 1 */
+  expectError(0, 297, 22, 1, "offset 298: instruction 0 (sched): 0 sources "
+                             "and 1 immediates; the opcode has 0 and 3");
   /* load replaced by halt (same operand counts do not match: 0 imms) */
   expectError(0, 297, 0, 1, "offset 298: instruction 0 (halt)");
   /* data size 3: the tables would end one byte earlier, inside d0 */
@@ -514,6 +518,183 @@ START_TEST(test_verifier_rules) {
 END_TEST
 
 /*===----------------------------------------------------------------------===*
+ * Scheduled programs: 'sched' and tile copies
+ *===----------------------------------------------------------------------===*/
+
+#define SIM_INPUTS CIM_SOURCE_DIR "/test/tools/cim-sim/Inputs/"
+
+/* Sets value i of data block `block` (little-endian, the block's width). */
+static void setValue(CimProgram *p, uint32_t block, uint64_t i, int64_t v) {
+  const CimIsaDataBlock *b = &p->blocks[block];
+  uint64_t u = (uint64_t)v;
+  for (unsigned k = 0; k < b->elemBytes; ++k)
+    p->data[b->offset + i * b->elemBytes + k] = (uint8_t)(u >> (8 * k));
+  ck_assert_int_eq(cimProgramGetDataValue(p, block, i), v);
+}
+
+static void expectInvalid(const CimProgram *p, const char *expected) {
+  message[0] = '\0';
+  ck_assert(mlirLogicalResultIsFailure(cimProgramVerify(p, capture, NULL)));
+  ck_assert_msg(strstr(message, expected) != NULL, "got '%s', expected '%s'",
+                message, expected);
+}
+
+/* sched-copy.s (test/tools/cim-sim/Inputs): 0 load; 1 sched (start d2 [0],
+ * crossbar d3 [0]); 2 write crossbar=0; 3 sched (d4 [56 us], d5 [1]);
+ * 4 write crossbar=1 (the copy); 5, 6 bitplanes (digits [2x3]: 2 rows);
+ * 7 sched chunk_rows=1 (d6 [56, 112 us], d7 [0, 1]); 8 mvm crossbar=0;
+ * 9 adc; 10 sched (d8 [57.4, 113.4 us], d7); 11 mvm; 12 adc; 13..16
+ * shift_add; 17 store; 18 halt. */
+START_TEST(test_sched_rules) {
+  CimProgram *p = parseAsmFile(SIM_INPUTS "sched-copy.s");
+  ck_assert_int_eq(p->numInstrs, 19);
+  ck_assert_int_eq(p->instrs[7].opcode, CIM_ISA_SCHED);
+  ck_assert_int_eq(p->instrs[8].opcode, CIM_ISA_MVM);
+  ck_assert(mlirLogicalResultIsSuccess(cimProgramVerify(p, capture, NULL)));
+  /* sched counts nothing: 2 writes, 2 mvms of 2 rows = 4 cycles; the
+   * sequential time 2 x 56 us + 4 x 1.4 us = 117.6 us. */
+  CimIsaCounts c = {0};
+  for (uint32_t i = 0; i < p->numInstrs; ++i)
+    cimProgramAddInstrCounts(p, i, &c);
+  ck_assert_int_eq(c.writes, 2);
+  ck_assert_int_eq(c.mvmCycles, 4);
+  ck_assert_int_eq(cimIsaCountsGetTimePs(&c, &p->target), 117600000);
+
+  /* A sched as the last instruction (in place of the halt). */
+  CimIsaInstr saved = p->instrs[18];
+  p->instrs[18] = p->instrs[10];
+  expectInvalid(p, "instruction 18 (sched): 'sched' must be followed by a "
+                   "'write' or an 'mvm'");
+  p->instrs[18] = saved;
+  /* A sched before a store (in place of the last shift_add). */
+  saved = p->instrs[16];
+  p->instrs[16] = p->instrs[10];
+  expectInvalid(p, "instruction 16 (sched): 'sched' must be followed by a "
+                   "'write' or an 'mvm'");
+  p->instrs[16] = saved;
+  /* An mvm, and a write, without a sched in a scheduled program (its sched
+   * replaced by a barrier). */
+  saved = p->instrs[10];
+  memset(&p->instrs[10].imm, 0, sizeof p->instrs[10].imm);
+  p->instrs[10].opcode = CIM_ISA_BARRIER;
+  expectInvalid(p, "instruction 11 (mvm): the program is scheduled, so every "
+                   "write and mvm needs a 'sched' right before it");
+  p->instrs[10] = saved;
+  saved = p->instrs[3];
+  memset(&p->instrs[3].imm, 0, sizeof p->instrs[3].imm);
+  p->instrs[3].opcode = CIM_ISA_BARRIER;
+  expectInvalid(p, "instruction 4 (write): the program is scheduled");
+  p->instrs[3] = saved;
+  /* Block lengths: M = 2 rows in chunks of 1 need 2 entries each; d4 has
+   * one. With chunk_rows=2 it is one chunk, and d8, d7 have two. A write is
+   * one chunk; d7 has two. */
+  p->instrs[10].sched.start = 4;
+  expectInvalid(p, "instruction 11 (mvm): its 'sched' has 1 start and 2 "
+                   "crossbar entries; 2 chunks need one each");
+  p->instrs[10].sched.start = 8;
+  p->instrs[10].sched.chunkRows = 2;
+  expectInvalid(p, "instruction 11 (mvm): its 'sched' has 2 start and 2 "
+                   "crossbar entries; 1 chunks need one each");
+  p->instrs[10].sched.chunkRows = 1;
+  p->instrs[3].sched.crossbar = 7;
+  expectInvalid(p, "instruction 4 (write): its 'sched' has 1 start and 2 "
+                   "crossbar entries; 1 chunks need one each");
+  p->instrs[3].sched.crossbar = 5;
+  /* A write is one chunk of chunk_rows=1. */
+  p->instrs[3].sched.chunkRows = 2;
+  expectInvalid(p, "instruction 4 (write): the 'sched' of a write must have "
+                   "chunk_rows=1, not 2");
+  p->instrs[3].sched.chunkRows = 1;
+  /* chunk_rows 0 is out of the table's range [1, 2^31]. */
+  p->instrs[7].sched.chunkRows = 0;
+  expectInvalid(p, "instruction 7 (sched): 'chunk_rows' = 0 is out of range "
+                   "[1, 2147483648]");
+  p->instrs[7].sched.chunkRows = 1;
+  /* Crossbar 2 of a 2-crossbar target (d7 entry 1, read by mvm 8 first). */
+  setValue(p, 7, 1, 2);
+  expectInvalid(p, "instruction 8 (mvm): its 'sched' puts chunk 1 on "
+                   "crossbar 2, which does not exist (the target has 2)");
+  setValue(p, 7, 1, 1);
+  /* A negative start (d6 entry 0). */
+  setValue(p, 6, 0, -1);
+  expectInvalid(p, "instruction 8 (mvm): its 'sched' starts chunk 0 at -1 "
+                   "ps, outside [0, 2^62]");
+  setValue(p, 6, 0, 56000000);
+  /* The write's sched says crossbar 1 (d5), the write crossbar 0. */
+  p->instrs[4].write.crossbar = 0;
+  expectInvalid(p, "instruction 4 (write): its 'sched' puts it on crossbar "
+                   "1, the write names crossbar 0");
+  p->instrs[4].write.crossbar = 1;
+  /* The copy one row lower: crossbar 1, where chunk 1 runs, holds no tile
+   * at the mvm's region rows [0, 3) cols [0, 8). */
+  p->instrs[4].write.row = 1;
+  expectInvalid(p, "instruction 8 (mvm): crossbar 1 holds no tile at rows "
+                   "[0, 3) cols [0, 8)");
+  p->instrs[4].write.row = 0;
+  /* Chunk 0 of mvm 8 on crossbar 1 as well (d5 = [1]): a copy, valid. */
+  p->instrs[7].sched.crossbar = 5;
+  p->instrs[7].sched.chunkRows = 2;
+  p->instrs[7].sched.start = 4;
+  ck_assert_msg(mlirLogicalResultIsSuccess(cimProgramVerify(p, capture, NULL)),
+                "%s", message);
+  p->instrs[7].sched.crossbar = 7;
+  p->instrs[7].sched.chunkRows = 1;
+  p->instrs[7].sched.start = 6;
+  ck_assert(mlirLogicalResultIsSuccess(cimProgramVerify(p, capture, NULL)));
+
+  /* Round trips: binary and assembly give the same program and bytes. */
+  uint8_t *b;
+  size_t n;
+  encode(p, &b, &n);
+  CimProgram *q = NULL;
+  ck_assert_msg(decode(b, n, &q), "%s", message);
+  assertProgramsEqual(p, q);
+  char *t1 = printAsm(p), *t2 = printAsm(q);
+  ck_assert_str_eq(t1, t2);
+  ck_assert_ptr_nonnull(
+      strstr(t1, "\n  sched chunk_rows=1 start=d6 crossbar=d7 layer=0\n  mvm "
+                 "b4, b2 crossbar=0"));
+  CimProgram *r = NULL;
+  ck_assert(mlirLogicalResultIsSuccess(cimProgramParseAsm(
+      mlirStringRefCreateFromCString(t1), mlirStringRefCreateFromCString("t"),
+      &r, capture, NULL)));
+  assertProgramsEqual(p, r);
+  uint8_t *b2;
+  size_t n2;
+  encode(r, &b2, &n2);
+  ck_assert_uint_eq(n, n2);
+  ck_assert(!memcmp(b, b2, n));
+  free(b2);
+  free(t1);
+  free(t2);
+  free(b);
+  cimProgramDestroy(r);
+  cimProgramDestroy(q);
+  cimProgramDestroy(p);
+}
+END_TEST
+
+/* The parser reports a sched rule at the line of the instruction. */
+START_TEST(test_sched_asm_errors) {
+  size_t n;
+  char *text = readFile(SIM_INPUTS "sched-copy.s", &n);
+  /* The second mvm's sched names d4 (one start) for two chunks. */
+  char *at = strstr(text, "sched chunk_rows=1 start=d8");
+  ck_assert_ptr_nonnull(at);
+  at[26] = '4';
+  CimProgram *p = NULL;
+  ck_assert(mlirLogicalResultIsFailure(cimProgramParseAsm(
+      mlirStringRefCreate(text, n), mlirStringRefCreateFromCString("t"), &p,
+      capture, NULL)));
+  ck_assert_ptr_null(p);
+  ck_assert_msg(strstr(message, ":3: its 'sched' has 1 start and 2 crossbar "
+                                "entries") != NULL,
+                "%s", message);
+  free(text);
+}
+END_TEST
+
+/*===----------------------------------------------------------------------===*
  * Emitter and counts: docs/dialects/xbar.md's worked example
  *===----------------------------------------------------------------------===*/
 
@@ -696,6 +877,8 @@ static Suite *isaSuite(void) {
   tcase_add_test(tc, test_every_instruction_round_trips);
   tcase_add_test(tc, test_asm_errors);
   tcase_add_test(tc, test_verifier_rules);
+  tcase_add_test(tc, test_sched_rules);
+  tcase_add_test(tc, test_sched_asm_errors);
   tcase_add_test(tc, test_emitter_and_counts);
   tcase_add_test(tc, test_mutations);
   tcase_add_test(tc, test_asm_prefixes);

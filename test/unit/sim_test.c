@@ -6,7 +6,9 @@
  *    intermediates, pooling with padding counts, softmax and layer norm on
  *    small rows, weight slicing, bit-planes, ADC clipping and rounding).
  * 2. Programs: the worked example of docs/dialects/xbar.md, the same with a
- *    2-bit ADC (clipped sums derived by hand), run-time errors.
+ *    2-bit ADC (clipped sums derived by hand), run-time errors, and the
+ *    same scheduled on two crossbars with a tile copy (per-crossbar counters
+ *    of the chunks, a copy with other cells).
  * 3. A randomized property test: single matmul layers over weight bits 1..8,
  *    activation bits 1..8, cell bits 1..4, DAC bits 1..2, several crossbar
  *    sizes, every weight mapping and input encoding, signed and unsigned,
@@ -647,6 +649,122 @@ START_TEST(test_target_override) {
 }
 END_TEST
 
+/* test/tools/cim-sim/Inputs/sched-copy.s as a NUL-terminated string. */
+static char *readSchedCopy(void) {
+  const char *path = CIM_SOURCE_DIR "/test/tools/cim-sim/Inputs/sched-copy.s";
+  FILE *f = fopen(path, "rb");
+  ck_assert_msg(f != NULL, "cannot open %s", path);
+  fseek(f, 0, SEEK_END);
+  long n = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  char *text = malloc((size_t)n + 1);
+  ck_assert_ptr_nonnull(text);
+  ck_assert_int_eq(fread(text, 1, (size_t)n, f), n);
+  text[n] = '\0';
+  fclose(f);
+  return text;
+}
+
+START_TEST(test_scheduled_tile_copies) {
+  /* The worked example with its tile on crossbars 0 and 1 and each mvm's
+   * row 0 on crossbar 0, row 1 on crossbar 1 (sched-copy.s). The values are
+   * those of test_worked_example: [[-9,10,-11,12],[3,-2,1,0]]. */
+  int64_t want[8] = {-9, 10, -11, 12, 3, -2, 1, 0};
+  char *text = readSchedCopy();
+  CimProgram *p = parseProgram(text);
+  for (int sc = 0; sc < 2; ++sc) {
+    CimSim sim;
+    OK(cimSimCreate(p, NULL, &sim, capture, NULL));
+    cimSimSetShortcuts(sim, sc);
+    CimNpyArray a = array2(CIM_NPY_I8, 2, 3, (int64_t[]){1, -2, 0, -1, 1, 1});
+    OK(cimSimSetInput(sim, 0, &a, capture, NULL));
+    cimNpyArrayDestroy(&a);
+    OK(cimSimRun(sim, capture, NULL));
+    CimNpyArray r;
+    OK(cimSimGetOutput(sim, 0, &r, capture, NULL));
+    int64_t out[8];
+    for (int i = 0; i < 8; ++i)
+      out[i] = cimNpyArrayGetInt(&r, i);
+    cimNpyArrayDestroy(&r);
+    expectValues(out, want, 8);
+    /* Per crossbar: each holds one write of 24 cells and runs one row of
+     * each of the two mvms: 2 MVM cycles of 3 rows (6 row activations, 48
+     * cell activations over 8 columns). Buffer accesses: the write's 24 +
+     * per chunk 1 x (3 rows + 8 sums) = 24 + 2 x 11 = 46. Both mvms count
+     * as instructions on crossbar 0 (their chunk 0), so 3 (write + 2 mvms)
+     * there and 1 (the write) on crossbar 1. Sequential time per crossbar:
+     * 56 us + 2 x 1.4 us = 58.8 us. */
+    ck_assert_int_eq(cimSimGetNumCrossbars(sim), 2);
+    for (int64_t i = 0; i < 2; ++i) {
+      ck_assert_int_eq(cimSimGetCrossbar(sim, i), i);
+      CimSimCounters x = cimSimGetCrossbarCounters(sim, i);
+      ck_assert_int_eq(x.writes, 1);
+      ck_assert_int_eq(x.cellsWritten, 24);
+      ck_assert_int_eq(x.mvmCycles, 2);
+      ck_assert_int_eq(x.rowActivations, 6);
+      ck_assert_int_eq(x.cellActivations, 48);
+      ck_assert_int_eq(x.bufferAccesses, 46);
+      ck_assert_int_eq(x.instructions, i == 0 ? 3 : 1);
+      ck_assert_int_eq(x.latencyPs, INT64_C(58800000));
+    }
+    /* The totals are those of the sequential model: 2 writes, 4 cycles. */
+    CimSimCounters t = cimSimGetTotal(sim);
+    ck_assert_int_eq(t.writes, 2);
+    ck_assert_int_eq(t.mvmCycles, 4);
+    ck_assert_int_eq(t.latencyPs, INT64_C(117600000));
+    cimSimDestroy(sim);
+  }
+  cimProgramDestroy(p);
+
+  /* Both rows of the second mvm on crossbar 1 (its sched names d5 = [1]
+   * with chunk_rows=2, start d4): crossbar 0 runs 1 cycle, crossbar 1 3. */
+  char *at = strstr(text, "sched chunk_rows=1 start=d8 crossbar=d7");
+  ck_assert_ptr_nonnull(at);
+  memcpy(at, "sched chunk_rows=2 start=d4 crossbar=d5", 39);
+  p = parseProgram(text);
+  CimSim sim;
+  OK(cimSimCreate(p, NULL, &sim, capture, NULL));
+  CimNpyArray a = array2(CIM_NPY_I8, 2, 3, (int64_t[]){1, -2, 0, -1, 1, 1});
+  OK(cimSimSetInput(sim, 0, &a, capture, NULL));
+  cimNpyArrayDestroy(&a);
+  OK(cimSimRun(sim, capture, NULL));
+  ck_assert_int_eq(cimSimGetCrossbarCounters(sim, 0).mvmCycles, 1);
+  ck_assert_int_eq(cimSimGetCrossbarCounters(sim, 1).mvmCycles, 3);
+  ck_assert_int_eq(cimSimGetCrossbarCounters(sim, 1).rowActivations, 9);
+  ck_assert_int_eq(cimSimGetCrossbarCounters(sim, 1).instructions, 2);
+  cimSimDestroy(sim);
+  cimProgramDestroy(p);
+  free(text);
+}
+END_TEST
+
+START_TEST(test_tile_copy_with_other_cells) {
+  /* The copy on crossbar 1 is written from d9; its first cell 1 -> 2 makes
+   * it a different tile: the mvm that runs a chunk there fails at run time
+   * (only the data says so). Instruction 8 is the first mvm. */
+  char *text = readSchedCopy();
+  char *at = strstr(text, ".data d9 i8 24\n  1 0 0 2");
+  ck_assert_ptr_nonnull(at);
+  at[17] = '2';
+  CimProgram *p = parseProgram(text);
+  CimSim sim;
+  OK(cimSimCreate(p, NULL, &sim, capture, NULL));
+  CimNpyArray a = array2(CIM_NPY_I8, 2, 3, (int64_t[]){1, -2, 0, -1, 1, 1});
+  OK(cimSimSetInput(sim, 0, &a, capture, NULL));
+  cimNpyArrayDestroy(&a);
+  FAILS(cimSimRun(sim, capture, NULL));
+  ck_assert_msg(strstr(message, "instruction 8 (mvm): crossbar 1 does not "
+                                "hold the same cells as crossbar 0 in rows "
+                                "[0, 3) cols [0, 8)") != NULL,
+                "%s", message);
+  CimNpyArray r;
+  FAILS(cimSimGetOutput(sim, 0, &r, capture, NULL));
+  cimSimDestroy(sim);
+  cimProgramDestroy(p);
+  free(text);
+}
+END_TEST
+
 /*===----------------------------------------------------------------------===*
  * 3. Property test: random single layers, mapped here, vs. a reference
  *===----------------------------------------------------------------------===*/
@@ -1077,6 +1195,8 @@ static Suite *simSuite(void) {
   tcase_add_test(prog, test_worked_example_with_two_bit_adc);
   tcase_add_test(prog, test_run_time_errors);
   tcase_add_test(prog, test_target_override);
+  tcase_add_test(prog, test_scheduled_tile_copies);
+  tcase_add_test(prog, test_tile_copy_with_other_cells);
   suite_add_tcase(s, prog);
   TCase *prop = tcase_create("property");
   tcase_set_timeout(prop, 120);
