@@ -716,11 +716,17 @@ START_TEST(test_scheduled_tile_copies) {
   }
   cimProgramDestroy(p);
 
-  /* Both rows of the second mvm on crossbar 1 (its sched names d5 = [1]
-   * with chunk_rows=2, start d4): crossbar 0 runs 1 cycle, crossbar 1 3. */
-  char *at = strstr(text, "sched chunk_rows=1 start=d8 crossbar=d7");
+  /* Both rows of the first mvm as one chunk on crossbar 0 at 56 us (its
+   * sched: chunk_rows=2 start=d4 [56 us] crossbar=d3 [0]), [56, 58.8) us,
+   * and the second mvm's row 0 there at 58.8 us (d8's first entry):
+   * crossbar 0 runs 2 + 1 = 3 cycles (9 row activations), crossbar 1 the
+   * second mvm's row 1; both mvms count as instructions on crossbar 0. */
+  char *at = strstr(text, "sched chunk_rows=1 start=d6 crossbar=d7");
   ck_assert_ptr_nonnull(at);
-  memcpy(at, "sched chunk_rows=2 start=d4 crossbar=d5", 39);
+  memcpy(at, "sched chunk_rows=2 start=d4 crossbar=d3", 39);
+  at = strstr(text, "  57400000 113400000");
+  ck_assert_ptr_nonnull(at);
+  memcpy(at, "  58800000", 10);
   p = parseProgram(text);
   CimSim sim;
   OK(cimSimCreate(p, NULL, &sim, capture, NULL));
@@ -728,10 +734,11 @@ START_TEST(test_scheduled_tile_copies) {
   OK(cimSimSetInput(sim, 0, &a, capture, NULL));
   cimNpyArrayDestroy(&a);
   OK(cimSimRun(sim, capture, NULL));
-  ck_assert_int_eq(cimSimGetCrossbarCounters(sim, 0).mvmCycles, 1);
-  ck_assert_int_eq(cimSimGetCrossbarCounters(sim, 1).mvmCycles, 3);
-  ck_assert_int_eq(cimSimGetCrossbarCounters(sim, 1).rowActivations, 9);
-  ck_assert_int_eq(cimSimGetCrossbarCounters(sim, 1).instructions, 2);
+  ck_assert_int_eq(cimSimGetCrossbarCounters(sim, 0).mvmCycles, 3);
+  ck_assert_int_eq(cimSimGetCrossbarCounters(sim, 0).rowActivations, 9);
+  ck_assert_int_eq(cimSimGetCrossbarCounters(sim, 0).instructions, 3);
+  ck_assert_int_eq(cimSimGetCrossbarCounters(sim, 1).mvmCycles, 1);
+  ck_assert_int_eq(cimSimGetCrossbarCounters(sim, 1).instructions, 1);
   cimSimDestroy(sim);
   cimProgramDestroy(p);
   free(text);
