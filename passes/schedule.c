@@ -43,12 +43,22 @@ static void setArray(MlirOperation op, const char *name, int64_t n,
                                   mlirDenseI64ArrayGet(ctx, n, v));
 }
 
-/// Index of `op` in `ops`, or -1.
-static int64_t indexOf(const MlirOperation *ops, uint32_t n, MlirOperation op) {
-  for (uint32_t i = 0; i < n; ++i)
-    if (ops[i].ptr == op.ptr)
-      return i;
-  return -1;
+typedef struct OpIndex {
+  const void *op;
+  uint32_t instr;
+} OpIndex;
+
+static int cmpOpIndex(const void *a, const void *b) {
+  const OpIndex *x = a, *y = b;
+  return x->op < y->op ? -1 : x->op > y->op ? 1 : 0;
+}
+
+/// The write instruction `op` produced, or -1 (`writes` sorted by op).
+static int64_t writeInstrOf(const OpIndex *writes, uint32_t n,
+                            MlirOperation op) {
+  OpIndex key = {op.ptr, 0};
+  const OpIndex *f = bsearch(&key, writes, n, sizeof key, cmpOpIndex);
+  return f ? (int64_t)f->instr : -1;
 }
 
 /// Tiles: the writes an mvm takes as operands are copies of one tile.
@@ -58,24 +68,18 @@ static int64_t *tilesOf(const CimProgram *p, MlirOperation *ops,
   if (!tileOf)
     return NULL;
   /* Write instructions by op, for the operand lookups. */
-  MlirOperation *writeOps = calloc(p->numInstrs ? p->numInstrs : 1,
-                                   sizeof *writeOps);
-  uint32_t *writeIdx = calloc(p->numInstrs ? p->numInstrs : 1,
-                              sizeof *writeIdx);
+  OpIndex *writes = malloc((p->numInstrs ? p->numInstrs : 1) * sizeof *writes);
   uint32_t nw = 0;
-  if (!writeOps || !writeIdx) {
+  if (!writes) {
     free(tileOf);
-    free(writeOps);
-    free(writeIdx);
     return NULL;
   }
   for (uint32_t i = 0; i < p->numInstrs; ++i) {
     tileOf[i] = -1;
-    if (p->instrs[i].opcode == CIM_ISA_WRITE) {
-      writeOps[nw] = ops[i];
-      writeIdx[nw++] = i;
-    }
+    if (p->instrs[i].opcode == CIM_ISA_WRITE)
+      writes[nw++] = (OpIndex){ops[i].ptr, i};
   }
+  qsort(writes, nw, sizeof *writes, cmpOpIndex);
   *numTiles = 0;
   for (uint32_t i = 0; i < p->numInstrs; ++i) {
     if (p->instrs[i].opcode != CIM_ISA_MVM)
@@ -85,10 +89,9 @@ static int64_t *tilesOf(const CimProgram *p, MlirOperation *ops,
     int64_t g = -1;
     for (intptr_t k = 0; k < n; ++k) {
       MlirValue t = mlirOperationGetOperand(mvm, k);
-      int64_t w = indexOf(writeOps, nw, mlirOpResultGetOwner(t));
+      int64_t w = writeInstrOf(writes, nw, mlirOpResultGetOwner(t));
       if (w < 0)
         continue;
-      w = writeIdx[w];
       if (g < 0)
         g = tileOf[w] >= 0 ? tileOf[w] : (*numTiles)++;
       tileOf[w] = g;
@@ -98,9 +101,19 @@ static int64_t *tilesOf(const CimProgram *p, MlirOperation *ops,
   for (uint32_t i = 0; i < p->numInstrs; ++i)
     if (p->instrs[i].opcode == CIM_ISA_WRITE && tileOf[i] < 0)
       tileOf[i] = (*numTiles)++;
-  free(writeOps);
-  free(writeIdx);
+  free(writes);
   return tileOf;
+}
+
+/// Engine messages start with "instruction N (...)": the diagnostic goes to
+/// that instruction's op when there is one, else to `fallback`.
+static MlirLocation locOfMessage(const CimProgram *p, MlirOperation *ops,
+                                 const char *msg, MlirLocation fallback) {
+  unsigned n;
+  if (!p || !ops || sscanf(msg, "instruction %u", &n) != 1 ||
+      n >= p->numInstrs || mlirOperationIsNull(ops[n]))
+    return fallback;
+  return mlirOperationGetLocation(ops[n]);
 }
 
 static void collectMessage(MlirStringRef s, void *ud) {
@@ -140,7 +153,8 @@ static MlirLogicalResult scheduleFunction(MlirOperation func,
     ok = mlirLogicalResultIsSuccess(
         cimScheduleCompute(p, &req, &s, collectMessage, &msg));
     if (!ok)
-      cimEmitErrorf(loc, "cim-schedule: %s", cimStrBufGet(&msg));
+      cimEmitErrorf(locOfMessage(p, ops, cimStrBufGet(&msg), loc),
+                    "cim-schedule: %s", cimStrBufGet(&msg));
   }
   for (uint32_t i = 0; ok && i < p->numInstrs; ++i) {
     const CimInstrSchedule *is = &s->instrs[i];
@@ -168,7 +182,8 @@ static MlirLogicalResult scheduleFunction(MlirOperation func,
     if (ok &&
         mlirLogicalResultIsFailure(
             cimScheduleAnalyze(p, &rep, collectMessage, &msg))) {
-      cimEmitErrorf(loc, "cim-schedule: the schedule verifier rejects the "
+      cimEmitErrorf(locOfMessage(p, ops, cimStrBufGet(&msg), loc),
+                    "cim-schedule: the schedule verifier rejects the "
                          "result (a bug in cim-schedule): %s",
                     cimStrBufGet(&msg));
       ok = false;
