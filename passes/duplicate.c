@@ -70,7 +70,7 @@ static void measureTile(MlirOperation write, const CimTarget *t,
 /// the layer with the longest per-copy time while the copies fit beside all
 /// other tiles and the extra writes do not become the new bottleneck.
 static void chooseGreedy(DupLayer *L, int64_t n, const CimTarget *t,
-                         int64_t held) {
+                         int64_t held, bool resident) {
   int64_t used = held, writes = held;
   int64_t ports = t->writePorts > 0 ? t->writePorts : 1;
   for (;;) {
@@ -82,7 +82,12 @@ static void chooseGreedy(DupLayer *L, int64_t n, const CimTarget *t,
     if (best < 0)
       return;
     DupLayer *l = &L[best];
-    if (used + l->tiles > t->crossbars || l->factor >= l->maxRows)
+    /* Resident: all copies of all tiles at once. Re-programmed: one
+     * layer's copies take at most half the crossbars, the rest keep
+     * cycling through the other layers' tiles. */
+    bool fits = resident ? used + l->tiles <= t->crossbars
+                         : l->tiles * (l->factor + 1) <= t->crossbars / 2;
+    if (!fits || l->factor >= l->maxRows)
       return;
     /* The copy pays off when the time it saves the bottleneck exceeds
      * the write-port time its writes add. */
@@ -144,11 +149,11 @@ static MlirLogicalResult runDuplicate(MlirOperation module,
     if (tl->rows > l->maxRows)
       l->maxRows = tl->rows;
   }
-  /* Copies only make sense when every tile can stay resident. */
-  if (ok && numWrites > 0 && numWrites <= target.crossbars) {
-    if (greedy) {
-      chooseGreedy(layers, numLayers, &target, numWrites);
-    } else if (uniform) {
+  bool resident = numWrites <= target.crossbars;
+  if (ok && numWrites > 0 && greedy) {
+    chooseGreedy(layers, numLayers, &target, numWrites, resident);
+  } else if (ok && numWrites > 0 && resident) {
+    if (uniform) {
       int64_t f = factor > 0 ? factor : target.crossbars / numWrites;
       if (f * numWrites > target.crossbars) {
         cimEmitErrorf(mlirOperationGetLocation(module),
@@ -249,8 +254,9 @@ const CimPassDef cimDuplicatePass = {
         "largest, while all copies of all tiles fit on the target's crossbars\n"
         "at once and the extra write time does not exceed the time saved.\n"
         "`mode=uniform` gives every layer `factor` copies; `mode=none`\n"
-        "changes nothing. A model whose tiles do not all fit gets no copies\n"
-        "(it is re-programmed anyway). docs/schedule.md explains the choice.",
+        "changes nothing. When the tiles do not all fit (re-programming), a\n"
+        "layer's copies may take at most half the crossbars (greedy; uniform\n"
+        "and none add no copies then). docs/schedule.md explains the choice.",
     .anchor = "builtin.module",
     .options = duplicateOptions,
     .numOptions = sizeof duplicateOptions / sizeof duplicateOptions[0],
