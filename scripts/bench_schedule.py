@@ -54,7 +54,10 @@ def run(cmd):
     """Runs cmd; returns (wall s, peak RSS MiB, status, stderr text)."""
     err = tempfile.TemporaryFile()
     t0 = time.perf_counter()
-    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err)
+    try:
+        p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err)
+    except OSError as e:
+        return 0.0, 0.0, 127, str(e)
     _, status, usage = os.wait4(p.pid, 0)
     wall = time.perf_counter() - t0
     err.seek(0)
@@ -127,9 +130,12 @@ def main():
         commit = subprocess.run(["git", "-C", root, "rev-parse", "--short",
                                  "HEAD"], capture_output=True, text=True
                                 ).stdout.strip() or "unknown"
+        # Edits of the benchmark drivers themselves do not change what is
+        # measured.
         if subprocess.run(["git", "-C", root, "status", "--porcelain",
-                           "--untracked-files=no"], capture_output=True,
-                          text=True).stdout.strip():
+                           "--untracked-files=no", "--", ".",
+                           ":!scripts/bench*", ":!bench"],
+                          capture_output=True, text=True).stdout.strip():
             commit += " + uncommitted changes"
         out("date: %s  host: %d cores, %s, load %.2f  commit: %s  build: %s "
             "(%s)" % (time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),

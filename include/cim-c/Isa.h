@@ -270,7 +270,9 @@ CIM_CAPI_EXPORTED const char *cimIsaOpcodeGetName(CimIsaOpcode opcode);
 /// func.func of the module). The function must contain only xbar ops,
 /// `arith.constant` of integer tensors and one `func.return`; its arguments
 /// become the inputs (named by a `cim.name` string argument attribute, else
-/// "arg0", "arg1", ...) and its results the outputs ("result0", ...). The
+/// "arg0", "arg1", ...) and its results the outputs ("result0", ...). An
+/// xbar.mvm's tile copies must sit at one region; schedule attributes on a
+/// write or mvm become a `sched` before it (docs/isa.md, "From xbar IR"). The
 /// target is the JSON file `targetPath` when non-empty, else the module's
 /// `cim.target`, else the default (cimTargetResolve). Anything that cannot be
 /// encoded is reported as an error diagnostic at the op (and the function

@@ -851,15 +851,7 @@ static MlirLogicalResult execMvm(SimMachine *m, const CimIsaInstr *in,
   if (x < 0 || x >= m->target.crossbars || !m->crossbars[x])
     return machineFail(m, cb, ud, "crossbar %lld holds no tile",
                        (long long)x);
-  SimCrossbar *xb = m->crossbars[x];
-  SimTile *tile = NULL;
-  for (int64_t i = 0; i < xb->numTiles; ++i) {
-    SimLiveTile *lt = &xb->tiles[i];
-    if (lt->row == in->mvm.tileRow && lt->col == in->mvm.tileCol &&
-        lt->tile->rows == in->mvm.tileRows &&
-        lt->tile->cols == in->mvm.tileCols)
-      tile = lt->tile;
-  }
+  SimTile *tile = tileAt(m, x, in);
   if (!tile)
     return machineFail(m, cb, ud, "crossbar %lld holds no intact tile of "
                        "%lldx%lld at (%lld, %lld): no write programmed it, or "

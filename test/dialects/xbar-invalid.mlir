@@ -12,6 +12,16 @@ func.func @mvm_on_cells(%cells: tensor<3x8xi8>, %d: tensor<2x3xi8>) {
 
 // -----
 
+// The operands before the digits are tile copies: tiles, not cells (the
+// IRDL constraint variable binds to the first copy's type, !xbar.tile).
+func.func @mvm_copy_is_cells(%t: !xbar.tile, %cells: tensor<3x8xi8>, %d: tensor<2x3xi8>) {
+  // expected-error @+1 {{expected '!xbar.tile' but got 'tensor<3x8xi8>'}}
+  %0 = "xbar.mvm"(%t, %cells, %d) {differential_rows = false, k_offset = 0 : i64, layer = 0 : i64, row_offset = 0 : i64, rows = 3 : i64} : (!xbar.tile, tensor<3x8xi8>, tensor<2x3xi8>) -> tensor<2x8xi32>
+  return
+}
+
+// -----
+
 func.func @write_returns_tile(%cells: tensor<3x8xi8>) {
   // expected-error @+1 {{expected base type 'xbar.tile' but got 'builtin.tensor'}}
   %0 = "xbar.write"(%cells) {col = 0 : i64, crossbar = 0 : i64, layer = 0 : i64, row = 0 : i64} : (tensor<3x8xi8>) -> tensor<3x8xi8>

@@ -50,6 +50,24 @@ func.func @one_tile(%a: tensor<2x3xi2>) -> tensor<2x4xi32> {
   return %r1 : tensor<2x4xi32>
 }
 
+// Tile copies (cim-duplicate): one tile written to crossbars 0 and 1 and an
+// mvm that takes both copies before its digits, with the schedule
+// cim-schedule attaches (docs/dialects/xbar.md, "Schedule attributes"): the
+// writes at 0 and 56 us, the mvm's two rows as chunks of one row, row 0 on
+// crossbar 0 and row 1 on crossbar 1.
+// CHECK-LABEL: func.func @tile_copies
+// CHECK-SAME: (%[[D:.*]]: tensor<2x3xi8>, %[[C:.*]]: tensor<3x8xi8>)
+// CHECK: %[[T0:.*]] = "xbar.write"(%[[C]]) {col = 0 : i64, crossbar = 0 : i64, layer = 1 : i64, row = 0 : i64, sched_chunk_rows = 1 : i64, sched_crossbar = array<i64: 0>, sched_start_ps = array<i64: 0>} : (tensor<3x8xi8>) -> !xbar.tile
+// CHECK: %[[T1:.*]] = "xbar.write"(%[[C]]) {col = 0 : i64, crossbar = 1 : i64, layer = 1 : i64, row = 0 : i64, sched_chunk_rows = 1 : i64, sched_crossbar = array<i64: 1>, sched_start_ps = array<i64: 56000000>} : (tensor<3x8xi8>) -> !xbar.tile
+// CHECK: %[[S:.*]] = "xbar.mvm"(%[[T0]], %[[T1]], %[[D]]) {differential_rows = false, k_offset = 0 : i64, layer = 1 : i64, row_offset = 0 : i64, rows = 3 : i64, sched_chunk_rows = 1 : i64, sched_crossbar = array<i64: 0, 1>, sched_start_ps = array<i64: 56000000, 112000000>} : (!xbar.tile, !xbar.tile, tensor<2x3xi8>) -> tensor<2x8xi32>
+// CHECK: return %[[S]]
+func.func @tile_copies(%d: tensor<2x3xi8>, %cells: tensor<3x8xi8>) -> tensor<2x8xi32> {
+  %t0 = "xbar.write"(%cells) {col = 0 : i64, crossbar = 0 : i64, layer = 1 : i64, row = 0 : i64, sched_chunk_rows = 1 : i64, sched_crossbar = array<i64: 0>, sched_start_ps = array<i64: 0>} : (tensor<3x8xi8>) -> !xbar.tile
+  %t1 = "xbar.write"(%cells) {col = 0 : i64, crossbar = 1 : i64, layer = 1 : i64, row = 0 : i64, sched_chunk_rows = 1 : i64, sched_crossbar = array<i64: 1>, sched_start_ps = array<i64: 56000000>} : (tensor<3x8xi8>) -> !xbar.tile
+  %s = "xbar.mvm"(%t0, %t1, %d) {differential_rows = false, k_offset = 0 : i64, layer = 1 : i64, row_offset = 0 : i64, rows = 3 : i64, sched_chunk_rows = 1 : i64, sched_crossbar = array<i64: 0, 1>, sched_start_ps = array<i64: 56000000, 112000000>} : (!xbar.tile, !xbar.tile, tensor<2x3xi8>) -> tensor<2x8xi32>
+  return %s : tensor<2x8xi32>
+}
+
 // Run-time weights (attention), differential rows, an OU of 4 rows (two
 // MVMs on one 6-row tile), a 3-bit signed ADC with a 2-unit step, and a
 // second crossbar.

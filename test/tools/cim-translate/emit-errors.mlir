@@ -123,3 +123,140 @@ module attributes {cim.target = #cim.target<256, 256, 4, 1, 0, "differential-col
     return %a : tensor<2xi8>
   }
 }
+
+// -----
+
+// Tile copies and schedule attributes (docs/dialects/xbar.md, "xbar.mvm" and
+// "Schedule attributes"), on a 2-crossbar target.
+
+module attributes {cim.target = #cim.target<256, 256, 4, 1, 0, "differential-column", "twos-complement", 2, 256, 1, 56000000, 1400000, 0, 0, 0, 0, 0, 0, 0, 0>} {
+func.func @copy_elsewhere(%c: tensor<3x8xi8>, %d: tensor<2x3xi8>) -> tensor<2x8xi32> {
+  %t0 = "xbar.write"(%c) {col = 0 : i64, crossbar = 0 : i64, layer = 0 : i64, row = 0 : i64} : (tensor<3x8xi8>) -> !xbar.tile
+  %t1 = "xbar.write"(%c) {col = 0 : i64, crossbar = 1 : i64, layer = 0 : i64, row = 3 : i64} : (tensor<3x8xi8>) -> !xbar.tile
+  // expected-error @below {{cannot encode 'xbar.mvm': its tile copies must occupy the same region on their crossbars}}
+  %s = "xbar.mvm"(%t0, %t1, %d) {differential_rows = false, k_offset = 0 : i64, layer = 0 : i64, row_offset = 0 : i64, rows = 3 : i64} : (!xbar.tile, !xbar.tile, tensor<2x3xi8>) -> tensor<2x8xi32>
+  return %s : tensor<2x8xi32>
+}
+}
+
+// -----
+
+// The same region but other cells' shape: a 3x4 copy of a 3x8 tile.
+module attributes {cim.target = #cim.target<256, 256, 4, 1, 0, "differential-column", "twos-complement", 2, 256, 1, 56000000, 1400000, 0, 0, 0, 0, 0, 0, 0, 0>} {
+func.func @copy_other_shape(%c: tensor<3x8xi8>, %c4: tensor<3x4xi8>, %d: tensor<2x3xi8>) -> tensor<2x8xi32> {
+  %t0 = "xbar.write"(%c) {col = 0 : i64, crossbar = 0 : i64, layer = 0 : i64, row = 0 : i64} : (tensor<3x8xi8>) -> !xbar.tile
+  %t1 = "xbar.write"(%c4) {col = 0 : i64, crossbar = 1 : i64, layer = 0 : i64, row = 0 : i64} : (tensor<3x4xi8>) -> !xbar.tile
+  // expected-error @below {{cannot encode 'xbar.mvm': its tile copies must occupy the same region on their crossbars}}
+  %s = "xbar.mvm"(%t0, %t1, %d) {differential_rows = false, k_offset = 0 : i64, layer = 0 : i64, row_offset = 0 : i64, rows = 3 : i64} : (!xbar.tile, !xbar.tile, tensor<2x3xi8>) -> tensor<2x8xi32>
+  return %s : tensor<2x8xi32>
+}
+}
+
+// -----
+
+// IRDL lets a variadic operand be empty: an mvm of digits alone.
+func.func @no_tile(%d: tensor<2x3xi8>) -> tensor<2x8xi32> {
+  // expected-error @below {{cannot encode 'xbar.mvm': it has no tile operand}}
+  %s = "xbar.mvm"(%d) {differential_rows = false, k_offset = 0 : i64, layer = 0 : i64, row_offset = 0 : i64, rows = 3 : i64} : (tensor<2x3xi8>) -> tensor<2x8xi32>
+  return %s : tensor<2x8xi32>
+}
+
+// -----
+
+func.func @sched_missing(%c: tensor<3x8xi8>) {
+  // expected-error @below {{cannot encode 'xbar.write': it has schedule attributes but no 'sched_crossbar'}}
+  %t = "xbar.write"(%c) {col = 0 : i64, crossbar = 0 : i64, layer = 0 : i64, row = 0 : i64, sched_chunk_rows = 1 : i64, sched_start_ps = array<i64: 0>} : (tensor<3x8xi8>) -> !xbar.tile
+  return
+}
+
+// -----
+
+func.func @sched_chunk_rows_kind(%c: tensor<3x8xi8>) {
+  // expected-error @below {{cannot encode 'xbar.write': 'sched_chunk_rows' must be an integer}}
+  %t = "xbar.write"(%c) {col = 0 : i64, crossbar = 0 : i64, layer = 0 : i64, row = 0 : i64, sched_chunk_rows = "one", sched_crossbar = array<i64: 0>, sched_start_ps = array<i64: 0>} : (tensor<3x8xi8>) -> !xbar.tile
+  return
+}
+
+// -----
+
+func.func @sched_start_kind(%c: tensor<3x8xi8>) {
+  // expected-error @below {{cannot encode 'xbar.write': 'sched_start_ps' must be an array<i64: ...>}}
+  %t = "xbar.write"(%c) {col = 0 : i64, crossbar = 0 : i64, layer = 0 : i64, row = 0 : i64, sched_chunk_rows = 1 : i64, sched_crossbar = array<i64: 0>, sched_start_ps = [0]} : (tensor<3x8xi8>) -> !xbar.tile
+  return
+}
+
+// -----
+
+func.func @sched_chunk_rows_zero(%c: tensor<3x8xi8>) {
+  // expected-error @below {{cannot encode 'xbar.write': 'sched_chunk_rows' = 0 is out of range [1, 2^31]}}
+  %t = "xbar.write"(%c) {col = 0 : i64, crossbar = 0 : i64, layer = 0 : i64, row = 0 : i64, sched_chunk_rows = 0 : i64, sched_crossbar = array<i64: 0>, sched_start_ps = array<i64: 0>} : (tensor<3x8xi8>) -> !xbar.tile
+  return
+}
+
+// -----
+
+func.func @sched_lengths_differ(%c: tensor<3x8xi8>) {
+  // expected-error @below {{cannot encode 'xbar.write': 'sched_start_ps' and 'sched_crossbar' must have one entry per chunk}}
+  %t = "xbar.write"(%c) {col = 0 : i64, crossbar = 0 : i64, layer = 0 : i64, row = 0 : i64, sched_chunk_rows = 1 : i64, sched_crossbar = array<i64: 0>, sched_start_ps = array<i64: 0, 5>} : (tensor<3x8xi8>) -> !xbar.tile
+  return
+}
+
+// -----
+
+func.func @sched_empty(%c: tensor<3x8xi8>) {
+  // expected-error @below {{cannot encode 'xbar.write': 'sched_start_ps' and 'sched_crossbar' must have one entry per chunk}}
+  %t = "xbar.write"(%c) {col = 0 : i64, crossbar = 0 : i64, layer = 0 : i64, row = 0 : i64, sched_chunk_rows = 1 : i64, sched_crossbar = array<i64>, sched_start_ps = array<i64>} : (tensor<3x8xi8>) -> !xbar.tile
+  return
+}
+
+// -----
+
+// Chunk 1 on crossbar 1, where no copy of the tile was written.
+module attributes {cim.target = #cim.target<256, 256, 4, 1, 0, "differential-column", "twos-complement", 2, 256, 1, 56000000, 1400000, 0, 0, 0, 0, 0, 0, 0, 0>} {
+func.func @sched_not_a_copy(%c: tensor<3x8xi8>, %d: tensor<2x3xi8>) -> tensor<2x8xi32> {
+  %t = "xbar.write"(%c) {col = 0 : i64, crossbar = 0 : i64, layer = 0 : i64, row = 0 : i64, sched_chunk_rows = 1 : i64, sched_crossbar = array<i64: 0>, sched_start_ps = array<i64: 0>} : (tensor<3x8xi8>) -> !xbar.tile
+  // expected-error @below {{cannot encode 'xbar.mvm': 'sched_crossbar' puts chunk 1 on crossbar 1, which holds none of its tile copies}}
+  %s = "xbar.mvm"(%t, %d) {differential_rows = false, k_offset = 0 : i64, layer = 0 : i64, row_offset = 0 : i64, rows = 3 : i64, sched_chunk_rows = 1 : i64, sched_crossbar = array<i64: 0, 1>, sched_start_ps = array<i64: 56000000, 56000000>} : (!xbar.tile, tensor<2x3xi8>) -> tensor<2x8xi32>
+  return %s : tensor<2x8xi32>
+}
+}
+
+// -----
+
+// The ISA rules of 'sched' (docs/isa.md) reach the op through the verifier:
+// 2 digit rows in chunks of 1 need 2 entries.
+func.func @sched_chunk_count(%c: tensor<3x8xi8>, %d: tensor<2x3xi8>) -> tensor<2x8xi32> {
+  %t = "xbar.write"(%c) {col = 0 : i64, crossbar = 0 : i64, layer = 0 : i64, row = 0 : i64, sched_chunk_rows = 1 : i64, sched_crossbar = array<i64: 0>, sched_start_ps = array<i64: 0>} : (tensor<3x8xi8>) -> !xbar.tile
+  // expected-error @below {{cannot encode: its 'sched' has 1 start and 1 crossbar entries; 2 chunks need one each}}
+  %s = "xbar.mvm"(%t, %d) {differential_rows = false, k_offset = 0 : i64, layer = 0 : i64, row_offset = 0 : i64, rows = 3 : i64, sched_chunk_rows = 1 : i64, sched_crossbar = array<i64: 0>, sched_start_ps = array<i64: 56000000>} : (!xbar.tile, tensor<2x3xi8>) -> tensor<2x8xi32>
+  return %s : tensor<2x8xi32>
+}
+
+// -----
+
+// A scheduled program schedules every write and mvm.
+func.func @sched_partial(%c: tensor<3x8xi8>, %d: tensor<2x3xi8>) -> tensor<2x8xi32> {
+  %t = "xbar.write"(%c) {col = 0 : i64, crossbar = 0 : i64, layer = 0 : i64, row = 0 : i64, sched_chunk_rows = 1 : i64, sched_crossbar = array<i64: 0>, sched_start_ps = array<i64: 0>} : (tensor<3x8xi8>) -> !xbar.tile
+  // expected-error @below {{cannot encode: the program is scheduled, so every write and mvm needs a 'sched' right before it}}
+  %s = "xbar.mvm"(%t, %d) {differential_rows = false, k_offset = 0 : i64, layer = 0 : i64, row_offset = 0 : i64, rows = 3 : i64} : (!xbar.tile, tensor<2x3xi8>) -> tensor<2x8xi32>
+  return %s : tensor<2x8xi32>
+}
+
+// -----
+
+// A write's schedule names its own crossbar; a start lies in [0, 2^62].
+module attributes {cim.target = #cim.target<256, 256, 4, 1, 0, "differential-column", "twos-complement", 2, 256, 1, 56000000, 1400000, 0, 0, 0, 0, 0, 0, 0, 0>} {
+func.func @sched_write_crossbar(%c: tensor<3x8xi8>) {
+  // expected-error @below {{cannot encode: its 'sched' puts it on crossbar 1, the write names crossbar 0}}
+  %t = "xbar.write"(%c) {col = 0 : i64, crossbar = 0 : i64, layer = 0 : i64, row = 0 : i64, sched_chunk_rows = 1 : i64, sched_crossbar = array<i64: 1>, sched_start_ps = array<i64: 0>} : (tensor<3x8xi8>) -> !xbar.tile
+  return
+}
+}
+
+// -----
+
+func.func @sched_negative_start(%c: tensor<3x8xi8>) {
+  // expected-error @below {{cannot encode: its 'sched' starts chunk 0 at -1 ps, outside [0, 2^62]}}
+  %t = "xbar.write"(%c) {col = 0 : i64, crossbar = 0 : i64, layer = 0 : i64, row = 0 : i64, sched_chunk_rows = 1 : i64, sched_crossbar = array<i64: 0>, sched_start_ps = array<i64: -1>} : (tensor<3x8xi8>) -> !xbar.tile
+  return
+}
