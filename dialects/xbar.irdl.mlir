@@ -98,9 +98,12 @@ irdl.dialect @xbar {
   // [row_offset, row_offset + rows) (one OU group) with
   // digits[m, k_offset + r] (or +/- digits[m, k_offset + r/2] for
   // differential rows); the result holds the exact column sums of every
-  // column of the tile.
+  // column of the tile. `copies` are writes of the same cells to the same
+  // region of other crossbars (cim-duplicate); a schedule runs chunks of
+  // the rows on any of them (docs/schedule.md).
   irdl.operation @mvm {
     %tile = irdl.base @xbar::@tile
+    %copies = irdl.base @xbar::@tile
     %digits = irdl.base "!builtin.tensor"
     %r = irdl.base "!builtin.tensor"
     %layer = irdl.base "#builtin.integer"
@@ -110,7 +113,7 @@ irdl.dialect @xbar {
     %true = irdl.is true
     %false = irdl.is false
     %differential_rows = irdl.any_of(%true, %false)
-    irdl.operands(tile: variadic %tile, digits: %digits)
+    irdl.operands(tile: %tile, copies: variadic %copies, digits: %digits)
     irdl.results(sums: %r)
     irdl.attributes {"layer" = %layer, "k_offset" = %k_offset,
                      "row_offset" = %row_offset, "rows" = %rows,

@@ -600,10 +600,6 @@ static bool emitXbar(Emitter *e, MlirOperation op, CimIsaOpcode opcode) {
     tmp.layer = mlirIntegerAttrGetValueInt(layer);
   }
   if (opcode == CIM_ISA_MVM) {
-    if (firstSrc == 0) {
-      cimEmitErrorf(loc, "cannot encode 'xbar.mvm': it has no tile operand");
-      return false;
-    }
     MlirValue tile = mlirOperationGetOperand(op, 0);
     MapEntry *w = mlirValueIsAOpResult(tile)
                       ? mapFind(&e->writes, mlirOpResultGetOwner(tile).ptr)

@@ -12,10 +12,9 @@ func.func @mvm_on_cells(%cells: tensor<3x8xi8>, %d: tensor<2x3xi8>) {
 
 // -----
 
-// The operands before the digits are tile copies: tiles, not cells (the
-// IRDL constraint variable binds to the first copy's type, !xbar.tile).
+// The operands before the digits are tile copies: tiles, not cells.
 func.func @mvm_copy_is_cells(%t: !xbar.tile, %cells: tensor<3x8xi8>, %d: tensor<2x3xi8>) {
-  // expected-error @+1 {{expected '!xbar.tile' but got 'tensor<3x8xi8>'}}
+  // expected-error @+1 {{expected base type 'xbar.tile' but got 'builtin.tensor'}}
   %0 = "xbar.mvm"(%t, %cells, %d) {differential_rows = false, k_offset = 0 : i64, layer = 0 : i64, row_offset = 0 : i64, rows = 3 : i64} : (!xbar.tile, tensor<3x8xi8>, tensor<2x3xi8>) -> tensor<2x8xi32>
   return
 }
@@ -134,5 +133,14 @@ func.func @no_layers_in_xbar(%a: tensor<2x3xi8>, %w: tensor<3x4xi4>) {
 // Buffers are tensors; !xbar.tile is the only xbar type.
 // expected-error @+1 {{expected dynamic type}}
 func.func @no_buffer_type(%b: !xbar.buffer) {
+  return
+}
+
+// -----
+
+// An mvm needs its tile: the copies may be none, the tile may not.
+func.func @mvm_without_tile(%d: tensor<2x3xi8>) {
+  // expected-error @+1 {{op expects at least 2 operands, but got 1}}
+  %0 = "xbar.mvm"(%d) {differential_rows = false, k_offset = 0 : i64, layer = 0 : i64, row_offset = 0 : i64, rows = 3 : i64} : (tensor<2x3xi8>) -> tensor<2x8xi32>
   return
 }

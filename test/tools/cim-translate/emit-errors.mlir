@@ -154,15 +154,6 @@ func.func @copy_other_shape(%c: tensor<3x8xi8>, %c4: tensor<3x4xi8>, %d: tensor<
 
 // -----
 
-// IRDL lets a variadic operand be empty: an mvm of digits alone.
-func.func @no_tile(%d: tensor<2x3xi8>) -> tensor<2x8xi32> {
-  // expected-error @below {{cannot encode 'xbar.mvm': it has no tile operand}}
-  %s = "xbar.mvm"(%d) {differential_rows = false, k_offset = 0 : i64, layer = 0 : i64, row_offset = 0 : i64, rows = 3 : i64} : (tensor<2x3xi8>) -> tensor<2x8xi32>
-  return %s : tensor<2x8xi32>
-}
-
-// -----
-
 func.func @sched_missing(%c: tensor<3x8xi8>) {
   // expected-error @below {{cannot encode 'xbar.write': it has schedule attributes but no 'sched_crossbar'}}
   %t = "xbar.write"(%c) {col = 0 : i64, crossbar = 0 : i64, layer = 0 : i64, row = 0 : i64, sched_chunk_rows = 1 : i64, sched_start_ps = array<i64: 0>} : (tensor<3x8xi8>) -> !xbar.tile
