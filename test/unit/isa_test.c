@@ -363,6 +363,39 @@ END_TEST
  * Every instruction kind, through binary and assembly
  *===----------------------------------------------------------------------===*/
 
+/// Binary and assembly round trips of `p` give the same program, text and
+/// bytes; the text contains `mustContain` (if not NULL). Frees `p`.
+static void checkRoundTrips(CimProgram *p, const char *mustContain) {
+  uint8_t *b;
+  size_t n;
+  encode(p, &b, &n);
+  CimProgram *q = NULL;
+  ck_assert_msg(decode(b, n, &q), "%s", message);
+  assertProgramsEqual(p, q);
+  char *t1 = printAsm(p), *t2 = printAsm(q);
+  ck_assert_str_eq(t1, t2);
+
+  if (mustContain)
+    ck_assert_ptr_nonnull(strstr(t1, mustContain));
+  CimProgram *r = NULL;
+  ck_assert(mlirLogicalResultIsSuccess(cimProgramParseAsm(
+      mlirStringRefCreateFromCString(t1), mlirStringRefCreateFromCString("t"),
+      &r, capture, NULL)));
+  assertProgramsEqual(p, r);
+  uint8_t *b2;
+  size_t n2;
+  encode(r, &b2, &n2);
+  ck_assert_uint_eq(n, n2);
+  ck_assert(!memcmp(b, b2, n));
+  free(b2);
+  free(t1);
+  free(t2);
+  free(b);
+  cimProgramDestroy(r);
+  cimProgramDestroy(q);
+  cimProgramDestroy(p);
+}
+
 START_TEST(test_every_instruction_round_trips) {
   CimProgram *p = parseAsmFile(INPUTS "all-instructions.s");
   bool seen[CIM_ISA_NUM_OPCODES] = {false};
@@ -391,31 +424,7 @@ START_TEST(test_every_instruction_round_trips) {
   ck_assert_int_eq(cimIsaCountsGetTimePs(&none, &p->target), 0);
   ck_assert_int_eq(none.bufferAccesses, 0);
 
-  uint8_t *b;
-  size_t n;
-  encode(p, &b, &n);
-  CimProgram *q = NULL;
-  ck_assert_msg(decode(b, n, &q), "%s", message);
-  assertProgramsEqual(p, q);
-  char *t1 = printAsm(p), *t2 = printAsm(q);
-  ck_assert_str_eq(t1, t2);
-  CimProgram *r = NULL;
-  ck_assert(mlirLogicalResultIsSuccess(cimProgramParseAsm(
-      mlirStringRefCreateFromCString(t1), mlirStringRefCreateFromCString("t"),
-      &r, capture, NULL)));
-  assertProgramsEqual(p, r);
-  uint8_t *b2;
-  size_t n2;
-  encode(r, &b2, &n2);
-  ck_assert_uint_eq(n, n2);
-  ck_assert(!memcmp(b, b2, n));
-  free(b2);
-  free(t1);
-  free(t2);
-  free(b);
-  cimProgramDestroy(r);
-  cimProgramDestroy(q);
-  cimProgramDestroy(p);
+  checkRoundTrips(p, NULL);
 }
 END_TEST
 
@@ -643,34 +652,8 @@ START_TEST(test_sched_rules) {
   ck_assert(mlirLogicalResultIsSuccess(cimProgramVerify(p, capture, NULL)));
 
   /* Round trips: binary and assembly give the same program and bytes. */
-  uint8_t *b;
-  size_t n;
-  encode(p, &b, &n);
-  CimProgram *q = NULL;
-  ck_assert_msg(decode(b, n, &q), "%s", message);
-  assertProgramsEqual(p, q);
-  char *t1 = printAsm(p), *t2 = printAsm(q);
-  ck_assert_str_eq(t1, t2);
-  ck_assert_ptr_nonnull(
-      strstr(t1, "\n  sched chunk_rows=1 start=d6 crossbar=d7 layer=0\n  mvm "
-                 "b4, b2 crossbar=0"));
-  CimProgram *r = NULL;
-  ck_assert(mlirLogicalResultIsSuccess(cimProgramParseAsm(
-      mlirStringRefCreateFromCString(t1), mlirStringRefCreateFromCString("t"),
-      &r, capture, NULL)));
-  assertProgramsEqual(p, r);
-  uint8_t *b2;
-  size_t n2;
-  encode(r, &b2, &n2);
-  ck_assert_uint_eq(n, n2);
-  ck_assert(!memcmp(b, b2, n));
-  free(b2);
-  free(t1);
-  free(t2);
-  free(b);
-  cimProgramDestroy(r);
-  cimProgramDestroy(q);
-  cimProgramDestroy(p);
+  checkRoundTrips(p, "\n  sched chunk_rows=1 start=d6 crossbar=d7 layer=0\n"
+                     "  mvm b4, b2 crossbar=0");
 }
 END_TEST
 
