@@ -359,20 +359,25 @@ static int64_t perRowTime(Engine *e, uint32_t i) {
 /// digits are already computed, chunk by chunk (all planes and OU groups of
 /// chunk 0 first), so that a layer's first rows are finished first.
 static bool scheduleTileMvms(Engine *e, uint32_t i) {
-  int64_t g = e->tileOf[i];
-  int64_t copies[4096], D = 0;
-  for (int64_t k = 0; k < e->C && D < 4096; ++k)
+  int64_t g = e->tileOf[i], D = 0;
+  int64_t *copies = malloc((size_t)e->C * sizeof *copies);
+  int64_t n = 0, *set = malloc((size_t)e->numTileMvms[g] * sizeof *set);
+  if (!copies || !set) {
+    free(copies);
+    free(set);
+    return e->oom = true, false;
+  }
+  for (int64_t k = 0; k < e->C; ++k)
     if (e->holdTile[k] == g)
       copies[D++] = k;
   if (D == 0) {
+    free(copies);
+    free(set);
     cimStrBufPrintf(e->err, "instruction %u (mvm): no crossbar holds its "
                             "tile",
                     i);
     return false;
   }
-  int64_t n = 0, *set = malloc((size_t)e->numTileMvms[g] * sizeof *set);
-  if (!set)
-    return e->oom = true, false;
   for (int64_t k = 0; k < e->numTileMvms[g]; ++k) {
     int64_t j = e->tileMvms[g][k];
     if (!e->done[j] && j >= i && e->defIdx[j] < (int64_t)i)
@@ -391,6 +396,7 @@ static bool scheduleTileMvms(Engine *e, uint32_t i) {
     s->start = malloc((size_t)s->numChunks * sizeof(int64_t));
     s->crossbar = malloc((size_t)s->numChunks * sizeof(int64_t));
     if (!s->start || !s->crossbar) {
+      free(copies);
       free(set);
       return e->oom = true, false;
     }
@@ -422,6 +428,7 @@ static bool scheduleTileMvms(Engine *e, uint32_t i) {
     }
   for (int64_t k = 0; k < n; ++k)
     e->done[set[k]] = true;
+  free(copies);
   free(set);
   return true;
 }
