@@ -574,7 +574,8 @@ static int cmpBusy(const void *a, const void *b) {
 /// and no tile re-programmed while a chunk still reads it.
 static bool checkResources(Engine *e) {
   for (int64_t x = 0; x < e->C; ++x) {
-    qsort(e->busy[x], (size_t)e->numBusy[x], sizeof(Busy), cmpBusy);
+    if (e->numBusy[x] > 1) /* qsort needs a non-null base */
+      qsort(e->busy[x], (size_t)e->numBusy[x], sizeof(Busy), cmpBusy);
     for (int64_t k = 1; k < e->numBusy[x]; ++k) {
       const Busy *a = &e->busy[x][k - 1], *b = &e->busy[x][k];
       if (b->start < a->end)
@@ -590,11 +591,14 @@ static bool checkResources(Engine *e) {
   Busy *ends = malloc((size_t)(n ? n : 1) * sizeof *ends);
   if (!ends)
     return e->oom = true, false;
-  memcpy(ends, e->writeBusy, (size_t)n * sizeof *ends);
+  if (n > 0)
+    memcpy(ends, e->writeBusy, (size_t)n * sizeof *ends);
   for (int64_t k = 0; k < n; ++k)
     ends[k].start = ends[k].end;
-  qsort(e->writeBusy, (size_t)n, sizeof(Busy), cmpBusy);
-  qsort(ends, (size_t)n, sizeof(Busy), cmpBusy);
+  if (n > 1) {
+    qsort(e->writeBusy, (size_t)n, sizeof(Busy), cmpBusy);
+    qsort(ends, (size_t)n, sizeof(Busy), cmpBusy);
+  }
   int64_t open = 0, ke = 0;
   bool ok = true;
   for (int64_t k = 0; ok && k < n; ++k) {
