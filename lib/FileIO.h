@@ -18,8 +18,9 @@ bool cimReadWholeFile(const char *path, const char *what, CimStrBuf *contents,
 
 /// Writes `path` atomically through cimOutputFile (cim-c/Tooling.h): `write`
 /// fills the stream and returns false on failure; the file appears only when
-/// everything succeeded. Failures are reported as one message through
-/// `errorCallback`.
+/// everything succeeded and, while deferred outputs are on
+/// (cimDeferredOutputsBegin), only when the tool commits them. Failures are
+/// reported as one message through `errorCallback`.
 MlirLogicalResult cimWriteFileAtomically(const char *path,
                                          bool (*write)(FILE *out, void *data),
                                          void *data,

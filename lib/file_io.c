@@ -3,7 +3,9 @@
  * Every reader of a user file (targets, policies, .npy tensors, IRDL files)
  * reads it whole and reports failures the same way; every writer of a
  * report or tensor goes through the atomic output file of the tooling, so a
- * failing run never leaves a half-written file.
+ * failing run never leaves a half-written file, and defers it
+ * (cimOutputFileDefer), so that when a tool has begun deferred outputs the
+ * file appears only if the whole run succeeds.
  *===----------------------------------------------------------------------===*/
 
 #define _POSIX_C_SOURCE 200809L
@@ -51,7 +53,7 @@ MlirLogicalResult cimWriteFileAtomically(const char *path,
   CimOutputFile out = cimOutputFileOpen(path, errorStream);
   if (!cimOutputFileIsNull(out)) {
     if (write(cimOutputFileGetStream(out), data)) {
-      ok = mlirLogicalResultIsSuccess(cimOutputFileCommit(out, errorStream));
+      ok = mlirLogicalResultIsSuccess(cimOutputFileDefer(out, errorStream));
     } else {
       cimOutputFileDiscard(out);
       if (errorStream)

@@ -502,6 +502,9 @@ int main(int argc, char **argv) {
   if (cimOutputFileIsNull(outFile))
     goto done;
   FILE *out = cimOutputFileGetStream(outFile);
+  /* Reports and tables written by passes appear only if the whole run
+   * (every chunk) succeeds. */
+  cimDeferredOutputsBegin();
 
   bool allOk = true, printedAny = false;
   CimDiagnosticVerifier verifier = {NULL};
@@ -521,7 +524,7 @@ int main(int argc, char **argv) {
       allOk = false;
   }
   cimDiagnosticVerifierDestroy(verifier);
-  if (allOk) {
+  if (allOk && mlirLogicalResultIsSuccess(cimDeferredOutputsCommit(stderr))) {
     CimOutputFile f = outFile;
     outFile = (CimOutputFile){NULL};
     if (mlirLogicalResultIsSuccess(cimOutputFileCommit(f, stderr)))
@@ -529,6 +532,7 @@ int main(int argc, char **argv) {
   }
 
 done:
+  cimDeferredOutputsDiscard();
   cimOutputFileDiscard(outFile);
   free(chunks);
   free(input);

@@ -273,56 +273,36 @@ static bool isDirectory(const char *path) {
   return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/// Writes every output to a temporary name in `dir`, then renames them all
-/// into place; on any failure removes what it wrote.
+/// Writes every output as `dir/NAME.npy`. The files are deferred
+/// (cimDeferredOutputsBegin in main): they appear, with the report, only when
+/// all of them have been written.
 static bool writeOutputs(CimSim sim, const CimProgram *p, const char *dir) {
-  uint32_t n = p->numOutputs;
-  char **tmp = calloc(n ? n : 1, sizeof *tmp);
-  char **fin = calloc(n ? n : 1, sizeof *fin);
-  bool ok = tmp && fin;
-  if (!ok)
-    errorf("out of memory");
-  for (uint32_t i = 0; ok && i < n; ++i) {
+  for (uint32_t i = 0; i < p->numOutputs; ++i) {
     const char *name = p->outputs[i].name;
-    size_t len = strlen(dir) + strlen(name) + 32;
-    tmp[i] = malloc(len);
-    fin[i] = malloc(len);
-    if (!tmp[i] || !fin[i]) {
+    size_t len = strlen(dir) + strlen(name) + 8;
+    char *path = malloc(len);
+    if (!path) {
       errorf("out of memory");
-      ok = false;
-      break;
+      return false;
     }
-    snprintf(fin[i], len, "%s/%s.npy", dir, name);
-    snprintf(tmp[i], len, "%s/.%s.npy.cim-sim-tmp", dir, name);
+    snprintf(path, len, "%s/%s.npy", dir, name);
     CimNpyArray a;
     char prefix[600];
     snprintf(prefix, sizeof prefix, "output '%s': ", name);
     ErrCtx ctx = {prefix};
-    if (mlirLogicalResultIsFailure(
-            cimSimGetOutput(sim, i, &a, printError, &ctx))) {
-      ok = false;
-      break;
+    bool ok = mlirLogicalResultIsSuccess(
+        cimSimGetOutput(sim, i, &a, printError, &ctx));
+    if (ok) {
+      ErrCtx plain = {NULL};
+      ok = mlirLogicalResultIsSuccess(
+          cimNpyWriteFile(path, &a, printError, &plain));
+      cimNpyArrayDestroy(&a);
     }
-    ErrCtx plain = {NULL};
-    ok = mlirLogicalResultIsSuccess(
-        cimNpyWriteFile(tmp[i], &a, printError, &plain));
-    cimNpyArrayDestroy(&a);
+    free(path);
+    if (!ok)
+      return false;
   }
-  for (uint32_t i = 0; ok && i < n; ++i)
-    if (rename(tmp[i], fin[i]) != 0) {
-      errorf("cannot write output file '%s': %s", fin[i], strerror(errno));
-      ok = false;
-    }
-  for (uint32_t i = 0; tmp && i < n; ++i) {
-    if (!ok && tmp[i])
-      remove(tmp[i]);
-    free(tmp[i]);
-    if (fin)
-      free(fin[i]);
-  }
-  free(tmp);
-  free(fin);
-  return ok;
+  return true;
 }
 
 int main(int argc, char **argv) {
@@ -433,21 +413,25 @@ int main(int argc, char **argv) {
     if (mlirLogicalResultIsFailure(cimSimRun(sim, printError, &ctx)))
       goto done;
   }
-  if (o.report)
-    cimSimPrintReportJSON(sim, toStream, cimOutputFileGetStream(report));
-  if (o.outputDir && !writeOutputs(sim, program, o.outputDir))
-    goto done;
+  /* The report and the output tensors appear together, or not at all. */
+  cimDeferredOutputsBegin();
   if (o.report) {
+    cimSimPrintReportJSON(sim, toStream, cimOutputFileGetStream(report));
     CimOutputFile r = report;
     report.ptr = NULL;
-    if (mlirLogicalResultIsFailure(cimOutputFileCommit(r, stderr)))
+    if (mlirLogicalResultIsFailure(cimOutputFileDefer(r, stderr)))
       goto done;
   }
+  if (o.outputDir && !writeOutputs(sim, program, o.outputDir))
+    goto done;
+  if (mlirLogicalResultIsFailure(cimDeferredOutputsCommit(stderr)))
+    goto done;
   if (!o.quiet)
     cimSimPrintTable(sim, toStdout, NULL);
   status = 0;
 
 done:
+  cimDeferredOutputsDiscard();
   cimOutputFileDiscard(report);
   cimSimDestroy(sim);
   cimProgramDestroy(program);
