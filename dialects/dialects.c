@@ -18,8 +18,8 @@
 #include "mlir-c/Dialect/IRDL.h"
 #include "mlir-c/RegisterEverything.h"
 
-#include "FileIO.h"
-#include "StrBuf.h"
+#include "support/FileIO.h"
+#include "support/StrBuf.h"
 
 extern const char cimEmbeddedIRDL_cim[];
 extern const unsigned long cimEmbeddedIRDL_cim_size;

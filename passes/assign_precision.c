@@ -35,11 +35,11 @@
 #include "mlir-c/Dialect/Quant.h"
 #include "mlir-c/IR.h"
 
-#include "Calibration.h"
-#include "FrontEndMatch.h"
-#include "LayerInfo.h"
-#include "PassUtils.h"
-#include "StrBuf.h"
+#include "cost/Calibration.h"
+#include "ir/FrontEndMatch.h"
+#include "ir/LayerInfo.h"
+#include "ir/PassUtils.h"
+#include "support/StrBuf.h"
 
 #define PASS "cim-assign-precision"
 

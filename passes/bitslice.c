@@ -26,7 +26,7 @@
 #include "mlir-c/BuiltinAttributes.h"
 #include "mlir-c/BuiltinTypes.h"
 
-#include "PassUtils.h"
+#include "ir/PassUtils.h"
 #include "xbar/Mapping.h"
 
 /// The bit-planes of one activation value, created once before the first

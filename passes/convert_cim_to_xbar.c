@@ -16,7 +16,7 @@
 #include "mlir-c/BuiltinAttributes.h"
 #include "mlir-c/BuiltinTypes.h"
 
-#include "PassUtils.h"
+#include "ir/PassUtils.h"
 #include "xbar/Mapping.h"
 
 /// cim ops whose xbar namesake has the same operands, attributes and

@@ -17,7 +17,7 @@
 #include "mlir-c/BuiltinTypes.h"
 #include "mlir-c/IR.h"
 
-#include "PassUtils.h"
+#include "ir/PassUtils.h"
 #include "linalg_to_cim/Convert.h"
 
 /// Ops that only feed others (weights, inits, paddings): they are read where

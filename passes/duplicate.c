@@ -15,7 +15,7 @@
 #include "mlir-c/BuiltinAttributes.h"
 #include "mlir-c/BuiltinTypes.h"
 
-#include "PassUtils.h"
+#include "ir/PassUtils.h"
 
 /// One tile: its write, its layer and the crossbar time of its mvms.
 typedef struct DupTile {

@@ -17,10 +17,10 @@
 #include "mlir-c/Diagnostics.h"
 #include "mlir-c/IR.h"
 
-#include "FileIO.h"
-#include "LayerInfo.h"
-#include "PassUtils.h"
-#include "StrBuf.h"
+#include "support/FileIO.h"
+#include "ir/LayerInfo.h"
+#include "ir/PassUtils.h"
+#include "support/StrBuf.h"
 #include "xbar/Mapping.h"
 
 /// The layers of a module, in program order (cimLayerCollect: the same

@@ -19,9 +19,9 @@
 #include "mlir-c/BuiltinAttributes.h"
 #include "mlir-c/BuiltinTypes.h"
 
-#include "FileIO.h"
-#include "PassUtils.h"
-#include "StrBuf.h"
+#include "support/FileIO.h"
+#include "ir/PassUtils.h"
+#include "support/StrBuf.h"
 #include "isa/IsaEmit.h"
 
 static bool isFunc(MlirOperation op, void *ud) {

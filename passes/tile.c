@@ -24,8 +24,8 @@
 #include "mlir-c/BuiltinAttributes.h"
 #include "mlir-c/BuiltinTypes.h"
 
-#include "LayerInfo.h"
-#include "PassUtils.h"
+#include "ir/LayerInfo.h"
+#include "ir/PassUtils.h"
 #include "xbar/Mapping.h"
 
 typedef struct Tiler {

@@ -7,8 +7,8 @@
 |* can build its own mlir-opt-like driver: splitting an input buffer at       *|
 |* `// -----`, parsing a chunk with locations that refer to the original      *|
 |* file, printing diagnostics with the source line and a caret, verifying     *|
-|* `expected-error` comments (mlir-opt's --verify-diagnostics) and writing an *|
-|* output file atomically.                                                    *|
+|* `expected-error` comments (mlir-opt's --verify-diagnostics). Output files *|
+|* are in cim-c/Output.h, which this header includes.                         *|
 \*===----------------------------------------------------------------------===*/
 
 #ifndef CIM_C_TOOLING_H
@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "cim-c/Output.h"
 #include "cim-c/Support.h"
 #include "mlir-c/Diagnostics.h"
 #include "mlir-c/IR.h"
@@ -67,6 +68,37 @@ CIM_CAPI_EXPORTED intptr_t cimSplitSourceBuffer(MlirStringRef buffer,
 CIM_CAPI_EXPORTED MlirOperation cimParseSourceChunk(MlirContext context,
                                                     MlirStringRef bufferName,
                                                     CimSourceChunk chunk);
+
+/// Splits `source` exactly as mlir-opt 22's --split-input-file[=MARKER]
+/// does: at every occurrence of `marker` (empty: "// -----"), anywhere in a
+/// line; a chunk starts right after its marker, on the marker's line, so
+/// text after a marker on the same line belongs to the next chunk. An
+/// occurrence of the marker without its last two characters that does not
+/// go on with them is a near miss: "FILE:LINE:COL: warning: near miss with
+/// file split marker" (with the source line and a caret) is printed to
+/// `warnings` (if not NULL) and the text stays in the chunk. Empty chunks at
+/// the start and the end are dropped, and a chunk that follows an empty
+/// one keeps the marker's last two characters -- mlir-opt's quirks, kept so
+/// that line and column numbers and outcomes are the same. `marker` must be
+/// longer than two characters (mlir-opt loops forever on shorter ones).
+/// Each chunk borrows from `source.text`; `firstLine` is the line its first
+/// character is on. Stores a malloc'ed array in `*chunks` (free() it; NULL
+/// when there is no chunk) and returns the number of chunks (0 for an empty
+/// input), or -1 when out of memory.
+CIM_CAPI_EXPORTED intptr_t cimSplitInputFile(CimSourceBuffer source,
+                                             MlirStringRef marker,
+                                             FILE *warnings,
+                                             CimSourceChunk **chunks);
+
+/// Parses a chunk whose text lies inside `source.text` (as returned by
+/// cimSplitInputFile) like cimParseSourceChunk, but with mlir-opt's
+/// positions for a chunk that starts in the middle of a line: locations
+/// carry the line and column of the whole buffer, and an implicit module is
+/// located at `source.name:0:0` when the chunk starts the buffer, else at
+/// the chunk's first character (just after its marker). The caller owns the
+/// result; null on a parse or verifier error (reported to the context).
+CIM_CAPI_EXPORTED MlirOperation cimParseSourceChunkInBuffer(
+    MlirContext context, CimSourceBuffer source, CimSourceChunk chunk);
 
 /*===----------------------------------------------------------------------===*
  * Diagnostic printing
@@ -137,86 +169,17 @@ CIM_CAPI_EXPORTED MlirLogicalResult
 cimDiagnosticVerifierFinish(CimDiagnosticVerifier verifier, unsigned firstLine,
                             unsigned lastLine);
 
+/// mlir-opt's --verify-diagnostics=only-expected: with `onlyExpected` set,
+/// diagnostics that no expectation is written for are ignored (neither
+/// reported nor a failure); a diagnostic that matches an expectation in all
+/// but severity and unmet expectations still fail. Off by default.
+CIM_CAPI_EXPORTED void
+cimDiagnosticVerifierSetOnlyExpected(CimDiagnosticVerifier verifier,
+                                     bool onlyExpected);
+
 /// Detaches the handler and frees the verifier. A null verifier is a no-op.
 CIM_CAPI_EXPORTED void
 cimDiagnosticVerifierDestroy(CimDiagnosticVerifier verifier);
-
-/*===----------------------------------------------------------------------===*
- * Atomic output files
- *===----------------------------------------------------------------------===*/
-
-/// An output that appears under its final name only when committed: written to
-/// a temporary file beside the target and renamed over it, so a failing tool
-/// leaves either no file or the previous file untouched. "-" is stdout.
-typedef struct CimOutputFile {
-  void *ptr;
-} CimOutputFile;
-
-static inline bool cimOutputFileIsNull(CimOutputFile f) { return !f.ptr; }
-
-/// Opens an output for `path`. "-" is standard output. Symbolic links are
-/// followed, so their final target is written and the link stays. An existing
-/// target that is not a regular file (a device such as /dev/null, a FIFO) is
-/// opened at once and written through at commit, never replaced. Any other
-/// target is replaced atomically at commit: the text goes to an anonymous
-/// O_TMPFILE file in the target's directory (or, where the file system has
-/// none, a ".<basename>.tmpXXXXXX" file), created with mode 0666 & ~umask, so
-/// a crash or a kill leaves no temporary behind. On failure (missing
-/// directory, a directory as target, no permission, a symbolic-link loop)
-/// returns a null handle and prints "cannot open output file 'PATH': REASON"
-/// to `errorStream` (if not NULL).
-CIM_CAPI_EXPORTED CimOutputFile cimOutputFileOpen(const char *path,
-                                                  FILE *errorStream);
-
-/// The stream to write to (valid until commit, defer or discard).
-CIM_CAPI_EXPORTED FILE *cimOutputFileGetStream(CimOutputFile file);
-
-/// An MlirStringCallback that writes to the FILE* passed as user data: hand
-/// it to mlirOperationPrint with cimOutputFileGetStream(file).
-CIM_CAPI_EXPORTED void cimWriteToStream(MlirStringRef text, void *stream);
-
-/// Flushes the stream and makes the output appear at its target (renamed into
-/// place, or written through to a device); frees `file`. Fails if any write,
-/// the link or the rename failed, printing "cannot write output file 'PATH':
-/// REASON" to `errorStream`; the target is then left as it was (a device may
-/// have received part of the text). A null handle fails.
-CIM_CAPI_EXPORTED MlirLogicalResult cimOutputFileCommit(CimOutputFile file,
-                                                        FILE *errorStream);
-
-/// Removes the temporary file (if any) and frees `file`; the target is left
-/// untouched. A null handle is a no-op.
-CIM_CAPI_EXPORTED void cimOutputFileDiscard(CimOutputFile file);
-
-/*===----------------------------------------------------------------------===*
- * Deferred outputs: side outputs appear only when the whole run succeeds
- *===----------------------------------------------------------------------===*/
-
-/// Starts holding back outputs committed with cimOutputFileDefer: library code
-/// that writes files during a run (pass reports and tables, .npy tensors)
-/// defers them, so that a run that fails later leaves none of them behind.
-/// The group is process-wide (passes run on the pass manager's threads), so a
-/// tool begins it around one whole run; an embedder that runs compilations
-/// concurrently should not begin it.
-CIM_CAPI_EXPORTED void cimDeferredOutputsBegin(void);
-
-/// True between cimDeferredOutputsBegin and the next commit or discard.
-CIM_CAPI_EXPORTED bool cimDeferredOutputsActive(void);
-
-/// Finishes writing `file` and, while outputs are deferred, holds it back,
-/// complete but without a name, until cimDeferredOutputsCommit; otherwise
-/// commits it at once (cimOutputFileCommit). Takes ownership of `file`. Fails
-/// (and releases `file`) if a write failed.
-CIM_CAPI_EXPORTED MlirLogicalResult cimOutputFileDefer(CimOutputFile file,
-                                                       FILE *errorStream);
-
-/// Commits every held-back output, in the order they were deferred, and ends
-/// deferring. Fails if any of them fails (each failure is printed to
-/// `errorStream`; the others are still committed).
-CIM_CAPI_EXPORTED MlirLogicalResult cimDeferredOutputsCommit(FILE *errorStream);
-
-/// Drops every held-back output (their targets are left untouched) and ends
-/// deferring.
-CIM_CAPI_EXPORTED void cimDeferredOutputsDiscard(void);
 
 #ifdef __cplusplus
 }

@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "StrBuf.h"
+#include "support/StrBuf.h"
 #include "cim-c/Isa.h"
 
 /// What an immediate field holds; decides its range check and its spelling

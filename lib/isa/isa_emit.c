@@ -21,7 +21,7 @@
 
 #include "IsaEmit.h"
 #include "IsaInternal.h"
-#include "PassUtils.h"
+#include "ir/PassUtils.h"
 #include "mlir-c/BuiltinAttributes.h"
 #include "mlir-c/BuiltinTypes.h"
 #include "mlir-c/Diagnostics.h"

@@ -17,7 +17,7 @@
 #include <string.h>
 
 #include "ScheduleInternal.h"
-#include "StrBuf.h"
+#include "support/StrBuf.h"
 #include "cim-c/Schedule.h"
 
 typedef enum Mode { MODE_COMPUTE, MODE_CHECK, MODE_IDEAL } Mode;

@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "ScheduleInternal.h"
-#include "cim-c/Sim.h"
+#include "cim-c/Kernels.h"
 
 static int64_t max64(int64_t a, int64_t b) { return a > b ? a : b; }
 

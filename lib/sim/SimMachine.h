@@ -9,8 +9,9 @@
 #ifndef CIM_LIB_SIM_SIMMACHINE_H
 #define CIM_LIB_SIM_SIMMACHINE_H
 
-#include "SimInternal.h"
-#include "StrBuf.h"
+#include "cim-c/Sim.h"
+#include "kernels/KernelsInternal.h"
+#include "support/StrBuf.h"
 #include "cim-c/Schedule.h"
 
 /// Cells programmed by one WRITE; immutable and shared (reference counted)

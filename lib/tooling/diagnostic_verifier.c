@@ -105,6 +105,7 @@ typedef struct Verifier {
   Seen *seen;
   size_t numSeen, capSeen;
   bool oom;
+  bool onlyExpected; /* --verify-diagnostics=only-expected */
 } Verifier;
 
 static bool grow(void **items, size_t *capacity, size_t size, size_t elem,
@@ -393,6 +394,8 @@ static bool process(Verifier *v, Range range, const Seen *s) {
     nearMiss = e;
   }
 
+  if (!nearMiss && v->onlyExpected)
+    return true; /* unexpected diagnostics do not count in this mode */
   CimStrBuf msg = {0};
   if (nearMiss) {
     cimStrBufPrintf(&msg, "'%s' diagnostic emitted when expecting a '%s'",
@@ -532,6 +535,13 @@ MlirLogicalResult cimDiagnosticVerifierFinish(CimDiagnosticVerifier verifier,
   v->numSeen = 0;
   v->oom = false;
   return ok ? mlirLogicalResultSuccess() : mlirLogicalResultFailure();
+}
+
+void cimDiagnosticVerifierSetOnlyExpected(CimDiagnosticVerifier verifier,
+                                          bool onlyExpected) {
+  Verifier *v = verifier.ptr;
+  if (v)
+    v->onlyExpected = onlyExpected;
 }
 
 void cimDiagnosticVerifierDestroy(CimDiagnosticVerifier verifier) {

@@ -497,26 +497,23 @@ static bool isBytecode(MlirStringRef text) {
   return text.length >= 4 && memcmp(text.data, "ML\xefR", 4) == 0;
 }
 
-MlirOperation cimParseSourceChunk(MlirContext context, MlirStringRef bufferName,
-                                  CimSourceChunk chunk) {
+/// Parses `text` as if it started at (1-based) line padLines + 1, column
+/// padColumns + 1 of the buffer named `bufferName`; an implicit module is
+/// located at `moduleLoc`.
+static MlirOperation parsePadded(MlirContext context, MlirStringRef bufferName,
+                                 MlirStringRef text, unsigned padLines,
+                                 unsigned padColumns, MlirLocation moduleLoc) {
   MlirOperation result = {NULL};
-  MlirStringRef text = chunk.text;
-  if (!text.data)
-    text = mlirStringRefCreate("", 0);
   bool bytecode = isBytecode(text);
-  unsigned padLines =
-      (chunk.firstLine > 1 && !bytecode) ? chunk.firstLine - 1 : 0;
-
-  /* Where mlir-opt puts an implicit module: 0:0, or for a later chunk of
-     --split-input-file where the chunk starts, just after "// -----". */
-  MlirLocation moduleLoc =
-      padLines ? mlirLocationFileLineColGet(context, bufferName, padLines, 9)
-               : mlirLocationFileLineColGet(context, bufferName, 0, 0);
+  if (bytecode)
+    padLines = padColumns = 0;
 
   /* The padded, NUL-terminated copy the parser sees. */
   CimStrBuf source = {0}, wrapped = {0};
   for (unsigned i = 0; i < padLines && !source.oom; ++i)
     cimStrBufAppend(&source, "\n", 1);
+  for (unsigned i = 0; i < padColumns && !source.oom; ++i)
+    cimStrBufAppend(&source, " ", 1);
   cimStrBufAppendRef(&source, text);
   Shift shift = {0, 0, 0};
   bool movedAliases = false;
@@ -567,4 +564,46 @@ done:
   cimStrBufFree(&wrapped);
   cimStrBufFree(&source);
   return result;
+}
+
+MlirOperation cimParseSourceChunk(MlirContext context, MlirStringRef bufferName,
+                                  CimSourceChunk chunk) {
+  MlirStringRef text = chunk.text;
+  if (!text.data)
+    text = mlirStringRefCreate("", 0);
+  unsigned padLines = (chunk.firstLine > 1 && !isBytecode(text))
+                          ? chunk.firstLine - 1
+                          : 0;
+  /* Where mlir-opt puts an implicit module: 0:0, or for a later chunk of
+     --split-input-file where the chunk starts, just after "// -----". */
+  MlirLocation moduleLoc =
+      padLines ? mlirLocationFileLineColGet(context, bufferName, padLines, 9)
+               : mlirLocationFileLineColGet(context, bufferName, 0, 0);
+  return parsePadded(context, bufferName, text, padLines, 0, moduleLoc);
+}
+
+MlirOperation cimParseSourceChunkInBuffer(MlirContext context,
+                                          CimSourceBuffer source,
+                                          CimSourceChunk chunk) {
+  MlirStringRef text = chunk.text;
+  if (!text.data)
+    text = mlirStringRefCreate("", 0);
+  size_t offset = 0;
+  if (source.text.data && text.data >= source.text.data &&
+      text.data <= source.text.data + source.text.length)
+    offset = (size_t)(text.data - source.text.data);
+  unsigned line = 1, column = 1;
+  for (size_t i = 0; i < offset; ++i) {
+    if (source.text.data[i] == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+  }
+  MlirLocation moduleLoc =
+      offset ? mlirLocationFileLineColGet(context, source.name, line, column)
+             : mlirLocationFileLineColGet(context, source.name, 0, 0);
+  return parsePadded(context, source.name, text, line - 1, column - 1,
+                     moduleLoc);
 }

@@ -25,7 +25,7 @@
 
 #include "mlir-c/IR.h"
 
-#include "FrontEndMatch.h"
+#include "ir/FrontEndMatch.h"
 
 #define CV_MAX_RANK 8
 #define CV_CACHE 4

@@ -10,7 +10,7 @@
 #include "mlir-c/BuiltinTypes.h"
 #include "mlir-c/Dialect/Quant.h"
 
-#include "PassUtils.h"
+#include "ir/PassUtils.h"
 
 static bool isFloatTensor(MlirType t) {
   return mlirTypeIsAShaped(t) &&

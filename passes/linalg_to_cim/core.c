@@ -13,8 +13,8 @@
 #include "mlir-c/Diagnostics.h"
 #include "mlir-c/Dialect/Quant.h"
 
-#include "PassUtils.h"
-#include "StrBuf.h"
+#include "ir/PassUtils.h"
+#include "support/StrBuf.h"
 
 /*===----------------------------------------------------------------------===*
  * Diagnostics

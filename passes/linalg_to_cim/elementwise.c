@@ -20,7 +20,7 @@
 #include "mlir-c/BuiltinAttributes.h"
 #include "mlir-c/BuiltinTypes.h"
 
-#include "PassUtils.h"
+#include "ir/PassUtils.h"
 
 typedef enum Kind { K_NONE, K_CLAMP, K_SCALE, K_ADD } Kind;
 

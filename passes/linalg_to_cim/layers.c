@@ -20,8 +20,8 @@
 #include "mlir-c/BuiltinTypes.h"
 #include "mlir-c/Dialect/Linalg.h"
 
-#include "PassUtils.h"
-#include "StrBuf.h"
+#include "ir/PassUtils.h"
+#include "support/StrBuf.h"
 
 /// Shape of one operand transform: permute (if perm) then reshape (if rank).
 typedef struct Xform {

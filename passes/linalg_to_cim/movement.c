@@ -20,7 +20,7 @@
 #include "mlir-c/BuiltinAttributes.h"
 #include "mlir-c/BuiltinTypes.h"
 
-#include "PassUtils.h"
+#include "ir/PassUtils.h"
 
 static const char *const kMovement[] = {
     "linalg.pooling_nchw_max", "linalg.pooling_nhwc_max",

@@ -14,8 +14,8 @@
 #include "mlir-c/BuiltinTypes.h"
 #include "mlir-c/Dialect/Quant.h"
 
-#include "FrontEndMatch.h"
-#include "PassUtils.h"
+#include "ir/FrontEndMatch.h"
+#include "ir/PassUtils.h"
 
 /// Q3: the one quantized type every quant.qcast user of `v` (directly or
 /// through shape-only ops) casts to.

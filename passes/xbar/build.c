@@ -6,7 +6,7 @@
 #include "mlir-c/BuiltinTypes.h"
 
 #include "Mapping.h"
-#include "PassUtils.h"
+#include "ir/PassUtils.h"
 
 MlirOperation cimMapCreate(const char *name, MlirLocation loc,
                            MlirOperation before, intptr_t nOperands,

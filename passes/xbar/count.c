@@ -21,11 +21,11 @@
 #include "mlir-c/BuiltinTypes.h"
 #include "mlir-c/Diagnostics.h"
 
-#include "FileIO.h"
-#include "LayerInfo.h"
+#include "support/FileIO.h"
+#include "ir/LayerInfo.h"
 #include "Mapping.h"
-#include "PassUtils.h"
-#include "StrBuf.h"
+#include "ir/PassUtils.h"
+#include "support/StrBuf.h"
 
 typedef struct Group {
   MlirOperation func; /* the function the layer is in */

@@ -18,16 +18,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "FrontEndMatch.h"
+#include "ir/FrontEndMatch.h"
 #include "cim-c/Dialects.h"
 #include "mlir-c/BuiltinAttributes.h"
 #include "mlir-c/Diagnostics.h"
 
-#include "front_end/eval.c"
-#include "front_end/match.c"
-#include "front_end/params.c"
-#include "pass_utils.c"
-#include "strbuf.c"
+#include "ir/front_end/eval.c"
+#include "ir/front_end/match.c"
+#include "ir/front_end/params.c"
+#include "ir/pass_utils.c"
+#include "support/strbuf.c"
 
 /*===-- Fixture ------------------------------------------------------------===*/
 

@@ -1,0 +1,71 @@
+/*===-- external_pass.c - Table rows as MLIR external passes ---------------===*
+ *
+ * Each instance is an mlirCreateExternalPass whose user data is the instance's
+ * parsed options. MLIR clones passes for every function it runs them on in
+ * parallel and for nested pipelines, so `clone` deep-copies the options and
+ * construct/destruct keep a process-wide count of live instances.
+ *===----------------------------------------------------------------------===*/
+
+#include "pass/PassInternal.h"
+
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+static atomic_intptr_t liveInstances;
+
+intptr_t cimPassGetLiveInstanceCount(void) { return atomic_load(&liveInstances); }
+
+static void construct(void *userData) {
+  (void)userData;
+  atomic_fetch_add(&liveInstances, 1);
+}
+
+static void destruct(void *userData) {
+  cimPassOptionsDestroy(userData);
+  atomic_fetch_sub(&liveInstances, 1);
+}
+
+static void *clone(void *userData) {
+  CimPassOptions *copy = cimPassOptionsClone(userData);
+  if (!copy)
+    abort(); /* out of memory inside MLIR's clone: nothing sane to return */
+  return copy;
+}
+
+static void run(MlirOperation op, MlirExternalPass pass, void *userData) {
+  const CimPassOptions *options = userData;
+  if (mlirLogicalResultIsFailure(options->def->run(op, options)))
+    mlirExternalPassSignalFailure(pass);
+}
+
+MlirPass cimPassCreate(const CimPassDef *def, MlirStringRef optionText,
+                       MlirStringCallback errorCallback, void *userData,
+                       intptr_t *errorOffset) {
+  char *error = NULL;
+  intptr_t offset = 0;
+  CimPassOptions *options = cimPassOptionsParse(def, optionText, &error, &offset);
+  if (errorOffset)
+    *errorOffset = offset;
+  if (!options) {
+    if (errorCallback)
+      errorCallback(mlirStringRefCreateFromCString(error ? error : "bad options"),
+                    userData);
+    free(error);
+    return (MlirPass){NULL};
+  }
+  MlirExternalPassCallbacks callbacks = {
+      .construct = construct,
+      .destruct = destruct,
+      .initialize = NULL,
+      .clone = clone,
+      .run = run,
+  };
+  /* The row's address is the pass's TypeID: unique per pass, stable. */
+  MlirTypeID typeID = mlirTypeIDCreate(def);
+  return mlirCreateExternalPass(
+      typeID, mlirStringRefCreateFromCString(def->name),
+      mlirStringRefCreateFromCString(def->argument),
+      mlirStringRefCreateFromCString(def->summary),
+      mlirStringRefCreateFromCString(def->anchor), 0, NULL, callbacks, options);
+}
