@@ -8,9 +8,9 @@
  *
  * The pass runs in two phases. The analysis walks the module in program
  * order, numbers the matrix-vector layers exactly as cim-estimate does
- * (lib/layer_info.c), gives each layer its bits (policy row, or the uniform
+ * (lib/ir/layer_info.c), gives each layer its bits (policy row, or the uniform
  * options, then the first/last and cell constraints), classifies every float
- * op with the shared matchers of lib/FrontEndMatch.h, and records one
+ * op with the shared matchers of lib/ir/FrontEndMatch.h, and records one
  * *point* per operand to quantize, with its quantized type. Every diagnostic
  * comes out of the analysis, before the IR is touched. The rewrite then
  * inserts the pairs: one per (value, type), right after the value's

@@ -3,7 +3,7 @@
  * Costs every matrix-vector layer of a module on a target and prints the
  * per-layer table (and optionally writes the JSON report). The IR is not
  * changed. The layers are read off `cim.matmul` and `cim.conv2d`
- * (lib/layer_info.c); the numbers come from the cost model (lib/cost.c).
+ * (lib/ir/layer_info.c); the numbers come from the cost model (lib/cost/cost.c).
  *===----------------------------------------------------------------------===*/
 
 #include <stdio.h>

@@ -9,7 +9,7 @@
  *   offset:              kCap = rows,     uCap = cols - 1 (+ the bias column)
  * Tile (i, j) covers rows [i*kCap, ...) and units [j*uCap, ...), the last
  * ones ragged, so slices of one output may straddle two column tiles: that
- * is the cost model's mapping (lib/cost.c). Each tile is one
+ * is the cost model's mapping (lib/cost/cost.c). Each tile is one
  * cim.matmul_tile that adds its contribution to an accumulator, so partial
  * sums across row tiles and the placement of column tiles are explicit.
  * Convolutions go through xbar.im2col per group; batches (rank-3 matmul)

@@ -17,8 +17,8 @@
  * CimQParams and return false on impossible inputs; the caller reports the
  * error at its op.
  *
- * Sources: lib/front_end/match.c (matchers), lib/front_end/eval.c (body
- * evaluator, LUT), lib/front_end/params.c (integer parameters).
+ * Sources: lib/ir/front_end/match.c (matchers), lib/ir/front_end/eval.c (body
+ * evaluator, LUT), lib/ir/front_end/params.c (integer parameters).
  *===----------------------------------------------------------------------===*/
 
 #ifndef CIM_LIB_FRONTENDMATCH_H

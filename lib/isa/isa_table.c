@@ -4,7 +4,7 @@
  * the xbar attributes they come from. The encoder, decoder, assembly printer
  * and parser, verifier and emitter all read this table, so a change to an
  * instruction is a change to its row (plus its semantic check in
- * isa_verify.c). docs/isa.md documents every row.
+ * verifyInstr in isa_program.c). docs/isa.md documents every row.
  *===----------------------------------------------------------------------===*/
 
 #include <string.h>

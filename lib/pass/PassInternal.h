@@ -30,7 +30,7 @@ CimPassOptions *cimPassOptionsClone(const CimPassOptions *options);
 /// Frees; NULL is a no-op.
 void cimPassOptionsDestroy(CimPassOptions *options);
 
-/// The built-in rows, defined in lib/pass_table.c.
+/// The built-in rows, defined in lib/pass/pass_table.c.
 extern const CimPassDef *const cimBuiltinPasses[];
 extern const intptr_t cimNumBuiltinPasses;
 

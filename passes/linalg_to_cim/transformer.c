@@ -1,6 +1,6 @@
 /*===-- transformer.c - convert-linalg-to-cim: softmax, layer norm, LUT ----===*
  *
- * The float patterns and the integer parameters come from lib/FrontEndMatch.h
+ * The float patterns and the integer parameters come from lib/ir/FrontEndMatch.h
  * (shared with cim-assign-precision). Each op takes a quantized input (Q2)
  * and produces the type of the quant.qcast ops that use its result (Q3).
  *===----------------------------------------------------------------------===*/

@@ -8,7 +8,7 @@
  *   MVM cycles      = sum over xbar.mvm of M (rows of the digits operand)
  *   row activations = sum over xbar.mvm of M * rows
  *   ADC conversions = sum over xbar.adc of its element count
- * latency and energy follow with the target's costs, as in lib/cost.c:
+ * latency and energy follow with the target's costs, as in lib/cost/cost.c:
  *   latency = writes * t_write + MVMs * t_mvm + conversions * t_adc
  *   energy  = cells * e_write + activations * e_mvm + conversions * e_adc
  *===----------------------------------------------------------------------===*/

@@ -1,7 +1,7 @@
 /*===-- match.c - Float linalg pattern matchers for the front end ----------===*
  *
  * Every matcher only reads the IR and returns false as soon as something
- * differs from its pattern (lib/FrontEndMatch.h documents each pattern).
+ * differs from its pattern (lib/ir/FrontEndMatch.h documents each pattern).
  *===----------------------------------------------------------------------===*/
 
 #include "ir/FrontEndMatch.h"
