@@ -8,6 +8,8 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config python3
   llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools
   libjansson-dev check
+  protobuf-c-compiler libprotobuf-c-dev libonnx-dev
+  python3-onnx python3-numpy libonnx-testdata
 )
 
 missing=()

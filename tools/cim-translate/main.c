@@ -5,6 +5,7 @@
  *   --mlir-to-cim-bin   xbar IR (MLIR) -> binary program
  *   --cim-bin-to-asm    binary -> assembly (disassembler)
  *   --cim-asm-to-bin    assembly -> binary (assembler)
+ *   --import-onnx       ONNX model -> linalg + quant (MLIR), cim-c/Import.h
  * Output goes through CimOutputFile, so a failing run leaves no file behind.
  * docs/cim-translate.md describes the flags; docs/isa.md the formats. All the
  * work is in libcimlir (cim-c/Isa.h); this file maps flags onto it.
@@ -17,6 +18,7 @@
 #include <string.h>
 
 #include "cim-c/Dialects.h"
+#include "cim-c/Import.h"
 #include "cim-c/Isa.h"
 #include "cim-c/Tooling.h"
 #include "cim-c/Version.h"
@@ -29,7 +31,8 @@ typedef enum Mode {
   MODE_MLIR_TO_ASM,
   MODE_MLIR_TO_BIN,
   MODE_BIN_TO_ASM,
-  MODE_ASM_TO_BIN
+  MODE_ASM_TO_BIN,
+  MODE_IMPORT_ONNX
 } Mode;
 
 typedef struct Options {
@@ -40,6 +43,7 @@ typedef struct Options {
   const char *target;
   bool splitInputFile;
   bool verifyDiagnostics;
+  const char *elideLarger; ///< --mlir-elide-elementsattrs-if-larger
 } Options;
 
 static void printHelp(FILE *f) {
@@ -55,6 +59,8 @@ static void printHelp(FILE *f) {
       "  --mlir-to-cim-bin        xbar IR -> ISA binary\n"
       "  --cim-bin-to-asm         ISA binary -> assembly (disassemble)\n"
       "  --cim-asm-to-bin         ISA assembly -> binary (assemble)\n"
+      "  --import-onnx            ONNX model -> linalg + quant MLIR "
+      "(docs/onnx.md)\n"
       "\n"
       "OPTIONS:\n"
       "  -o FILE                  Output file ('-' for stdout, the default); "
@@ -70,12 +76,15 @@ static void printHelp(FILE *f) {
       "  --verify-diagnostics     (--mlir-to-cim-asm) Check diagnostics "
       "against\n"
       "                           expected-error comments in the input\n"
+      "  --mlir-elide-elementsattrs-if-larger=N\n"
+      "                           (--import-onnx) Print constants of more "
+      "than N\n"
+      "                           elements as dense_resource<__elided__>\n"
       "  --help, -h               This text\n"
       "  --version                Version of cim-translate and of MLIR\n"
       "\n"
-      "Model importers (--import-onnx) are not part of this release; see "
-      "docs/cim-translate.md.\n"
-      "Formats: docs/isa.md.\n",
+      "Operators and limits of --import-onnx: docs/onnx.md. Formats: "
+      "docs/isa.md.\n",
       f);
 }
 
@@ -110,7 +119,8 @@ static int parseCommandLine(int argc, char **argv, Options *o) {
   } modes[] = {{"mlir-to-cim-asm", MODE_MLIR_TO_ASM},
                {"mlir-to-cim-bin", MODE_MLIR_TO_BIN},
                {"cim-bin-to-asm", MODE_BIN_TO_ASM},
-               {"cim-asm-to-bin", MODE_ASM_TO_BIN}};
+               {"cim-asm-to-bin", MODE_ASM_TO_BIN},
+               {"import-onnx", MODE_IMPORT_ONNX}};
   bool onlyPositional = false;
   for (int i = 1; i < argc; ++i) {
     const char *a = argv[i];
@@ -183,6 +193,19 @@ static int parseCommandLine(int argc, char **argv, Options *o) {
       o->verifyDiagnostics = true;
       continue;
     }
+    if (matchFlag(argc, argv, &i, "mlir-elide-elementsattrs-if-larger", true,
+                  &v)) {
+      char *end = NULL;
+      if (!v || !*v || strtol(v, &end, 10) < 0 || *end) {
+        errorPrefix();
+        fputs("'--mlir-elide-elementsattrs-if-larger' needs a non-negative "
+              "number\n",
+              stderr);
+        return 1;
+      }
+      o->elideLarger = v;
+      continue;
+    }
     errorPrefix();
     fprintf(stderr, "unknown option '%s' (see --help)\n", a);
     return 1;
@@ -190,7 +213,7 @@ static int parseCommandLine(int argc, char **argv, Options *o) {
   if (o->mode == MODE_NONE) {
     errorPrefix();
     fputs("no mode given: use one of --mlir-to-cim-asm, --mlir-to-cim-bin, "
-          "--cim-bin-to-asm, --cim-asm-to-bin (see --help)\n",
+          "--cim-bin-to-asm, --cim-asm-to-bin, --import-onnx (see --help)\n",
           stderr);
     return 1;
   }
@@ -200,6 +223,13 @@ static int parseCommandLine(int argc, char **argv, Options *o) {
     errorPrefix();
     fputs("--entry, --target, --split-input-file and --verify-diagnostics "
           "apply only to --mlir-to-cim-asm/--mlir-to-cim-bin\n",
+          stderr);
+    return 1;
+  }
+  if (o->elideLarger && o->mode != MODE_IMPORT_ONNX) {
+    errorPrefix();
+    fputs("--mlir-elide-elementsattrs-if-larger applies only to "
+          "--import-onnx\n",
           stderr);
     return 1;
   }
@@ -381,11 +411,67 @@ static bool fromMlir(const Options *o, char *input, size_t length,
   return allOk;
 }
 
+/// --import-onnx: the model (mapped from its file, or read from stdin) ->
+/// MLIR text. Diagnostics are printed as they come; nothing is written
+/// unless the import succeeded.
+static int importOnnx(const Options *o) {
+  MlirContext ctx = cimContextCreate();
+  if (mlirContextIsNull(ctx)) {
+    errorPrefix();
+    fputs("the embedded cim/xbar dialects failed to load\n", stderr);
+    return 1;
+  }
+  const char *bufferName = strcmp(o->input, "-") ? o->input : "<stdin>";
+  CimSourceBuffer noSource = {mlirStringRefCreateFromCString(bufferName),
+                              mlirStringRefCreate(NULL, 0)};
+  intptr_t errors = 0;
+  MlirDiagnosticHandlerID printer =
+      cimAttachDiagnosticPrinter(ctx, stderr, noSource, &errors);
+  MlirOperation module;
+  if (strcmp(o->input, "-")) {
+    module = cimImportOnnxFile(ctx, mlirStringRefCreateFromCString(o->input));
+  } else {
+    size_t length = 0;
+    char *bytes = readInput("-", &length);
+    if (!bytes) {
+      mlirContextDestroy(ctx);
+      return 1;
+    }
+    module = cimImportOnnxBytes(ctx, bytes, length,
+                                mlirStringRefCreateFromCString(bufferName));
+    free(bytes);
+  }
+  bool ok = !mlirOperationIsNull(module) && errors == 0;
+  if (ok) {
+    CimOutputFile outFile = cimOutputFileOpen(o->output, stderr);
+    ok = !cimOutputFileIsNull(outFile);
+    if (ok) {
+      MlirOpPrintingFlags flags = mlirOpPrintingFlagsCreate();
+      if (o->elideLarger)
+        mlirOpPrintingFlagsElideLargeElementsAttrs(
+            flags, strtol(o->elideLarger, NULL, 10));
+      mlirOpPrintingFlagsEnableDebugInfo(flags, true, false);
+      FILE *out = cimOutputFileGetStream(outFile);
+      mlirOperationPrintWithFlags(module, flags, toStream, out);
+      fputc('\n', out);
+      mlirOpPrintingFlagsDestroy(flags);
+      ok = mlirLogicalResultIsSuccess(cimOutputFileCommit(outFile, stderr));
+    }
+  }
+  if (!mlirOperationIsNull(module))
+    mlirOperationDestroy(module);
+  mlirContextDetachDiagnosticHandler(ctx, printer);
+  mlirContextDestroy(ctx);
+  return ok ? 0 : 1;
+}
+
 int main(int argc, char **argv) {
   Options o = {0};
   int status = parseCommandLine(argc, argv, &o);
   if (status != 0)
     return status == 2 ? 0 : 1;
+  if (o.mode == MODE_IMPORT_ONNX)
+    return importOnnx(&o);
 
   size_t length = 0;
   char *input = readInput(o.input, &length);
