@@ -97,7 +97,9 @@ cimPassRegistryAdd(const CimPassDef *def, MlirStringCallback errorCallback,
 /// normally by handing it to mlirOpPassManagerAddOwnedPass. On a bad option
 /// (unknown name, wrong type, out of range) returns a null pass and passes a
 /// one-line message to `errorCallback`; `errorOffset`, if not NULL, receives
-/// the byte offset of the offending text within `optionText`.
+/// the byte offset of the offending text within `optionText`. A null `def`
+/// (what cimPassRegistryLookup returns for an unknown name) fails the same
+/// way. A null pass must not be handed to mlirOpPassManagerAddOwnedPass.
 CIM_CAPI_EXPORTED MlirPass cimPassCreate(const CimPassDef *def,
                                          MlirStringRef optionText,
                                          MlirStringCallback errorCallback,

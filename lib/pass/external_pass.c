@@ -44,6 +44,18 @@ MlirPass cimPassCreate(const CimPassDef *def, MlirStringRef optionText,
                        intptr_t *errorOffset) {
   char *error = NULL;
   intptr_t offset = 0;
+  /* cimPassRegistryLookup gives NULL for a name that is not in the table;
+   * callers chain the two (docs/c-api.md), so a misspelt pass name is an
+   * error here, not a crash. */
+  if (!def) {
+    if (errorOffset)
+      *errorOffset = 0;
+    if (errorCallback)
+      errorCallback(mlirStringRefCreateFromCString(
+                        "no such pass (cimPassRegistryLookup found none)"),
+                    userData);
+    return (MlirPass){NULL};
+  }
   CimPassOptions *options = cimPassOptionsParse(def, optionText, &error, &offset);
   if (errorOffset)
     *errorOffset = offset;

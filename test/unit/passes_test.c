@@ -150,6 +150,28 @@ START_TEST(test_option_errors) {
 }
 END_TEST
 
+/* What docs/c-api.md's example does: create a pass straight from a lookup,
+ * with or without an error callback. A bad option or an unknown pass name
+ * gives a null pass and a message, never a crash. */
+START_TEST(test_create_fails_without_crashing) {
+  registerTestPassOnce();
+  ck_assert(cimPassIsNull(cimPassCreate(
+      &testPass, mlirStringRefCreateFromCString("sizes=3"), NULL, NULL, NULL)));
+  const CimPassDef *missing =
+      cimPassRegistryLookup(mlirStringRefCreateFromCString("test-no-such-pass"));
+  ck_assert_ptr_null(missing);
+  ck_assert(cimPassIsNull(cimPassCreate(
+      missing, mlirStringRefCreateFromCString(""), NULL, NULL, NULL)));
+  intptr_t at = -1;
+  lastError[0] = '\0';
+  ck_assert(cimPassIsNull(cimPassCreate(
+      missing, mlirStringRefCreateFromCString("rows=4"), captureError, NULL, &at)));
+  ck_assert_str_eq(lastError, "no such pass (cimPassRegistryLookup found none)");
+  ck_assert_int_eq(at, 0);
+  ck_assert_int_eq(cimPassGetLiveInstanceCount(), 0);
+}
+END_TEST
+
 static void appendTo(MlirStringRef s, void *userData) {
   strncat((char *)userData, s.data, s.length);
 }
@@ -252,6 +274,7 @@ static Suite *passesSuite(void) {
   suite_add_tcase(s, table);
   TCase *options = tcase_create("options");
   tcase_add_test(options, test_option_errors);
+  tcase_add_test(options, test_create_fails_without_crashing);
   tcase_add_test(options, test_option_values_and_defaults);
   suite_add_tcase(s, options);
   TCase *instances = tcase_create("instances");
