@@ -30,12 +30,26 @@ extern "C" {
 /// The symbol a plugin exports.
 #define CIM_PASS_PLUGIN_ENTRY_POINT "cimGetPassPluginInfo"
 
+/// What a plugin's cimGetPassPluginInfo returns. cimLoadPassPlugin calls that
+/// function once per load and checks the fields in this order.
 typedef struct CimPassPluginInfo {
-  uint32_t apiVersion; ///< Must be CIM_PASS_PLUGIN_API_VERSION.
-  const char *name;    ///< Shown in error messages.
+  /// Must be CIM_PASS_PLUGIN_API_VERSION of the headers the plugin was built
+  /// with. Any other value is refused before registerPasses is called, since
+  /// the layout of this struct and of CimPassDef may differ.
+  uint32_t apiVersion;
+  /// The plugin's name, used only in error messages ("pass plugin 'PATH'
+  /// (NAME) failed to register: ..."). May be NULL ("unnamed"). Borrowed:
+  /// static storage.
+  const char *name;
+  /// The plugin's own version string, for its users. cimlir does not read or
+  /// compare it. May be NULL.
   const char *version;
-  /// Adds the plugin's passes with cimPassRegistryAdd; fails (after passing a
-  /// reason to `errorCallback`) if any row is rejected.
+  /// Required (NULL is refused). Adds the plugin's passes with
+  /// cimPassRegistryAdd(row, errorCallback, userData), passing on the
+  /// callback and user data it is given (they are cimlir's: they collect the
+  /// reason for the load error), and returns failure if any row is rejected.
+  /// Called once per cimLoadPassPlugin; rows added before a failure stay in
+  /// the table and the library stays loaded.
   MlirLogicalResult (*registerPasses)(MlirStringCallback errorCallback,
                                       void *userData);
 } CimPassPluginInfo;
@@ -43,7 +57,7 @@ typedef struct CimPassPluginInfo {
 /// Loads the plugin at `path` (dlopen) and runs its registerPasses. The
 /// library stays loaded for the rest of the process. Fails with one message
 /// naming the path when the file cannot be loaded, lacks the entry point, has
-/// another API version, or its registration fails.
+/// another API version, has no registerPasses, or its registration fails.
 CIM_CAPI_EXPORTED MlirLogicalResult cimLoadPassPlugin(
     const char *path, MlirStringCallback errorCallback, void *userData);
 
