@@ -45,8 +45,12 @@ int main(void) {
       mlirStringRefCreateFromCString("convert-linalg-to-cim"));
   if (!def)
     return 1;
-  mlirOpPassManagerAddOwnedPass(
-      fpm, cimPassCreate(def, mlirStringRefCreateFromCString(""), NULL, NULL, NULL));
+  /* A bad option gives a null pass, which MLIR must not be handed. */
+  MlirPass pass =
+      cimPassCreate(def, mlirStringRefCreateFromCString(""), NULL, NULL, NULL);
+  if (cimPassIsNull(pass))
+    return 1;
+  mlirOpPassManagerAddOwnedPass(fpm, pass);
   if (mlirLogicalResultIsFailure(mlirOpPassManagerAddPipeline(
           fpm, mlirStringRefCreateFromCString("canonicalize"), NULL, NULL)))
     return 1;
