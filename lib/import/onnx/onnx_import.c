@@ -956,6 +956,112 @@ static MlirValue useDequantized(Importer *I, const Onnx__NodeProto *n,
          (MlirValue){NULL};
 }
 
+/// A constant weight `w` read with parameters `q` whose zero points are not
+/// all 0 (ONNX's asymmetric weights; the crossbar wants symmetric ones, see
+/// docs/design.md Q1) becomes exact symmetric weights of the same scales:
+/// the integers d = w - z, stored
+///   - as uint8 (zero point 0) when every d lies in [0, 255],
+///   - as int8 when every d lies in [-128, 127],
+///   - otherwise split along the reduction axis `kAxis` into two int8
+///     halves floor(d / 2) and ceil(d / 2) (d in [-256, 254]): the weight
+///     gets 2K rows and the caller feeds the activation twice (concatenated
+///     along its K axis), so that sum_k x_k d_k = sum_k x_k a_k + x_k b_k.
+///     Exact, at the price of twice the crossbar rows for that layer
+///     (docs/onnx.md, "Asymmetric weights").
+/// Symmetric weights (all zero points 0) are dequantized as they are.
+/// `*split` says whether the rows were doubled; `wd` receives the shape.
+static MlirValue useWeightSymmetric(Importer *I, const Onnx__NodeProto *n,
+                                    MlirLocation loc, Value *w,
+                                    const QParams *q, int kAxis, bool *split,
+                                    int64_t *wd) {
+  *split = false;
+  for (int i = 0; i < w->rank; ++i)
+    wd[i] = w->dims[i];
+  bool symmetric = true;
+  for (int64_t i = 0; i < q->n; ++i)
+    symmetric = symmetric && q->zps[i] == 0;
+  if (symmetric || w->kind != K_CONST)
+    return useDequantized(I, n, loc, w, q, "weight");
+  if (w->dtype != q->dtype)
+    return useDequantized(I, n, loc, w, q, "weight"); /* reports the error */
+  const Const *c = w->c;
+  double lo = 0, hi = 0;
+  Const *d = constNew(c->dtype, c->rank, c->dims);
+  if (!d)
+    return fail(loc, "out of memory"), (MlirValue){NULL};
+  for (int64_t i = 0; i < c->n; ++i) {
+    int64_t ch = q->n > 1 ? channelOf(c, q->axis, i) : 0;
+    d->v[i] = c->v[i] - (double)q->zps[ch];
+    lo = i ? fmin(lo, d->v[i]) : d->v[i];
+    hi = i ? fmax(hi, d->v[i]) : d->v[i];
+  }
+  QParams s;
+  if (!qCopy(&s, q)) {
+    constFree(d);
+    return fail(loc, "out of memory"), (MlirValue){NULL};
+  }
+  for (int64_t i = 0; i < s.n; ++i)
+    s.zps[i] = 0;
+  MlirValue r = {NULL};
+  if (lo >= 0 && hi <= 255) {
+    s.dtype = DT_UINT8;
+    r = materializeDq(I, loc, d, &s);
+  } else if (lo >= -128 && hi <= 127) {
+    s.dtype = DT_INT8;
+    r = materializeDq(I, loc, d, &s);
+  } else if (lo >= -256 && hi <= 254) {
+    s.dtype = DT_INT8;
+    int64_t outer = 1, inner = 1, K = c->dims[kAxis];
+    for (int i = 0; i < kAxis; ++i)
+      outer *= c->dims[i];
+    for (int i = kAxis + 1; i < c->rank; ++i)
+      inner *= c->dims[i];
+    int64_t dims2[MAX_RANK];
+    for (int i = 0; i < c->rank; ++i)
+      dims2[i] = c->dims[i];
+    dims2[kAxis] = 2 * K;
+    Const *h = constNew(DT_INT8, c->rank, dims2);
+    if (h) {
+      for (int64_t o = 0; o < outer; ++o)
+        for (int64_t k = 0; k < K; ++k)
+          for (int64_t j = 0; j < inner; ++j) {
+            double v = d->v[(o * K + k) * inner + j];
+            double a = floor(v / 2);
+            h->v[(o * 2 * K + k) * inner + j] = a;
+            h->v[(o * 2 * K + K + k) * inner + j] = v - a;
+          }
+      r = materializeDq(I, loc, h, &s);
+      constFree(h);
+      *split = true;
+      wd[kAxis] = 2 * K;
+    } else {
+      fail(loc, "out of memory");
+    }
+  } else {
+    fail(loc, "node '%s' (%s): weight '%s' minus its zero point spans [%g, "
+              "%g], outside [-256, 254]",
+         nodeName(n), n->op_type, w->name, lo, hi);
+  }
+  qFree(&s);
+  constFree(d);
+  return r;
+}
+
+/// tensor.concat of `x` with itself along `axis` (the activation of a weight
+/// whose rows useWeightSymmetric doubled).
+static MlirValue concatSelf(Importer *I, MlirLocation loc, MlirValue x,
+                            int rank, const int64_t *dims, int axis,
+                            int64_t *outDims) {
+  for (int i = 0; i < rank; ++i)
+    outDims[i] = dims[i];
+  outDims[axis] *= 2;
+  MlirValue ops[2] = {x, x};
+  MlirNamedAttribute a =
+      NA(I, "dim", mlirIntegerAttrGet(mlirIntegerTypeGet(I->ctx, 64), axis));
+  return emit1(I, "tensor.concat", loc, 2, ops, f32Tensor(I, rank, outDims), 1,
+               &a);
+}
+
 /*===----------------------------------------------------------------------===*
  * Layer cores shared by the float, QDQ and QOperator forms
  *===----------------------------------------------------------------------===*/
@@ -1539,7 +1645,14 @@ static bool hQLinearConv(Importer *I, const Onnx__NodeProto *n,
   if (!qlinearParams(n, loc, in, 0, &qa, &qw, &qy))
     return false;
   MlirValue xf = useDequantized(I, n, loc, in[0], &qa, "x");
-  MlirValue wf = mlirValueIsNull(xf) ? xf : useDequantized(I, n, loc, in[3], &qw, "w");
+  bool split = false;
+  int64_t wd[4], xd[4];
+  MlirValue wf = mlirValueIsNull(xf) ? xf
+                 : useWeightSymmetric(I, n, loc, in[3], &qw, 1, &split, wd);
+  for (int i = 0; i < 4; ++i)
+    xd[i] = in[0]->dims[i];
+  if (split && !mlirValueIsNull(wf))
+    xf = concatSelf(I, loc, xf, 4, in[0]->dims, 1, xd);
   float *bias = NULL;
   bool ok = !mlirValueIsNull(wf);
   if (ok && in[8]) {
@@ -1554,7 +1667,7 @@ static bool hQLinearConv(Importer *I, const Onnx__NodeProto *n,
   int64_t od[4];
   MlirValue y = {NULL};
   if (ok)
-    y = convCore(I, n, loc, xf, in[0]->dims, wf, in[3]->dims, bias, od);
+    y = convCore(I, n, loc, xf, xd, wf, wd, bias, od);
   free(bias);
   qFree(&qa);
   qFree(&qw);
@@ -1584,13 +1697,23 @@ static bool hQLinearMatMul(Importer *I, const Onnx__NodeProto *n,
   if (!qlinearParams(n, loc, in, in[3]->rank - 1, &qa, &qw, &qy))
     return false;
   MlirValue af = useDequantized(I, n, loc, in[0], &qa, "a");
-  MlirValue bf = mlirValueIsNull(af) ? af : useDequantized(I, n, loc, in[3], &qw, "b");
+  bool split = false;
+  int64_t bd[MAX_RANK], ad[MAX_RANK];
+  int ra = in[0]->rank, rb = in[3]->rank;
+  MlirValue bf = mlirValueIsNull(af) || rb < 2
+                     ? (MlirValue){NULL}
+                     : useWeightSymmetric(I, n, loc, in[3], &qw, rb - 2, &split, bd);
+  if (rb < 2)
+    fail(loc, "node '%s' (QLinearMatMul): b must have rank 2 or 3", nodeName(n));
+  for (int i = 0; i < ra; ++i)
+    ad[i] = in[0]->dims[i];
+  if (split && !mlirValueIsNull(bf))
+    af = concatSelf(I, loc, af, ra, in[0]->dims, ra - 1, ad);
   int64_t od[MAX_RANK];
   int ro = 0;
   MlirValue y = {NULL};
   if (!mlirValueIsNull(bf))
-    y = matmulCore(I, n, loc, af, in[0]->rank, in[0]->dims, bf, in[3]->rank,
-                   in[3]->dims, &ro, od);
+    y = matmulCore(I, n, loc, af, ra, ad, bf, rb, bd, &ro, od);
   qFree(&qa);
   qFree(&qw);
   if (mlirValueIsNull(y)) {

@@ -12,12 +12,13 @@ between .pb and .npy and compares.
       compiles weights, scales and zero points as constants), and
       OUTDIR/<input>.raw.npy for each remaining input, OUTDIR/expected.npy
       for output_0.pb.
-  input RAW.npy COMPILED.mlir ARGINDEX OUT.npy
+  input RAW.npy COMPILED.mlir ARGINDEX OUT.npy [LO:HI]
       Converts a raw ONNX input for the compiled program's argument ARGINDEX:
       an integer input is written in the dtype cim-sim wants for the
       argument's type; a float input is quantized with the argument's
       cim.scale / cim.zero_point by ONNX's QuantizeLinear rule (round half
-      to even, saturate), i.e. what the caller of the program does.
+      to even, saturate to [LO, HI], the range of ONNX's quantized type),
+      i.e. what the caller of the program does.
   compare ACTUAL.npy EXPECTED.npy [COMPILED.mlir RESULTINDEX]
       Prints EXACT when equal element for element (values, shape); with a
       compiled module, ACTUAL is first mapped back to ONNX's element type:
@@ -100,13 +101,15 @@ def param(entry):
     return bits, (float(s.group(1)), int(s.group(2))) if s else None
 
 
-def to_input(raw, mlir, index, out):
+def to_input(raw, mlir, index, out, rng=None):
     args, _ = signature(mlir)
     bits, sz = param(args[index])
     x = np.load(raw)
     if x.dtype.kind == "f":
         scale, zp = sz
         lo, hi = -(1 << (bits - 1)), (1 << (bits - 1)) - 1
+        if rng:
+            lo, hi = (int(v) for v in rng.split(":"))
         q = np.rint(x.astype(np.float64) / scale) + zp  # rint: half to even
         x = np.clip(q, lo, hi)
     np.save(out, x.astype(np_dtype(bits)))
@@ -142,7 +145,7 @@ def main(argv):
         prepare(argv[2], argv[3], [c for c in consts if c])
         return 0
     if argv[1] == "input":
-        to_input(argv[2], argv[3], int(argv[4]), argv[5])
+        to_input(argv[2], argv[3], int(argv[4]), argv[5], *argv[6:7])
         return 0
     if argv[1] == "compare":
         return compare(argv[2], argv[3], *(argv[4:5]), *(int(x) for x in argv[5:6]))
