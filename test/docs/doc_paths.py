@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Files the docs and the source comments name exist.
 
-1. README.md and docs/**/*.md: every `code span` or link target that is a
-   path in the repository (it starts with one of the repository's top-level
+1. README.md and docs/**/*.md: every `code span`, path in prose or HTML
+   comment, or link target that is a path in the repository (it starts with one of the repository's top-level
    directories, e.g. `lib/cost/cost.c`, `test/passes/*.mlir`) names a file or
    directory that exists (globs: at least one match); every relative
    Markdown link ([isa.md](isa.md), [x](dialects/cim.md#ops)) resolves.
@@ -26,6 +26,7 @@ SPAN = re.compile(r"`([^`\n]+)`")
 LINK = re.compile(r"\]\(([^)\s]+)\)")
 FILE_NAME = re.compile(
     r"(?<![\w./-])((?:[\w.-]+/)*[\w-]+\.(?:c|h|md|py|mlir|json|test|cmake|txt|npy|s))\b")
+BARE_PATH = re.compile(r"(?<![\w./-])((?:[\w-]+/)+[\w-]+\.[a-z]+)\b")
 C_COMMENT = re.compile(r"/\*.*?\*/|//[^\n]*", re.S)
 # Placeholders and examples that name no file of this repository.
 PLACEHOLDER = re.compile(r"[<>{}$]|\b[A-Z]{2,}\.|\.\.\.|\bX\.|\bfoo\b|\bmy[_a-z]*\.")
@@ -61,12 +62,19 @@ def check_markdown(root, rel, top_dirs, errors):
             continue
         if in_fence:
             continue
-        for span in SPAN.findall(line):
-            word = span.split()[0] if span.split() else ""
+        words = [(span.split()[0], False) for span in SPAN.findall(line)
+                 if span.split()]
+        # Paths in prose and HTML comments (a top-level directory, a file
+        # name), which may also be relative to the page (docs/: dialects/x.md).
+        prose = LINK.sub("]", SPAN.sub("", line))
+        words += [(m.group(1), True) for m in BARE_PATH.finditer(prose)]
+        for word, relative_ok in sorted(set(words)):
             word = re.sub(r"(:\d+)+$", "", word).rstrip(".,;:")
             if "/" not in word or word.split("/")[0] not in top_dirs:
                 continue
             if PLACEHOLDER.search(word):
+                continue
+            if relative_ok and os.path.exists(os.path.join(root, base, word)):
                 continue
             if not exists(root, word):
                 errors.append("%s:%d: `%s` does not exist" % (rel, n, word))
