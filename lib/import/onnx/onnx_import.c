@@ -2277,12 +2277,12 @@ MlirOperation cimImportOnnxFile(MlirContext context, MlirStringRef path) {
     return fail(fileLoc, "out of memory"), (MlirOperation){NULL};
   int fd = open(p, O_RDONLY | O_CLOEXEC);
   struct stat st;
-  if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    int e = errno;
+  int e = fd < 0 ? errno : fstat(fd, &st) != 0 ? errno : 0;
+  if (e || !S_ISREG(st.st_mode)) {
     if (fd >= 0)
       close(fd);
     fail(fileLoc, "cannot open ONNX model '%s': %s", p,
-         fd >= 0 && e == 0 ? "not a regular file" : strerror(e));
+         e ? strerror(e) : "not a regular file");
     free(p);
     return (MlirOperation){NULL};
   }

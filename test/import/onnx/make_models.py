@@ -1,0 +1,127 @@
+#!/usr/bin/python3
+"""Small ONNX models for the importer's lit tests, built with onnx.helper.
+
+  make_models.py KIND OUT.onnx [REF_IN.npy REF_OUT.npy]
+
+KIND: qdq (QDQ Conv + Relu + MaxPool + Flatten + Gemm, per-axis int8
+weights; with REF_* also writes a float input and the expected quantized
+output computed here in NumPy by ONNX's definitions of QuantizeLinear /
+DequantizeLinear / Conv / Gemm: an independent reference), unsupported,
+dynamic, runtime-scale.
+"""
+import sys
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+
+def q(x, s, z, lo, hi):
+    return np.clip(np.rint(x / s) + z, lo, hi)
+
+
+def qdq_model():
+    rng = np.random.default_rng(13)
+    w = rng.integers(-7, 8, size=(3, 2, 3, 3)).astype(np.int8)  # 4-bit values
+    ws = np.array([0.05, 0.1, 0.025], np.float32)
+    b = np.array([0.5, -0.25, 0.125], np.float32)
+    g = rng.integers(-127, 128, size=(4, 12)).astype(np.int8)   # [N, K], transB
+    gs = np.float32(0.01)
+    gb = np.array([0.1, -0.2, 0.3, 0.0], np.float32)
+    inits = [
+        numpy_helper.from_array(w, "w_q"), numpy_helper.from_array(ws, "w_s"),
+        numpy_helper.from_array(np.zeros(3, np.int8), "w_z"),
+        numpy_helper.from_array(b, "conv_b"),
+        numpy_helper.from_array(g, "g_q"), numpy_helper.from_array(np.array(gs), "g_s"),
+        numpy_helper.from_array(np.array(0, np.int8), "g_z"),
+        numpy_helper.from_array(gb, "gemm_b"),
+        numpy_helper.from_array(np.array(np.float32(0.5)), "x_s"),
+        numpy_helper.from_array(np.array(3, np.uint8), "x_z"),
+        numpy_helper.from_array(np.array(np.float32(0.25)), "r_s"),
+        numpy_helper.from_array(np.array(0, np.uint8), "r_z"),
+        numpy_helper.from_array(np.array(np.float32(0.125)), "y_s"),
+        numpy_helper.from_array(np.array(0, np.int8), "y_z"),
+    ]
+    N = helper.make_node
+    nodes = [
+        N("QuantizeLinear", ["x", "x_s", "x_z"], ["xq"], name="x_quant"),
+        N("DequantizeLinear", ["xq", "x_s", "x_z"], ["xd"], name="x_dequant"),
+        N("DequantizeLinear", ["w_q", "w_s", "w_z"], ["wd"], name="w_dequant", axis=0),
+        N("Conv", ["xd", "wd", "conv_b"], ["c"], name="conv1", pads=[1, 1, 1, 1],
+          kernel_shape=[3, 3]),
+        N("Relu", ["c"], ["r"], name="relu1"),
+        N("QuantizeLinear", ["r", "r_s", "r_z"], ["rq"], name="r_quant"),
+        N("DequantizeLinear", ["rq", "r_s", "r_z"], ["rd"], name="r_dequant"),
+        N("MaxPool", ["rd"], ["p"], name="pool1", kernel_shape=[2, 2], strides=[2, 2]),
+        N("Flatten", ["p"], ["f"], name="flatten"),
+        N("DequantizeLinear", ["g_q", "g_s", "g_z"], ["gd"], name="g_dequant"),
+        N("Gemm", ["f", "gd", "gemm_b"], ["y"], name="fc", transB=1),
+        N("QuantizeLinear", ["y", "y_s", "y_z"], ["yq"], name="y_quant"),
+        N("DequantizeLinear", ["yq", "y_s", "y_z"], ["out"], name="y_dequant"),
+    ]
+    graph = helper.make_graph(
+        nodes, "qdq_net",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 2, 4, 4])],
+        [helper.make_tensor_value_info("out", TensorProto.FLOAT, [1, 4])], inits)
+    m = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+    onnx.checker.check_model(m)
+
+    def reference(x):
+        xd = (q(x, 0.5, 3, 0, 255) - 3) * 0.5
+        wd = w.astype(np.float64) * ws.astype(np.float64)[:, None, None, None]
+        xp = np.pad(xd, ((0, 0), (0, 0), (1, 1), (1, 1)))
+        c = np.zeros((1, 3, 4, 4))
+        for f in range(3):
+            for i in range(4):
+                for j in range(4):
+                    c[0, f, i, j] = np.sum(xp[0, :, i:i + 3, j:j + 3] * wd[f]) + b[f]
+        r = np.maximum(c, 0)
+        rd = q(r, 0.25, 0, 0, 255) * 0.25
+        p = rd.reshape(1, 3, 2, 2, 2, 2).max(axis=(3, 5))
+        f_ = p.reshape(1, 12)
+        y = f_ @ (g.astype(np.float64) * float(gs)).T + gb
+        return q(y, 0.125, 0, -128, 127).astype(np.int8)
+    return m, reference
+
+
+def simple(kind):
+    N = helper.make_node
+    if kind == "unsupported":
+        nodes = [N("Softmax", ["x"], ["y"], name="sm1")]
+        shape = [1, 4]
+        ins = [helper.make_tensor_value_info("x", TensorProto.FLOAT, shape)]
+        inits = []
+    elif kind == "dynamic":
+        nodes = [N("Relu", ["x"], ["y"], name="relu")]
+        shape = ["N", 4]
+        ins = [helper.make_tensor_value_info("x", TensorProto.FLOAT, shape)]
+        inits = []
+    elif kind == "runtime-scale":
+        nodes = [N("QuantizeLinear", ["x", "s"], ["y"], name="quant_x")]
+        shape = [1, 4]
+        ins = [helper.make_tensor_value_info("x", TensorProto.FLOAT, shape),
+               helper.make_tensor_value_info("s", TensorProto.FLOAT, [])]
+        inits = []
+    out_t = TensorProto.UINT8 if kind == "runtime-scale" else TensorProto.FLOAT
+    graph = helper.make_graph(nodes, kind, ins,
+                              [helper.make_tensor_value_info("y", out_t, shape)], inits)
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+
+
+def main(argv):
+    kind, out = argv[1], argv[2]
+    if kind == "qdq":
+        m, ref = qdq_model()
+        onnx.save(m, out)
+        if len(argv) > 4:
+            x = np.random.default_rng(7).uniform(-70, 70, size=(1, 2, 4, 4)).astype(np.float32)
+            x.flat[:4] = [0.25, 0.75, -0.25, 1.25]  # ties of x / 0.5
+            np.save(argv[3], x)
+            np.save(argv[4], ref(x.astype(np.float64)))
+        return 0
+    onnx.save(simple(kind), out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
