@@ -5,7 +5,7 @@ BUILD_ASAN ?= build-asan
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_ARGS ?=
 
-.PHONY: all deps configure build check check-asan demo bench install docs clean
+.PHONY: all deps configure build check check-asan demo bench fuzz install docs clean
 
 all: build
 
@@ -44,6 +44,13 @@ demo: build
 
 bench: build
 	@./scripts/bench.sh $(BUILD)
+
+# libFuzzer targets (clang-22, ASan + UBSan, build-fuzz/), FUZZ_SECONDS each.
+# make check replays their corpora and saved findings (docs/testing.md).
+FUZZ_SECONDS ?= 60
+fuzz:
+	@./scripts/install-deps.sh fuzz
+	FUZZ_SECONDS=$(FUZZ_SECONDS) ./scripts/fuzz.sh $(CURDIR)/build-fuzz
 
 install: build
 	cmake --install $(BUILD)

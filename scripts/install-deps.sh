@@ -11,6 +11,10 @@ PACKAGES=(
   protobuf-c-compiler libprotobuf-c-dev libonnx-dev
   python3-onnx python3-numpy libonnx-testdata
 )
+# make fuzz: clang with libFuzzer and its sanitizer runtimes.
+if [ "${1:-}" = fuzz ]; then
+  PACKAGES+=(clang-22 libfuzzer-22-dev libclang-rt-22-dev)
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do

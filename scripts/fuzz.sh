@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# make fuzz: builds the libFuzzer targets of test/fuzz with clang-22, ASan and
+# UBSan (build dir build-fuzz), then runs each for FUZZ_SECONDS (default 60)
+# on a working copy of its seed corpus, with its dictionary, and prints
+# libFuzzer's final stats. Findings are written to build-fuzz/findings/NAME/;
+# copy each (minimised with -minimize_crash=1) into test/fuzz/crashes/NAME/
+# once fixed, so that make check replays it. docs/testing.md records runs.
+#
+#   fuzz.sh [BUILD_DIR] [TARGET...]      FUZZ_SECONDS=N  FUZZ_JOBS=N
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=${1:-$here/build-fuzz}
+shift || true
+seconds=${FUZZ_SECONDS:-60}
+targets=("$@")
+if [ ${#targets[@]} -eq 0 ]; then
+  targets=(isa_decode isa_asm npy target_json policy calibration pipeline
+           sim_run mlir_passes)
+fi
+
+if [ ! -f "$BUILD/build.ninja" ]; then
+  CC=clang-22 CXX=clang++-22 cmake -S "$here" -B "$BUILD" -G Ninja \
+    -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCIM_ENABLE_SANITIZERS=ON \
+    -DCIM_BUILD_FUZZERS=ON
+fi
+cmake --build "$BUILD" -j "$(nproc)" --target $(printf '%s_fuzzer ' "${targets[@]}")
+
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+status=0
+for t in "${targets[@]}"; do
+  work="$BUILD/corpus/$t"
+  findings="$BUILD/findings/$t"
+  mkdir -p "$work" "$findings"
+  cp -n "$here/test/fuzz/corpus/$t"/* "$work"/ 2>/dev/null || true
+  dict=()
+  [ -f "$here/test/fuzz/dict/$t.dict" ] && dict=(-dict="$here/test/fuzz/dict/$t.dict")
+  echo "== $t: ${seconds}s"
+  if ! "$BUILD/test/fuzz/${t}_fuzzer" "${dict[@]}" -max_total_time="$seconds" \
+      -print_final_stats=1 -artifact_prefix="$findings/" -rss_limit_mb=4096 \
+      -timeout=20 "$work" 2>&1 | grep -E '^(stat::|#[0-9]+ *DONE|==[0-9]+==ERROR|SUMMARY|artifact_prefix|Test unit written)'; then
+    :
+  fi
+  if [ -n "$(ls -A "$findings")" ]; then
+    echo "!! $t: findings in $findings"
+    status=1
+  fi
+done
+exit $status

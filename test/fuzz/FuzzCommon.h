@@ -1,0 +1,27 @@
+/*===-- FuzzCommon.h - Shared pieces of the fuzz targets ------------------===*
+ *
+ * Each fuzz target is one .c file defining LLVMFuzzerTestOneInput over one
+ * reader or decoder of cimlir. Inputs that the reader rejects are fine (the
+ * message is dropped); what a target must never do is crash, leak, read out
+ * of bounds, overflow, or accept and then misbehave. The same sources are
+ * linked with libFuzzer (make fuzz) and with replay_main.c (make check,
+ * which replays the corpora and every saved crash input).
+ *===----------------------------------------------------------------------===*/
+
+#ifndef CIM_TEST_FUZZ_FUZZCOMMON_H
+#define CIM_TEST_FUZZ_FUZZCOMMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mlir-c/Support.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/// An MlirStringCallback that drops the message.
+static inline void cimFuzzIgnore(MlirStringRef message, void *userData) {
+  (void)message;
+  (void)userData;
+}
+
+#endif /* CIM_TEST_FUZZ_FUZZCOMMON_H */

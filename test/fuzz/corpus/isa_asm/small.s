@@ -1,0 +1,15 @@
+; y = x + [1, 2, 3, -4] (decode-errors.test patches its binary).
+.version 1
+.target rows=256 cols=256 cell_bits=4 dac_bits=1 adc_bits=0 weight_mapping=differential-column input_encoding=twos-complement crossbars=1 ou_rows=256 write_ports=1 t_write_ps=56000000 t_mvm_ps=1400000 t_adc_ps=0 t_digital_ps=0 t_buffer_ps=0 e_write_fj=0 e_mvm_fj=0 e_adc_fj=0 e_digital_fj=0 e_buffer_fj=0
+.input x i8[4]
+.output y i9[4]
+.data d0 i8 4
+  1 2 3 -4
+.buffer b0 i8[4]
+.buffer b1 i8[4] = d0
+.buffer b2 i9[4]
+.code
+  load b0, @x
+  add b2, b0, b1
+  store @y, b2
+  halt
