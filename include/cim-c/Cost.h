@@ -24,6 +24,77 @@
 extern "C" {
 #endif
 
+/*===----------------------------------------------------------------------===*
+ * Pricing: events to picoseconds and femtojoules
+ *===----------------------------------------------------------------------===*/
+
+/// The events a crossbar program causes, counted by the analytic model
+/// (cimLayerCostCompute), by cim-estimate on xbar IR and by the ISA
+/// (cimProgramAddInstrCounts, cim-sim). All >= 0.
+typedef struct CimEventCounts {
+  int64_t writes;         ///< Crossbar writes (t_write each).
+  int64_t cellsWritten;   ///< Cells programmed (e_write each).
+  int64_t mvmCycles;      ///< MVM cycles: per input plane per OU group (t_mvm).
+  int64_t rowActivations; ///< Active rows summed over MVM cycles (e_mvm each).
+  int64_t adcConversions; ///< ADC conversions (t_adc and e_adc each).
+  int64_t digitalOps;     ///< Digital element operations (t_digital, e_digital).
+  int64_t bufferAccesses; ///< Buffer element reads + writes (t_buffer, e_buffer).
+} CimEventCounts;
+
+/// The priced components, declared once: X(ID, name, time count, target
+/// time per event, energy count, target energy per event). A component's
+/// latency is `time count * time per event` (ps), its energy `energy count
+/// * energy per event` (fJ); docs/target.md, "Pricing".
+#define CIM_COST_COMPONENTS(X)                                                 \
+  X(WRITE, "crossbar writes", writes, writePs, cellsWritten, writeFj)          \
+  X(MVM, "MVM cycles", mvmCycles, mvmPs, rowActivations, mvmFj)                \
+  X(ADC, "ADC conversions", adcConversions, adcPs, adcConversions, adcFj)      \
+  X(DIGITAL, "digital ops", digitalOps, digitalPs, digitalOps, digitalFj)      \
+  X(BUFFER, "buffer accesses", bufferAccesses, bufferPs, bufferAccesses,       \
+    bufferFj)
+
+typedef enum CimCostComponent {
+#define CIM_COST_COMPONENT_ENUM(ID, NAME, TC, TU, EC, EU) CIM_COST_##ID,
+  CIM_COST_COMPONENTS(CIM_COST_COMPONENT_ENUM)
+#undef CIM_COST_COMPONENT_ENUM
+      CIM_COST_NUM_COMPONENTS
+} CimCostComponent;
+
+/// Latency and energy of a set of events, per component and in total, on
+/// the sequential schedule (one event after the other).
+typedef struct CimEventCost {
+  int64_t latencyPs[CIM_COST_NUM_COMPONENTS]; ///< Per component.
+  int64_t energyFj[CIM_COST_NUM_COMPONENTS];  ///< Per component.
+  int64_t totalLatencyPs;                     ///< Sum of latencyPs[].
+  int64_t totalEnergyFj;                      ///< Sum of energyFj[].
+} CimEventCost;
+
+/// Name of a component ("crossbar writes", "MVM cycles", ...).
+CIM_CAPI_EXPORTED const char *
+cimCostComponentGetName(CimCostComponent component);
+
+/// Prices `counts` with `target`'s time and energy per event. This is the
+/// one place a count is multiplied by a time or an energy. Fails, with one
+/// message naming the component (e.g. "the latency of the MVM cycles, 3 x
+/// 5 ps, exceeds the 64-bit picosecond counter"), when a product or a sum
+/// does not fit in int64; `*cost` is then unchanged. Never wraps, never
+/// saturates.
+CIM_CAPI_EXPORTED MlirLogicalResult
+cimPriceEvents(const CimTarget *target, const CimEventCounts *counts,
+               CimEventCost *cost, MlirStringCallback errorCallback,
+               void *userData);
+
+/// Adds `counts` into `*total`, event by event. Fails, naming the event
+/// ("the number of MVM cycles exceeds the 64-bit counter"), when a sum does
+/// not fit in int64; `*total` is then unchanged.
+CIM_CAPI_EXPORTED MlirLogicalResult
+cimEventCountsAdd(CimEventCounts *total, const CimEventCounts *counts,
+                  MlirStringCallback errorCallback, void *userData);
+
+/*===----------------------------------------------------------------------===*
+ * The analytic model of one layer
+ *===----------------------------------------------------------------------===*/
+
 typedef enum CimLayerKind {
   CIM_LAYER_CONV2D = 0, ///< A convolution unrolled to a matrix (im2col).
   CIM_LAYER_DENSE = 1,  ///< A fully connected layer / matmul with weights.
@@ -72,9 +143,11 @@ cimLayerCostCompute(const CimTarget *target, const CimLayer *layer,
                     void *userData);
 
 /// Adds `cost` into `total` field by field (slices, planes, rows and columns
-/// are summed too, which makes them totals over layers).
-CIM_CAPI_EXPORTED void cimLayerCostAccumulate(CimLayerCost *total,
-                                              const CimLayerCost *cost);
+/// are summed too, which makes them totals over layers). Fails, naming the
+/// field, when a sum does not fit in int64; `*total` is then unchanged.
+CIM_CAPI_EXPORTED MlirLogicalResult
+cimLayerCostAccumulate(CimLayerCost *total, const CimLayerCost *cost,
+                       MlirStringCallback errorCallback, void *userData);
 
 #ifdef __cplusplus
 }

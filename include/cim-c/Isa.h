@@ -22,6 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cim-c/Cost.h"
 #include "cim-c/Support.h"
 #include "cim-c/Target.h"
 #include "mlir-c/IR.h"
@@ -327,29 +328,24 @@ cimProgramParseAsm(MlirStringRef text, MlirStringRef sourceName,
  * Cost: what each instruction counts
  *===----------------------------------------------------------------------===*/
 
-/// The events one instruction causes (docs/isa.md, "Cost"). They depend only
-/// on the instruction and the buffer shapes, never on data.
-typedef struct CimIsaCounts {
-  int64_t writes;         ///< Crossbar writes (t_write each).
-  int64_t cellsWritten;   ///< Cells programmed (e_write each).
-  int64_t mvmCycles;      ///< MVM cycles (t_mvm each).
-  int64_t rowActivations; ///< Active rows summed over cycles (e_mvm each).
-  int64_t adcConversions; ///< ADC conversions (t_adc, e_adc each).
-  int64_t digitalOps;     ///< Digital element operations (t_digital, e_digital).
-  int64_t bufferAccesses; ///< Buffer element reads + writes (t_buffer, e_buffer).
-} CimIsaCounts;
+/// Adds the events of instruction `index` of `program` to `*counts`
+/// (docs/isa.md, "Cost"). They depend only on the instruction and the buffer
+/// shapes, never on data. Fails, with one message naming the instruction,
+/// when a count does not fit in int64; `*counts` is then unchanged.
+CIM_CAPI_EXPORTED MlirLogicalResult
+cimProgramAddInstrCounts(const CimProgram *program, uint32_t index,
+                         CimEventCounts *counts,
+                         MlirStringCallback errorCallback, void *userData);
 
-/// Adds the events of instruction `index` of `program` to `*counts`.
-CIM_CAPI_EXPORTED void cimProgramAddInstrCounts(const CimProgram *program,
-                                                uint32_t index,
-                                                CimIsaCounts *counts);
-
-/// Time (ps) and energy (fJ) of `counts` on `target`, sequential schedule:
-/// sum of each count times its unit cost. Saturates at INT64_MAX.
-CIM_CAPI_EXPORTED int64_t cimIsaCountsGetTimePs(const CimIsaCounts *counts,
-                                                const CimTarget *target);
-CIM_CAPI_EXPORTED int64_t cimIsaCountsGetEnergyFj(const CimIsaCounts *counts,
-                                                  const CimTarget *target);
+/// The events of every instruction of `program` (`*counts`, may be NULL) and
+/// their time and energy on the sequential schedule (`*cost`, may be NULL),
+/// priced by cimPriceEvents on `target` (NULL: the program's own). Fails,
+/// with one message naming the instruction or the component, when a count or
+/// a cost does not fit in int64; never wraps, never saturates.
+CIM_CAPI_EXPORTED MlirLogicalResult
+cimProgramGetCost(const CimProgram *program, const CimTarget *target,
+                  CimEventCounts *counts, CimEventCost *cost,
+                  MlirStringCallback errorCallback, void *userData);
 
 #ifdef __cplusplus
 }

@@ -20,6 +20,7 @@
 #include "cim-c/Cost.h"
 
 #include <inttypes.h>
+#include <stddef.h>
 
 #include "support/StrBuf.h"
 
@@ -46,19 +47,16 @@ static Split split(int64_t n, int64_t cap) {
   return s;
 }
 
-MlirLogicalResult cimLayerCostCompute(const CimTarget *t, const CimLayer *l,
-                                      CimLayerCost *c,
-                                      MlirStringCallback errorCallback,
-                                      void *userData) {
-  if (mlirLogicalResultIsFailure(cimTargetValidate(t, errorCallback, userData)))
-    return mlirLogicalResultFailure();
+/// Rejects a layer the model cannot map (the target is valid).
+static MlirLogicalResult checkLayer(const CimTarget *t, const CimLayer *l,
+                                    MlirStringCallback cb, void *ud) {
   CimStrBuf msg = {0};
   if (l->wBits < 1 || l->wBits > 8 || l->aBits < 1 || l->aBits > 8) {
     cimStrBufPrintf(&msg,
                     "weights have %" PRId64 " bits and activations %" PRId64
                     " bits; crossbar layers take 1 to 8 bits",
                     l->wBits, l->aBits);
-    return fail(errorCallback, userData, &msg);
+    return fail(cb, ud, &msg);
   }
   if (l->inDim < 1 || l->outDim < 1 || l->invocations < 1 || l->repeat < 1) {
     cimStrBufPrintf(&msg,
@@ -66,135 +64,185 @@ MlirLogicalResult cimLayerCostCompute(const CimTarget *t, const CimLayer *l,
                     ", out_dim %" PRId64 ", invocations %" PRId64
                     ", repeat %" PRId64,
                     l->inDim, l->outDim, l->invocations, l->repeat);
-    return fail(errorCallback, userData, &msg);
+    return fail(cb, ud, &msg);
   }
   if (l->aSigned && t->inputEncoding == CIM_INPUT_ENCODING_UNSIGNED) {
     cimStrBufAppendCString(&msg, "the layer has signed activations but the "
                                  "target's input encoding is 'unsigned'");
-    return fail(errorCallback, userData, &msg);
+    return fail(cb, ud, &msg);
   }
-
   /* Dimensions up to 2^31 keep every product below of three of them in
    * int64 range; the event counts are then multiplied with overflow checks. */
   const int64_t maxDim = INT64_C(1) << 31;
   if (l->inDim > maxDim || l->outDim > maxDim || l->invocations > maxDim ||
       l->repeat > maxDim) {
     cimStrBufPrintf(&msg, "layer dimensions beyond 2^31 are not supported");
-    return fail(errorCallback, userData, &msg);
+    return fail(cb, ud, &msg);
   }
-  CimLayerCost r = {0};
-  r.weightSlices = ceilDiv(l->wBits, t->cellBits);
-  r.inputPlanes = ceilDiv(l->aBits, t->dacBits);
+  return mlirLogicalResultSuccess();
+}
 
-  /* Columns and rows per tile, and what one crossbar can hold. */
-  Split rows, cols;
-  int64_t extraColsPerTile = 0;
+/// The tile grid of `l` on `t`: slices, planes, logical rows and columns,
+/// and the row and column splits (`*extraCols` bias columns per tile).
+static void mapLayer(const CimTarget *t, const CimLayer *l, CimLayerCost *r,
+                     Split *rows, Split *cols, int64_t *extraCols) {
+  r->weightSlices = ceilDiv(l->wBits, t->cellBits);
+  r->inputPlanes = ceilDiv(l->aBits, t->dacBits);
+  *extraCols = 0;
   switch (t->weightMapping) {
   case CIM_WEIGHT_MAPPING_DIFFERENTIAL_COLUMN: {
     /* cimTargetValidate guarantees cols >= 2 (one pair). */
     int64_t pairsPerXbar = t->cols / 2;
-    Split pairs = split(l->outDim * r.weightSlices, pairsPerXbar);
-    cols = (Split){pairs.tiles, pairs.full * 2, pairs.last * 2};
-    rows = split(l->inDim, t->rows);
-    r.columns = l->outDim * r.weightSlices * 2;
-    r.rows = l->inDim;
+    Split pairs = split(l->outDim * r->weightSlices, pairsPerXbar);
+    *cols = (Split){pairs.tiles, pairs.full * 2, pairs.last * 2};
+    *rows = split(l->inDim, t->rows);
+    r->columns = l->outDim * r->weightSlices * 2;
+    r->rows = l->inDim;
     break;
   }
   case CIM_WEIGHT_MAPPING_DIFFERENTIAL_ROW: {
     /* cimTargetValidate guarantees rows >= 2 (one pair). */
     int64_t pairsPerXbar = t->rows / 2;
     Split pairs = split(l->inDim, pairsPerXbar);
-    rows = (Split){pairs.tiles, pairs.full * 2, pairs.last * 2};
-    cols = split(l->outDim * r.weightSlices, t->cols);
-    r.columns = l->outDim * r.weightSlices;
-    r.rows = l->inDim * 2;
+    *rows = (Split){pairs.tiles, pairs.full * 2, pairs.last * 2};
+    *cols = split(l->outDim * r->weightSlices, t->cols);
+    r->columns = l->outDim * r->weightSlices;
+    r->rows = l->inDim * 2;
     break;
   }
   case CIM_WEIGHT_MAPPING_OFFSET:
-  default: {
+  default:
     /* cimTargetValidate guarantees cols >= 2 (data + bias column). */
-    cols = split(l->outDim * r.weightSlices, t->cols - 1);
-    rows = split(l->inDim, t->rows);
-    extraColsPerTile = 1;
-    r.columns = l->outDim * r.weightSlices;
-    r.rows = l->inDim;
+    *cols = split(l->outDim * r->weightSlices, t->cols - 1);
+    *rows = split(l->inDim, t->rows);
+    *extraCols = 1;
+    r->columns = l->outDim * r->weightSlices;
+    r->rows = l->inDim;
     break;
   }
-  }
-  bool ovf = false;
-  r.rowTiles = rows.tiles;
-  r.colTiles = cols.tiles;
-  ovf |= __builtin_mul_overflow(rows.tiles, cols.tiles, &r.tiles);
-  r.columns += extraColsPerTile * r.tiles;
+  r->rowTiles = rows->tiles;
+  r->colTiles = cols->tiles;
+}
 
-  /* Sum over the tile grid: (rowTiles-1) full rows + 1 last, likewise cols. */
-  int64_t cellSum = 0, subcycleSum = 0, conversionSum = 0, activationSum = 0;
+/// Sums over the tile grid of one pass over all tiles: cells, sub-cycles,
+/// conversions and row activations. (rowTiles-1) full rows + 1 last, and
+/// likewise for the columns. False on int64 overflow.
+static bool sumTiles(const CimTarget *t, Split rows, Split cols,
+                     int64_t extraCols, CimLayerCost *sum) {
+  bool ovf = false;
   for (int rk = 0; rk < 2; ++rk) {
     int64_t nRowTiles = rk == 0 ? rows.tiles - 1 : 1;
     int64_t r_ = rk == 0 ? rows.full : rows.last;
-    if (nRowTiles == 0)
-      continue;
-    for (int ck = 0; ck < 2; ++ck) {
+    for (int ck = 0; ck < 2 && nRowTiles > 0; ++ck) {
       int64_t nColTiles = ck == 0 ? cols.tiles - 1 : 1;
-      int64_t c_ = (ck == 0 ? cols.full : cols.last) + extraColsPerTile;
+      int64_t c_ = (ck == 0 ? cols.full : cols.last) + extraCols;
       if (nColTiles == 0)
         continue;
       int64_t n, sub = ceilDiv(r_, t->ouRows), x;
       ovf |= __builtin_mul_overflow(nRowTiles, nColTiles, &n);
       ovf |= __builtin_mul_overflow(n, r_, &x);
       ovf |= __builtin_mul_overflow(x, c_, &x);
-      ovf |= __builtin_add_overflow(cellSum, x, &cellSum);
+      ovf |= __builtin_add_overflow(sum->cells, x, &sum->cells);
       ovf |= __builtin_mul_overflow(n, sub, &x);
-      ovf |= __builtin_add_overflow(subcycleSum, x, &subcycleSum);
+      ovf |= __builtin_add_overflow(sum->mvmCycles, x, &sum->mvmCycles);
       ovf |= __builtin_mul_overflow(x, c_, &x);
-      ovf |= __builtin_add_overflow(conversionSum, x, &conversionSum);
+      ovf |= __builtin_add_overflow(sum->adcConversions, x,
+                                    &sum->adcConversions);
       ovf |= __builtin_mul_overflow(n, r_, &x);
-      ovf |= __builtin_add_overflow(activationSum, x, &activationSum);
+      ovf |= __builtin_add_overflow(sum->rowActivations, x,
+                                    &sum->rowActivations);
     }
   }
-  int64_t perTileRun, tmp, t2, t3;
-  ovf |= __builtin_mul_overflow(l->invocations, r.inputPlanes, &tmp);
-  ovf |= __builtin_mul_overflow(tmp, l->repeat, &perTileRun);
-  r.cells = cellSum;
+  return !ovf;
+}
+
+MlirLogicalResult cimLayerCostCompute(const CimTarget *t, const CimLayer *l,
+                                      CimLayerCost *c,
+                                      MlirStringCallback errorCallback,
+                                      void *userData) {
+  if (mlirLogicalResultIsFailure(cimTargetValidate(t, errorCallback, userData)) ||
+      mlirLogicalResultIsFailure(checkLayer(t, l, errorCallback, userData)))
+    return mlirLogicalResultFailure();
+  CimLayerCost r = {0}, grid = {0};
+  Split rows, cols;
+  int64_t extraCols;
+  mapLayer(t, l, &r, &rows, &cols, &extraCols);
+  bool ovf = __builtin_mul_overflow(rows.tiles, cols.tiles, &r.tiles);
+  ovf = ovf || !sumTiles(t, rows, cols, extraCols, &grid);
+  r.columns += extraCols * r.tiles;
+  /* Every tile runs invocations * P * repeat times; written repeat times. */
+  int64_t runs, written;
+  ovf |= __builtin_mul_overflow(l->invocations, r.inputPlanes, &runs);
+  ovf |= __builtin_mul_overflow(runs, l->repeat, &runs);
+  r.cells = grid.cells;
+  ovf |= __builtin_mul_overflow(grid.cells, l->repeat, &written);
   ovf |= __builtin_mul_overflow(r.tiles, l->repeat, &r.writes);
-  ovf |= __builtin_mul_overflow(subcycleSum, perTileRun, &r.mvmCycles);
-  ovf |= __builtin_mul_overflow(conversionSum, perTileRun, &r.adcConversions);
-  ovf |= __builtin_mul_overflow(activationSum, perTileRun, &r.rowActivations);
-  /* latency = writes * t_write + MVMs * t_mvm + conversions * t_adc */
-  ovf |= __builtin_mul_overflow(r.writes, t->writePs, &tmp);
-  ovf |= __builtin_mul_overflow(r.mvmCycles, t->mvmPs, &t2);
-  ovf |= __builtin_add_overflow(tmp, t2, &tmp);
-  ovf |= __builtin_mul_overflow(r.adcConversions, t->adcPs, &t2);
-  ovf |= __builtin_add_overflow(tmp, t2, &r.latencyPs);
-  /* energy = cells * repeat * e_write + activations * e_mvm + reads * e_adc */
-  ovf |= __builtin_mul_overflow(cellSum, l->repeat, &tmp);
-  ovf |= __builtin_mul_overflow(tmp, t->writeFj, &tmp);
-  ovf |= __builtin_mul_overflow(r.rowActivations, t->mvmFj, &t2);
-  ovf |= __builtin_mul_overflow(r.adcConversions, t->adcFj, &t3);
-  ovf |= __builtin_add_overflow(tmp, t2, &tmp);
-  ovf |= __builtin_add_overflow(tmp, t3, &r.energyFj);
+  ovf |= __builtin_mul_overflow(grid.mvmCycles, runs, &r.mvmCycles);
+  ovf |= __builtin_mul_overflow(grid.adcConversions, runs, &r.adcConversions);
+  ovf |= __builtin_mul_overflow(grid.rowActivations, runs, &r.rowActivations);
   if (ovf) {
-    cimStrBufAppendCString(&msg, "the layer's cost exceeds the 64-bit "
-                                 "counters (picoseconds, femtojoules)");
+    CimStrBuf msg = {0};
+    cimStrBufAppendCString(&msg, "the layer's event counts exceed 64 bits");
     return fail(errorCallback, userData, &msg);
   }
+  /* The analytic model counts the crossbar events only: no digital ops,
+   * no buffer accesses (docs/target.md, "Cost model"). */
+  CimEventCounts events = {.writes = r.writes,
+                           .cellsWritten = written,
+                           .mvmCycles = r.mvmCycles,
+                           .rowActivations = r.rowActivations,
+                           .adcConversions = r.adcConversions};
+  CimEventCost price;
+  if (mlirLogicalResultIsFailure(
+          cimPriceEvents(t, &events, &price, errorCallback, userData)))
+    return mlirLogicalResultFailure();
+  r.latencyPs = price.totalLatencyPs;
+  r.energyFj = price.totalEnergyFj;
   *c = r;
   return mlirLogicalResultSuccess();
 }
 
-void cimLayerCostAccumulate(CimLayerCost *total, const CimLayerCost *c) {
-  total->weightSlices += c->weightSlices;
-  total->inputPlanes += c->inputPlanes;
-  total->columns += c->columns;
-  total->rows += c->rows;
-  total->rowTiles += c->rowTiles;
-  total->colTiles += c->colTiles;
-  total->tiles += c->tiles;
-  total->cells += c->cells;
-  total->writes += c->writes;
-  total->mvmCycles += c->mvmCycles;
-  total->adcConversions += c->adcConversions;
-  total->rowActivations += c->rowActivations;
-  total->latencyPs += c->latencyPs;
-  total->energyFj += c->energyFj;
+/// The fields of CimLayerCost with their names, for the checked sum.
+static const struct {
+  const char *name;
+  size_t offset;
+} costFields[] = {
+#define COST_FIELD(f, name) {name, offsetof(CimLayerCost, f)}
+    COST_FIELD(weightSlices, "weight slices"),
+    COST_FIELD(inputPlanes, "input planes"),
+    COST_FIELD(columns, "columns"),
+    COST_FIELD(rows, "rows"),
+    COST_FIELD(rowTiles, "row tiles"),
+    COST_FIELD(colTiles, "column tiles"),
+    COST_FIELD(tiles, "tiles"),
+    COST_FIELD(cells, "cells"),
+    COST_FIELD(writes, "crossbar writes"),
+    COST_FIELD(mvmCycles, "MVM cycles"),
+    COST_FIELD(adcConversions, "ADC conversions"),
+    COST_FIELD(rowActivations, "row activations"),
+    COST_FIELD(latencyPs, "latency (ps)"),
+    COST_FIELD(energyFj, "energy (fJ)"),
+#undef COST_FIELD
+};
+_Static_assert(sizeof costFields / sizeof costFields[0] ==
+                   sizeof(CimLayerCost) / sizeof(int64_t),
+               "every field of CimLayerCost is summed");
+
+MlirLogicalResult cimLayerCostAccumulate(CimLayerCost *total,
+                                         const CimLayerCost *c,
+                                         MlirStringCallback errorCallback,
+                                         void *userData) {
+  CimLayerCost sum = *total;
+  for (size_t k = 0; k < sizeof costFields / sizeof costFields[0]; ++k) {
+    int64_t *to = (int64_t *)((char *)&sum + costFields[k].offset);
+    int64_t v = *(const int64_t *)((const char *)c + costFields[k].offset);
+    if (__builtin_add_overflow(*to, v, to)) {
+      CimStrBuf msg = {0};
+      cimStrBufPrintf(&msg, "the total %s over the layers exceeds 64 bits",
+                      costFields[k].name);
+      return fail(errorCallback, userData, &msg);
+    }
+  }
+  *total = sum;
+  return mlirLogicalResultSuccess();
 }

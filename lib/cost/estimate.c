@@ -92,9 +92,18 @@ MlirLogicalResult cimEstimateAddLayer(CimEstimate estimate, const char *name,
   if (!l.name)
     return mlirLogicalResultFailure();
   l.layer = *layer;
+  /* Totals first: a network whose sum does not fit keeps no layer. */
+  CimLayerCost total = e->total, baselineTotal = e->baselineTotal;
+  if (mlirLogicalResultIsFailure(cimLayerCostAccumulate(
+          &total, &l.cost, prefixError, &p)) ||
+      mlirLogicalResultIsFailure(cimLayerCostAccumulate(
+          &baselineTotal, &l.baseline, prefixError, &p))) {
+    free(l.name);
+    return mlirLogicalResultFailure();
+  }
+  e->total = total;
+  e->baselineTotal = baselineTotal;
   e->layers[e->numLayers++] = l;
-  cimLayerCostAccumulate(&e->total, &l.cost);
-  cimLayerCostAccumulate(&e->baselineTotal, &l.baseline);
   return mlirLogicalResultSuccess();
 }
 

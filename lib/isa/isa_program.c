@@ -841,20 +841,12 @@ static int64_t elems(const CimProgram *p, uint32_t id) {
              : cimIsaTensorTypeGetNumElements(&p->buffers[id].type);
 }
 
-/* Saturating arithmetic: counts of adversarial (but valid) programs must
- * not overflow. */
-static int64_t sat(int64_t a, int64_t b) { /* a * b, a, b >= 0 */
-  int64_t r;
-  return cimIsaMulOk(a, b, &r) ? r : INT64_MAX;
-}
-
-static void bump(int64_t *counter, int64_t n) {
-  *counter = n > INT64_MAX - *counter ? INT64_MAX : *counter + n;
-}
-
-void cimProgramAddInstrCounts(const CimProgram *p, uint32_t index,
-                              CimIsaCounts *c) {
-  const CimIsaInstr *in = &p->instrs[index];
+/// The events of instruction `in` alone. Element counts are <= 2^40 and
+/// rows <= 2^31, so sums of a few of them and M * rows fit; the products
+/// with a pool window or a shift_add count may not (a valid program can
+/// ask for more than 2^63 digital ops): false then.
+static bool instrEvents(const CimProgram *p, const CimIsaInstr *in,
+                        CimEventCounts *c) {
   int64_t nd = elems(p, in->dst);
   int64_t n0 = elems(p, in->src[0]), n1 = elems(p, in->src[1]);
   switch (in->opcode) {
@@ -862,31 +854,27 @@ void cimProgramAddInstrCounts(const CimProgram *p, uint32_t index,
   case CIM_ISA_BARRIER:
   case CIM_ISA_SCHED:
   case CIM_ISA_NUM_OPCODES:
-    return;
+    return true;
   case CIM_ISA_WRITE:
-    bump(&c->writes, 1);
-    bump(&c->cellsWritten, n0);
-    bump(&c->bufferAccesses, n0);
-    return;
+    c->writes = 1;
+    c->cellsWritten = c->bufferAccesses = n0;
+    return true;
   case CIM_ISA_MVM: {
     int64_t m = p->buffers[in->src[0]].type.dims[0];
-    bump(&c->mvmCycles, m);
-    bump(&c->rowActivations, sat(m, in->mvm.rows));
-    bump(&c->bufferAccesses, sat(m, in->mvm.rows));
-    bump(&c->bufferAccesses, nd);
-    return;
+    c->mvmCycles = m;
+    c->rowActivations = m * in->mvm.rows;
+    c->bufferAccesses = m * in->mvm.rows + nd;
+    return true;
   }
   case CIM_ISA_ADC:
-    bump(&c->adcConversions, n0);
-    bump(&c->bufferAccesses, n0 + nd);
-    return;
+    c->adcConversions = n0;
+    c->bufferAccesses = n0 + nd;
+    return true;
   case CIM_ISA_SHIFT_ADD: {
     int64_t rows = p->buffers[in->src[0]].type.dims[0];
-    int64_t ops = sat(rows, in->shiftAdd.count);
-    bump(&c->digitalOps, ops);
-    bump(&c->bufferAccesses, n0 + nd);
-    bump(&c->bufferAccesses, ops);
-    return;
+    return cimIsaMulOk(rows, in->shiftAdd.count, &c->digitalOps) &&
+           !__builtin_add_overflow(n0 + nd, c->digitalOps,
+                                   &c->bufferAccesses);
   }
   case CIM_ISA_LOAD:
   case CIM_ISA_STORE:
@@ -895,55 +883,99 @@ void cimProgramAddInstrCounts(const CimProgram *p, uint32_t index,
   case CIM_ISA_SLICE:
   case CIM_ISA_RESHAPE:
   case CIM_ISA_TRANSPOSE:
-    bump(&c->bufferAccesses, n0 + n1 + nd);
-    return;
+    c->bufferAccesses = n0 + n1 + nd;
+    return true;
   case CIM_ISA_POOL:
-    bump(&c->digitalOps, sat(sat(nd, in->pool.windowH), in->pool.windowW));
-    bump(&c->bufferAccesses, n0 + nd);
-    return;
+    c->bufferAccesses = n0 + nd;
+    return cimIsaMulOk(nd, in->pool.windowH, &c->digitalOps) &&
+           cimIsaMulOk(c->digitalOps, in->pool.windowW, &c->digitalOps);
   case CIM_ISA_SOFTMAX:
-    bump(&c->digitalOps, 3 * nd);
-    bump(&c->bufferAccesses, n0 + nd);
-    return;
   case CIM_ISA_LAYER_NORM:
-    bump(&c->digitalOps, 4 * nd);
-    bump(&c->bufferAccesses, n0 + nd);
-    return;
+    c->digitalOps = (in->opcode == CIM_ISA_SOFTMAX ? 3 : 4) * nd;
+    c->bufferAccesses = n0 + nd;
+    return true;
   case CIM_ISA_WEIGHT_TILE:
   case CIM_ISA_BITPLANE:
   case CIM_ISA_REQUANTIZE:
   case CIM_ISA_CLAMP:
   case CIM_ISA_LUT:
   case CIM_ISA_ADD:
-    bump(&c->digitalOps, nd);
-    bump(&c->bufferAccesses, n0 + n1 + nd);
-    return;
+    c->digitalOps = nd;
+    c->bufferAccesses = n0 + n1 + nd;
+    return true;
   }
+  return true;
 }
 
-static int64_t satMulAdd(int64_t acc, int64_t n, int64_t unit) {
-  int64_t prod;
-  if (!cimIsaMulOk(n, unit, &prod) || prod > INT64_MAX - acc)
-    return INT64_MAX;
-  return acc + prod;
+typedef struct InstrPrefix {
+  MlirStringCallback cb;
+  void *ud;
+  const CimProgram *p;
+  uint32_t index;
+} InstrPrefix;
+
+/// Forwards a message prefixed with "instruction N (opcode): ".
+static void prefixInstr(MlirStringRef s, void *userData) {
+  InstrPrefix *x = userData;
+  if (!x->cb)
+    return;
+  CimStrBuf b = {0};
+  cimStrBufPrintf(&b, "instruction %u (%s): ", x->index,
+                  cimIsaOpcodeGetName(x->p->instrs[x->index].opcode));
+  cimStrBufAppendRef(&b, s);
+  x->cb(mlirStringRefCreate(cimStrBufGet(&b), b.length), x->ud);
+  cimStrBufFree(&b);
 }
 
-int64_t cimIsaCountsGetTimePs(const CimIsaCounts *c, const CimTarget *t) {
-  int64_t r = 0;
-  r = satMulAdd(r, c->writes, t->writePs);
-  r = satMulAdd(r, c->mvmCycles, t->mvmPs);
-  r = satMulAdd(r, c->adcConversions, t->adcPs);
-  r = satMulAdd(r, c->digitalOps, t->digitalPs);
-  r = satMulAdd(r, c->bufferAccesses, t->bufferPs);
-  return r;
+MlirLogicalResult cimProgramAddInstrCounts(const CimProgram *p, uint32_t index,
+                                           CimEventCounts *c,
+                                           MlirStringCallback errorCallback,
+                                           void *userData) {
+  InstrPrefix prefix = {errorCallback, userData, p, index};
+  CimEventCounts ev = {0};
+  if (!instrEvents(p, &p->instrs[index], &ev)) {
+    prefixInstr(mlirStringRefCreateFromCString(
+                    "its event counts exceed the 64-bit event counters"),
+                &prefix);
+    return mlirLogicalResultFailure();
+  }
+  return cimEventCountsAdd(c, &ev, prefixInstr, &prefix);
 }
 
-int64_t cimIsaCountsGetEnergyFj(const CimIsaCounts *c, const CimTarget *t) {
-  int64_t r = 0;
-  r = satMulAdd(r, c->cellsWritten, t->writeFj);
-  r = satMulAdd(r, c->rowActivations, t->mvmFj);
-  r = satMulAdd(r, c->adcConversions, t->adcFj);
-  r = satMulAdd(r, c->digitalOps, t->digitalFj);
-  r = satMulAdd(r, c->bufferAccesses, t->bufferFj);
-  return r;
+typedef struct Prefix {
+  MlirStringCallback cb;
+  void *ud;
+} Prefix;
+
+static void prefixProgram(MlirStringRef s, void *userData) {
+  Prefix *x = userData;
+  if (!x->cb)
+    return;
+  CimStrBuf b = {0};
+  cimStrBufAppendCString(&b, "the program's sequential cost: ");
+  cimStrBufAppendRef(&b, s);
+  x->cb(mlirStringRefCreate(cimStrBufGet(&b), b.length), x->ud);
+  cimStrBufFree(&b);
+}
+
+MlirLogicalResult cimProgramGetCost(const CimProgram *p,
+                                    const CimTarget *target,
+                                    CimEventCounts *counts, CimEventCost *cost,
+                                    MlirStringCallback errorCallback,
+                                    void *userData) {
+  CimEventCounts total = {0};
+  for (uint32_t i = 0; i < p->numInstrs; ++i)
+    if (mlirLogicalResultIsFailure(cimProgramAddInstrCounts(
+            p, i, &total, errorCallback, userData)))
+      return mlirLogicalResultFailure();
+  Prefix prefix = {errorCallback, userData};
+  CimEventCost c;
+  if (mlirLogicalResultIsFailure(cimPriceEvents(
+          target ? target : &p->target, &total, &c, prefixProgram, &prefix)))
+    return mlirLogicalResultFailure();
+  if (counts)
+    *counts = total;
+  if (cost)
+    *cost = c;
+  return mlirLogicalResultSuccess();
 }

@@ -11,6 +11,7 @@
  * share. docs/schedule.md describes the model.
  *===----------------------------------------------------------------------===*/
 
+#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,11 +102,33 @@ static bool growArr(void **arr, int64_t *cap, int64_t n, size_t size) {
   return true;
 }
 
+/// The sequential time of instruction i (cimPriceEvents). Cannot fail: the
+/// entry points check first that the whole program's cost fits in int64
+/// (programCostFits), and one instruction's cost is part of it; so is every
+/// sum of instruction times the engine makes.
 static int64_t instrTime(const Engine *e, uint32_t i) {
-  CimIsaCounts c;
-  memset(&c, 0, sizeof c);
-  cimProgramAddInstrCounts(e->p, i, &c);
-  return cimIsaCountsGetTimePs(&c, e->t);
+  CimEventCounts c = {0};
+  CimEventCost cost = {0};
+  bool ok = mlirLogicalResultIsSuccess(
+                cimProgramAddInstrCounts(e->p, i, &c, NULL, NULL)) &&
+            mlirLogicalResultIsSuccess(
+                cimPriceEvents(e->t, &c, &cost, NULL, NULL));
+  assert(ok && "the program's cost was checked to fit");
+  (void)ok;
+  return cost.totalLatencyPs;
+}
+
+/// Fails, with the pricing message, when the program's sequential cost (so
+/// any instruction's, and any sum of them) does not fit in int64.
+static bool programCostFits(const CimProgram *p, int64_t *sequentialPs,
+                            MlirStringCallback cb, void *ud) {
+  CimEventCost cost;
+  if (mlirLogicalResultIsFailure(
+          cimProgramGetCost(p, NULL, NULL, &cost, cb, ud)))
+    return false;
+  if (sequentialPs)
+    *sequentialPs = cost.totalLatencyPs;
+  return true;
 }
 
 /*===----------------------------------------------------------------------===*
@@ -746,6 +769,8 @@ MlirLogicalResult cimScheduleCompute(const CimProgram *p,
                                      CimSchedule **out, MlirStringCallback cb,
                                      void *ud) {
   *out = NULL;
+  if (!programCostFits(p, NULL, cb, ud))
+    return mlirLogicalResultFailure();
   CimStrBuf err = {0};
   Engine e;
   bool ok = engineInit(&e, p, MODE_COMPUTE);
@@ -846,10 +871,14 @@ MlirLogicalResult cimScheduleAnalyze(const CimProgram *p,
                                      CimScheduleReport **out,
                                      MlirStringCallback cb, void *ud) {
   *out = NULL;
+  int64_t sequentialPs;
+  if (!programCostFits(p, &sequentialPs, cb, ud))
+    return mlirLogicalResultFailure();
   CimStrBuf err = {0};
   CimScheduleReport *rep = calloc(1, sizeof *rep);
   bool ok = rep != NULL;
   if (ok) {
+    rep->sequentialPs = sequentialPs;
     rep->scheduled = isScheduled(p);
     rep->numCrossbars = p->target.crossbars;
     rep->crossbarBusyPs =
@@ -870,12 +899,6 @@ MlirLogicalResult cimScheduleAnalyze(const CimProgram *p,
     ok = mlirLogicalResultIsSuccess(finish(&e, ok, cb, ud));
     engineFree(&e);
   }
-  for (uint32_t i = 0; ok && i < p->numInstrs; ++i) {
-    CimIsaCounts c;
-    memset(&c, 0, sizeof c);
-    cimProgramAddInstrCounts(p, i, &c);
-    rep->sequentialPs += cimIsaCountsGetTimePs(&c, &p->target);
-  }
   if (ok && rep->scheduled) {
     /* The verifier: times from the sched instructions. */
     ok = engineInit(&e, p, MODE_CHECK);
@@ -890,14 +913,12 @@ MlirLogicalResult cimScheduleAnalyze(const CimProgram *p,
     rep->latencyPs = rep->sequentialPs;
     int64_t now = 0;
     e.p = p;
+    e.t = &p->target;
     e.rep = rep;
     e.oom = false;
     for (uint32_t i = 0; ok && i < p->numInstrs; ++i) {
       const CimIsaInstr *in = &p->instrs[i];
-      CimIsaCounts c;
-      memset(&c, 0, sizeof c);
-      cimProgramAddInstrCounts(p, i, &c);
-      int64_t d = cimIsaCountsGetTimePs(&c, &p->target);
+      int64_t d = instrTime(&e, i);
       int64_t x = in->opcode == CIM_ISA_WRITE ? in->write.crossbar
                   : in->opcode == CIM_ISA_MVM ? in->mvm.crossbar
                                               : -1;

@@ -101,7 +101,9 @@ typedef struct SimMachine {
   CimStrBuf kernelMessage;
 } SimMachine;
 
-/// Time and energy of counters on the machine's target.
-void cimSimPrice(const SimMachine *m, CimSimCounters *c);
+/// Time and energy of counters on the machine's target (cimPriceEvents).
+/// Fails, with the pricing message, when they do not fit in int64.
+MlirLogicalResult cimSimPrice(const SimMachine *m, CimSimCounters *c,
+                              MlirStringCallback cb, void *ud);
 
 #endif /* CIM_LIB_SIM_SIMMACHINE_H */

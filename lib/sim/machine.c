@@ -491,6 +491,15 @@ MlirLogicalResult cimSimCreate(const CimProgram *program,
                         "program was compiled for; only times and energies "
                         "may differ", f);
   }
+  /* Every count and price of a run is part of the program's sequential
+   * cost; when that fits in int64, so does every sum a run makes (per
+   * layer, per crossbar), and an overflow is found before any work. */
+  if (mlirLogicalResultIsFailure(cimProgramGetCost(
+          program, target, NULL, NULL, captureFirst, &first))) {
+    cimSimFail(cb, ud, "%s", cimStrBufGet(&first));
+    cimStrBufFree(&first);
+    return mlirLogicalResultFailure();
+  }
   cimStrBufFree(&first);
 
   SimMachine *m = calloc(1, sizeof *m);
@@ -1401,12 +1410,17 @@ static void addCounters(CimSimCounters *to, const CimSimCounters *ev) {
   to->bufferAccesses += ev->bufferAccesses;
 }
 
-void cimSimPrice(const SimMachine *m, CimSimCounters *c) {
-  CimIsaCounts k = {c->writes,         c->cellsWritten, c->mvmCycles,
-                    c->rowActivations, c->adcConversions, c->digitalOps,
-                    c->bufferAccesses};
-  c->latencyPs = cimIsaCountsGetTimePs(&k, &m->target);
-  c->energyFj = cimIsaCountsGetEnergyFj(&k, &m->target);
+MlirLogicalResult cimSimPrice(const SimMachine *m, CimSimCounters *c,
+                              MlirStringCallback cb, void *ud) {
+  CimEventCounts k = {c->writes,         c->cellsWritten,   c->mvmCycles,
+                      c->rowActivations, c->adcConversions, c->digitalOps,
+                      c->bufferAccesses};
+  CimEventCost cost;
+  if (mlirLogicalResultIsFailure(cimPriceEvents(&m->target, &k, &cost, cb, ud)))
+    return mlirLogicalResultFailure();
+  c->latencyPs = cost.totalLatencyPs;
+  c->energyFj = cost.totalEnergyFj;
+  return mlirLogicalResultSuccess();
 }
 
 /// Drops all run state: scratch buffers, crossbar contents, outputs.
@@ -1537,8 +1551,12 @@ MlirLogicalResult cimSimRun(CimSim sim, MlirStringCallback cb, void *ud) {
       resetRun(m);
       return mlirLogicalResultFailure();
     }
-    CimIsaCounts k = {0};
-    cimProgramAddInstrCounts(p, m->pc, &k);
+    CimEventCounts k = {0};
+    if (mlirLogicalResultIsFailure(
+            cimProgramAddInstrCounts(p, m->pc, &k, cb, ud))) {
+      resetRun(m);
+      return mlirLogicalResultFailure();
+    }
     ev.digitalOps = k.digitalOps;
     ev.bufferAccesses = k.bufferAccesses;
     addCounters(&m->layerCounters[m->instrSlot[m->pc]], &ev);
@@ -1580,15 +1598,23 @@ MlirLogicalResult cimSimRun(CimSim sim, MlirStringCallback cb, void *ud) {
     resetRun(m);
     return cimSimFail(cb, ud, "out of memory");
   }
+  /* The total first: its message is the one that matters, and when it
+   * fits, so do its parts (cimSimCreate checked the program's cost). */
+  bool priced = mlirLogicalResultIsSuccess(cimSimPrice(m, &m->total, cb, ud));
   int64_t k = 0;
   for (int64_t x = 0; x < m->target.crossbars; ++x)
     if (m->crossbars[x] && m->crossbars[x]->used) {
       m->usedCrossbars[k++] = x;
-      cimSimPrice(m, &m->crossbars[x]->counters);
+      priced = priced && mlirLogicalResultIsSuccess(cimSimPrice(
+                             m, &m->crossbars[x]->counters, cb, ud));
     }
   for (int64_t i = 0; i <= m->numLayers; ++i)
-    cimSimPrice(m, &m->layerCounters[i]);
-  cimSimPrice(m, &m->total);
+    priced = priced && mlirLogicalResultIsSuccess(
+                           cimSimPrice(m, &m->layerCounters[i], cb, ud));
+  if (!priced) {
+    resetRun(m);
+    return mlirLogicalResultFailure();
+  }
   /* Scratch buffers are not needed any more; outputs are kept. */
   for (uint32_t i = 0; i < p->numBuffers; ++i)
     bufferReset(&m->buffers[i]);

@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "cim-c/Cost.h"
 #include "cim-c/Target.h"
 #include "mlir-c/IR.h"
 
@@ -43,10 +44,11 @@ MlirLogicalResult cimMapConvertDigital(MlirOperation root);
  * Counting on xbar IR (passes/xbar/count.c), for cim-estimate
  *===----------------------------------------------------------------------===*/
 
-/// Events of one layer read off its xbar ops.
+/// Events of one layer read off its xbar ops (crossbar events only: no
+/// digital ops, no buffer accesses), and their price (cimPriceEvents).
 typedef struct CimXbarCounts {
-  int64_t writes, cells, mvmCycles, rowActivations, adcConversions;
-  int64_t latencyPs, energyFj;
+  CimEventCounts events;
+  CimEventCost cost;
 } CimXbarCounts;
 
 /// True when `root` holds crossbar events (xbar.write, xbar.mvm, xbar.adc).

@@ -8,9 +8,11 @@
  *   MVM cycles      = sum over xbar.mvm of M (rows of the digits operand)
  *   row activations = sum over xbar.mvm of M * rows
  *   ADC conversions = sum over xbar.adc of its element count
- * latency and energy follow with the target's costs, as in lib/cost/cost.c:
+ * latency and energy follow with the target's costs, priced by
+ * cimPriceEvents (lib/cost/pricing.c) like the analytic model and the ISA:
  *   latency = writes * t_write + MVMs * t_mvm + conversions * t_adc
  *   energy  = cells * e_write + activations * e_mvm + conversions * e_adc
+ * A count or a cost beyond int64 is an error naming the layer, never a wrap.
  *===----------------------------------------------------------------------===*/
 
 #include <jansson.h>
@@ -38,7 +40,7 @@ typedef struct Counter {
   Group *groups;
   intptr_t n, cap;
   bool oom, any;
-  bool overflow;
+  bool failed; /* an error was emitted */
 } Counter;
 
 static MlirOperation enclosingFunc(MlirOperation op) {
@@ -48,12 +50,14 @@ static MlirOperation enclosingFunc(MlirOperation op) {
   return p;
 }
 
+/// Elements of a static tensor type; -1 when dynamic or beyond int64.
 static int64_t elements(MlirType t) {
   if (!mlirTypeIsARankedTensor(t) || !mlirShapedTypeHasStaticShape(t))
     return -1;
   int64_t n = 1;
   for (intptr_t i = 0; i < mlirShapedTypeGetRank(t); ++i)
-    n *= mlirShapedTypeGetDimSize(t, i);
+    if (__builtin_mul_overflow(n, mlirShapedTypeGetDimSize(t, i), &n))
+      return -1;
   return n;
 }
 
@@ -81,6 +85,44 @@ static Group *groupFor(Counter *c, MlirOperation op) {
   return g;
 }
 
+/// The events of one xbar.write / xbar.mvm / xbar.adc. False when a shape
+/// is dynamic or a product exceeds int64.
+static bool opEvents(MlirOperation op, bool write, bool mvm,
+                     CimEventCounts *ev) {
+  if (write) {
+    ev->writes = 1;
+    ev->cellsWritten =
+        elements(mlirValueGetType(mlirOperationGetOperand(op, 0)));
+    return ev->cellsWritten >= 0;
+  }
+  if (mvm) {
+    /* digits: the last operand (the tile copies come first). */
+    MlirType d = mlirValueGetType(
+        mlirOperationGetOperand(op, mlirOperationGetNumOperands(op) - 1));
+    int64_t m = mlirTypeIsARankedTensor(d) && mlirShapedTypeGetRank(d) == 2
+                    ? mlirShapedTypeGetDimSize(d, 0)
+                    : -1;
+    ev->mvmCycles = m;
+    return m >= 0 && !__builtin_mul_overflow(m, cimMapIntAttr(op, "rows", 0),
+                                             &ev->rowActivations);
+  }
+  ev->adcConversions =
+      elements(mlirValueGetType(mlirOperationGetResult(op, 0)));
+  return ev->adcConversions >= 0;
+}
+
+typedef struct Named {
+  MlirLocation loc;
+  const char *name;
+} Named;
+
+/// Emits an error at `loc`, naming the layer (or "total").
+static void emitForLayer(MlirStringRef s, void *ud) {
+  const Named *n = ud;
+  cimEmitErrorf(n->loc, "cim-estimate: %s (xbar): %.*s", n->name,
+                (int)s.length, s.data);
+}
+
 static MlirWalkResult countOp(MlirOperation op, void *userData) {
   Counter *c = userData;
   bool write = cimOpIsA(op, "xbar.write"), mvm = cimOpIsA(op, "xbar.mvm"),
@@ -93,60 +135,45 @@ static MlirWalkResult countOp(MlirOperation op, void *userData) {
     c->oom = true;
     return MlirWalkResultInterrupt;
   }
-  bool ovf = false;
-  if (write) {
-    int64_t cells = elements(mlirValueGetType(mlirOperationGetOperand(op, 0)));
-    g->c.writes += 1;
-    ovf |= cells < 0 || __builtin_add_overflow(g->c.cells, cells, &g->c.cells);
-  } else if (mvm) {
-    /* digits: the last operand (the tile copies come first). */
-    MlirType d = mlirValueGetType(
-        mlirOperationGetOperand(op, mlirOperationGetNumOperands(op) - 1));
-    int64_t m = mlirTypeIsARankedTensor(d) && mlirShapedTypeGetRank(d) == 2
-                    ? mlirShapedTypeGetDimSize(d, 0)
-                    : -1;
-    int64_t act;
-    ovf |= m < 0 ||
-           __builtin_add_overflow(g->c.mvmCycles, m, &g->c.mvmCycles) ||
-           __builtin_mul_overflow(m, cimMapIntAttr(op, "rows", 0), &act) ||
-           __builtin_add_overflow(g->c.rowActivations, act,
-                                  &g->c.rowActivations);
-  } else {
-    int64_t n = elements(mlirValueGetType(mlirOperationGetResult(op, 0)));
-    ovf |= n < 0 || __builtin_add_overflow(g->c.adcConversions, n,
-                                           &g->c.adcConversions);
+  char name[160];
+  snprintf(name, sizeof name, "layer '%s'", g->name);
+  Named at = {mlirOperationGetLocation(op), name};
+  CimEventCounts ev = {0};
+  if (!opEvents(op, write, mvm, &ev)) {
+    emitForLayer(mlirStringRefCreateFromCString(
+                     "the op has a dynamic shape or more than 2^63 events"),
+                 &at);
+    c->failed = true;
+    return MlirWalkResultInterrupt;
   }
-  if (ovf) {
-    c->overflow = true;
+  if (mlirLogicalResultIsFailure(
+          cimEventCountsAdd(&g->c.events, &ev, emitForLayer, &at))) {
+    c->failed = true;
     return MlirWalkResultInterrupt;
   }
   return MlirWalkResultAdvance;
 }
 
-static bool costs(const CimTarget *t, CimXbarCounts *c) {
-  bool ovf = false;
-  int64_t a, b;
-  ovf |= __builtin_mul_overflow(c->writes, t->writePs, &a);
-  ovf |= __builtin_mul_overflow(c->mvmCycles, t->mvmPs, &b);
-  ovf |= __builtin_add_overflow(a, b, &a);
-  ovf |= __builtin_mul_overflow(c->adcConversions, t->adcPs, &b);
-  ovf |= __builtin_add_overflow(a, b, &c->latencyPs);
-  ovf |= __builtin_mul_overflow(c->cells, t->writeFj, &a);
-  ovf |= __builtin_mul_overflow(c->rowActivations, t->mvmFj, &b);
-  ovf |= __builtin_add_overflow(a, b, &a);
-  ovf |= __builtin_mul_overflow(c->adcConversions, t->adcFj, &b);
-  ovf |= __builtin_add_overflow(a, b, &c->energyFj);
-  return !ovf;
-}
 
-static void add(CimXbarCounts *total, const CimXbarCounts *c) {
-  total->writes += c->writes;
-  total->cells += c->cells;
-  total->mvmCycles += c->mvmCycles;
-  total->rowActivations += c->rowActivations;
-  total->adcConversions += c->adcConversions;
-  total->latencyPs += c->latencyPs;
-  total->energyFj += c->energyFj;
+/// Prices every layer and the total (the sum of the layers' events).
+static bool priceAll(Counter *c, const CimTarget *t, CimXbarCounts *total,
+                     MlirLocation loc) {
+  for (intptr_t i = 0; i < c->n; ++i) {
+    CimXbarCounts *g = &c->groups[i].c;
+    char name[160];
+    snprintf(name, sizeof name, "layer '%s'", c->groups[i].name);
+    Named n = {loc, name};
+    if (mlirLogicalResultIsFailure(
+            cimPriceEvents(t, &g->events, &g->cost, emitForLayer, &n)))
+      return false;
+    Named tn = {loc, "total"};
+    if (mlirLogicalResultIsFailure(cimEventCountsAdd(
+            &total->events, &g->events, emitForLayer, &tn)))
+      return false;
+  }
+  Named tn = {loc, "total"};
+  return mlirLogicalResultIsSuccess(
+      cimPriceEvents(t, &total->events, &total->cost, emitForLayer, &tn));
 }
 
 bool cimXbarHasCrossbarOps(MlirOperation root) {
@@ -160,10 +187,13 @@ bool cimXbarHasCrossbarOps(MlirOperation root) {
 }
 
 static void printRow(FILE *out, const char *name, const CimXbarCounts *c) {
+  const CimEventCounts *e = &c->events;
+  int64_t ps = c->cost.totalLatencyPs;
   fprintf(out, "%-24.24s %7lld %12lld %12lld %16lld.%03lld %14.3f\n", name,
-          (long long)c->writes, (long long)c->mvmCycles,
-          (long long)c->adcConversions, (long long)(c->latencyPs / 1000000),
-          (long long)((c->latencyPs / 1000) % 1000), (double)c->energyFj / 1e6);
+          (long long)e->writes, (long long)e->mvmCycles,
+          (long long)e->adcConversions, (long long)(ps / 1000000),
+          (long long)((ps / 1000) % 1000),
+          (double)c->cost.totalEnergyFj / 1e6);
 }
 
 typedef struct Report {
@@ -182,13 +212,15 @@ static bool writeTable(FILE *out, void *data) {
 }
 
 static json_t *countsJSON(const CimXbarCounts *c) {
+  const CimEventCounts *e = &c->events;
   return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "writes",
-                   (json_int_t)c->writes, "cells_written", (json_int_t)c->cells,
-                   "mvm_cycles", (json_int_t)c->mvmCycles, "adc_conversions",
-                   (json_int_t)c->adcConversions, "row_activations",
-                   (json_int_t)c->rowActivations, "latency_ps",
-                   (json_int_t)c->latencyPs, "energy_fj",
-                   (json_int_t)c->energyFj);
+                   (json_int_t)e->writes, "cells_written",
+                   (json_int_t)e->cellsWritten, "mvm_cycles",
+                   (json_int_t)e->mvmCycles, "adc_conversions",
+                   (json_int_t)e->adcConversions, "row_activations",
+                   (json_int_t)e->rowActivations, "latency_ps",
+                   (json_int_t)c->cost.totalLatencyPs, "energy_fj",
+                   (json_int_t)c->cost.totalEnergyFj);
 }
 
 static bool writeJSON(FILE *out, void *data) {
@@ -223,19 +255,9 @@ MlirLogicalResult cimXbarEstimate(MlirOperation module, const CimTarget *target,
   Counter c = {0};
   mlirOperationWalk(module, countOp, &c, MlirWalkPreOrder);
   CimXbarCounts total = {0};
-  bool ok = !c.oom && !c.overflow;
-  if (c.overflow)
-    cimEmitErrorf(loc, "cim-estimate: the xbar program's counts exceed 64 "
-                       "bits or an xbar op has a dynamic shape");
-  for (intptr_t i = 0; ok && i < c.n; ++i) {
-    ok = costs(target, &c.groups[i].c);
-    add(&total, &c.groups[i].c);
-  }
-  if (ok && c.n > 0 && !costs(target, &total))
-    ok = false;
-  if (!ok && !c.overflow)
-    cimEmitErrorf(loc, "cim-estimate: the xbar program's cost exceeds the "
-                       "64-bit counters (picoseconds, femtojoules)");
+  if (c.oom)
+    cimEmitErrorf(loc, "cim-estimate: out of memory");
+  bool ok = !c.oom && !c.failed && priceAll(&c, target, &total, loc);
   Report r = {&c, &total};
   if (ok && mlirStringRefEqual(tablePath, mlirStringRefCreateFromCString("-"))) {
     ok = writeTable(stderr, &r);

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "cim-c/Cost.h"
+#include "cim-c/Estimate.h"
 
 static char message[512];
 
@@ -209,11 +210,144 @@ START_TEST(test_unmappable_layers) {
   l = layer(INT64_C(1) << 20, 1, INT64_C(1) << 31, 8, 8);
   t.mvmPs = INT64_C(1000000000000000);
   ck_assert(mlirLogicalResultIsFailure(cimLayerCostCompute(&t, &l, &c, capture, NULL)));
-  ck_assert_str_eq(message, "the layer's cost exceeds the 64-bit counters "
-                            "(picoseconds, femtojoules)");
+  /* 2^20 rows / 256 = 4096 row tiles, 1 column tile: 4096 * 2^31 * 8 =
+   * 2^46 MVM cycles; the writes (4096 x 56 us) still fit. */
+  ck_assert_str_eq(message, "the latency of the MVM cycles, 70368744177664 x "
+                            "1000000000000000 ps, exceeds the 64-bit "
+                            "picosecond counter");
   l.invocations = (INT64_C(1) << 31) + 1;
   ck_assert(mlirLogicalResultIsFailure(cimLayerCostCompute(&t, &l, &c, capture, NULL)));
   ck_assert_str_eq(message, "layer dimensions beyond 2^31 are not supported");
+}
+END_TEST
+
+/* --- Pricing: events to ps and fJ (cimPriceEvents). ---------------------- */
+
+static CimEventCost price(const CimTarget *t, const CimEventCounts *n) {
+  CimEventCost c;
+  message[0] = '\0';
+  ck_assert_msg(mlirLogicalResultIsSuccess(cimPriceEvents(t, n, &c, capture, NULL)),
+                "%s", message);
+  return c;
+}
+
+START_TEST(test_price_default_target) {
+  /* The reference system: 56 us per crossbar write, 1.4 us per MVM cycle,
+   * everything else free. 3 writes and 10 MVM cycles:
+   * 3 * 56,000,000 ps + 10 * 1,400,000 ps = 168,000,000 + 14,000,000
+   * = 182,000,000 ps (182 us); energy 0 (no published figures). */
+  CimTarget t = cimTargetGetDefault();
+  CimEventCounts n = {.writes = 3, .cellsWritten = 3 * 256 * 256,
+                      .mvmCycles = 10, .rowActivations = 10 * 256,
+                      .adcConversions = 10 * 256, .digitalOps = 99,
+                      .bufferAccesses = 1000};
+  CimEventCost c = price(&t, &n);
+  ck_assert_int_eq(c.latencyPs[CIM_COST_WRITE], INT64_C(168000000));
+  ck_assert_int_eq(c.latencyPs[CIM_COST_MVM], INT64_C(14000000));
+  ck_assert_int_eq(c.latencyPs[CIM_COST_ADC], 0);
+  ck_assert_int_eq(c.latencyPs[CIM_COST_DIGITAL], 0);
+  ck_assert_int_eq(c.latencyPs[CIM_COST_BUFFER], 0);
+  ck_assert_int_eq(c.totalLatencyPs, INT64_C(182000000));
+  ck_assert_int_eq(c.totalEnergyFj, 0);
+  ck_assert_str_eq(cimCostComponentGetName(CIM_COST_MVM), "MVM cycles");
+  ck_assert_str_eq(cimCostComponentGetName(CIM_COST_NUM_COMPONENTS), "?");
+}
+END_TEST
+
+START_TEST(test_price_every_component) {
+  /* Each component takes its own count for time and for energy:
+   *   write:   time   1 write  x  7 ps =     7; energy  100 cells x  2 fJ =   200
+   *   MVM:     time   4 cycles x 11 ps =    44; energy   40 rows  x  3 fJ =   120
+   *   ADC:     time  64 conv.  x 13 ps =   832; energy   64 conv. x  5 fJ =   320
+   *   digital: time   9 ops    x 17 ps =   153; energy    9 ops   x 23 fJ =   207
+   *   buffer:  time 1000 acc.  x 19 ps = 19000; energy 1000 acc.  x 29 fJ = 29000
+   * latency 7 + 44 + 832 + 153 + 19000 = 20036 ps;
+   * energy 200 + 120 + 320 + 207 + 29000 = 29847 fJ. */
+  CimTarget t = cimTargetGetDefault();
+  t.writePs = 7, t.mvmPs = 11, t.adcPs = 13, t.digitalPs = 17, t.bufferPs = 19;
+  t.writeFj = 2, t.mvmFj = 3, t.adcFj = 5, t.digitalFj = 23, t.bufferFj = 29;
+  CimEventCounts n = {1, 100, 4, 40, 64, 9, 1000};
+  CimEventCost c = price(&t, &n);
+  const int64_t ps[] = {7, 44, 832, 153, 19000}, fj[] = {200, 120, 320, 207, 29000};
+  for (int k = 0; k < CIM_COST_NUM_COMPONENTS; ++k) {
+    ck_assert_int_eq(c.latencyPs[k], ps[k]);
+    ck_assert_int_eq(c.energyFj[k], fj[k]);
+  }
+  ck_assert_int_eq(c.totalLatencyPs, 20036);
+  ck_assert_int_eq(c.totalEnergyFj, 29847);
+}
+END_TEST
+
+START_TEST(test_price_overflow_is_an_error) {
+  /* INT64_MAX = 9,223,372,036,854,775,807. On the default target
+   * 6,588,122,883,468 MVM cycles x 1,400,000 ps > INT64_MAX (one fewer
+   * fits: 6,588,122,883,467 x 1.4e6 = 9,223,372,036,853,800,000). */
+  CimTarget t = cimTargetGetDefault();
+  CimEventCounts n = {.mvmCycles = INT64_C(6588122883468)};
+  CimEventCost c = {.totalLatencyPs = -1};
+  ck_assert(mlirLogicalResultIsFailure(cimPriceEvents(&t, &n, &c, capture, NULL)));
+  ck_assert_str_eq(message, "the latency of the MVM cycles, 6588122883468 x "
+                            "1400000 ps, exceeds the 64-bit picosecond counter");
+  ck_assert_int_eq(c.totalLatencyPs, -1); /* untouched */
+  n.mvmCycles -= 1;
+  ck_assert_int_eq(price(&t, &n).totalLatencyPs, INT64_C(9223372036853800000));
+  /* Each product fits, the sum does not: 164,703,072,086 writes x 56 us =
+   * 9,223,372,036,816,000,000 ps, plus the MVM cycles above. */
+  n.writes = INT64_C(164703072086);
+  ck_assert(mlirLogicalResultIsFailure(cimPriceEvents(&t, &n, &c, capture, NULL)));
+  ck_assert_str_eq(message, "the total latency exceeds the 64-bit picosecond "
+                            "counter when the MVM cycles (9223372036853800000 "
+                            "ps) are added");
+  /* Energy likewise: 2^62 cells at 2 fJ. */
+  t.writeFj = 2;
+  n = (CimEventCounts){.cellsWritten = INT64_C(1) << 62};
+  ck_assert(mlirLogicalResultIsFailure(cimPriceEvents(&t, &n, &c, capture, NULL)));
+  ck_assert_str_eq(message, "the energy of the crossbar writes, "
+                            "4611686018427387904 x 2 fJ, exceeds the 64-bit "
+                            "femtojoule counter");
+}
+END_TEST
+
+START_TEST(test_event_counts_add) {
+  CimEventCounts total = {1, 2, 3, 4, 5, 6, 7}, more = {10, 20, 30, 40, 50, 60, 70};
+  ck_assert(mlirLogicalResultIsSuccess(cimEventCountsAdd(&total, &more, capture, NULL)));
+  ck_assert_int_eq(total.writes, 11);
+  ck_assert_int_eq(total.cellsWritten, 22);
+  ck_assert_int_eq(total.mvmCycles, 33);
+  ck_assert_int_eq(total.rowActivations, 44);
+  ck_assert_int_eq(total.adcConversions, 55);
+  ck_assert_int_eq(total.digitalOps, 66);
+  ck_assert_int_eq(total.bufferAccesses, 77);
+  /* 44 + (INT64_MAX - 44) is the largest sum that fits; 40 more do not. */
+  CimEventCounts huge = {.rowActivations = INT64_MAX - 44};
+  ck_assert(mlirLogicalResultIsSuccess(cimEventCountsAdd(&total, &huge, capture, NULL)));
+  ck_assert_int_eq(total.rowActivations, INT64_MAX);
+  ck_assert(mlirLogicalResultIsFailure(cimEventCountsAdd(&total, &more, capture, NULL)));
+  ck_assert_str_eq(message, "the number of row activations exceeds the 64-bit "
+                            "event counter");
+  ck_assert_int_eq(total.writes, 11); /* unchanged */
+}
+END_TEST
+
+START_TEST(test_network_total_overflow_is_an_error) {
+  /* The slowest valid MVM (10^12 ns = 10^15 ps). One layer: 256 inputs
+   * (1 row tile), 64 outputs x 2 slices x 2 = 256 columns (1 column tile),
+   * 625 invocations x 8 planes = 5000 MVM cycles: 56 us + 5000 x 10^15 ps
+   * = 5,000,000,000,056,000,000 ps fits. Two such layers are 10^19 ps >
+   * INT64_MAX: the second is refused and the total stays the first's. */
+  CimTarget t = cimTargetGetDefault();
+  t.mvmPs = INT64_C(1000000000000000);
+  CimLayer l = layer(256, 64, 625, 8, 8);
+  ck_assert_int_eq(cost(&t, &l).latencyPs, INT64_C(5000000000056000000));
+  CimEstimate e = cimEstimateCreate(&t, 0);
+  ck_assert(mlirLogicalResultIsSuccess(cimEstimateAddLayer(e, "a", &l, capture, NULL)));
+  ck_assert(mlirLogicalResultIsFailure(cimEstimateAddLayer(e, "b", &l, capture, NULL)));
+  ck_assert_str_eq(message, "layer 'b': the total latency (ps) over the layers "
+                            "exceeds 64 bits");
+  ck_assert_int_eq(cimEstimateGetNumLayers(e), 1);
+  ck_assert_int_eq(cimEstimateGetTotalCost(e)->latencyPs,
+                   INT64_C(5000000000056000000));
+  cimEstimateDestroy(e);
 }
 END_TEST
 
@@ -316,6 +450,13 @@ static Suite *costSuite(void) {
   tcase_add_test(tc, test_offset_mapping_bias_column);
   tcase_add_test(tc, test_repeat_and_times);
   tcase_add_test(tc, test_unmappable_layers);
+  tcase_add_test(tc, test_network_total_overflow_is_an_error);
+  TCase *pricing = tcase_create("pricing");
+  tcase_add_test(pricing, test_price_default_target);
+  tcase_add_test(pricing, test_price_every_component);
+  tcase_add_test(pricing, test_price_overflow_is_an_error);
+  tcase_add_test(pricing, test_event_counts_add);
+  suite_add_tcase(s, pricing);
   suite_add_tcase(s, tc);
   TCase *repro = tcase_create("reproduction");
   tcase_add_test(repro, test_reproduces_published_speedups);

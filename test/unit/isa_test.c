@@ -419,10 +419,13 @@ START_TEST(test_every_instruction_round_trips) {
   ck_assert_int_eq(p->instrs[23].src[1], CIM_ISA_NO_BUFFER);
   ck_assert_int_eq(p->instrs[23].layer, 5);
   /* sched counts nothing. */
-  CimIsaCounts none = {0};
-  cimProgramAddInstrCounts(p, 6, &none);
-  ck_assert_int_eq(cimIsaCountsGetTimePs(&none, &p->target), 0);
-  ck_assert_int_eq(none.bufferAccesses, 0);
+  CimEventCounts none = {0};
+  ck_assert(mlirLogicalResultIsSuccess(
+      cimProgramAddInstrCounts(p, 6, &none, capture, NULL)));
+  ck_assert_int_eq(none.writes + none.cellsWritten + none.mvmCycles +
+                       none.rowActivations + none.adcConversions +
+                       none.digitalOps + none.bufferAccesses,
+                   0);
 
   checkRoundTrips(p, NULL);
 }
@@ -562,12 +565,13 @@ START_TEST(test_sched_rules) {
   ck_assert(mlirLogicalResultIsSuccess(cimProgramVerify(p, capture, NULL)));
   /* sched counts nothing: 2 writes, 2 mvms of 2 rows = 4 cycles; the
    * sequential time 2 x 56 us + 4 x 1.4 us = 117.6 us. */
-  CimIsaCounts c = {0};
-  for (uint32_t i = 0; i < p->numInstrs; ++i)
-    cimProgramAddInstrCounts(p, i, &c);
+  CimEventCounts c = {0};
+  CimEventCost cost;
+  ck_assert(mlirLogicalResultIsSuccess(
+      cimProgramGetCost(p, NULL, &c, &cost, capture, NULL)));
   ck_assert_int_eq(c.writes, 2);
   ck_assert_int_eq(c.mvmCycles, 4);
-  ck_assert_int_eq(cimIsaCountsGetTimePs(&c, &p->target), 117600000);
+  ck_assert_int_eq(cost.totalLatencyPs, 117600000);
 
   /* A sched as the last instruction (in place of the halt). */
   CimIsaInstr saved = p->instrs[18];
@@ -692,9 +696,10 @@ START_TEST(test_emitter_and_counts) {
   ck_assert(mlirLogicalResultIsSuccess(cimProgramCreateFromModule(
       mlirModuleGetOperation(m), mlirStringRefCreateFromCString(""),
       mlirStringRefCreateFromCString(""), &p)));
-  CimIsaCounts c = {0};
+  CimEventCounts c = {0};
   for (uint32_t i = 0; i < p->numInstrs; ++i)
-    cimProgramAddInstrCounts(p, i, &c);
+    ck_assert(mlirLogicalResultIsSuccess(
+        cimProgramAddInstrCounts(p, i, &c, capture, NULL)));
   /* xbar.md: 1 write of a 3x8 tile (24 cells); 2 input rows x 2 planes = 4
    * MVM cycles of 3 active rows (12 row activations); 4 x 8 = 32 ADC
    * conversions. */
@@ -707,20 +712,53 @@ START_TEST(test_emitter_and_counts) {
    * + 2*4 + 2*4 = 24 + 12 + 48 = 84. */
   ck_assert_int_eq(c.digitalOps, 84);
   /* Reference target: 56 us + 4 x 1.4 us = 61.6 us. */
-  ck_assert_int_eq(cimIsaCountsGetTimePs(&c, &p->target), 61600000);
-  ck_assert_int_eq(cimIsaCountsGetEnergyFj(&c, &p->target), 0);
+  CimEventCost cost;
+  ck_assert(mlirLogicalResultIsSuccess(
+      cimProgramGetCost(p, NULL, NULL, &cost, capture, NULL)));
+  ck_assert_int_eq(cost.totalLatencyPs, 61600000);
+  ck_assert_int_eq(cost.totalEnergyFj, 0);
   CimTarget t = p->target;
   t.bufferPs = 1;
   /* buffer accesses: load 6; weight_tile 12+24; write 24; bitplanes 2x(6+6);
    * mvms 2x(2*3 + 16); adcs 2x(16+16); shift_adds (16+16+16)x2 + (8+8+8)x2;
    * store 8 = 6+36+24+24+44+64+96+48+8 = 350 */
-  ck_assert_int_eq(cimIsaCountsGetTimePs(&c, &t), 61600000 + 350);
+  ck_assert(mlirLogicalResultIsSuccess(
+      cimProgramGetCost(p, &t, NULL, &cost, capture, NULL)));
+  ck_assert_int_eq(cost.totalLatencyPs, 61600000 + 350);
+  ck_assert_int_eq(cost.latencyPs[CIM_COST_BUFFER], 350);
   ck_assert_str_eq(p->inputs[0].name, "arg0");
   ck_assert_str_eq(p->outputs[0].name, "result0");
   cimProgramDestroy(p);
   mlirModuleDestroy(m);
   free(text);
   mlirContextDestroy(ctx);
+}
+END_TEST
+
+/* A valid program whose cost does not fit (test/tools/cim-sim/Inputs/
+ * cost-overflow.s): a 100x100 load and store are 10^4 + 10^4 buffer
+ * accesses; at 10^15 ps each that is 2 x 10^19 ps > INT64_MAX: an error
+ * naming the component, never a wrapped or saturated time. At 1 ps per
+ * access the same program costs 20,000 ps. */
+START_TEST(test_program_cost_overflow) {
+  CimProgram *p =
+      parseAsmFile(CIM_SOURCE_DIR "/test/tools/cim-sim/Inputs/cost-overflow.s");
+  CimEventCounts n = {.writes = -1};
+  CimEventCost cost = {.totalLatencyPs = -1};
+  ck_assert(mlirLogicalResultIsFailure(
+      cimProgramGetCost(p, NULL, &n, &cost, capture, NULL)));
+  ck_assert_str_eq(message, "the program's sequential cost: the latency of "
+                            "the buffer accesses, 20000 x 1000000000000000 "
+                            "ps, exceeds the 64-bit picosecond counter");
+  ck_assert_int_eq(n.writes, -1); /* untouched on failure */
+  ck_assert_int_eq(cost.totalLatencyPs, -1);
+  CimTarget t = p->target;
+  t.bufferPs = 1;
+  ck_assert(mlirLogicalResultIsSuccess(
+      cimProgramGetCost(p, &t, &n, &cost, capture, NULL)));
+  ck_assert_int_eq(n.bufferAccesses, 20000);
+  ck_assert_int_eq(cost.totalLatencyPs, 20000);
+  cimProgramDestroy(p);
 }
 END_TEST
 
@@ -743,11 +781,15 @@ static void checkMutant(const uint8_t *b, size_t n) {
   }
   ++decodedOk;
   ck_assert(mlirLogicalResultIsSuccess(cimProgramVerify(p, capture, NULL)));
-  CimIsaCounts counts = {0};
-  for (uint32_t i = 0; i < p->numInstrs; ++i)
-    cimProgramAddInstrCounts(p, i, &counts);
-  ck_assert_int_ge(cimIsaCountsGetTimePs(&counts, &p->target), 0);
-  ck_assert_int_ge(cimIsaCountsGetEnergyFj(&counts, &p->target), 0);
+  /* Either a cost that fits or an error, never a wrapped one. */
+  CimEventCost cost;
+  if (mlirLogicalResultIsSuccess(
+          cimProgramGetCost(p, NULL, NULL, &cost, capture, NULL))) {
+    ck_assert_int_ge(cost.totalLatencyPs, 0);
+    ck_assert_int_ge(cost.totalEnergyFj, 0);
+  } else {
+    ck_assert_msg(strstr(message, "64-bit") != NULL, "got '%s'", message);
+  }
   uint8_t *again;
   size_t m;
   encode(p, &again, &m);
@@ -863,6 +905,7 @@ static Suite *isaSuite(void) {
   tcase_add_test(tc, test_sched_rules);
   tcase_add_test(tc, test_sched_asm_errors);
   tcase_add_test(tc, test_emitter_and_counts);
+  tcase_add_test(tc, test_program_cost_overflow);
   tcase_add_test(tc, test_mutations);
   tcase_add_test(tc, test_asm_prefixes);
   suite_add_tcase(s, tc);

@@ -311,6 +311,38 @@ START_TEST(test_reprogram_while_read) {
 }
 END_TEST
 
+
+/* A cost that does not fit in 64 bits is an error before any scheduling:
+ * 100 x 100 clamped elements are 10^4 digital ops, at the slowest valid
+ * digital op (10^15 ps) 10^19 ps > INT64_MAX. Never a wrapped time. */
+START_TEST(test_cost_overflow_is_an_error) {
+  CimProgram *p = parse(TARGET("1", "1000000000000000")
+                        ".input x i8[100x100]\n.output y i8[100x100]\n"
+                        ".buffer b0 i8[100x100]\n.buffer b1 i8[100x100]\n"
+                        ".code\n  load b0, @x\n  clamp b1, b0 min=-3 max=7\n"
+                        "  store @y, b1\n  halt\n");
+  const char *expected = "the program's sequential cost: the latency of the "
+                         "digital ops, 10000 x 1000000000000000 ps, exceeds "
+                         "the 64-bit picosecond counter";
+  CimScheduleReport *r = NULL;
+  ck_assert(mlirLogicalResultIsFailure(cimScheduleAnalyze(p, &r, capture, NULL)));
+  ck_assert_ptr_null(r);
+  ck_assert_str_eq(message, expected);
+  CimScheduleRequest req = {NULL, 0, 1};
+  CimSchedule *s = NULL;
+  message[0] = '\0';
+  ck_assert(mlirLogicalResultIsFailure(cimScheduleCompute(p, &req, &s, capture, NULL)));
+  ck_assert_ptr_null(s);
+  ck_assert_str_eq(message, expected);
+  /* One tenth of the time per op fits: 10^4 x 10^14 = 10^18 ps. */
+  p->target.digitalPs = INT64_C(100000000000000);
+  ck_assert(mlirLogicalResultIsSuccess(cimScheduleAnalyze(p, &r, capture, NULL)));
+  ck_assert_int_eq(r->sequentialPs, INT64_C(1000000000000000000));
+  cimScheduleReportDestroy(r);
+  cimProgramDestroy(p);
+}
+END_TEST
+
 static Suite *scheduleSuite(void) {
   Suite *s = suite_create("schedule");
   TCase *tc = tcase_create("engine");
@@ -320,6 +352,7 @@ static Suite *scheduleSuite(void) {
   tcase_add_test(tc, test_verifier_rules);
   tcase_add_test(tc, test_pipelining);
   tcase_add_test(tc, test_reprogram_while_read);
+  tcase_add_test(tc, test_cost_overflow_is_an_error);
   suite_add_tcase(s, tc);
   return s;
 }
