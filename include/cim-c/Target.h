@@ -133,13 +133,116 @@ CIM_CAPI_EXPORTED MlirLogicalResult
 cimTargetFromAttribute(MlirAttribute attr, CimTarget *target,
                        MlirStringCallback errorCallback, void *userData);
 
-/// The target a pass should use for `module`: the JSON file `overridePath`
-/// when it is non-empty, else the module's `cim.target` attribute, else the
-/// built-in default. Errors (unreadable file, bad attribute) are emitted as
-/// diagnostics at the module.
+/// The target a pass should use for `module`, from a pass's `target=` value
+/// `overridePath`: the JSON file it names when it is non-empty, else the
+/// module's `cim.target` attribute, else the built-in default. A suffix
+/// `:field=value,field=value` (the first ':' followed by a field name and
+/// '=') overrides single fields of that target (cimTargetApplyOverrides), so
+/// `t.json:cell_bits=2` and, on the module's own target, `:cell_bits=2` are
+/// both accepted. Errors (unreadable file, bad attribute, bad override) are
+/// emitted as diagnostics at the module.
 CIM_CAPI_EXPORTED MlirLogicalResult cimTargetResolve(MlirOperation module,
                                                      MlirStringRef overridePath,
                                                      CimTarget *target);
+
+/*===----------------------------------------------------------------------===*
+ * The fields, by name
+ *
+ * Every field of CimTarget is declared once, in lib/target/TargetFields.def;
+ * these functions enumerate it, so that a caller (the Python package, a
+ * sweep script) can list, read and set every field without knowing the
+ * struct layout. A field's name is its JSON key ("t_write_ns"); its value
+ * is spelled as in JSON, without quotes for names: "256", "1.4", "ideal",
+ * "differential-row".
+ *===----------------------------------------------------------------------===*/
+
+/// What a field holds, and so how its value is spelled.
+typedef enum CimTargetFieldKind {
+  /// An integer (a count or a number of bits), stored as int64_t.
+  CIM_TARGET_FIELD_KIND_INT = 0,
+  /// A number of bits or "ideal" (stored as CIM_ADC_BITS_IDEAL).
+  CIM_TARGET_FIELD_KIND_ADC = 1,
+  /// Nanoseconds, decimals down to 0.001; stored as int64_t picoseconds.
+  CIM_TARGET_FIELD_KIND_TIME = 2,
+  /// Picojoules, decimals down to 0.001; stored as int64_t femtojoules.
+  CIM_TARGET_FIELD_KIND_ENERGY = 3,
+  /// One of a few names (cimTargetFieldGetValueName), stored as a C enum.
+  CIM_TARGET_FIELD_KIND_ENUM = 4,
+} CimTargetFieldKind;
+
+/// The number of fields; indices run from 0, in documentation order (which
+/// is also the order of CimTarget and of the #cim.target parameters).
+CIM_CAPI_EXPORTED intptr_t cimTargetGetNumFields(void);
+
+/// The index of the field named `name` (its JSON key), or -1.
+CIM_CAPI_EXPORTED intptr_t cimTargetLookupField(MlirStringRef name);
+
+/// Static description of field `index` (asserted in range); the strings are
+/// borrowed and live forever. Name: the JSON key ("t_write_ns"). Attribute
+/// name: the #cim.target parameter in stored units ("t_write_ps"). C type:
+/// "int64_t", "CimWeightMapping" or "CimInputEncoding". Unit: the JSON unit
+/// ("count", "bits", "ns", "pJ"; "" for names). Doc: one line of Markdown.
+CIM_CAPI_EXPORTED const char *cimTargetFieldGetName(intptr_t index);
+CIM_CAPI_EXPORTED const char *cimTargetFieldGetAttrName(intptr_t index);
+CIM_CAPI_EXPORTED const char *cimTargetFieldGetCType(intptr_t index);
+CIM_CAPI_EXPORTED const char *cimTargetFieldGetUnit(intptr_t index);
+CIM_CAPI_EXPORTED const char *cimTargetFieldGetDoc(intptr_t index);
+CIM_CAPI_EXPORTED CimTargetFieldKind cimTargetFieldGetKind(intptr_t index);
+
+/// The valid range of field `index` in stored units (ps, fJ, enum numbers).
+/// `ou_rows` and `write_ports` are further bounded by `rows` and
+/// `crossbars` (cimTargetValidate).
+CIM_CAPI_EXPORTED void cimTargetFieldGetRange(intptr_t index, int64_t *min,
+                                              int64_t *max);
+
+/// The name of value `value` of an enum field ("offset"), or NULL when the
+/// field is not an enum or the value is out of range. The names of an enum
+/// field are those of values 0, 1, ... up to the first NULL.
+CIM_CAPI_EXPORTED const char *cimTargetFieldGetValueName(intptr_t index,
+                                                         int64_t value);
+
+/// Field `index` of `target` in stored units: picoseconds, femtojoules, the
+/// enum's number, CIM_ADC_BITS_IDEAL for an ideal ADC.
+CIM_CAPI_EXPORTED int64_t cimTargetGetFieldValue(const CimTarget *target,
+                                                 intptr_t index);
+
+/// Stores `value` (stored units) in field `index`, unchecked: call
+/// cimTargetValidate before using the target.
+CIM_CAPI_EXPORTED void cimTargetSetFieldValue(CimTarget *target,
+                                              intptr_t index, int64_t value);
+
+/// Prints field `index` of `target` as a setting's value is spelled ("1.4",
+/// "ideal", "offset"), through `callback`.
+CIM_CAPI_EXPORTED void cimTargetPrintFieldValue(const CimTarget *target,
+                                                intptr_t index,
+                                                MlirStringCallback callback,
+                                                void *userData);
+
+/// Sets the field named `name` from the text `value`, spelled as in JSON
+/// without quotes. Fails, passing one message to `errorCallback` and leaving
+/// `*target` unchanged, when the name is unknown ("unknown field 'rowz'; the
+/// fields are rows, cols, ..."), the value has the wrong type, or it is out
+/// of the field's range ("field 'rows': 0 is out of range [1, 65536]").
+/// Rules between fields are left to cimTargetValidate, except that a field
+/// following another one (`ou_rows`, which defaults to `rows`) moves with it
+/// while the two are equal.
+CIM_CAPI_EXPORTED MlirLogicalResult
+cimTargetSetField(CimTarget *target, MlirStringRef name, MlirStringRef value,
+                  MlirStringCallback errorCallback, void *userData);
+
+/// Applies a comma-separated list `field=value,field=value` with
+/// cimTargetSetField, left to right, then validates the result. All or
+/// nothing: on failure `*target` is unchanged and the one message passed to
+/// `errorCallback` starts with "SOURCENAME: ". A field may appear once.
+CIM_CAPI_EXPORTED MlirLogicalResult
+cimTargetApplyOverrides(CimTarget *target, MlirStringRef overrides,
+                        MlirStringRef sourceName,
+                        MlirStringCallback errorCallback, void *userData);
+
+/// Prints the field table of docs/target.md (Markdown: field, meaning, unit
+/// or values, default, range), one line per field after the header.
+CIM_CAPI_EXPORTED void cimTargetPrintFieldTable(MlirStringCallback callback,
+                                                void *userData);
 
 /// Spelling of the enumerations in JSON and IR ("differential-column", ...).
 CIM_CAPI_EXPORTED const char *cimWeightMappingGetName(CimWeightMapping m);

@@ -11,6 +11,7 @@
 
 #include "SimMachine.h"
 #include "schedule/ScheduleReport.h"
+#include "target/TargetJSON.h"
 
 /// Fraction of the crossbar's cells that take part in an average MVM cycle.
 static double cellUtilization(const SimMachine *m, const CimSimCounters *c) {
@@ -35,10 +36,6 @@ static json_t *countersToJSON(const SimMachine *m, const CimSimCounters *c) {
       "cell_utilization", cellUtilization(m, c));
 }
 
-static void appendTarget(MlirStringRef s, void *ud) {
-  cimStrBufAppendRef(ud, s);
-}
-
 static int emit(const char *buffer, size_t size, void *data) {
   void **cbud = data;
   MlirStringCallback cb = (MlirStringCallback)(uintptr_t)cbud[0];
@@ -48,10 +45,7 @@ static int emit(const char *buffer, size_t size, void *data) {
 
 void cimSimPrintReportJSON(CimSim sim, MlirStringCallback cb, void *ud) {
   const SimMachine *m = sim.ptr;
-  CimStrBuf targetText = {0};
-  cimTargetPrintJSON(&m->target, appendTarget, &targetText);
-  json_t *target = json_loads(cimStrBufGet(&targetText), 0, NULL);
-  cimStrBufFree(&targetText);
+  json_t *target = cimTargetToJSON(&m->target);
   json_t *layers = json_array();
   for (int64_t i = 0; i < m->numLayers; ++i) {
     json_t *e = countersToJSON(m, &m->layerCounters[i]);

@@ -1,51 +1,33 @@
 /*===-- target_attr.c - The #cim.target attribute --------------------------===*
  *
- * #cim.target is an IRDL attribute: its parameters are positional and the C
+ * #cim.target is an IRDL attribute: its parameters are positional, one per
+ * row of target/TargetFields.def in table order and stored units, and the C
  * API has no accessor for the parameters of a dynamic attribute. The target
  * is therefore written by parsing its textual form and read by printing the
- * attribute and parsing the parameter list (integers `N : iK` and quoted
- * strings), then validated like a JSON target.
+ * attribute and parsing the parameter list (integers `N : iK` for numeric
+ * fields, quoted names for enum fields), then validated like a JSON target.
  *===----------------------------------------------------------------------===*/
-
-#include "cim-c/Target.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "mlir-c/BuiltinAttributes.h"
-#include "mlir-c/Diagnostics.h"
 
-#include "support/StrBuf.h"
-
-/* Parameter order of #cim.target (dialects/cim.irdl.mlir). */
-enum { NUM_PARAMS = 20 };
-
-static void fieldsOf(const CimTarget *t, int64_t v[NUM_PARAMS]) {
-  int64_t f[NUM_PARAMS] = {
-      t->rows,       t->cols,      t->cellBits,  t->dacBits,
-      t->adcBits,    (int64_t)t->weightMapping, (int64_t)t->inputEncoding,
-      t->crossbars,  t->ouRows,    t->writePorts, t->writePs,
-      t->mvmPs,      t->adcPs,     t->digitalPs, t->bufferPs,
-      t->writeFj,    t->mvmFj,     t->adcFj,     t->digitalFj,
-      t->bufferFj};
-  memcpy(v, f, sizeof f);
-}
+#include "target/TargetInternal.h"
 
 MlirAttribute cimTargetToAttribute(MlirContext context, const CimTarget *t) {
-  int64_t v[NUM_PARAMS];
-  fieldsOf(t, v);
   CimStrBuf b = {0};
   cimStrBufAppendCString(&b, "#cim.target<");
-  for (int i = 0; i < NUM_PARAMS; ++i) {
+  for (int i = 0; i < CIM_TARGET_NUM_FIELDS; ++i) {
+    const CimTargetFieldDef *f = &cimTargetFields[i];
+    int64_t v = cimTargetFieldGet(t, (CimTargetFieldId)i);
     if (i)
       cimStrBufAppendCString(&b, ", ");
-    if (i == 5)
-      cimStrBufPrintf(&b, "\"%s\"", cimWeightMappingGetName(t->weightMapping));
-    else if (i == 6)
-      cimStrBufPrintf(&b, "\"%s\"", cimInputEncodingGetName(t->inputEncoding));
+    if (cimTargetRepNames(f->rep))
+      cimTargetAppendValue(&b, f, v, true);
     else
-      cimStrBufPrintf(&b, "%" PRId64 " : i64", v[i]);
+      cimStrBufPrintf(&b, "%" PRId64 " : i64", v);
   }
   cimStrBufAppendCString(&b, ">");
   MlirAttribute a = mlirAttributeParseGet(
@@ -54,110 +36,78 @@ MlirAttribute cimTargetToAttribute(MlirContext context, const CimTarget *t) {
   return a;
 }
 
-static MlirLogicalResult fail(MlirStringCallback cb, void *ud, const char *msg) {
-  if (cb)
-    cb(mlirStringRefCreateFromCString(msg), ud);
-  return mlirLogicalResultFailure();
+/// Reads parameter `id` at `*p`: a quoted name for an enum field, else an
+/// integer with an optional ` : iN` type.
+static bool readParam(const char **p, CimTargetFieldId id, int64_t *out) {
+  const char *const *names = cimTargetRepNames(cimTargetFields[id].rep);
+  const char *s = *p;
+  if (names) {
+    const char *end = *s == '"' ? strchr(s + 1, '"') : NULL;
+    if (!end)
+      return false;
+    size_t len = (size_t)(end - s - 1);
+    for (int k = 0; names[k]; ++k)
+      if (strlen(names[k]) == len && !strncmp(names[k], s + 1, len)) {
+        *out = k;
+        *p = end + 1;
+        return true;
+      }
+    return false;
+  }
+  char *end;
+  long long x = strtoll(s, &end, 10);
+  if (end == s)
+    return false;
+  *out = x;
+  s = end;
+  if (strncmp(s, " : i", 4) == 0) /* type suffix */
+    for (s += 4; *s >= '0' && *s <= '9';)
+      ++s;
+  *p = s;
+  return true;
 }
 
 MlirLogicalResult cimTargetFromAttribute(MlirAttribute attr, CimTarget *target,
                                          MlirStringCallback cb, void *ud) {
   CimStrBuf text = {0};
   mlirAttributePrint(attr, cimStrBufCallback, &text);
-  const char *s = cimStrBufGet(&text);
   static const char prefix[] = "#cim.target<";
-  if (strncmp(s, prefix, sizeof prefix - 1) != 0) {
+  const char *p = cimStrBufGet(&text);
+  bool ok = strncmp(p, prefix, sizeof prefix - 1) == 0;
+  if (!ok) {
     cimStrBufFree(&text);
-    return fail(cb, ud, "the cim.target attribute is not a #cim.target<...>");
+    CimStrBuf msg = {0};
+    cimStrBufAppendCString(&msg, "the cim.target attribute is not a "
+                                 "#cim.target<...>");
+    return cimTargetFail(cb, ud, &msg);
   }
-  const char *p = s + sizeof prefix - 1;
-  int64_t v[NUM_PARAMS];
-  int n = 0;
-  bool ok = true;
-  while (ok && *p && *p != '>') {
+  p += sizeof prefix - 1;
+  CimTarget t = cimTargetGetDefault();
+  for (int i = 0; ok && i < CIM_TARGET_NUM_FIELDS; ++i) {
     while (*p == ' ' || *p == ',')
       ++p;
-    if (n == NUM_PARAMS) {
-      ok = false;
-      break;
-    }
-    if (*p == '"') {
-      const char *end = strchr(p + 1, '"');
-      if (!end) {
-        ok = false;
-        break;
-      }
-      size_t len = (size_t)(end - p - 1);
-      int found = -1;
-      for (int k = 0; k < 3; ++k) {
-        const char *name = n == 5 ? cimWeightMappingGetName((CimWeightMapping)k)
-                                  : cimInputEncodingGetName((CimInputEncoding)k);
-        if (strlen(name) == len && !strncmp(name, p + 1, len))
-          found = k;
-      }
-      if ((n != 5 && n != 6) || found < 0) {
-        ok = false;
-        break;
-      }
-      v[n++] = found;
-      p = end + 1;
-    } else {
-      char *end;
-      long long x = strtoll(p, &end, 10);
-      if (end == p || n == 5 || n == 6) {
-        ok = false;
-        break;
-      }
-      v[n++] = x;
-      p = end;
-      if (strncmp(p, " : i", 4) == 0) { /* type suffix */
-        p += 4;
-        while (*p >= '0' && *p <= '9')
-          ++p;
-      }
-    }
+    int64_t v = 0;
+    ok = ok && readParam(&p, (CimTargetFieldId)i, &v);
+    cimTargetFieldSet(&t, (CimTargetFieldId)i, v);
   }
+  while (ok && (*p == ' ' || *p == ','))
+    ++p;
+  ok = ok && *p == '>';
   cimStrBufFree(&text);
-  if (!ok || n != NUM_PARAMS)
-    return fail(cb, ud, "#cim.target needs 20 parameters: 18 integers and the "
-                        "weight mapping and input encoding strings, in the "
-                        "order of docs/target.md");
-  CimTarget t = {
-      .rows = v[0], .cols = v[1], .cellBits = v[2], .dacBits = v[3],
-      .adcBits = v[4], .weightMapping = (CimWeightMapping)v[5],
-      .inputEncoding = (CimInputEncoding)v[6], .crossbars = v[7],
-      .ouRows = v[8], .writePorts = v[9], .writePs = v[10], .mvmPs = v[11],
-      .adcPs = v[12], .digitalPs = v[13], .bufferPs = v[14], .writeFj = v[15],
-      .mvmFj = v[16], .adcFj = v[17], .digitalFj = v[18], .bufferFj = v[19]};
+  if (!ok) {
+    int names = 0;
+    for (int i = 0; i < CIM_TARGET_NUM_FIELDS; ++i)
+      names += cimTargetRepNames(cimTargetFields[i].rep) != NULL;
+    CimStrBuf msg = {0};
+    cimStrBufPrintf(&msg,
+                    "#cim.target needs %d parameters: %d integers and the "
+                    "weight mapping and input encoding strings, in the order "
+                    "of docs/target.md",
+                    CIM_TARGET_NUM_FIELDS, CIM_TARGET_NUM_FIELDS - names);
+    return cimTargetFail(cb, ud, &msg);
+  }
   if (mlirLogicalResultIsFailure(cimTargetValidate(&t, cb, ud)))
     return mlirLogicalResultFailure();
   *target = t;
-  return mlirLogicalResultSuccess();
-}
-
-static void emitAt(MlirStringRef s, void *loc) {
-  CimStrBuf b = {0};
-  cimStrBufAppendRef(&b, s);
-  mlirEmitError(*(MlirLocation *)loc, cimStrBufGet(&b));
-  cimStrBufFree(&b);
-}
-
-MlirLogicalResult cimTargetResolve(MlirOperation module,
-                                   MlirStringRef overridePath,
-                                   CimTarget *target) {
-  MlirLocation loc = mlirOperationGetLocation(module);
-  if (overridePath.length > 0) {
-    CimStrBuf path = {0};
-    cimStrBufAppendRef(&path, overridePath);
-    MlirLogicalResult r =
-        cimTargetLoadFile(cimStrBufGet(&path), target, emitAt, &loc);
-    cimStrBufFree(&path);
-    return r;
-  }
-  MlirAttribute attr = mlirOperationGetAttributeByName(
-      module, mlirStringRefCreateFromCString(CIM_TARGET_ATTR_NAME));
-  if (!mlirAttributeIsNull(attr))
-    return cimTargetFromAttribute(attr, target, emitAt, &loc);
-  *target = cimTargetGetDefault();
   return mlirLogicalResultSuccess();
 }
