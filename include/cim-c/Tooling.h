@@ -169,6 +169,27 @@ CIM_CAPI_EXPORTED MlirLogicalResult
 cimDiagnosticVerifierFinish(CimDiagnosticVerifier verifier, unsigned firstLine,
                             unsigned lastLine);
 
+/// Checks the diagnostics seen since the last check against the expectations
+/// written on lines [firstLine, lastLine] (0: unbounded), reports on the
+/// verifier's stream each one that was not expected (or expected with
+/// another severity) and forgets them; expectations they met stay met until
+/// cimDiagnosticVerifierFinish. Succeeds when every one was expected. This is
+/// how mlir-opt reports unexpected diagnostics chunk by chunk and unmet
+/// expectations once, at the end.
+CIM_CAPI_EXPORTED MlirLogicalResult
+cimDiagnosticVerifierCheckSeen(CimDiagnosticVerifier verifier,
+                               unsigned firstLine, unsigned lastLine);
+
+/// Detaches the verifier's handler from its context (which must still be
+/// alive). A detached or null verifier is a no-op.
+CIM_CAPI_EXPORTED void cimDiagnosticVerifierDetach(CimDiagnosticVerifier verifier);
+
+/// Attaches the verifier to `context` (detaching it from its previous one
+/// first), so that one verifier can check a file whose chunks are each
+/// processed in a context of their own.
+CIM_CAPI_EXPORTED void cimDiagnosticVerifierAttach(CimDiagnosticVerifier verifier,
+                                                   MlirContext context);
+
 /// mlir-opt's --verify-diagnostics=only-expected: with `onlyExpected` set,
 /// diagnostics that no expectation is written for are ignored (neither
 /// reported nor a failure); a diagnostic that matches an expectation in all

@@ -491,6 +491,48 @@ CimDiagnosticVerifier cimDiagnosticVerifierCreate(MlirContext context,
   return (CimDiagnosticVerifier){v};
 }
 
+/// Checks the diagnostics seen so far against the expectations in `range`,
+/// reports the unexpected ones and forgets them.
+static bool processSeen(Verifier *v, Range range) {
+  bool ok = true;
+  for (size_t i = 0; i < v->numSeen; ++i)
+    ok &= process(v, range, &v->seen[i]);
+  for (size_t i = 0; i < v->numSeen; ++i)
+    free(v->seen[i].message);
+  v->numSeen = 0;
+  return ok;
+}
+
+MlirLogicalResult cimDiagnosticVerifierCheckSeen(CimDiagnosticVerifier verifier,
+                                                 unsigned firstLine,
+                                                 unsigned lastLine) {
+  Verifier *v = verifier.ptr;
+  if (!v)
+    return mlirLogicalResultFailure();
+  Range range = {firstLine, lastLine};
+  return processSeen(v, range) ? mlirLogicalResultSuccess()
+                               : mlirLogicalResultFailure();
+}
+
+void cimDiagnosticVerifierDetach(CimDiagnosticVerifier verifier) {
+  Verifier *v = verifier.ptr;
+  if (!v || mlirContextIsNull(v->context))
+    return;
+  mlirContextDetachDiagnosticHandler(v->context, v->handler);
+  v->context = (MlirContext){NULL};
+}
+
+void cimDiagnosticVerifierAttach(CimDiagnosticVerifier verifier,
+                                 MlirContext context) {
+  Verifier *v = verifier.ptr;
+  if (!v)
+    return;
+  cimDiagnosticVerifierDetach(verifier);
+  v->context = context;
+  v->handler =
+      mlirContextAttachDiagnosticHandler(context, verifierHandler, v, NULL);
+}
+
 MlirLogicalResult cimDiagnosticVerifierFinish(CimDiagnosticVerifier verifier,
                                               unsigned firstLine,
                                               unsigned lastLine) {
@@ -508,8 +550,7 @@ MlirLogicalResult cimDiagnosticVerifierFinish(CimDiagnosticVerifier verifier,
                          mlirStringRefCreateFromCString(b->message));
     ok = false;
   }
-  for (size_t i = 0; i < v->numSeen; ++i)
-    ok &= process(v, range, &v->seen[i]);
+  ok &= processSeen(v, range);
   size_t begin, end;
   expectationsIn(v, range, &begin, &end);
   for (int pass = 0; pass < 2; ++pass) {
@@ -530,9 +571,6 @@ MlirLogicalResult cimDiagnosticVerifierFinish(CimDiagnosticVerifier verifier,
   /* Start the next round clean. */
   for (size_t i = begin; i < end; ++i)
     v->expected[i].matched = false;
-  for (size_t i = 0; i < v->numSeen; ++i)
-    free(v->seen[i].message);
-  v->numSeen = 0;
   v->oom = false;
   return ok ? mlirLogicalResultSuccess() : mlirLogicalResultFailure();
 }
@@ -548,7 +586,7 @@ void cimDiagnosticVerifierDestroy(CimDiagnosticVerifier verifier) {
   Verifier *v = verifier.ptr;
   if (!v)
     return;
-  mlirContextDetachDiagnosticHandler(v->context, v->handler);
+  cimDiagnosticVerifierDetach(verifier);
   for (size_t i = 0; i < v->numExpected; ++i)
     if (v->expected[i].isRegex)
       regfree(&v->expected[i].regex);

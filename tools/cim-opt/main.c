@@ -1,13 +1,22 @@
 /*===-- cim-opt - mlir-opt for cimlir --------------------------------------===*
  *
  * Reads MLIR, runs a pipeline of cim and upstream passes, writes MLIR. The
- * command line follows mlir-opt: pass flags (`--cim-tile='rows=128'`,
- * `--canonicalize`), `--pass-pipeline=`, `-o`, `--split-input-file`,
- * `--verify-diagnostics`, `--irdl-file`, `--load-pass-plugin`,
- * `--mlir-print-ir-before-all/after-all`, `--verify-each`, `--list-passes`,
- * `--help`, `--version`. All the work is in libcimlir; this file only maps
+ * command line is mlir-opt's (LLVM 22): pass flags (`--cim-tile='rows=128'`,
+ * `--canonicalize`), `--pass-pipeline=`, `-o`, `--split-input-file[=MARKER]`,
+ * `--verify-diagnostics[=only-expected]`, the `--mlir-print-*`, timing and
+ * statistics flags, `--emit-bytecode`, ... (docs/cim-opt.md has the table of
+ * every mlir-opt flag). All the work is in libcimlir; this file only maps
  * flags onto it.
+ *
+ * Like mlir-opt, every chunk of the input (the whole input without
+ * --split-input-file) is processed in a state of its own: a new context
+ * (IRDL files loaded again), a new pass manager, a new diagnostic handler.
+ * Passes such as canonicalize collect their patterns from the dialects
+ * loaded when they are first run, so sharing a context between chunks would
+ * make a chunk's result depend on the chunks before it.
  *===----------------------------------------------------------------------===*/
+
+#define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>
 #include <stdbool.h>
@@ -25,217 +34,10 @@
 #include "mlir-c/Pass.h"
 #include "mlir-c/RegisterEverything.h"
 
+#include "options.h"
 #include "usage.h"
 
 #define TOOL "cim-opt"
-
-/* A pass given as a flag, in command-line order. */
-typedef struct PassFlag {
-  const char *name; /* without dashes, borrowed from argv */
-  size_t nameLength;
-  const char *options; /* text after '=', or NULL */
-} PassFlag;
-
-typedef struct Options {
-  const char *input;
-  const char *output;
-  const char *pipeline;
-  bool splitInputFile;
-  bool verifyDiagnostics;
-  bool verifyEach;
-  bool printBefore;
-  bool printAfter;
-  bool printDebugInfo;
-  bool printGeneric;
-  bool allowUnregistered;
-  bool dumpPipeline;
-  bool listPasses;
-  const char *listFormat;
-  const char **irdlFiles;
-  int numIrdlFiles;
-  const char **plugins;
-  int numPlugins;
-  PassFlag *passFlags;
-  int numPassFlags;
-} Options;
-
-static void printToStderr(MlirStringRef s, void *userData) {
-  (void)userData;
-  fwrite(s.data, 1, s.length, stderr);
-}
-
-static void errorPrefix(void) { fputs(TOOL ": ", stderr); }
-
-/// Matches `--name`, `-name`, `--name=VALUE` and (if `takesValue`) `--name
-/// VALUE`. On a match sets *value (NULL for a bare flag) and advances *i.
-static bool matchFlag(int argc, char **argv, int *i, const char *name,
-                      bool takesValue, const char **value) {
-  const char *a = argv[*i];
-  if (a[0] != '-')
-    return false;
-  a += (a[1] == '-') ? 2 : 1;
-  size_t n = strlen(name);
-  if (strncmp(a, name, n) != 0)
-    return false;
-  if (a[n] == '=') {
-    *value = a + n + 1;
-    return true;
-  }
-  if (a[n] != '\0')
-    return false;
-  *value = NULL;
-  if (takesValue && *i + 1 < argc) {
-    *value = argv[++*i];
-  }
-  return true;
-}
-
-static bool parseBoolValue(const char *flag, const char *value, bool *out) {
-  if (!value || !strcmp(value, "true") || !strcmp(value, "1")) {
-    *out = true;
-    return true;
-  }
-  if (!strcmp(value, "false") || !strcmp(value, "0")) {
-    *out = false;
-    return true;
-  }
-  errorPrefix();
-  fprintf(stderr, "'--%s' expects true or false, got '%s'\n", flag, value);
-  return false;
-}
-
-/// Returns 0 to continue, 1 for an error, 2 for "done, exit 0".
-static int parseCommandLine(int argc, char **argv, Options *o) {
-  o->verifyEach = true;
-  o->irdlFiles = calloc((size_t)argc, sizeof *o->irdlFiles);
-  o->plugins = calloc((size_t)argc, sizeof *o->plugins);
-  o->passFlags = calloc((size_t)argc, sizeof *o->passFlags);
-  if (!o->irdlFiles || !o->plugins || !o->passFlags) {
-    errorPrefix();
-    fputs("out of memory\n", stderr);
-    return 1;
-  }
-  bool onlyPositional = false;
-  for (int i = 1; i < argc; ++i) {
-    const char *a = argv[i];
-    const char *v = NULL;
-    if (onlyPositional || a[0] != '-' || !strcmp(a, "-")) {
-      if (o->input) {
-        errorPrefix();
-        fprintf(stderr, "too many positional arguments: '%s' after '%s'\n", a,
-                o->input);
-        return 1;
-      }
-      o->input = a;
-      continue;
-    }
-    if (!strcmp(a, "--")) {
-      onlyPositional = true;
-      continue;
-    }
-    if (matchFlag(argc, argv, &i, "help", false, &v) ||
-        matchFlag(argc, argv, &i, "h", false, &v)) {
-      cimOptPrintHelp(stdout);
-      return 2;
-    }
-    if (matchFlag(argc, argv, &i, "version", false, &v)) {
-      printf(TOOL " (cimlir) %s, built on MLIR %s\n", cimGetVersion(),
-             CIM_MLIR_VERSION_STRING);
-      return 2;
-    }
-    if (matchFlag(argc, argv, &i, "list-passes", false, &v)) {
-      if (v && strcmp(v, "markdown") != 0 && strcmp(v, "text") != 0) {
-        errorPrefix();
-        fprintf(stderr, "'--list-passes' takes 'text' or 'markdown', got '%s'\n", v);
-        return 1;
-      }
-      o->listPasses = true;
-      o->listFormat = v;
-      continue;
-    }
-    if (matchFlag(argc, argv, &i, "o", true, &v)) {
-      if (!v || !*v) {
-        errorPrefix();
-        fputs("'-o' needs a file name\n", stderr);
-        return 1;
-      }
-      o->output = v;
-      continue;
-    }
-    if (matchFlag(argc, argv, &i, "pass-pipeline", true, &v)) {
-      if (!v) {
-        errorPrefix();
-        fputs("'--pass-pipeline' needs a pipeline\n", stderr);
-        return 1;
-      }
-      o->pipeline = v;
-      continue;
-    }
-    if (matchFlag(argc, argv, &i, "irdl-file", true, &v)) {
-      if (!v || !*v) {
-        errorPrefix();
-        fputs("'--irdl-file' needs a file name\n", stderr);
-        return 1;
-      }
-      o->irdlFiles[o->numIrdlFiles++] = v;
-      continue;
-    }
-    if (matchFlag(argc, argv, &i, "load-pass-plugin", true, &v)) {
-      if (!v || !*v) {
-        errorPrefix();
-        fputs("'--load-pass-plugin' needs a file name\n", stderr);
-        return 1;
-      }
-      o->plugins[o->numPlugins++] = v;
-      continue;
-    }
-    struct {
-      const char *name;
-      bool *target;
-    } bools[] = {
-        {"split-input-file", &o->splitInputFile},
-        {"verify-diagnostics", &o->verifyDiagnostics},
-        {"verify-each", &o->verifyEach},
-        {"mlir-print-ir-before-all", &o->printBefore},
-        {"mlir-print-ir-after-all", &o->printAfter},
-        {"mlir-print-debuginfo", &o->printDebugInfo},
-        {"mlir-print-op-generic", &o->printGeneric},
-        {"allow-unregistered-dialect", &o->allowUnregistered},
-        {"dump-pass-pipeline", &o->dumpPipeline},
-    };
-    bool matched = false;
-    for (size_t k = 0; k < sizeof bools / sizeof bools[0] && !matched; ++k) {
-      if (matchFlag(argc, argv, &i, bools[k].name, false, &v)) {
-        matched = true;
-        if (!parseBoolValue(bools[k].name, v, bools[k].target))
-          return 1;
-      }
-    }
-    if (matched)
-      continue;
-    /* Anything else is a pass flag: a cim pass from the table or an upstream
-     * pass; resolved once plugins are loaded. */
-    const char *name = a + ((a[1] == '-') ? 2 : 1);
-    const char *eq = strchr(name, '=');
-    PassFlag *f = &o->passFlags[o->numPassFlags++];
-    f->name = name;
-    f->nameLength = eq ? (size_t)(eq - name) : strlen(name);
-    f->options = eq ? eq + 1 : NULL;
-  }
-  if (o->pipeline && o->numPassFlags > 0) {
-    errorPrefix();
-    fprintf(stderr,
-            "'--pass-pipeline' cannot be combined with individual pass flags "
-            "such as '--%.*s'\n",
-            (int)o->passFlags[0].nameLength, o->passFlags[0].name);
-    return 1;
-  }
-  if (!o->input)
-    o->input = "-";
-  if (!o->output)
-    o->output = "-";
-  return 0;
-}
 
 /* Collects messages passed to an MlirStringCallback. */
 typedef struct TextSink {
@@ -254,11 +56,17 @@ static void appendToSink(MlirStringRef s, void *userData) {
   sink->data = grown;
 }
 
-/// Adds one pass flag to the top-level pass manager, nesting it under the op
-/// it runs on as mlir-opt's implicit nesting does: a cim pass under its
-/// table anchor; an upstream pass at module level, or under func.func when
-/// MLIR says it cannot run on modules.
-static bool addPassFlag(MlirOpPassManager top, const PassFlag *f) {
+/*===----------------------------------------------------------------------===*
+ * Building the pass manager
+ *===----------------------------------------------------------------------===*/
+
+/// Adds one pass flag to the top-level pass manager (anchored on `anchor`),
+/// nesting it under the op it runs on as mlir-opt's implicit nesting does: a
+/// cim pass under its table anchor; an upstream pass at the top, or under
+/// func.func when MLIR says it cannot run on the top op. `*unknown` is set
+/// when the flag names no pass at all.
+static bool addPassFlag(MlirOpPassManager top, const char *anchor,
+                        const CimOptPassFlag *f, bool *unknown) {
   const CimPassDef *def =
       cimPassRegistryLookup(mlirStringRefCreate(f->name, f->nameLength));
   const char *opts = f->options;
@@ -275,8 +83,7 @@ static bool addPassFlag(MlirOpPassManager top, const PassFlag *f) {
   else
     snprintf(element, cap, "%.*s", (int)f->nameLength, f->name);
 
-  bool nestUnderAnchor = def && def->anchor[0] &&
-                         strcmp(def->anchor, "builtin.module") != 0;
+  bool nestUnderAnchor = def && def->anchor[0] && strcmp(def->anchor, anchor);
   if (nestUnderAnchor)
     snprintf(text, cap, "%s(%s)", def->anchor, element);
   else
@@ -285,16 +92,19 @@ static bool addPassFlag(MlirOpPassManager top, const PassFlag *f) {
   TextSink err = {0};
   bool ok = mlirLogicalResultIsSuccess(cimOpPassManagerAddPipeline(
       top, mlirStringRefCreateFromCString(text), appendToSink, &err));
-  if (!ok && !def && err.data && strstr(err.data, "cannot run on the ops")) {
+  if (!ok && !def && err.data && strstr(err.data, "cannot run on the ops") &&
+      strcmp(anchor, "func.func") != 0) {
     free(err.data);
     err = (TextSink){0};
     snprintf(text, cap, "func.func(%s)", element);
     ok = mlirLogicalResultIsSuccess(cimOpPassManagerAddPipeline(
         top, mlirStringRefCreateFromCString(text), appendToSink, &err));
   }
-  if (!ok) {
-    errorPrefix();
-    fprintf(stderr, "in '--%s':\n%s\n", element, err.data ? err.data : "");
+  if (!ok && !def && err.data && strstr(err.data, "is neither a cim pass")) {
+    *unknown = true;
+  } else if (!ok) {
+    fprintf(stderr, TOOL ": in '--%s':\n%s\n", element,
+            err.data ? err.data : "");
   }
   free(err.data);
   free(text);
@@ -302,12 +112,237 @@ static bool addPassFlag(MlirOpPassManager top, const PassFlag *f) {
   return ok;
 }
 
+typedef enum BuildResult { kBuilt, kBadPipeline, kUnknownFlag } BuildResult;
+
+static BuildResult buildPassManager(MlirContext ctx, const CimOptOptions *o,
+                                    const char *anchor, MlirPassManager *out) {
+  MlirPassManager pm = mlirPassManagerCreateOnOperation(
+      ctx, mlirStringRefCreateFromCString(anchor));
+  MlirOpPassManager top = mlirPassManagerGetAsOpPassManager(pm);
+  BuildResult result = kBuilt;
+  if (o->pipeline) {
+    TextSink err = {0};
+    if (mlirLogicalResultIsFailure(cimParsePassPipeline(
+            top, mlirStringRefCreateFromCString(o->pipeline), appendToSink,
+            &err))) {
+      fprintf(stderr, "%s\n", err.data ? err.data : "bad pipeline");
+      result = kBadPipeline;
+    }
+    free(err.data);
+  }
+  for (int i = 0; result == kBuilt && i < o->numPassFlags; ++i) {
+    bool unknown = false;
+    if (!addPassFlag(top, anchor, &o->passFlags[i], &unknown)) {
+      if (unknown)
+        cimOptReportUnknownFlag(stderr, TOOL, o->passFlags[i].arg);
+      result = unknown ? kUnknownFlag : kBadPipeline;
+    }
+  }
+  if (result != kBuilt) {
+    mlirPassManagerDestroy(pm);
+    return result;
+  }
+  mlirPassManagerEnableVerifier(pm, o->verifyEach);
+  if (o->printBefore || o->printAfter || o->printAfterChange ||
+      o->printAfterFailure) {
+    MlirOpPrintingFlags flags = cimOptCreatePrintingFlags(o);
+    /* As in mlir-opt, -after-change and -after-failure imply printing after
+       every pass, filtered. */
+    bool after = o->printAfter || o->printAfterChange || o->printAfterFailure;
+    mlirPassManagerEnableIRPrinting(
+        pm, o->printBefore, after, o->printModuleScope, o->printAfterChange,
+        o->printAfterFailure, flags,
+        o->printTreeDir ? mlirStringRefCreateFromCString(o->printTreeDir)
+                        : mlirStringRefCreate(NULL, 0));
+    mlirOpPrintingFlagsDestroy(flags);
+  }
+  if (o->timing)
+    mlirPassManagerEnableTiming(pm);
+  if (o->statistics)
+    mlirPassManagerEnableStatistics(pm, o->statisticsList
+                                            ? MLIR_PASS_DISPLAY_MODE_LIST
+                                            : MLIR_PASS_DISPLAY_MODE_PIPELINE);
+  if (o->dumpPipeline)
+    cimOptDumpPassPipeline(stderr, top);
+  *out = pm;
+  return kBuilt;
+}
+
+/*===----------------------------------------------------------------------===*
+ * One chunk
+ *===----------------------------------------------------------------------===*/
+
+typedef enum ChunkResult { kChunkOk, kChunkFailed, kChunkFatal } ChunkResult;
+
+/// A context as mlir-opt makes one per chunk: every dialect registered, the
+/// embedded cim/xbar dialects and the --irdl-file dialects loaded.
+static MlirContext createContext(const CimOptOptions *o) {
+  MlirContext ctx = cimContextCreate();
+  if (mlirContextIsNull(ctx)) {
+    fputs(TOOL ": the embedded cim/xbar dialects failed to load\n", stderr);
+    return ctx;
+  }
+  mlirContextSetAllowUnregisteredDialects(ctx, o->allowUnregistered);
+  if (o->disableThreading)
+    mlirContextEnableMultithreading(ctx, false);
+  /* IRDL files are reported by file, line and column, without a source. */
+  intptr_t errors = 0;
+  CimSourceBuffer none = {mlirStringRefCreate(NULL, 0),
+                          mlirStringRefCreate(NULL, 0)};
+  MlirDiagnosticHandlerID h =
+      cimAttachDiagnosticPrinter(ctx, stderr, none, &errors);
+  bool ok = true;
+  for (int i = 0; ok && i < o->numIrdlFiles; ++i)
+    ok = mlirLogicalResultIsSuccess(cimLoadIRDLFile(
+        ctx, mlirStringRefCreateFromCString(o->irdlFiles[i])));
+  mlirContextDetachDiagnosticHandler(ctx, h);
+  if (!ok) {
+    mlirContextDestroy(ctx);
+    return (MlirContext){NULL};
+  }
+  return ctx;
+}
+
+/// Parses a chunk without the implicit module (--no-implicit-module): the
+/// text as written, padded so that locations are those of the whole buffer.
+static MlirOperation parseWithoutImplicitModule(MlirContext ctx,
+                                                CimSourceBuffer source,
+                                                CimSourceChunk chunk) {
+  size_t offset = (size_t)(chunk.text.data - source.text.data);
+  size_t lineStart = offset;
+  while (lineStart > 0 && source.text.data[lineStart - 1] != '\n')
+    --lineStart;
+  size_t pad = (chunk.firstLine - 1) + (offset - lineStart);
+  char *text = malloc(pad + chunk.text.length + 1);
+  if (!text)
+    return (MlirOperation){NULL};
+  memset(text, '\n', chunk.firstLine - 1);
+  memset(text + chunk.firstLine - 1, ' ', offset - lineStart);
+  memcpy(text + pad, chunk.text.data, chunk.text.length);
+  text[pad + chunk.text.length] = '\0';
+  MlirOperation op = mlirOperationCreateParse(
+      ctx, mlirStringRefCreate(text, pad + chunk.text.length), source.name);
+  free(text);
+  return op;
+}
+
+static bool isModuleOp(MlirOperation op) {
+  return mlirStringRefEqual(mlirIdentifierStr(mlirOperationGetName(op)),
+                            mlirStringRefCreateFromCString("builtin.module"));
+}
+
+/// With --verify-diagnostics, `*verifier` is the whole file's (created on
+/// the first chunk): like mlir-opt, unexpected diagnostics are reported
+/// chunk by chunk and unmet expectations once, at the end (main).
+static ChunkResult processChunk(const CimOptOptions *o, CimSourceBuffer source,
+                                CimSourceChunk chunk, FILE *out,
+                                CimDiagnosticVerifier *fileVerifier) {
+  MlirContext ctx = createContext(o);
+  if (mlirContextIsNull(ctx))
+    return kChunkFatal;
+  intptr_t errors = 0;
+  MlirDiagnosticHandlerID printer = 0;
+  CimDiagnosticVerifier verifier = *fileVerifier;
+  if (o->verifyDiagnostics && cimDiagnosticVerifierIsNull(verifier)) {
+    verifier = cimDiagnosticVerifierCreate(ctx, source, stderr);
+    if (cimDiagnosticVerifierIsNull(verifier)) {
+      fputs("error: out of memory while verifying diagnostics\n", stderr);
+      mlirContextDestroy(ctx);
+      return kChunkFatal;
+    }
+    cimDiagnosticVerifierSetOnlyExpected(verifier, o->verifyOnlyExpected);
+    *fileVerifier = verifier;
+  } else if (o->verifyDiagnostics) {
+    cimDiagnosticVerifierAttach(verifier, ctx);
+  } else {
+    printer = cimAttachDiagnosticPrinter(ctx, stderr, source, &errors);
+  }
+
+  ChunkResult result = kChunkFailed;
+  bool ran = false;
+  MlirOperation op = o->noImplicitModule
+                         ? parseWithoutImplicitModule(ctx, source, chunk)
+                         : cimParseSourceChunkInBuffer(ctx, source, chunk);
+  if (!mlirOperationIsNull(op) && o->verifyRoundtrip)
+    ran = cimOptVerifyRoundtrip(op, o, createContext);
+  else
+    ran = !mlirOperationIsNull(op);
+  if (ran) {
+    char anchor[256];
+    MlirStringRef name = mlirIdentifierStr(mlirOperationGetName(op));
+    snprintf(anchor, sizeof anchor, "%.*s", (int)name.length, name.data);
+    if (!o->noImplicitModule && !isModuleOp(op))
+      snprintf(anchor, sizeof anchor, "builtin.module");
+    MlirPassManager pm = {NULL};
+    BuildResult built = buildPassManager(ctx, o, anchor, &pm);
+    if (built != kBuilt) {
+      mlirOperationDestroy(op);
+      if (o->verifyDiagnostics)
+        cimDiagnosticVerifierDetach(verifier);
+      else
+        mlirContextDetachDiagnosticHandler(ctx, printer);
+      mlirContextDestroy(ctx);
+      return kChunkFatal;
+    }
+    ran = mlirLogicalResultIsSuccess(mlirPassManagerRunOnOp(pm, op));
+    /* Timing and statistics reports are printed when the pass manager
+       goes, before the output, as mlir-opt prints them at exit. */
+    mlirPassManagerDestroy(pm);
+    if (ran && !cimOptPrintOutput(op, o, out))
+      ran = false;
+  }
+  if (!mlirOperationIsNull(op))
+    mlirOperationDestroy(op);
+
+  if (o->verifyDiagnostics) {
+    result = mlirLogicalResultIsSuccess(
+                 cimDiagnosticVerifierCheckSeen(verifier, 0, 0))
+                 ? kChunkOk
+                 : kChunkFailed;
+    cimDiagnosticVerifierDetach(verifier);
+  } else {
+    mlirContextDetachDiagnosticHandler(ctx, printer);
+    result = (ran && errors == 0) ? kChunkOk : kChunkFailed;
+  }
+  mlirContextDestroy(ctx);
+  return result;
+}
+
+/// Reports pass flags that name no pass (cim or upstream) before any input
+/// is read, as mlir-opt's command-line parser does.
+static bool checkPassFlags(const CimOptOptions *o) {
+  if (o->numPassFlags == 0)
+    return true;
+  MlirContext ctx = mlirContextCreate();
+  MlirPassManager pm = mlirPassManagerCreate(ctx);
+  MlirOpPassManager top = mlirPassManagerGetAsOpPassManager(pm);
+  bool ok = true;
+  for (int i = 0; i < o->numPassFlags && ok; ++i) {
+    const CimOptPassFlag *f = &o->passFlags[i];
+    MlirStringRef name = mlirStringRefCreate(f->name, f->nameLength);
+    if (cimPassRegistryLookup(name))
+      continue;
+    TextSink err = {0};
+    /* Only the name: options are checked when the pipeline is built. */
+    if (mlirLogicalResultIsFailure(
+            mlirOpPassManagerAddPipeline(top, name, appendToSink, &err)) &&
+        err.data && strstr(err.data, "does not refer to a registered pass")) {
+      cimOptReportUnknownFlag(stderr, o->argv0, f->arg);
+      ok = false;
+    }
+    free(err.data);
+  }
+  mlirPassManagerDestroy(pm);
+  mlirContextDestroy(ctx);
+  return ok;
+}
+
 /// Reads all of `path` ("-" for stdin) into a malloc'ed NUL-terminated buffer.
 static char *readInput(const char *path, size_t *length) {
   FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
   if (!f) {
-    errorPrefix();
-    fprintf(stderr, "cannot open input file '%s': %s\n", path, strerror(errno));
+    fprintf(stderr, TOOL ": cannot open input file '%s': %s\n", path,
+            strerror(errno));
     return NULL;
   }
   size_t cap = 1 << 16, len = 0;
@@ -332,8 +367,7 @@ static char *readInput(const char *path, size_t *length) {
   if (f != stdin)
     fclose(f);
   if (bad) {
-    errorPrefix();
-    fprintf(stderr, "cannot read input file '%s'\n", path);
+    fprintf(stderr, TOOL ": cannot read input file '%s'\n", path);
     free(buf);
     return NULL;
   }
@@ -342,91 +376,10 @@ static char *readInput(const char *path, size_t *length) {
   return buf;
 }
 
-static MlirPassManager buildPassManager(MlirContext ctx, const Options *o) {
-  MlirPassManager pm = mlirPassManagerCreateOnOperation(
-      ctx, mlirStringRefCreateFromCString("builtin.module"));
-  MlirOpPassManager top = mlirPassManagerGetAsOpPassManager(pm);
-  bool ok = true;
-  if (o->pipeline) {
-    TextSink err = {0};
-    ok = mlirLogicalResultIsSuccess(cimParsePassPipeline(
-        top, mlirStringRefCreateFromCString(o->pipeline), appendToSink, &err));
-    if (!ok)
-      fprintf(stderr, "%s\n", err.data ? err.data : "bad pipeline");
-    free(err.data);
-  }
-  for (int i = 0; ok && i < o->numPassFlags; ++i)
-    ok = addPassFlag(top, &o->passFlags[i]);
-  if (!ok) {
-    mlirPassManagerDestroy(pm);
-    return (MlirPassManager){NULL};
-  }
-  mlirPassManagerEnableVerifier(pm, o->verifyEach);
-  if (o->printBefore || o->printAfter) {
-    MlirOpPrintingFlags flags = mlirOpPrintingFlagsCreate();
-    mlirPassManagerEnableIRPrinting(pm, o->printBefore, o->printAfter,
-                                    /*printModuleScope=*/true,
-                                    /*printAfterOnlyOnChange=*/false,
-                                    /*printAfterOnlyOnFailure=*/false, flags,
-                                    mlirStringRefCreate(NULL, 0));
-    mlirOpPrintingFlagsDestroy(flags);
-  }
-  if (o->dumpPipeline) {
-    mlirPrintPassPipeline(top, printToStderr, NULL);
-    fputc('\n', stderr);
-  }
-  return pm;
-}
-
-/// Parses, transforms and prints one chunk. Returns true when the chunk
-/// succeeded (in verify mode: when the diagnostics matched).
-/// In verify mode `verifier` holds the whole file's expectations (scanned
-/// once) and is checked against the lines of this chunk only.
-static bool processChunk(MlirContext ctx, MlirPassManager pm, const Options *o,
-                         CimSourceBuffer source, CimSourceChunk chunk,
-                         unsigned lastLine, CimDiagnosticVerifier verifier,
-                         FILE *out, bool *printedAny) {
-  intptr_t errors = 0;
-  MlirDiagnosticHandlerID printer = 0;
-  if (!o->verifyDiagnostics)
-    printer = cimAttachDiagnosticPrinter(ctx, stderr, source, &errors);
-
-  bool ok = false;
-  MlirOperation op = cimParseSourceChunk(ctx, source.name, chunk);
-  if (!mlirOperationIsNull(op)) {
-    ok = mlirLogicalResultIsSuccess(mlirPassManagerRunOnOp(pm, op));
-    if (ok) {
-      if (*printedAny)
-        fputs("// -----\n", out);
-      MlirOpPrintingFlags flags = mlirOpPrintingFlagsCreate();
-      if (o->printDebugInfo)
-        mlirOpPrintingFlagsEnableDebugInfo(flags, true, false);
-      if (o->printGeneric)
-        mlirOpPrintingFlagsPrintGenericOpForm(flags);
-      mlirOperationPrintWithFlags(op, flags, cimWriteToStream, out);
-      mlirOpPrintingFlagsDestroy(flags);
-      fputc('\n', out);
-      *printedAny = true;
-    }
-    mlirOperationDestroy(op);
-  }
-
-  if (o->verifyDiagnostics) {
-    ok = mlirLogicalResultIsSuccess(
-        cimDiagnosticVerifierFinish(verifier, chunk.firstLine, lastLine));
-  } else {
-    mlirContextDetachDiagnosticHandler(ctx, printer);
-    ok = ok && errors == 0;
-  }
-  return ok;
-}
-
 int main(int argc, char **argv) {
-  Options o = {0};
-  int status = parseCommandLine(argc, argv, &o);
+  CimOptOptions o;
+  int status = cimOptParseCommandLine(argc, argv, &o);
   int exitCode = status == 2 ? 0 : 1;
-  MlirContext ctx = {NULL};
-  MlirPassManager pm = {NULL};
   char *input = NULL;
   CimSourceChunk *chunks = NULL;
   CimOutputFile outFile = {NULL};
@@ -438,8 +391,7 @@ int main(int argc, char **argv) {
     TextSink err = {0};
     if (mlirLogicalResultIsFailure(
             cimLoadPassPlugin(o.plugins[i], appendToSink, &err))) {
-      errorPrefix();
-      fprintf(stderr, "%s\n", err.data ? err.data : "plugin failed");
+      fprintf(stderr, TOOL ": %s\n", err.data ? err.data : "plugin failed");
       free(err.data);
       goto done;
     }
@@ -450,32 +402,13 @@ int main(int argc, char **argv) {
     exitCode = 0;
     goto done;
   }
-
   mlirRegisterAllPasses();
-  ctx = cimContextCreate();
-  if (mlirContextIsNull(ctx)) {
-    errorPrefix();
-    fputs("the embedded cim/xbar dialects failed to load\n", stderr);
+  if (!checkPassFlags(&o))
     goto done;
-  }
-  mlirContextSetAllowUnregisteredDialects(ctx, o.allowUnregistered);
-
-  /* IRDL files and the pipeline are reported without a source buffer. */
-  {
-    intptr_t errors = 0;
-    CimSourceBuffer none = {mlirStringRefCreate(NULL, 0),
-                            mlirStringRefCreate(NULL, 0)};
-    MlirDiagnosticHandlerID h =
-        cimAttachDiagnosticPrinter(ctx, stderr, none, &errors);
-    bool ok = true;
-    for (int i = 0; ok && i < o.numIrdlFiles; ++i)
-      ok = mlirLogicalResultIsSuccess(cimLoadIRDLFile(
-          ctx, mlirStringRefCreateFromCString(o.irdlFiles[i])));
-    if (ok)
-      pm = buildPassManager(ctx, &o);
-    mlirContextDetachDiagnosticHandler(ctx, h);
-    if (!ok || mlirPassManagerIsNull(pm))
-      goto done;
+  if (o.showDialects) {
+    if (cimOptPrintDialects(stdout))
+      exitCode = 0;
+    goto done;
   }
 
   size_t length = 0;
@@ -488,12 +421,11 @@ int main(int argc, char **argv) {
 
   intptr_t numChunks = 1;
   CimSourceChunk whole = {source.text, 1};
-  if (o.splitInputFile) {
-    numChunks =
-        cimSplitSourceBuffer(source.text, mlirStringRefCreate(NULL, 0), &chunks);
-    if (numChunks <= 0) {
-      errorPrefix();
-      fputs("cannot split the input\n", stderr);
+  if (o.splitMarker) {
+    numChunks = cimSplitInputFile(
+        source, mlirStringRefCreateFromCString(o.splitMarker), stderr, &chunks);
+    if (numChunks < 0) {
+      fputs(TOOL ": out of memory while splitting the input\n", stderr);
       goto done;
     }
   }
@@ -506,23 +438,24 @@ int main(int argc, char **argv) {
    * (every chunk) succeeds. */
   cimDeferredOutputsBegin();
 
-  bool allOk = true, printedAny = false;
+  bool allOk = true;
   CimDiagnosticVerifier verifier = {NULL};
-  if (o.verifyDiagnostics) {
-    verifier = cimDiagnosticVerifierCreate(ctx, source, stderr);
-    if (cimDiagnosticVerifierIsNull(verifier)) {
-      fputs("error: out of memory while verifying diagnostics\n", stderr);
-      goto done;
-    }
-  }
   for (intptr_t i = 0; i < numChunks; ++i) {
-    CimSourceChunk chunk = o.splitInputFile ? chunks[i] : whole;
-    unsigned lastLine =
-        (o.splitInputFile && i + 1 < numChunks) ? chunks[i + 1].firstLine - 2 : 0;
-    if (!processChunk(ctx, pm, &o, source, chunk, lastLine, verifier, out,
-                      &printedAny))
+    if (i > 0) {
+      fputs(o.outputSplitMarker, out);
+      fputc('\n', out);
+    }
+    ChunkResult r = processChunk(&o, source,
+                                 o.splitMarker ? chunks[i] : whole, out,
+                                 &verifier);
+    if (r != kChunkOk)
       allOk = false;
+    if (r == kChunkFatal)
+      break;
   }
+  if (!cimDiagnosticVerifierIsNull(verifier) &&
+      mlirLogicalResultIsFailure(cimDiagnosticVerifierFinish(verifier, 0, 0)))
+    allOk = false;
   cimDiagnosticVerifierDestroy(verifier);
   if (allOk && mlirLogicalResultIsSuccess(cimDeferredOutputsCommit(stderr))) {
     CimOutputFile f = outFile;
@@ -536,12 +469,6 @@ done:
   cimOutputFileDiscard(outFile);
   free(chunks);
   free(input);
-  if (!mlirPassManagerIsNull(pm))
-    mlirPassManagerDestroy(pm);
-  if (!mlirContextIsNull(ctx))
-    mlirContextDestroy(ctx);
-  free(o.irdlFiles);
-  free(o.plugins);
-  free(o.passFlags);
+  cimOptOptionsFree(&o);
   return exitCode;
 }

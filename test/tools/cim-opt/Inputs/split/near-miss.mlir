@@ -1,0 +1,12 @@
+func.func @a() {
+  return
+}
+// ----
+func.func @b() {
+  return
+}
+// ------
+// -----x
+func.func @c() {
+  return
+}

@@ -1,0 +1,520 @@
+/*===-- options.c - cim-opt's command line ---------------------------------===*
+ *
+ * One table of driver flags, with mlir-opt 22's names and defaults. The
+ * parser, --help, the "Did you mean" suggestions and the refusals of flags
+ * that the MLIR C API cannot implement all iterate it. Anything that is not
+ * in the table is a pass flag, resolved against the cim pass table and
+ * MLIR's pass registry when the pass manager is built.
+ *===----------------------------------------------------------------------===*/
+
+#include "options.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cim-c/Passes.h"
+#include "cim-c/Version.h"
+#include "usage.h"
+
+#define TOOL "cim-opt"
+
+typedef enum FlagKind {
+  kBool,      /* --x, --x=true|false */
+  kString,    /* --x=V or --x V */
+  kOptString, /* --x or --x=V */
+  kList,      /* repeatable --x=V */
+  kInt,       /* --x=N */
+  kChoice,    /* --x=one|two */
+  kAction,    /* handled in code: --help, --version, --list-passes */
+  kRefused,   /* exists in mlir-opt, impossible here: `help` says why */
+} FlagKind;
+
+typedef struct Flag {
+  const char *name;
+  FlagKind kind;
+  size_t offset;       /* into CimOptOptions */
+  const char *valueName;
+  const char *help;    /* for kRefused: why it cannot be done */
+  const char *choices; /* kChoice: "a|b" */
+} Flag;
+
+#define OFF(field) offsetof(CimOptOptions, field)
+#define NONE ((size_t)-1)
+
+static const Flag kFlags[] = {
+    {"o", kString, OFF(output), "filename", "Output filename", NULL},
+    {"pass-pipeline", kString, OFF(pipeline), "string",
+     "Textual description of the pass pipeline to run", NULL},
+    {"p", kString, OFF(pipeline), "string", "Alias for --pass-pipeline", NULL},
+    {"split-input-file", kOptString, OFF(splitMarker), "string",
+     "Split the input file into chunks using the given or default marker and "
+     "process each chunk independently",
+     NULL},
+    {"output-split-marker", kString, OFF(outputSplitMarker), "string",
+     "Split marker to use for merging the output", NULL},
+    {"verify-diagnostics", kChoice, NONE, "value",
+     "Check that emitted diagnostics match expected-* lines on the "
+     "corresponding line (=all, the default, or =only-expected)",
+     "all|only-expected"},
+    {"verify-each", kBool, OFF(verifyEach), NULL,
+     "Run the verifier after each transformation pass (default: true)", NULL},
+    {"verify-roundtrip", kBool, OFF(verifyRoundtrip), NULL,
+     "Round-trip the IR after parsing and ensure it succeeds", NULL},
+    {"irdl-file", kList, OFF(irdlFiles), "filename",
+     "IRDL file to register before processing the input (repeatable)", NULL},
+    {"load-pass-plugin", kList, OFF(plugins), "string",
+     "Load passes from plugin library (exports cimGetPassPluginInfo)", NULL},
+    {"allow-unregistered-dialect", kBool, OFF(allowUnregistered), NULL,
+     "Allow operation with no registered dialects", NULL},
+    {"no-implicit-module", kBool, OFF(noImplicitModule), NULL,
+     "Disable implicit addition of a top-level module op during parsing",
+     NULL},
+    {"dump-pass-pipeline", kBool, OFF(dumpPipeline), NULL,
+     "Print the pipeline that will be run", NULL},
+    {"emit-bytecode", kBool, OFF(emitBytecode), NULL,
+     "Emit bytecode when generating output", NULL},
+    {"emit-bytecode-version", kInt, OFF(bytecodeVersion), "value",
+     "Use specified bytecode when generating output", NULL},
+    {"mlir-disable-threading", kBool, OFF(disableThreading), NULL,
+     "Disable multi-threading within MLIR", NULL},
+    {"mlir-timing", kBool, OFF(timing), NULL, "Display execution times", NULL},
+    {"mlir-timing-display", kChoice, NONE, "value",
+     "Display method for timing data (tree only: see docs/cim-opt.md)",
+     "list|tree"},
+    {"mlir-pass-statistics", kBool, OFF(statistics), NULL,
+     "Display the statistics of each pass", NULL},
+    {"mlir-pass-statistics-display", kChoice, NONE, "value",
+     "Display method for pass statistics (list or pipeline, the default)",
+     "list|pipeline"},
+    {"mlir-print-ir-before-all", kBool, OFF(printBefore), NULL,
+     "Print IR before each pass", NULL},
+    {"mlir-print-ir-after-all", kBool, OFF(printAfter), NULL,
+     "Print IR after each pass", NULL},
+    {"mlir-print-ir-after-change", kBool, OFF(printAfterChange), NULL,
+     "When printing the IR after a pass, only print if the IR changed", NULL},
+    {"mlir-print-ir-after-failure", kBool, OFF(printAfterFailure), NULL,
+     "When printing the IR after a pass, only print if the pass failed", NULL},
+    {"mlir-print-ir-module-scope", kBool, OFF(printModuleScope), NULL,
+     "When printing IR for print-ir-[before|after]{-all} always print the "
+     "top-level operation",
+     NULL},
+    {"mlir-print-ir-tree-dir", kString, OFF(printTreeDir), "string",
+     "When printing the IR before/after a pass, print file tree rooted at "
+     "this directory",
+     NULL},
+    {"mlir-print-debuginfo", kBool, OFF(printDebugInfo), NULL,
+     "Print debug info in MLIR output", NULL},
+    {"mlir-pretty-debuginfo", kBool, OFF(prettyDebugInfo), NULL,
+     "Print pretty debug info in MLIR output", NULL},
+    {"mlir-print-op-generic", kBool, OFF(printGeneric), NULL,
+     "Print the generic op form", NULL},
+    {"mlir-print-local-scope", kBool, OFF(printLocalScope), NULL,
+     "Print with local scope and inline information", NULL},
+    {"mlir-print-assume-verified", kBool, OFF(assumeVerified), NULL,
+     "Skip op verification when using custom printers", NULL},
+    {"mlir-use-nameloc-as-prefix", kBool, OFF(nameLocAsPrefix), NULL,
+     "Print SSA IDs using NameLocs as prefixes", NULL},
+    {"mlir-print-skip-regions", kBool, OFF(skipRegions), NULL,
+     "Skip regions when printing ops", NULL},
+    {"mlir-elide-elementsattrs-if-larger", kInt, OFF(elideElements), "uint",
+     "Elide ElementsAttrs with \"...\" that have more elements than the given "
+     "upper limit",
+     NULL},
+    {"mlir-elide-resource-strings-if-larger", kInt, OFF(elideResources),
+     "uint", "Elide printing value of resources if string is too long in chars",
+     NULL},
+    {"show-dialects", kBool, OFF(showDialects), NULL,
+     "Print the list of registered dialects and exit", NULL},
+    {"list-passes", kAction, NONE, NULL,
+     "Print the list of cim passes and exit (=markdown: docs/passes.md)", NULL},
+    {"help", kAction, NONE, NULL, "Display available options", NULL},
+    {"help-hidden", kAction, NONE, NULL,
+     "Display available options (there are no hidden ones)", NULL},
+    {"h", kAction, NONE, NULL, "Alias for --help", NULL},
+    {"version", kAction, NONE, NULL, "Display the version of this program",
+     NULL},
+
+    /* mlir-opt flags that cannot be done on the C API. */
+    {"load-dialect-plugin", kRefused, NONE, NULL,
+     "dialect plugins are C++ libraries; cimlir's dialect plugins are IRDL "
+     "files: use --irdl-file",
+     NULL},
+    {"mlir-print-ir-before", kRefused, NONE, NULL,
+     "the C API prints the IR around all passes or none "
+     "(mlirPassManagerEnableIRPrinting): use --mlir-print-ir-before-all",
+     NULL},
+    {"mlir-print-ir-after", kRefused, NONE, NULL,
+     "the C API prints the IR around all passes or none "
+     "(mlirPassManagerEnableIRPrinting): use --mlir-print-ir-after-all",
+     NULL},
+    {"mlir-print-unique-ssa-ids", kRefused, NONE, NULL,
+     "MlirOpPrintingFlags has no unique-SSA-id setter", NULL},
+    {"mlir-print-value-users", kRefused, NONE, NULL,
+     "MlirOpPrintingFlags has no value-users setter", NULL},
+    {"mlir-print-elementsattrs-with-hex-if-larger", kRefused, NONE, NULL,
+     "MlirOpPrintingFlags has no hex-elements setter", NULL},
+    {"mlir-print-op-on-diagnostic", kRefused, NONE, NULL,
+     "the C API cannot change MLIRContext::printOpOnDiagnostic", NULL},
+    {"mlir-print-stacktrace-on-diagnostic", kRefused, NONE, NULL,
+     "the C API cannot change MLIRContext::printStackTraceOnDiagnostic", NULL},
+    {"mlir-very-unsafe-disable-verifier-on-parsing", kRefused, NONE, NULL,
+     "the C API's parser always verifies (no ParserConfig)", NULL},
+    {"elide-resource-data-from-bytecode", kRefused, NONE, NULL,
+     "MlirBytecodeWriterConfig only sets the version", NULL},
+    {"mlir-output-format", kRefused, NONE, NULL,
+     "the C API's timing manager cannot be configured (text only)", NULL},
+    {"mlir-pass-pipeline-crash-reproducer", kRefused, NONE, NULL,
+     "the C API has no crash reproducer (PassManager::enableCrashReproducer"
+     "Generation)",
+     NULL},
+    {"mlir-pass-pipeline-local-reproducer", kRefused, NONE, NULL,
+     "the C API has no crash reproducer", NULL},
+    {"mlir-generate-reproducer", kRefused, NONE, NULL,
+     "the C API has no reproducer generation", NULL},
+    {"run-reproducer", kRefused, NONE, NULL,
+     "the C API cannot read a reproducer's pipeline resource", NULL},
+    {"log-actions-to", kRefused, NONE, NULL,
+     "the C API has no action handlers (tracing::ExecutionContext)", NULL},
+    {"log-mlir-actions-filter", kRefused, NONE, NULL,
+     "the C API has no action handlers", NULL},
+    {"profile-actions-to", kRefused, NONE, NULL,
+     "the C API has no action handlers", NULL},
+    {"mlir-enable-debugger-hook", kRefused, NONE, NULL,
+     "the C API has no action handlers", NULL},
+    {"mlir-debug-counter", kRefused, NONE, NULL,
+     "the C API has no debug counters", NULL},
+    {"mlir-print-debug-counter", kRefused, NONE, NULL,
+     "the C API has no debug counters", NULL},
+    {"mlir-disable-diagnostic-notes", kRefused, NONE, NULL,
+     "not implemented yet in cim-opt's diagnostic printer", NULL},
+    {"mlir-diagnostic-verbosity-level", kRefused, NONE, NULL,
+     "not implemented yet in cim-opt's diagnostic printer", NULL},
+};
+enum { kNumFlags = sizeof kFlags / sizeof kFlags[0] };
+
+static void *field(CimOptOptions *o, const Flag *f) {
+  return (char *)o + f->offset;
+}
+
+static bool parseBool(const char *flag, const char *value, bool *out) {
+  if (!value || !strcmp(value, "true") || !strcmp(value, "TRUE") ||
+      !strcmp(value, "True") || !strcmp(value, "1")) {
+    *out = true;
+    return true;
+  }
+  if (!strcmp(value, "false") || !strcmp(value, "FALSE") ||
+      !strcmp(value, "False") || !strcmp(value, "0")) {
+    *out = false;
+    return true;
+  }
+  fprintf(stderr,
+          TOOL ": for the --%s option: '%s' is invalid value for boolean "
+               "argument! Try 0 or 1\n",
+          flag, value);
+  return false;
+}
+
+static bool parseInt(const char *flag, const char *value, long long *out) {
+  char *end = NULL;
+  errno = 0;
+  long long v = value && *value ? strtoll(value, &end, 0) : -1;
+  if (!value || !*value || *end || errno || v < 0) {
+    fprintf(stderr, TOOL ": for the --%s option: '%s' value invalid for uint "
+                         "argument!\n",
+            flag, value ? value : "");
+    return false;
+  }
+  *out = v;
+  return true;
+}
+
+/// Applies a kChoice flag.
+static bool applyChoice(CimOptOptions *o, const Flag *f, const char *v) {
+  const char *name = f->name;
+  bool bad = !v;
+  if (!bad && !strcmp(name, "verify-diagnostics")) {
+    if (!strcmp(v, "all"))
+      o->verifyOnlyExpected = false;
+    else if (!strcmp(v, "only-expected"))
+      o->verifyOnlyExpected = true;
+    else
+      bad = true;
+    o->verifyDiagnostics = true;
+  } else if (!bad && !strcmp(name, "mlir-timing-display")) {
+    if (!strcmp(v, "list")) {
+      fprintf(stderr,
+              TOOL ": '--mlir-timing-display=list' is not possible: the MLIR "
+                   "C API's timing (mlirPassManagerEnableTiming) always "
+                   "displays a tree; use --mlir-timing-display=tree\n");
+      return false;
+    }
+    bad = strcmp(v, "tree") != 0;
+  } else if (!bad && !strcmp(name, "mlir-pass-statistics-display")) {
+    if (!strcmp(v, "list"))
+      o->statisticsList = true;
+    else if (!strcmp(v, "pipeline"))
+      o->statisticsList = false;
+    else
+      bad = true;
+  }
+  if (bad) {
+    fprintf(stderr,
+            TOOL ": for the --%s option: Cannot find option named '%s'!\n",
+            name, v ? v : "");
+    return false;
+  }
+  return true;
+}
+
+/// Finds the flag `a` (with its dashes) names; sets *value to the text after
+/// '=' (or NULL).
+static const Flag *findFlag(const char *a, const char **value) {
+  const char *name = a + ((a[1] == '-') ? 2 : 1);
+  const char *eq = strchr(name, '=');
+  size_t n = eq ? (size_t)(eq - name) : strlen(name);
+  for (int k = 0; k < kNumFlags; ++k) {
+    if (strlen(kFlags[k].name) == n && !strncmp(kFlags[k].name, name, n)) {
+      *value = eq ? eq + 1 : NULL;
+      return &kFlags[k];
+    }
+  }
+  return NULL;
+}
+
+int cimOptParseCommandLine(int argc, char **argv, CimOptOptions *o) {
+  memset(o, 0, sizeof *o);
+  o->argv0 = argc > 0 ? argv[0] : TOOL;
+  o->verifyEach = true;
+  o->elideElements = o->elideResources = o->bytecodeVersion = -1;
+  o->outputSplitMarker = "// -----";
+  o->irdlFiles = calloc((size_t)argc + 1, sizeof *o->irdlFiles);
+  o->plugins = calloc((size_t)argc + 1, sizeof *o->plugins);
+  o->passFlags = calloc((size_t)argc + 1, sizeof *o->passFlags);
+  if (!o->irdlFiles || !o->plugins || !o->passFlags) {
+    fputs(TOOL ": out of memory\n", stderr);
+    return 1;
+  }
+  bool onlyPositional = false;
+  for (int i = 1; i < argc; ++i) {
+    const char *a = argv[i];
+    if (onlyPositional || a[0] != '-' || !strcmp(a, "-")) {
+      if (o->input) {
+        fprintf(stderr, TOOL ": too many positional arguments: '%s' after "
+                             "'%s'\n",
+                a, o->input);
+        return 1;
+      }
+      o->input = a;
+      continue;
+    }
+    if (!strcmp(a, "--")) {
+      onlyPositional = true;
+      continue;
+    }
+    const char *v = NULL;
+    const Flag *f = findFlag(a, &v);
+    if (!f) {
+      /* A pass flag: a cim pass from the table or an upstream pass. */
+      const char *name = a + ((a[1] == '-') ? 2 : 1);
+      const char *eq = strchr(name, '=');
+      CimOptPassFlag *p = &o->passFlags[o->numPassFlags++];
+      p->arg = a;
+      p->name = name;
+      p->nameLength = eq ? (size_t)(eq - name) : strlen(name);
+      p->options = eq ? eq + 1 : NULL;
+      continue;
+    }
+    switch (f->kind) {
+    case kRefused:
+      fprintf(stderr, TOOL ": '--%s' is not supported: %s\n", f->name,
+              f->help);
+      return 1;
+    case kAction:
+      if (!strcmp(f->name, "help") || !strcmp(f->name, "h") ||
+          !strcmp(f->name, "help-hidden")) {
+        cimOptPrintHelp(stdout);
+        return 2;
+      }
+      if (!strcmp(f->name, "version")) {
+        printf(TOOL " (cimlir) %s, built on MLIR %s\n", cimGetVersion(),
+               CIM_MLIR_VERSION_STRING);
+        return 2;
+      }
+      /* list-passes */
+      if (v && strcmp(v, "markdown") != 0 && strcmp(v, "text") != 0) {
+        fprintf(stderr,
+                TOOL ": '--list-passes' takes 'text' or 'markdown', got "
+                     "'%s'\n",
+                v);
+        return 1;
+      }
+      o->listPasses = true;
+      o->listFormat = v;
+      break;
+    case kBool:
+      if (!parseBool(f->name, v, field(o, f)))
+        return 1;
+      break;
+    case kOptString:
+      *(const char **)field(o, f) = v ? v : "// -----";
+      break;
+    case kString:
+    case kList:
+    case kInt:
+      if (!v && i + 1 < argc)
+        v = argv[++i];
+      if (!v) {
+        fprintf(stderr, TOOL ": for the -%s option: requires a value!\n",
+                f->name);
+        return 1;
+      }
+      if (f->kind == kInt) {
+        if (!parseInt(f->name, v, field(o, f)))
+          return 1;
+      } else if (f->kind == kList) {
+        const char ***list = field(o, f);
+        int *count = f->offset == OFF(irdlFiles) ? &o->numIrdlFiles
+                                                 : &o->numPlugins;
+        if (!*v) {
+          fprintf(stderr, TOOL ": '--%s' needs a file name\n", f->name);
+          return 1;
+        }
+        (*list)[(*count)++] = v;
+      } else {
+        *(const char **)field(o, f) = v;
+      }
+      break;
+    case kChoice:
+      if (!v && !strcmp(f->name, "verify-diagnostics"))
+        v = "all";
+      if (!applyChoice(o, f, v))
+        return 1;
+      break;
+    }
+  }
+  if (o->pipeline && o->numPassFlags > 0) {
+    fputs("<unknown>:0: error: '-pass-pipeline' option can't be used with "
+          "individual pass options\n",
+          stderr);
+    return 1;
+  }
+  if (o->splitMarker && strlen(o->splitMarker) < 3) {
+    fprintf(stderr,
+            TOOL ": '--split-input-file=%s': a split marker needs at least 3 "
+                 "characters (mlir-opt matches all but the last two first)\n",
+            o->splitMarker);
+    return 1;
+  }
+  if (o->output && !*o->output) {
+    fputs(TOOL ": '-o' needs a file name\n", stderr);
+    return 1;
+  }
+  if (!o->input)
+    o->input = "-";
+  if (!o->output)
+    o->output = "-";
+  return 0;
+}
+
+void cimOptOptionsFree(CimOptOptions *o) {
+  free(o->irdlFiles);
+  free(o->plugins);
+  free(o->passFlags);
+  o->irdlFiles = o->plugins = NULL;
+  o->passFlags = NULL;
+}
+
+/*===----------------------------------------------------------------------===*
+ * Suggestions
+ *===----------------------------------------------------------------------===*/
+
+/// Levenshtein distance, as llvm::StringRef::edit_distance (with
+/// replacements allowed), capped at `max` + 1.
+static size_t editDistance(const char *a, size_t n, const char *b, size_t m,
+                           size_t max) {
+  size_t *row = malloc((m + 1) * sizeof *row);
+  if (!row)
+    return max + 1;
+  for (size_t j = 0; j <= m; ++j)
+    row[j] = j;
+  for (size_t i = 1; i <= n; ++i) {
+    size_t prev = row[0]; /* row[i-1][j-1] */
+    row[0] = i;
+    size_t best = row[0];
+    for (size_t j = 1; j <= m; ++j) {
+      size_t old = row[j];
+      size_t sub = prev + (a[i - 1] == b[j - 1] ? 0 : 1);
+      size_t del = row[j] + 1, ins = row[j - 1] + 1;
+      row[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+      prev = old;
+      if (row[j] < best)
+        best = row[j];
+    }
+    if (best > max) {
+      free(row);
+      return max + 1;
+    }
+  }
+  size_t d = row[m];
+  free(row);
+  return d;
+}
+
+static void consider(const char *typed, size_t n, const char *candidate,
+                     const char **best, size_t *bestDistance) {
+  size_t d = editDistance(typed, n, candidate, strlen(candidate),
+                          *bestDistance);
+  if (d < *bestDistance) {
+    *bestDistance = d;
+    *best = candidate;
+  }
+}
+
+void cimOptReportUnknownFlag(FILE *stream, const char *argv0,
+                             const char *arg) {
+  fprintf(stream,
+          TOOL ": Unknown command line argument '%s'.  Try: '%s --help'\n",
+          arg, argv0);
+  const char *name = arg + ((arg[1] == '-') ? 2 : 1);
+  const char *eq = strchr(name, '=');
+  size_t n = eq ? (size_t)(eq - name) : strlen(name);
+  /* Like LLVM's cl::opt: suggest only what is close relative to length. */
+  size_t limit = n / 3 + 1;
+  const char *best = NULL;
+  size_t bestDistance = limit + 1;
+  for (intptr_t i = 0, e = cimPassRegistryGetNumPasses(); i < e; ++i)
+    consider(name, n, cimPassRegistryGetPass(i)->argument, &best,
+             &bestDistance);
+  for (int k = 0; k < kNumFlags; ++k)
+    if (kFlags[k].kind != kRefused && strlen(kFlags[k].name) > 1)
+      consider(name, n, kFlags[k].name, &best, &bestDistance);
+  if (best)
+    fprintf(stream, TOOL ": Did you mean '--%s'?\n", best);
+}
+
+void cimOptPrintFlagHelp(FILE *stream) {
+  for (int k = 0; k < kNumFlags; ++k) {
+    const Flag *f = &kFlags[k];
+    if (f->kind == kRefused)
+      continue;
+    char left[96];
+    const char *dash = strlen(f->name) == 1 ? "-" : "--";
+    if (f->kind == kChoice)
+      snprintf(left, sizeof left, "%s%s=<%s>", dash, f->name, f->choices);
+    else if (f->kind == kOptString)
+      snprintf(left, sizeof left, "%s%s[=<%s>]", dash, f->name, f->valueName);
+    else if (f->valueName)
+      snprintf(left, sizeof left, "%s%s=<%s>", dash, f->name, f->valueName);
+    else
+      snprintf(left, sizeof left, "%s%s", dash, f->name);
+    fprintf(stream, "  %-44s - %s\n", left, f->help);
+  }
+  fputs("\nmlir-opt flags that cim-opt refuses (the MLIR C API cannot do them):"
+        "\n",
+        stream);
+  for (int k = 0; k < kNumFlags; ++k)
+    if (kFlags[k].kind == kRefused)
+      fprintf(stream, "  --%s: %s\n", kFlags[k].name, kFlags[k].help);
+}

@@ -1,0 +1,81 @@
+/*===-- options.h - cim-opt's command line ---------------------------------===*/
+
+#ifndef CIM_OPT_OPTIONS_H
+#define CIM_OPT_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "mlir-c/IR.h"
+#include "mlir-c/Pass.h"
+
+/* A pass given as a flag, in command-line order. */
+typedef struct CimOptPassFlag {
+  const char *arg;  /* the whole argument as typed, borrowed from argv */
+  const char *name; /* without dashes */
+  size_t nameLength;
+  const char *options; /* text after '=', or NULL */
+} CimOptPassFlag;
+
+typedef struct CimOptOptions {
+  const char *argv0;
+  const char *input;
+  const char *output;
+  const char *pipeline;
+  const char *splitMarker; /* NULL: no splitting */
+  const char *outputSplitMarker;
+  bool verifyDiagnostics, verifyOnlyExpected;
+  bool verifyEach, verifyRoundtrip;
+  bool printBefore, printAfter, printAfterChange, printAfterFailure;
+  bool printModuleScope;
+  const char *printTreeDir;
+  bool printDebugInfo, prettyDebugInfo, printGeneric, printLocalScope;
+  bool assumeVerified, nameLocAsPrefix, skipRegions;
+  long long elideElements, elideResources; /* -1: off */
+  bool allowUnregistered, noImplicitModule, disableThreading;
+  bool dumpPipeline, timing, statistics, statisticsList;
+  bool emitBytecode;
+  long long bytecodeVersion; /* -1: current */
+  bool listPasses, showDialects;
+  const char *listFormat;
+  const char **irdlFiles;
+  int numIrdlFiles;
+  const char **plugins;
+  int numPlugins;
+  CimOptPassFlag *passFlags;
+  int numPassFlags;
+} CimOptOptions;
+
+/// Parses argv into `o` (which it initializes). Returns 0 to continue, 1 for
+/// an error (reported on stderr), 2 for "done, exit 0" (--help, --version).
+int cimOptParseCommandLine(int argc, char **argv, CimOptOptions *o);
+
+void cimOptOptionsFree(CimOptOptions *o);
+
+/// mlir-opt's complaint about an argument that is neither a flag nor a pass,
+/// with the closest flag or cim pass as "Did you mean '--X'?".
+void cimOptReportUnknownFlag(FILE *stream, const char *argv0, const char *arg);
+
+/// Prints the driver flags of the flag table (for --help).
+void cimOptPrintFlagHelp(FILE *stream);
+
+/// The printing flags for the output and IR dumps (caller destroys them).
+MlirOpPrintingFlags cimOptCreatePrintingFlags(const CimOptOptions *o);
+
+/// Writes `op` to `out` as text (followed by a newline) or bytecode.
+bool cimOptPrintOutput(MlirOperation op, const CimOptOptions *o, FILE *out);
+
+/// --verify-roundtrip: textual and bytecode round trips into fresh contexts
+/// made by `createContext`; errors are emitted at `op`.
+bool cimOptVerifyRoundtrip(MlirOperation op, const CimOptOptions *o,
+                           MlirContext (*createContext)(const CimOptOptions *));
+
+/// --dump-pass-pipeline in mlir-opt's layout ("Pass Manager with N passes:").
+void cimOptDumpPassPipeline(FILE *stream, MlirOpPassManager pm);
+
+/// --show-dialects: "Available Dialects: a,b,..." (false on failure).
+bool cimOptPrintDialects(FILE *stream);
+
+#endif /* CIM_OPT_OPTIONS_H */
