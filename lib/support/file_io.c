@@ -12,32 +12,112 @@
 #include "support/FileIO.h"
 
 #include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cim-c/Input.h"
 #include "cim-c/Output.h"
+
+uint64_t cimInputGetLimit(void) {
+  const char *env = getenv("CIM_MAX_INPUT_BYTES");
+  if (!env || !*env)
+    return CIM_DEFAULT_MAX_INPUT_BYTES;
+  errno = 0;
+  char *end = NULL;
+  unsigned long long v = strtoull(env, &end, 10);
+  unsigned shift = 0;
+  if (end && (*end == 'K' || *end == 'k'))
+    shift = 10, ++end;
+  else if (end && (*end == 'M' || *end == 'm'))
+    shift = 20, ++end;
+  else if (end && (*end == 'G' || *end == 'g'))
+    shift = 30, ++end;
+  if (errno || end == env || *end != '\0' || env[0] == '-' || v == 0 ||
+      v > (UINT64_MAX >> shift))
+    return CIM_DEFAULT_MAX_INPUT_BYTES;
+  return (uint64_t)v << shift;
+}
+
+/// Reads `f` to its end into `contents`, at most `limit` bytes. Returns 0,
+/// an errno value, or EFBIG when there is more than `limit`.
+static int readStream(FILE *f, uint64_t limit, CimStrBuf *contents) {
+  char chunk[65536];
+  size_t n;
+  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+    if ((uint64_t)contents->length + n > limit)
+      return EFBIG;
+    cimStrBufAppend(contents, chunk, n);
+    if (contents->oom)
+      return ENOMEM;
+  }
+  return ferror(f) ? (errno ? errno : EIO) : 0;
+}
+
+/// Reads `path` ("-": standard input) whole into `contents`; on failure puts
+/// the message into `msg`.
+static void readWhole(const char *path, const char *what, CimStrBuf *contents,
+                      CimStrBuf *msg) {
+  bool useStdin = strcmp(path, "-") == 0;
+  FILE *f = useStdin ? stdin : fopen(path, "rb");
+  if (!f) {
+    cimStrBufPrintf(msg, "cannot open %s '%s': %s", what, path, strerror(errno));
+    return;
+  }
+  uint64_t limit = cimInputGetLimit();
+  errno = 0;
+  int error = readStream(f, limit, contents);
+  if (!useStdin)
+    fclose(f);
+  if (error == EFBIG)
+    cimStrBufPrintf(msg,
+                    "%s '%s' is larger than the input limit of %llu bytes "
+                    "(set CIM_MAX_INPUT_BYTES to raise it)",
+                    what, path, (unsigned long long)limit);
+  else if (error)
+    cimStrBufPrintf(msg, "cannot read %s '%s': %s", what, path,
+                    strerror(error));
+}
 
 bool cimReadWholeFile(const char *path, const char *what, CimStrBuf *contents,
                       MlirStringCallback errorCallback, void *userData) {
   CimStrBuf msg = {0};
-  FILE *f = fopen(path, "rb");
-  if (!f) {
-    cimStrBufPrintf(&msg, "cannot open %s '%s': %s", what, path, strerror(errno));
-  } else {
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-      cimStrBufAppend(contents, chunk, n);
-    if (ferror(f) || contents->oom)
-      cimStrBufPrintf(&msg, "cannot read %s '%s'", what, path);
-    fclose(f);
-  }
+  readWhole(path, what, contents, &msg);
   if (msg.length == 0)
     return true;
   if (errorCallback)
     errorCallback(mlirStringRefCreate(cimStrBufGet(&msg), msg.length), userData);
   cimStrBufFree(&msg);
   return false;
+}
+
+MlirLogicalResult cimReadInputFile(const char *path, const char *what,
+                                   char **data, size_t *size,
+                                   MlirStringCallback errorCallback,
+                                   void *userData) {
+  CimStrBuf contents = {0};
+  *data = NULL;
+  *size = 0;
+  if (!cimReadWholeFile(path, what, &contents, errorCallback, userData)) {
+    cimStrBufFree(&contents);
+    return mlirLogicalResultFailure();
+  }
+  /* An empty file still gets a (NUL-terminated) buffer. */
+  cimStrBufAppend(&contents, "", 0);
+  if (contents.oom || !contents.data) {
+    cimStrBufFree(&contents);
+    if (errorCallback) {
+      char m[600];
+      snprintf(m, sizeof m, "cannot read %s '%s': %s", what, path,
+               strerror(ENOMEM));
+      errorCallback(mlirStringRefCreateFromCString(m), userData);
+    }
+    return mlirLogicalResultFailure();
+  }
+  *size = contents.length;
+  *data = contents.data; /* takes the buffer */
+  return mlirLogicalResultSuccess();
 }
 
 MlirLogicalResult cimWriteFileAtomically(const char *path,

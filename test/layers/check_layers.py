@@ -37,7 +37,7 @@ LAYERS = [
 # The module that implements each public header.
 PUBLIC = {
     "Support.h": "support", "Version.h": "support", "Npy.h": "support",
-    "Tooling.h": "tooling", "Output.h": "support",
+    "Tooling.h": "tooling", "Output.h": "support", "Input.h": "support",
     "Dialects.h": "dialects",
     "Target.h": "target",
     "Kernels.h": "kernels",

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "cim-c/Input.h"
 #include "cim-c/Isa.h"
 #include "cim-c/Npy.h"
 #include "cim-c/Sim.h"
@@ -205,41 +206,15 @@ static int parseArgs(int argc, char **argv, Options *o) {
   return 0;
 }
 
-/// Reads a whole file; NULL (after an error line) on failure.
+/// Reads a whole program file (size-limited, cim-c/Input.h); NULL (after
+/// an error line) on failure.
 static unsigned char *readFile(const char *path, size_t *size) {
-  FILE *f = fopen(path, "rb");
-  if (!f) {
-    errorf("cannot open program '%s': %s", path, strerror(errno));
+  char *data = NULL;
+  ErrCtx none = {NULL};
+  if (mlirLogicalResultIsFailure(
+          cimReadInputFile(path, "program", &data, size, printError, &none)))
     return NULL;
-  }
-  unsigned char *buf = NULL;
-  size_t len = 0, cap = 0;
-  for (;;) {
-    if (len == cap) {
-      cap = cap ? cap * 2 : 65536;
-      unsigned char *g = realloc(buf, cap);
-      if (!g) {
-        free(buf);
-        fclose(f);
-        errorf("cannot read program '%s': out of memory", path);
-        return NULL;
-      }
-      buf = g;
-    }
-    size_t n = fread(buf + len, 1, cap - len, f);
-    len += n;
-    if (n == 0)
-      break;
-  }
-  bool bad = ferror(f);
-  fclose(f);
-  if (bad) {
-    free(buf);
-    errorf("cannot read program '%s': %s", path, strerror(errno));
-    return NULL;
-  }
-  *size = len;
-  return buf;
+  return (unsigned char *)data;
 }
 
 static CimProgram *loadProgram(const char *path) {

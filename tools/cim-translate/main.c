@@ -19,6 +19,7 @@
 
 #include "cim-c/Dialects.h"
 #include "cim-c/Import.h"
+#include "cim-c/Input.h"
 #include "cim-c/Isa.h"
 #include "cim-c/Tooling.h"
 #include "cim-c/Version.h"
@@ -248,44 +249,19 @@ static int parseCommandLine(int argc, char **argv, Options *o) {
 }
 
 /// Reads all of `path` ("-" for stdin) into a malloc'ed NUL-terminated buffer.
+static void printPlain(MlirStringRef message, void *userData) {
+  (void)userData;
+  errorPrefix();
+  fprintf(stderr, "%.*s\n", (int)message.length, message.data);
+}
+
+/// Reads the input (size-limited, cim-c/Input.h); NULL after an error line.
 static char *readInput(const char *path, size_t *length) {
-  FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
-  if (!f) {
-    errorPrefix();
-    fprintf(stderr, "cannot open input file '%s': %s\n", path,
-            strerror(errno));
+  char *data = NULL;
+  if (mlirLogicalResultIsFailure(cimReadInputFile(path, "input file", &data,
+                                                  length, printPlain, NULL)))
     return NULL;
-  }
-  size_t cap = 1 << 16, len = 0;
-  char *buf = malloc(cap);
-  while (buf) {
-    size_t got = fread(buf + len, 1, cap - len - 1, f);
-    len += got;
-    if (got == 0)
-      break;
-    if (len + 1 == cap) {
-      char *grown = realloc(buf, cap * 2);
-      if (!grown) {
-        free(buf);
-        buf = NULL;
-        break;
-      }
-      buf = grown;
-      cap *= 2;
-    }
-  }
-  bool bad = !buf || ferror(f);
-  if (f != stdin)
-    fclose(f);
-  if (bad) {
-    errorPrefix();
-    fprintf(stderr, "cannot read input file '%s'\n", path);
-    free(buf);
-    return NULL;
-  }
-  buf[len] = '\0';
-  *length = len;
-  return buf;
+  return data;
 }
 
 static void toStream(MlirStringRef s, void *stream) {
