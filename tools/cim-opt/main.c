@@ -143,12 +143,11 @@ static BuildResult buildPassManager(MlirContext ctx, const CimOptOptions *o,
     return result;
   }
   mlirPassManagerEnableVerifier(pm, o->verifyEach);
-  if (o->printBefore || o->printAfter || o->printAfterChange ||
-      o->printAfterFailure) {
+  if (o->printBefore || o->printAfter || o->printAfterFailure) {
     MlirOpPrintingFlags flags = cimOptCreatePrintingFlags(o);
-    /* As in mlir-opt, -after-change and -after-failure imply printing after
-       every pass, filtered. */
-    bool after = o->printAfter || o->printAfterChange || o->printAfterFailure;
+    /* As in mlir-opt, -after-failure implies printing after every pass
+       (filtered); -after-change only filters -after-all. */
+    bool after = o->printAfter || o->printAfterFailure;
     mlirPassManagerEnableIRPrinting(
         pm, o->printBefore, after, o->printModuleScope, o->printAfterChange,
         o->printAfterFailure, flags,

@@ -11,7 +11,9 @@
 
 MlirOpPrintingFlags cimOptCreatePrintingFlags(const CimOptOptions *o) {
   MlirOpPrintingFlags flags = mlirOpPrintingFlagsCreate();
-  if (o->printDebugInfo || o->prettyDebugInfo)
+  /* As in mlir-opt, --mlir-pretty-debuginfo only shapes what
+     --mlir-print-debuginfo prints. */
+  if (o->printDebugInfo)
     mlirOpPrintingFlagsEnableDebugInfo(flags, true, o->prettyDebugInfo);
   if (o->printGeneric)
     mlirOpPrintingFlagsPrintGenericOpForm(flags);
