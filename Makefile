@@ -35,9 +35,11 @@ check-asan: deps $(BUILD_ASAN)/build.ninja
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --test-dir $(BUILD_ASAN) --output-on-failure --no-tests=error -V
 
-# Regenerates docs/passes.md from the pass table.
+# Regenerates docs/passes.md from the pass table and docs/layers.md from the
+# layer table (lib/ir/LayerOps.def).
 docs: build
 	$(BUILD)/tools/cim-opt/cim-opt --list-passes=markdown > docs/passes.md
+	$(BUILD)/test/layer_registry_test --print-markdown > docs/layers.md
 
 demo: build
 	@./scripts/demo.sh $(BUILD)

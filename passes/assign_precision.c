@@ -38,6 +38,7 @@
 #include "cost/Calibration.h"
 #include "ir/FrontEndMatch.h"
 #include "ir/LayerInfo.h"
+#include "ir/LayerRegistry.h"
 #include "ir/PassUtils.h"
 #include "support/StrBuf.h"
 
@@ -466,22 +467,18 @@ static void addPoint(State *st, MlirOperation user, intptr_t operand,
   st->points[st->numPoints++] = (Point){first, 0, source, {NULL}, type};
 }
 
-static bool isConv(MlirOperation op) {
-  char buf[64];
-  return strncmp(opName(op, buf, sizeof buf), "linalg.conv_", 12) == 0 ||
-         strncmp(buf, "linalg.depthwise_conv_", 22) == 0;
-}
-
 /// Q1: both operands of layer `i`.
 static void layerPoints(State *st, intptr_t i) {
   MlirOperation op = st->layers[i];
   MlirLocation loc = mlirOperationGetLocation(op);
   char name[128];
   cimLayerGetName(op, i, name, sizeof name);
-  /* The linalg verifier guarantees ins (2) and outs (1). */
+  /* The linalg verifier guarantees ins (2) and outs (1); the layer table
+   * says which of them holds the weights. */
   assert(mlirOperationGetNumOperands(op) >= 3);
-  bool weightsFirst = cimOpIsA(op, "linalg.matvec");
-  intptr_t actIdx = weightsFirst ? 1 : 0, wtIdx = weightsFirst ? 0 : 1;
+  const CimLayerOpDef *def = cimLayerOpLookup(op);
+  assert(def);
+  intptr_t actIdx = def->act, wtIdx = def->weight;
   MlirValue act = mlirOperationGetOperand(op, actIdx);
   MlirValue wt = mlirOperationGetOperand(op, wtIdx);
   if (!checkFloatOperand(st, op, act, "the activation operand") ||
@@ -510,7 +507,7 @@ static void layerPoints(State *st, intptr_t i) {
   /* Activations; a convolution's pad stays between the pair and the layer. */
   MlirOperation aPad = {NULL};
   MlirValue aVal = act;
-  if (isConv(op) && definedBy(act, "tensor.pad")) {
+  if (cimLayerOpIsConv(def) && definedBy(act, "tensor.pad")) {
     aPad = definingOp(act);
     aVal = mlirOperationGetOperand(aPad, 0);
   }
@@ -1126,8 +1123,8 @@ static MlirLogicalResult runAssignPrecision(MlirOperation module,
     return mlirLogicalResultFailure();
   }
 
-  if (!cimLayerCollect(module, &st.layers, &st.numLayers)) {
-    errorAt(&st, st.moduleLoc, "out of memory");
+  if (mlirLogicalResultIsFailure(
+          cimLayerCollect(module, PASS, &st.layers, &st.numLayers))) {
     freeState(&st);
     return mlirLogicalResultFailure();
   }
@@ -1227,9 +1224,10 @@ const CimPassDef cimAssignPrecisionPass = {
         "takes (docs/design.md, the quant-level contract Q1-Q3;\n"
         "docs/precision.md). Matrix-vector layers are numbered in program\n"
         "order over the whole module, exactly as `cim-estimate` numbers\n"
-        "them: layer i is the i-th `linalg.matmul`, `batch_matmul`,\n"
-        "`matvec`, `vecmat`, 2-D or depthwise convolution met walking the\n"
-        "module from top to bottom, and gets row i of `policy=FILE` (the\n"
+        "them: layer i is the i-th op of the layer table (docs/layers.md)\n"
+        "met walking the module from top to bottom (any other linalg\n"
+        "contraction or convolution is an error naming that table), and\n"
+        "gets row i of `policy=FILE` (the\n"
         "reference system's `.npy` [L, 2] or JSON `[w_bits, a_bits]` rows;\n"
         "a named JSON row must name that layer). A policy with another\n"
         "number of rows is an error that says both counts. Without a\n"

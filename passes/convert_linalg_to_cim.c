@@ -17,6 +17,7 @@
 #include "mlir-c/BuiltinTypes.h"
 #include "mlir-c/IR.h"
 
+#include "ir/LayerRegistry.h"
 #include "ir/PassUtils.h"
 #include "linalg_to_cim/Convert.h"
 
@@ -77,6 +78,10 @@ static bool convertOp(CvConverter *cv, MlirOperation op) {
     return cvConvertDcast(cv, op);
   if (cvIsLayerOp(op))
     return cvConvertLayer(cv, op);
+  if (cimLayerOpIsUnsupported(op)) {
+    cimLayerOpEmitUnsupported(op, "convert-linalg-to-cim");
+    return false;
+  }
   if (cvIsMovementOp(op))
     return cvConvertMovement(cv, op);
   if (cimOpIsA(op, "linalg.generic") || cimOpIsA(op, "linalg.add") ||
@@ -87,8 +92,7 @@ static bool convertOp(CvConverter *cv, MlirOperation op) {
     return cvConvertReturn(cv, op);
   char name[64];
   cvOpName(op, name, sizeof name);
-  if (hasPrefix(op, "linalg.conv") || hasPrefix(op, "linalg.depthwise") ||
-      hasPrefix(op, "linalg.batch_") || hasPrefix(op, "linalg.pooling")) {
+  if (hasPrefix(op, "linalg.pooling")) {
     cvError(cv, op, "'%s' has no crossbar mapping", name);
     return false;
   }
@@ -178,9 +182,9 @@ const CimPassDef cimConvertLinalgToCimPass = {
                "elementwise, data movement, softmax, layer norm, GELU) to cim",
     .description =
         "Converts each function in program order. Matrix-vector layers\n"
-        "(`linalg.matmul`, `batch_matmul`, `matvec`, `vecmat`, a\n"
-        "`linalg.generic` contraction, `conv_2d_nchw_fchw`,\n"
-        "`conv_2d_nhwc_hwcf`, depthwise and grouped convolutions) become\n"
+        "(the linalg ops of the layer table, docs/layers.md; any other\n"
+        "linalg contraction or convolution is an error naming the table)\n"
+        "become\n"
         "`cim.matmul` / `cim.conv2d` with `layer` (program-order index),\n"
         "`a_bits`, `w_bits`, `a_signed`, `w_signed` and `weights` (`static`\n"
         "for constants, `dynamic` for run-time operands, which are written\n"

@@ -28,7 +28,6 @@
 typedef struct Collect {
   MlirOperation *ops;
   intptr_t n;
-  bool oom;
 } Collect;
 
 /// "w8a8" -> 8; "none" or "" -> 0; anything else -> -1.
@@ -80,8 +79,14 @@ static MlirLogicalResult runEstimate(MlirOperation module,
           module, cimPassOptionsGetString(options, "target"), &target)))
     return mlirLogicalResultFailure();
 
+  /* Every layer, or an error at the first linalg layer the table lacks:
+   * never a total that silently leaves one out. */
   Collect layers = {0};
-  layers.oom = !cimLayerCollect(module, &layers.ops, &layers.n);
+  if (mlirLogicalResultIsFailure(
+          cimLayerCollect(module, "cim-estimate", &layers.ops, &layers.n))) {
+    free(layers.ops);
+    return mlirLogicalResultFailure();
+  }
   /* The tiled form between cim-tile and cim-bitslice has neither layers nor
    * crossbar events: costing it would print zeros. */
   static const char *const tileOps[] = {"cim.matmul_tile", NULL};
@@ -132,7 +137,7 @@ static MlirLogicalResult runEstimate(MlirOperation module,
     }
   }
   CimEstimate estimate = cimEstimateCreate(&target, baselineBits);
-  bool ok = !layers.oom && !cimEstimateIsNull(estimate);
+  bool ok = !cimEstimateIsNull(estimate);
   for (intptr_t i = 0; ok && i < layers.n; ++i) {
     MlirOperation op = layers.ops[i];
     MlirLocation loc = mlirOperationGetLocation(op);
@@ -229,9 +234,10 @@ const CimPassDef cimEstimatePass = {
                "latency, energy) of a module",
     .description =
         "Reads every matrix-vector layer of the module, at the cim level\n"
-        "(`cim.matmul`, `cim.conv2d`) or before lowering (`linalg.matmul`,\n"
-        "`batch_matmul`, `matvec`, `vecmat`, `conv_2d_nchw_fchw`,\n"
-        "`conv_2d_nhwc_hwcf`, depthwise convolutions), and costs it on\n"
+        "(`cim.matmul`, `cim.conv2d`) or before lowering (the linalg ops of\n"
+        "docs/layers.md, the table `convert-linalg-to-cim` lowers; any other\n"
+        "linalg contraction or convolution is an error naming that list),\n"
+        "and costs it on\n"
         "the target with the exact model of docs/target.md: weight slices,\n"
         "tiles, crossbar writes, MVM cycles\n"
         "(OU sub-cycles included), ADC conversions, sequential latency on\n"

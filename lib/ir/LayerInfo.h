@@ -10,11 +10,12 @@
 #include "cim-c/Cost.h"
 #include "mlir-c/IR.h"
 
-/// True for the ops that are crossbar layers: cim.matmul and cim.conv2d.
+/// True for the ops that are crossbar layers: cim.matmul, cim.conv2d and
+/// the linalg ops of the layer table (lib/ir/LayerOps.def).
 bool cimIsLayerOp(MlirOperation op);
 
-/// Reads the crossbar view of a cim.matmul or cim.conv2d (in_dim, out_dim,
-/// invocations, repeat, bits, signedness) and its `layer` index. Emits an
+/// Reads the crossbar view of a layer op (in_dim, out_dim, invocations,
+/// repeat, bits, signedness) and its `layer` index (-1 for linalg ops). Emits an
 /// error at the op and fails when shapes are not static or inconsistent.
 MlirLogicalResult cimLayerFromOp(MlirOperation op, CimLayer *layer,
                                  int64_t *index);
@@ -22,8 +23,11 @@ MlirLogicalResult cimLayerFromOp(MlirOperation op, CimLayer *layer,
 /// Every layer op under `root` (cimIsLayerOp) in program order, i.e. a
 /// pre-order walk over the whole module: the numbering policy rows and
 /// calibration entries refer to. `*ops` is malloc'ed (the caller frees it,
-/// also on failure); false when out of memory.
-bool cimLayerCollect(MlirOperation root, MlirOperation **ops, intptr_t *count);
+/// also on failure). Fails with an error (prefixed by `who` if non-null) at
+/// the first op that computes like a layer but is not in the table
+/// (cimLayerOpIsUnsupported), or at `root` when out of memory.
+MlirLogicalResult cimLayerCollect(MlirOperation root, const char *who,
+                                  MlirOperation **ops, intptr_t *count);
 
 /// The name of layer `index` (program order) in tables and messages: its
 /// name location (`loc("conv1")`), else "layer <index>".

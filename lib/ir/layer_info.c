@@ -10,17 +10,16 @@
  * Weights that are a run-time operand make the layer a MATMUL (written at run
  * time), constant weights a DENSE or CONV2D layer.
  *
- * The linalg forms are read the same way, so a model can be costed before it
- * is lowered: matmul and batch_matmul as above; matvec m[M,N] x v[N] (the
- * matrix is the weight: in_dim N, out_dim M, 1 invocation); vecmat v[M] x
- * m[M,N] (in_dim M, out_dim N); conv_2d_nchw_fchw and conv_2d_nhwc_hwcf
- * (groups 1); depthwise_conv_2d_nchw_chw / _nhwc_hwc (in_dim KH*KW, out_dim
- * 1, repeat C). Integer operands give the bits (their width; signed unless
- * `cast = #linalg.type_fn<cast_unsigned>`); a float operand that is a QDQ
- * pair, `quant.dcast` of a `!quant.uniform` value (for a convolution's input
- * also through one `tensor.pad`), gives its storage type's width and
- * signedness, and weights that are `dcast(qcast(arith.constant))` count as
- * constant; other float operands have none (0) and need a policy.
+ * The linalg layers are read the same way, so a model can be costed before
+ * it is lowered: which ops they are, which operand holds the weights and
+ * which dimension counts what is the layer table (lib/ir/LayerOps.def,
+ * read through lib/ir/LayerRegistry.h), the one the converter lowers.
+ * Integer operands give the bits (their width; signed unless linalg extends
+ * them unsigned); a float operand that is a QDQ pair, `quant.dcast` of a
+ * `!quant.uniform` value (for a convolution's input also through one
+ * `tensor.pad`), gives its storage type's width and signedness, and weights
+ * that are `dcast(qcast(arith.constant))` count as constant; other float
+ * operands have none (0) and need a policy.
  *===----------------------------------------------------------------------===*/
 
 #include "ir/LayerInfo.h"
@@ -33,30 +32,13 @@
 #include "mlir-c/BuiltinTypes.h"
 #include "mlir-c/Dialect/Quant.h"
 
+#include "ir/LayerRegistry.h"
 #include "ir/PassUtils.h"
 #include "support/StrBuf.h"
 
-static const char *const linalgLayerOps[] = {
-    "linalg.matmul",
-    "linalg.batch_matmul",
-    "linalg.matvec",
-    "linalg.vecmat",
-    "linalg.conv_2d_nchw_fchw",
-    "linalg.conv_2d_nhwc_hwcf",
-    "linalg.depthwise_conv_2d_nchw_chw",
-    "linalg.depthwise_conv_2d_nhwc_hwc",
-};
-
-static bool isLinalgLayerOp(MlirOperation op) {
-  for (size_t i = 0; i < sizeof linalgLayerOps / sizeof linalgLayerOps[0]; ++i)
-    if (cimOpIsA(op, linalgLayerOps[i]))
-      return true;
-  return false;
-}
-
 bool cimIsLayerOp(MlirOperation op) {
   return cimOpIsA(op, "cim.matmul") || cimOpIsA(op, "cim.conv2d") ||
-         isLinalgLayerOp(op);
+         cimLayerOpLookup(op) != NULL;
 }
 
 static MlirAttribute attr(MlirOperation op, const char *name) {
@@ -84,12 +66,12 @@ static bool stringAttrIs(MlirOperation op, const char *name, const char *value) 
 }
 
 /// Static shape of a ranked tensor value into dims; returns the rank or -1.
-static int shapeOf(MlirValue v, int64_t dims[5]) {
+static int shapeOf(MlirValue v, int64_t dims[CIM_LAYER_MAX_RANK]) {
   MlirType t = mlirValueGetType(v);
   if (!mlirTypeIsARankedTensor(t) || !mlirShapedTypeHasStaticShape(t))
     return -1;
   int rank = (int)mlirShapedTypeGetRank(t);
-  if (rank > 5)
+  if (rank > CIM_LAYER_MAX_RANK)
     return -1;
   for (int i = 0; i < rank; ++i)
     dims[i] = mlirShapedTypeGetDimSize(t, i);
@@ -127,10 +109,12 @@ static bool isConstantWeight(MlirValue w) {
          cimOpIsA(mlirOpResultGetOwner(w), "arith.constant");
 }
 
-/// Bits and signedness of a linalg operand: a QDQ operand's storage type, else
-/// the element type (0 bits: float).
-static void linalgBits(MlirOperation op, MlirValue v, int64_t *bits,
+/// Bits and signedness of operand `i` of a linalg layer: a QDQ operand's
+/// storage type, else the element type (0 bits: float) and linalg's
+/// extension (cimLayerOperandIsUnsigned).
+static void linalgBits(MlirOperation op, intptr_t i, int64_t *bits,
                        bool *isSigned) {
+  MlirValue v = mlirOperationGetOperand(op, i);
   MlirType quant = qdqElementType(v);
   if (!mlirTypeIsNull(quant)) {
     *bits = mlirQuantizedTypeGetStorageTypeIntegralWidth(quant);
@@ -139,97 +123,42 @@ static void linalgBits(MlirOperation op, MlirValue v, int64_t *bits,
   }
   MlirType elem = mlirShapedTypeGetElementType(mlirValueGetType(v));
   *bits = mlirTypeIsAInteger(elem) ? mlirIntegerTypeGetWidth(elem) : 0;
-  MlirAttribute cast = attr(op, "cast");
-  *isSigned = true;
-  if (!mlirAttributeIsNull(cast)) {
-    CimStrBuf printed = {0};
-    mlirAttributePrint(cast, cimStrBufCallback, &printed);
-    *isSigned = strcmp(cimStrBufGet(&printed), "#linalg.type_fn<cast_unsigned>") != 0;
-    cimStrBufFree(&printed);
-  }
+  *isSigned = !cimLayerOperandIsUnsigned(op, i);
 }
 
+/// The crossbar view of a linalg layer, from the letters of its row
+/// (lib/ir/LayerOps.def).
 static MlirLogicalResult linalgLayer(MlirOperation op, CimLayer *l) {
   MlirLocation loc = mlirOperationGetLocation(op);
   if (mlirOperationGetNumResults(op) != 1 || mlirOperationGetNumOperands(op) < 3) {
     cimEmitErrorf(loc, "layer must be a linalg op on tensors to be costed");
     return mlirLogicalResultFailure();
   }
-  MlirValue in0 = mlirOperationGetOperand(op, 0);
-  MlirValue in1 = mlirOperationGetOperand(op, 1);
-  int64_t a[5], b[5], r[5];
-  int r0 = shapeOf(in0, a), r1 = shapeOf(in1, b), rr = shapeOf(mlirOperationGetResult(op, 0), r);
-  if (r0 < 0 || r1 < 0 || rr < 0) {
+  CimLayerAxes ax;
+  if (mlirLogicalResultIsFailure(cimLayerOpGetAxes(op, NULL, &ax)))
+    return mlirLogicalResultFailure();
+  MlirValue wt = mlirOperationGetOperand(op, ax.weightIdx);
+  int64_t w[CIM_LAYER_MAX_RANK], r[CIM_LAYER_MAX_RANK], a[CIM_LAYER_MAX_RANK];
+  if (shapeOf(mlirOperationGetOperand(op, ax.actIdx), a) < 0 ||
+      shapeOf(wt, w) < 0 || shapeOf(mlirOperationGetResult(op, 0), r) < 0) {
     cimEmitErrorf(loc, "layer needs static tensor shapes to be costed");
     return mlirLogicalResultFailure();
   }
-  if (!cimLinalgHasDefaultIndexingMaps(op)) {
-    cimEmitErrorf(loc, "layer with transposed or broadcast operands "
-                       "(non-default indexing_maps) cannot be costed yet");
-    return mlirLogicalResultFailure();
-  }
-  /* Operand ranks as each op defines them (activation, weights). */
-  static const struct {
-    const char *name;
-    int act, wt;
-  } ranks[] = {{"linalg.matmul", 2, 2},
-               {"linalg.batch_matmul", 3, 3},
-               {"linalg.matvec", 1, 2},
-               {"linalg.vecmat", 1, 2},
-               {"linalg.conv_2d_nchw_fchw", 4, 4},
-               {"linalg.conv_2d_nhwc_hwcf", 4, 4},
-               {"linalg.depthwise_conv_2d_nchw_chw", 4, 3},
-               {"linalg.depthwise_conv_2d_nhwc_hwc", 4, 3}};
-  for (size_t i = 0; i < sizeof ranks / sizeof ranks[0]; ++i)
-    if (cimOpIsA(op, ranks[i].name)) {
-      bool mv = cimOpIsA(op, "linalg.matvec");
-      int actRank = mv ? r1 : r0, wtRank = mv ? r0 : r1;
-      if (actRank != ranks[i].act || wtRank != ranks[i].wt) {
-        cimEmitErrorf(loc, "%s operands have ranks %d and %d, expected %d and "
-                           "%d",
-                      ranks[i].name, r0, r1, mv ? ranks[i].wt : ranks[i].act,
-                      mv ? ranks[i].act : ranks[i].wt);
-        return mlirLogicalResultFailure();
-      }
-    }
-  /* Which input holds the weights: the matrix of matvec, else the second. */
-  bool weightsFirst = cimOpIsA(op, "linalg.matvec");
-  MlirValue act = weightsFirst ? in1 : in0, wt = weightsFirst ? in0 : in1;
-  linalgBits(op, act, &l->aBits, &l->aSigned);
-  linalgBits(op, wt, &l->wBits, &l->wSigned);
-  bool constant = isConstantWeight(wt);
-  l->repeat = 1;
-  if (cimOpIsA(op, "linalg.matmul")) {
-    l->inDim = a[1], l->outDim = b[1], l->invocations = a[0];
-  } else if (cimOpIsA(op, "linalg.batch_matmul")) {
-    l->inDim = a[2], l->outDim = b[2], l->invocations = a[1], l->repeat = a[0];
-  } else if (cimOpIsA(op, "linalg.matvec")) {
-    l->inDim = a[1], l->outDim = a[0], l->invocations = 1;
-  } else if (cimOpIsA(op, "linalg.vecmat")) {
-    l->inDim = b[0], l->outDim = b[1], l->invocations = 1;
-  } else if (cimOpIsA(op, "linalg.conv_2d_nchw_fchw")) {
-    l->inDim = b[1] * b[2] * b[3], l->outDim = b[0];
-    l->invocations = r[0] * r[2] * r[3];
-  } else if (cimOpIsA(op, "linalg.conv_2d_nhwc_hwcf")) {
-    l->inDim = b[0] * b[1] * b[2], l->outDim = b[3];
-    l->invocations = r[0] * r[1] * r[2];
-  } else if (cimOpIsA(op, "linalg.depthwise_conv_2d_nchw_chw")) {
-    l->inDim = b[1] * b[2], l->outDim = 1, l->repeat = b[0];
-    l->invocations = r[0] * r[2] * r[3];
-  } else { /* linalg.depthwise_conv_2d_nhwc_hwc */
-    l->inDim = b[0] * b[1], l->outDim = 1, l->repeat = b[2];
-    l->invocations = r[0] * r[1] * r[2];
-  }
-  bool conv = !cimOpIsA(op, "linalg.matmul") &&
-              !cimOpIsA(op, "linalg.batch_matmul") &&
-              !cimOpIsA(op, "linalg.matvec") && !cimOpIsA(op, "linalg.vecmat");
-  l->kind = !constant ? CIM_LAYER_MATMUL : conv ? CIM_LAYER_CONV2D : CIM_LAYER_DENSE;
+  linalgBits(op, ax.actIdx, &l->aBits, &l->aSigned);
+  linalgBits(op, ax.weightIdx, &l->wBits, &l->wSigned);
+  l->inDim = cimLayerAxesProduct(ax.weight, w, "KCRS");
+  l->outDim = cimLayerAxesProduct(ax.weight, w, "NF");
+  l->repeat = cimLayerAxesProduct(ax.weight, w, "G");
+  l->invocations = cimLayerAxesProduct(ax.result, r, "MBPQ");
+  l->kind = !isConstantWeight(wt)            ? CIM_LAYER_MATMUL
+            : cimLayerOpIsConv(ax.def)       ? CIM_LAYER_CONV2D
+                                             : CIM_LAYER_DENSE;
   return mlirLogicalResultSuccess();
 }
 
 MlirLogicalResult cimLayerFromOp(MlirOperation op, CimLayer *l,
                                  int64_t *index) {
-  if (isLinalgLayerOp(op)) {
+  if (cimLayerOpLookup(op)) {
     memset(l, 0, sizeof *l);
     *index = -1;
     return linalgLayer(op, l);
@@ -242,7 +171,7 @@ MlirLogicalResult cimLayerFromOp(MlirOperation op, CimLayer *l,
   l->aSigned = boolAttr(op, "a_signed");
   *index = intAttr(op, "layer", -1);
   bool dynamicWeights = stringAttrIs(op, "weights", "dynamic");
-  int64_t a[5], w[5], r[5];
+  int64_t a[CIM_LAYER_MAX_RANK], w[CIM_LAYER_MAX_RANK], r[CIM_LAYER_MAX_RANK];
   int ra = shapeOf(mlirOperationGetOperand(op, 0), a);
   int rw = shapeOf(mlirOperationGetOperand(op, 1), w);
   int rr = shapeOf(mlirOperationGetResult(op, 0), r);
@@ -290,14 +219,28 @@ MlirLogicalResult cimLayerFromOp(MlirOperation op, CimLayer *l,
   return mlirLogicalResultSuccess();
 }
 
+/// Collects layers; remembers the first op that looks like a layer but has
+/// no row in the table.
 static bool isLayer(MlirOperation op, void *userData) {
-  (void)userData;
+  MlirOperation *unsupported = userData;
+  if (mlirOperationIsNull(*unsupported) && cimLayerOpIsUnsupported(op))
+    *unsupported = op;
   return cimIsLayerOp(op);
 }
 
-bool cimLayerCollect(MlirOperation root, MlirOperation **ops,
-                     intptr_t *count) {
-  return cimCollectOps(root, isLayer, NULL, ops, count);
+MlirLogicalResult cimLayerCollect(MlirOperation root, const char *who,
+                                  MlirOperation **ops, intptr_t *count) {
+  MlirOperation unsupported = {NULL};
+  if (!cimCollectOps(root, isLayer, &unsupported, ops, count)) {
+    cimEmitErrorf(mlirOperationGetLocation(root), "%s%sout of memory",
+                  who ? who : "", who ? ": " : "");
+    return mlirLogicalResultFailure();
+  }
+  if (!mlirOperationIsNull(unsupported)) {
+    cimLayerOpEmitUnsupported(unsupported, who);
+    return mlirLogicalResultFailure();
+  }
+  return mlirLogicalResultSuccess();
 }
 
 void cimLayerGetName(MlirOperation op, intptr_t index, char *buf,

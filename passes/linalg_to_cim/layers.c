@@ -1,25 +1,26 @@
 /*===-- layers.c - convert-linalg-to-cim: matrix-vector layers -------------===*
  *
- * Every linalg form is described as a `Form`: which operand is the
- * activation and which the weights, how each is permuted and reshaped into
- * cim.matmul's [M, K] x [K, N] or cim.conv2d's layouts, and how the cim
- * result is reshaped and permuted back into the linalg result. Constant
- * operands are transformed at compile time; run-time ones with
- * cim.transpose / cim.reshape.
+ * Which ops are layers, which operand holds the weights and what each
+ * dimension means is the layer table (lib/ir/LayerOps.def): every op is
+ * described by the letters of its operands' dimensions (LayerRegistry.h).
+ * From them this file derives a `Form`: how activation and weights are
+ * permuted and reshaped into cim.matmul's [G,]M,K x [G,]K,N or cim.conv2d's
+ * layouts, and how the cim result is reshaped and permuted back into the
+ * linalg result. Constant operands are transformed at compile time; run-time
+ * ones with cim.transpose / cim.reshape.
  *===----------------------------------------------------------------------===*/
 
 #include "Convert.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "mlir-c/AffineExpr.h"
-#include "mlir-c/AffineMap.h"
 #include "mlir-c/BuiltinAttributes.h"
 #include "mlir-c/BuiltinTypes.h"
-#include "mlir-c/Dialect/Linalg.h"
 
+#include "ir/LayerRegistry.h"
 #include "ir/PassUtils.h"
 #include "support/StrBuf.h"
 
@@ -34,7 +35,6 @@ typedef struct Xform {
 typedef struct Form {
   const char *name;
   bool conv;
-  int actIdx, wIdx;
   intptr_t aRank, wRank, rRank;
   int64_t a[CV_MAX_RANK], w[CV_MAX_RANK], r[CV_MAX_RANK];
   Xform actX, wX;
@@ -55,63 +55,11 @@ typedef struct Form {
   bool unsignedA, unsignedW;
 } Form;
 
-static const char *const kNamedLayers[] = {
-    "linalg.matmul",
-    "linalg.batch_matmul",
-    "linalg.matvec",
-    "linalg.vecmat",
-    "linalg.conv_2d_nchw_fchw",
-    "linalg.conv_2d_nhwc_hwcf",
-    "linalg.depthwise_conv_2d_nchw_chw",
-    "linalg.depthwise_conv_2d_nhwc_hwc",
-    "linalg.depthwise_conv_2d_nhwc_hwcm",
-    "linalg.conv_2d_ngchw_gfchw",
-    "linalg.conv_2d_ngchw_fgchw",
-    "linalg.conv_2d_nhwgc_gfhwc",
-};
-
-bool cvIsLayerOp(MlirOperation op) {
-  for (size_t i = 0; i < sizeof kNamedLayers / sizeof kNamedLayers[0]; ++i)
-    if (cimOpIsA(op, kNamedLayers[i]))
-      return true;
-  return cimOpIsA(op, "linalg.generic") && mlirLinalgIsAContractionOp(op);
-}
+bool cvIsLayerOp(MlirOperation op) { return cimLayerOpLookup(op) != NULL; }
 
 /*===----------------------------------------------------------------------===*
  * Small helpers
  *===----------------------------------------------------------------------===*/
-
-static void appendToBuffer(MlirStringRef s, void *userData) {
-  char *buf = userData;
-  size_t used = strlen(buf);
-  size_t room = 127 - used;
-  size_t n = s.length < room ? s.length : room;
-  memcpy(buf + used, s.data, n);
-  buf[used + n] = '\0';
-}
-
-/// linalg's `cast` attribute: operands are extended as unsigned when it is
-/// `#linalg.type_fn<cast_unsigned>`, as signed otherwise.
-static bool castsUnsigned(MlirOperation op) {
-  MlirAttribute cast = mlirOperationGetAttributeByName(
-      op, mlirStringRefCreateFromCString("cast"));
-  if (mlirAttributeIsNull(cast))
-    return false;
-  char printed[128] = {0};
-  mlirAttributePrint(cast, appendToBuffer, printed);
-  return strcmp(printed, "#linalg.type_fn<cast_unsigned>") == 0;
-}
-
-/// In a generic's body: is block argument `i` zero-extended (arith.extui)?
-static bool bodyExtendsUnsigned(MlirOperation op, intptr_t i) {
-  MlirBlock body = mlirRegionGetFirstBlock(mlirOperationGetRegion(op, 0));
-  MlirValue arg = mlirBlockGetArgument(body, i);
-  for (MlirOpOperand u = mlirValueGetFirstUse(arg); !mlirOpOperandIsNull(u);
-       u = mlirOpOperandGetNextUse(u))
-    if (cimOpIsA(mlirOpOperandGetOwner(u), "arith.extui"))
-      return true;
-  return false;
-}
 
 /// True if `value` is all zeros: `arith.constant dense<0>` or `linalg.fill`
 /// with a zero constant.
@@ -139,16 +87,6 @@ static void readPair(MlirOperation op, const char *name, int64_t out[2]) {
       out[i] = mlirDenseElementsAttrGetInt64Value(a, i);
 }
 
-static void setPerm(Xform *x, intptr_t rank, const int64_t *perm) {
-  x->permute = true;
-  memcpy(x->perm, perm, (size_t)rank * sizeof *perm);
-}
-
-static void setReshape(Xform *x, intptr_t rank, const int64_t *shape) {
-  x->reshapeRank = rank;
-  memcpy(x->reshape, shape, (size_t)rank * sizeof *shape);
-}
-
 static int64_t prod(intptr_t n, const int64_t *v) {
   int64_t p = 1;
   for (intptr_t i = 0; i < n; ++i)
@@ -160,271 +98,103 @@ static int64_t prod(intptr_t n, const int64_t *v) {
  * Forms
  *===----------------------------------------------------------------------===*/
 
-/// Position of dim `d` among the results of `map`, or -1.
-static int64_t mapPosition(MlirAffineMap map, int64_t d) {
-  for (intptr_t i = 0; i < mlirAffineMapGetNumResults(map); ++i) {
-    MlirAffineExpr e = mlirAffineMapGetResult(map, i);
-    if (mlirAffineExprIsADim(e) && (int64_t)mlirAffineDimExprGetPosition(e) == d)
-      return i;
-  }
-  return -1;
-}
+/// The cim side of each layout: the letters of each cim dimension, a
+/// dimension merging several letters (G outer). Letters an op lacks have
+/// size 1; a matmul without G has rank 2.
+typedef struct CimSide {
+  const char *act[4], *weight[4], *result[4];
+} CimSide;
 
-/// Element i of a dense i32 or i64 array (MLIR 22's contraction inference
-/// returns i32 arrays).
-static int64_t arrayElement(MlirAttribute a, intptr_t i) {
-  return mlirAttributeIsADenseI32Array(a) ? mlirDenseI32ArrayGetElement(a, i)
-                                          : mlirDenseI64ArrayGetElement(a, i);
-}
+static const CimSide kMatmul = {{"G", "M", "K"}, {"G", "K", "N"}, {"G", "M", "N"}};
+static const CimSide kNchw = {{"B", "GC", "H", "W"},
+                              {"GF", "C", "R", "S"},
+                              {"B", "GF", "P", "Q"}};
+static const CimSide kNhwc = {{"B", "H", "W", "GC"},
+                              {"R", "S", "C", "GF"},
+                              {"B", "P", "Q", "GF"}};
 
-static bool oneDim(MlirAttribute a, int64_t *d) {
-  if (mlirAttributeIsNull(a) || mlirDenseArrayGetNumElements(a) != 1 ||
-      !(mlirAttributeIsADenseI32Array(a) || mlirAttributeIsADenseI64Array(a)))
-    return false;
-  *d = arrayElement(a, 0);
-  return true;
-}
-
-/// A contraction with one m, n, k and at most one batch dimension, each
-/// operand indexed by a permutation of its dims: permute A to [b, m, k],
-/// B to [b, k, n], the [b, m, n] result to C's order.
-static bool contractionForm(CvConverter *cv, MlirOperation op, Form *f) {
-  MlirLinalgContractionDimensions dims =
-      mlirLinalgInferContractionDimensions(op);
-  int64_t b = -1, m, n, k;
-  intptr_t nb = mlirAttributeIsNull(dims.batch)
-                    ? 0
-                    : mlirDenseArrayGetNumElements(dims.batch);
-  MlirAttribute maps = mlirLinalgGetIndexingMapsAttribute(op);
-  bool ok = nb <= 1 && oneDim(dims.m, &m) && oneDim(dims.n, &n) &&
-            oneDim(dims.k, &k) && !mlirAttributeIsNull(maps) &&
-            mlirArrayAttrGetNumElements(maps) == 3;
-  if (ok && nb == 1)
-    b = arrayElement(dims.batch, 0);
-  MlirAffineMap am, bm, cm;
-  intptr_t rank = nb + 2;
-  if (ok) {
-    am = mlirAffineMapAttrGetValue(mlirArrayAttrGetElement(maps, 0));
-    bm = mlirAffineMapAttrGetValue(mlirArrayAttrGetElement(maps, 1));
-    cm = mlirAffineMapAttrGetValue(mlirArrayAttrGetElement(maps, 2));
-    ok = mlirAffineMapGetNumResults(am) == rank &&
-         mlirAffineMapGetNumResults(bm) == rank &&
-         mlirAffineMapGetNumResults(cm) == rank;
+/// How an operand with letters `src` (shape `shape`) reaches the cim side
+/// `dst`: its letters in cim order (`order`; the permutation in x if that is
+/// not the identity), then the cim shape (`cim`; a reshape in x if it is not
+/// the permuted shape). Returns the cim rank.
+static intptr_t plan(const char *src, const int64_t *shape,
+                     const char *const *dst, intptr_t dstRank, Xform *x,
+                     char *order, int64_t *cim) {
+  intptr_t n = 0, rank = (intptr_t)strlen(src);
+  for (intptr_t d = 0; d < dstRank; ++d) {
+    cim[d] = 1;
+    for (const char *l = dst[d]; *l; ++l) {
+      int pos = cimLayerAxesFind(src, *l);
+      if (pos < 0)
+        continue;
+      order[n] = *l;
+      x->perm[n++] = pos;
+      cim[d] *= shape[pos];
+    }
   }
-  int64_t aWant[3], bWant[3], cWant[3];
-  intptr_t o = 0;
-  if (nb) {
-    aWant[0] = bWant[0] = cWant[0] = b;
-    o = 1;
-  }
-  aWant[o] = m, aWant[o + 1] = k;
-  bWant[o] = k, bWant[o + 1] = n;
-  cWant[o] = m, cWant[o + 1] = n;
-  int64_t aPerm[3], bPerm[3], cPos[3];
-  for (intptr_t i = 0; ok && i < rank; ++i) {
-    aPerm[i] = mapPosition(am, aWant[i]);
-    bPerm[i] = mapPosition(bm, bWant[i]);
-    cPos[i] = mapPosition(cm, cWant[i]);
-    ok = aPerm[i] >= 0 && bPerm[i] >= 0 && cPos[i] >= 0;
-  }
-  if (!ok) {
-    char name[64];
-    cvError(cv, op,
-            "%s with transposed or broadcast operands is supported only as a "
-            "contraction with one M, N and K dimension and an optional batch "
-            "dimension, each operand indexed by a permutation of its "
-            "dimensions",
-            cvOpName(op, name, sizeof name));
-    return false;
-  }
-  bool aId = true, bId = true, cId = true;
+  order[n] = '\0';
+  assert(n == rank && "a letter of LayerOps.def has no place in the cim layout");
+  bool same = dstRank == rank;
   for (intptr_t i = 0; i < rank; ++i) {
-    aId &= aPerm[i] == i;
-    bId &= bPerm[i] == i;
-    cId &= cPos[i] == i;
+    x->permute |= x->perm[i] != i;
+    same = same && cim[i] == shape[x->perm[i]];
   }
-  if (!aId)
-    setPerm(&f->actX, rank, aPerm);
-  if (!bId)
-    setPerm(&f->wX, rank, bPerm);
-  f->cimRank = rank;
-  for (intptr_t i = 0; i < rank; ++i)
-    f->cim[i] = f->r[cPos[i]];
-  if (!cId) {
-    /* result dim j is cim dim p where cPos[p] == j */
-    f->resPermute = true;
-    for (intptr_t j = 0; j < rank; ++j)
-      for (intptr_t p = 0; p < rank; ++p)
-        if (cPos[p] == j)
-          f->resPerm[j] = p;
+  if (!same) {
+    x->reshapeRank = dstRank;
+    memcpy(x->reshape, cim, (size_t)dstRank * sizeof *cim);
   }
-  f->reduction = f->a[aPerm[rank - 1]];
-  f->outAxis = cPos[rank - 1];
-  f->wAxis = bPerm[rank - 1];
-  f->unsignedA = bodyExtendsUnsigned(op, 0);
-  f->unsignedW = bodyExtendsUnsigned(op, 1);
-  return true;
+  return dstRank;
 }
 
-/// Fills `f` for op; shapes must already be read. Emits on failure.
-static bool buildForm(CvConverter *cv, MlirOperation op, Form *f) {
-  const int64_t *A = f->a, *W = f->w, *R = f->r;
-  f->outAxis = f->wAxis = -1;
-  f->groups = 1;
-  f->hDim = 2, f->wDim = 3;
-  bool unsignedCast = castsUnsigned(op);
-  f->unsignedA = f->unsignedW = unsignedCast;
-#define WANT(ar, wr, rr)                                                       \
-  if (f->aRank != (ar) || f->wRank != (wr) || f->rRank != (rr))                \
-    goto badRank;
-  if (cimOpIsA(op, "linalg.generic")) {
-    return contractionForm(cv, op, f);
-  } else if (cimOpIsA(op, "linalg.matmul") ||
-             cimOpIsA(op, "linalg.batch_matmul")) {
-    if (!cimLinalgHasDefaultIndexingMaps(op)) {
-      bool unsignedOps = f->unsignedA;
-      if (!contractionForm(cv, op, f))
-        return false;
-      f->unsignedA = f->unsignedW = unsignedOps;
-      return true;
-    }
-    intptr_t rank = cimOpIsA(op, "linalg.matmul") ? 2 : 3;
-    WANT(rank, rank, rank);
-    f->cimRank = rank;
-    memcpy(f->cim, R, (size_t)rank * sizeof *R);
-    f->reduction = A[rank - 1];
-    f->outAxis = f->wAxis = rank - 1;
-  } else if (cimOpIsA(op, "linalg.matvec")) {
-    /* y[n] = sum_k A[n, k] x[k]: weights on the left. */
-    f->actIdx = 1, f->wIdx = 0;
-    WANT(1, 2, 1);
-    int64_t as[2] = {1, A[0]}, perm[2] = {1, 0};
-    setReshape(&f->actX, 2, as);
-    setPerm(&f->wX, 2, perm);
-    f->cimRank = 2, f->cim[0] = 1, f->cim[1] = R[0];
-    f->resReshape = true, f->resReshapeRank = 1;
-    f->resReshapeShape[0] = R[0];
-    f->reduction = A[0];
-    f->outAxis = 0, f->wAxis = 0;
-  } else if (cimOpIsA(op, "linalg.vecmat")) {
-    WANT(1, 2, 1);
-    int64_t as[2] = {1, A[0]};
-    setReshape(&f->actX, 2, as);
-    f->cimRank = 2, f->cim[0] = 1, f->cim[1] = R[0];
-    f->resReshape = true, f->resReshapeRank = 1;
-    f->resReshapeShape[0] = R[0];
-    f->reduction = A[0];
-    f->outAxis = 0, f->wAxis = 1;
-  } else {
-    f->conv = true;
-    f->cimRank = 4;
-    if (cimOpIsA(op, "linalg.conv_2d_nchw_fchw")) {
-      WANT(4, 4, 4);
-      f->layout = "nchw_fchw";
-      f->reduction = W[1] * W[2] * W[3];
-      f->outAxis = 1, f->wAxis = 0;
-    } else if (cimOpIsA(op, "linalg.conv_2d_nhwc_hwcf")) {
-      WANT(4, 4, 4);
-      f->layout = "nhwc_hwcf";
-      f->hDim = 1, f->wDim = 2;
-      f->reduction = W[0] * W[1] * W[2];
-      f->outAxis = 3, f->wAxis = 3;
-    } else if (cimOpIsA(op, "linalg.depthwise_conv_2d_nchw_chw")) {
-      WANT(4, 3, 4);
-      f->layout = "nchw_fchw";
-      int64_t ws[4] = {W[0], 1, W[1], W[2]};
-      setReshape(&f->wX, 4, ws);
-      f->groups = W[0];
-      f->reduction = W[1] * W[2];
-      f->outAxis = 1, f->wAxis = 0;
-    } else if (cimOpIsA(op, "linalg.depthwise_conv_2d_nhwc_hwc")) {
-      WANT(4, 3, 4);
-      f->layout = "nhwc_hwcf";
-      f->hDim = 1, f->wDim = 2;
-      int64_t ws[4] = {W[0], W[1], 1, W[2]};
-      setReshape(&f->wX, 4, ws);
-      f->groups = W[2];
-      f->reduction = W[0] * W[1];
-      f->outAxis = 3, f->wAxis = 2;
-    } else if (cimOpIsA(op, "linalg.depthwise_conv_2d_nhwc_hwcm")) {
-      /* f = c * M + m: group c holds the M multipliers of channel c. */
-      WANT(4, 4, 5);
-      f->layout = "nhwc_hwcf";
-      f->hDim = 1, f->wDim = 2;
-      int64_t ws[4] = {W[0], W[1], 1, W[2] * W[3]};
-      setReshape(&f->wX, 4, ws);
-      f->groups = W[2];
-      f->reduction = W[0] * W[1];
-    } else if (cimOpIsA(op, "linalg.conv_2d_ngchw_gfchw") ||
-               cimOpIsA(op, "linalg.conv_2d_ngchw_fgchw")) {
-      /* x[N, G, C, H, W] -> [N, G*C, H, W]; w[G, F, C, KH, KW] ->
-       * [G*F, C, KH, KW] (fgchw: transposed first); result [N, G*F, OH, OW]
-       * -> [N, G, F, OH, OW] (fgchw: then to [N, F, G, OH, OW]). */
-      WANT(5, 5, 5);
-      bool fg = cimOpIsA(op, "linalg.conv_2d_ngchw_fgchw");
-      f->layout = "nchw_fchw";
-      f->hDim = 3, f->wDim = 4;
-      int64_t G = A[1], Fg = fg ? W[0] : W[1];
-      int64_t as[4] = {A[0], A[1] * A[2], A[3], A[4]};
-      setReshape(&f->actX, 4, as);
-      if (fg) {
-        int64_t perm[5] = {1, 0, 2, 3, 4};
-        setPerm(&f->wX, 5, perm);
-      }
-      int64_t ws[4] = {G * Fg, W[2], W[3], W[4]};
-      setReshape(&f->wX, 4, ws);
-      f->groups = G;
-      f->reduction = W[2] * W[3] * W[4];
-      f->cim[0] = R[0], f->cim[1] = G * Fg, f->cim[2] = R[3], f->cim[3] = R[4];
-      f->resReshape = true, f->resReshapeRank = 5;
-      int64_t rs[5] = {R[0], G, Fg, R[3], R[4]};
-      memcpy(f->resReshapeShape, rs, sizeof rs);
-      if (fg) {
-        int64_t perm[5] = {0, 2, 1, 3, 4};
-        f->resPermute = true;
-        memcpy(f->resPerm, perm, sizeof perm);
-      }
-      goto done;
-    } else if (cimOpIsA(op, "linalg.conv_2d_nhwgc_gfhwc")) {
-      /* x[N, H, W, G, C] -> [N, H, W, G*C]; w[G, F, KH, KW, C] ->
-       * [KH, KW, C, G, F] -> [KH, KW, C, G*F]; result -> [N, OH, OW, G, F]. */
-      WANT(5, 5, 5);
-      f->layout = "nhwc_hwcf";
-      f->hDim = 1, f->wDim = 2;
-      int64_t G = W[0], Fg = W[1];
-      int64_t as[4] = {A[0], A[1], A[2], A[3] * A[4]};
-      setReshape(&f->actX, 4, as);
-      int64_t perm[5] = {2, 3, 4, 0, 1};
-      setPerm(&f->wX, 5, perm);
-      int64_t ws[4] = {W[2], W[3], W[4], G * Fg};
-      setReshape(&f->wX, 4, ws);
-      f->groups = G;
-      f->reduction = W[2] * W[3] * W[4];
-      f->cim[0] = R[0], f->cim[1] = R[1], f->cim[2] = R[2],
-      f->cim[3] = G * Fg;
-      f->resReshape = true, f->resReshapeRank = 5;
-      memcpy(f->resReshapeShape, R, 5 * sizeof *R);
-      goto done;
-    } else {
-      return false; /* not reached: cvIsLayerOp */
-    }
-    if (f->rRank == 5) { /* hwcm */
-      f->cim[0] = R[0], f->cim[1] = R[1], f->cim[2] = R[2],
-      f->cim[3] = R[3] * R[4];
-      f->resReshape = true, f->resReshapeRank = 5;
-      memcpy(f->resReshapeShape, R, 5 * sizeof *R);
-    } else {
-      memcpy(f->cim, R, 4 * sizeof *R);
-    }
+/// The channel axis of an operand: its N / F letter, else (depthwise) its
+/// G; none (-1) when a convolution's output channels span two axes (G, F).
+static int64_t channelAxis(const char *axes, bool conv) {
+  int out = cimLayerAxesFind(axes, strchr(axes, 'N') ? 'N' : 'F');
+  int g = cimLayerAxesFind(axes, 'G');
+  if (conv && g >= 0)
+    return out >= 0 ? -1 : g;
+  return out;
+}
+
+/// Fills `f` for op from its axes; shapes must already be read.
+static void buildForm(MlirOperation op, const CimLayerAxes *ax, Form *f) {
+  const CimLayerOpDef *def = ax->def;
+  f->conv = cimLayerOpIsConv(def);
+  const CimSide *side = !f->conv                              ? &kMatmul
+                        : strcmp(def->cim, "nchw_fchw") == 0 ? &kNchw
+                                                              : &kNhwc;
+  bool batched = strchr(ax->weight, 'G') != NULL;
+  int skip = !f->conv && !batched; /* a matmul without G: rank 2 */
+  intptr_t rank = f->conv ? 4 : 3 - skip;
+  char order[CV_MAX_RANK + 1];
+  int64_t cim[CV_MAX_RANK];
+  plan(ax->act, f->a, side->act + skip, rank, &f->actX, order, cim);
+  plan(ax->weight, f->w, side->weight + skip, rank, &f->wX, order, cim);
+  /* The result goes the other way: cim shape, reshaped to the result's
+   * letters in cim order, permuted back into the result's order. */
+  Xform rx = {0};
+  f->cimRank = plan(ax->result, f->r, side->result + skip, rank, &rx, order,
+                    f->cim);
+  intptr_t rr = (intptr_t)strlen(ax->result);
+  if (rx.reshapeRank) {
+    f->resReshape = true, f->resReshapeRank = rr;
+    for (intptr_t i = 0; i < rr; ++i)
+      f->resReshapeShape[i] = f->r[rx.perm[i]];
   }
-done:
-  return true;
-badRank:;
-  char name[64];
-  cvError(cv, op, "%s has operands of unexpected rank",
-          cvOpName(op, name, sizeof name));
-  return false;
-#undef WANT
+  if (rx.permute) {
+    f->resPermute = true;
+    for (intptr_t j = 0; j < rr; ++j)
+      f->resPerm[j] = cimLayerAxesFind(order, ax->result[j]);
+  }
+  f->layout = f->conv ? def->cim : NULL;
+  f->groups = f->conv ? cimLayerAxesProduct(ax->weight, f->w, "G") : 1;
+  f->hDim = cimLayerAxesFind(ax->act, 'H');
+  f->wDim = cimLayerAxesFind(ax->act, 'W');
+  f->reduction = cimLayerAxesProduct(ax->weight, f->w, "KCRS");
+  f->outAxis = channelAxis(ax->result, f->conv);
+  f->wAxis = channelAxis(ax->weight, f->conv);
+  f->unsignedA = cimLayerOperandIsUnsigned(op, ax->actIdx);
+  f->unsignedW = cimLayerOperandIsUnsigned(op, ax->weightIdx);
 }
 
 /*===----------------------------------------------------------------------===*
@@ -542,16 +312,17 @@ bool cvConvertLayer(CvConverter *cv, MlirOperation op) {
   Form form = {0};
   Form *f = &form;
   f->name = cvOpName(op, nameBuf, sizeof nameBuf);
-  f->actIdx = 0, f->wIdx = 1;
+  CimLayerAxes ax;
   if (mlirOperationGetNumOperands(op) != 3 ||
       mlirOperationGetNumResults(op) != 1) {
     cvError(cv, op, "expected %s on tensors with one result", f->name);
     return false;
   }
-  if (cimOpIsA(op, "linalg.matvec"))
-    f->actIdx = 1, f->wIdx = 0;
-  MlirValue act = mlirOperationGetOperand(op, f->actIdx);
-  MlirValue wv = mlirOperationGetOperand(op, f->wIdx);
+  if (mlirLogicalResultIsFailure(
+          cimLayerOpGetAxes(op, "convert-linalg-to-cim", &ax)))
+    return false;
+  MlirValue act = mlirOperationGetOperand(op, ax.actIdx);
+  MlirValue wv = mlirOperationGetOperand(op, ax.weightIdx);
   MlirValue result = mlirOperationGetResult(op, 0);
   MlirType actElem = mlirShapedTypeGetElementType(mlirValueGetType(act));
   bool integer = mlirTypeIsAInteger(actElem);
@@ -568,8 +339,7 @@ bool cvConvertLayer(CvConverter *cv, MlirOperation op) {
             f->name);
     return false;
   }
-  if (!buildForm(cv, op, f))
-    return false;
+  buildForm(op, &ax, f);
 
   /* Padding of the input folded into the convolution. */
   int64_t strides[2] = {1, 1}, dilations[2] = {1, 1};

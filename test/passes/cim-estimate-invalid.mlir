@@ -89,9 +89,54 @@ func.func @buffers(%a: memref<2x3xi8>, %w: memref<3x4xi8>, %c: memref<2x4xi32>) 
 
 // -----
 
-func.func @transposed(%a: tensor<512x3xi8>, %w: tensor<512x1000xi8>) -> tensor<3x1000xi32> {
+// A broadcast operand is no contraction cimlir maps: the same message as
+// convert-linalg-to-cim's (a transposed one is costed, cim-estimate-linalg).
+func.func @broadcast(%a: tensor<512xi8>, %w: tensor<512x1000xi8>) -> tensor<3x1000xi32> {
   %z = arith.constant dense<0> : tensor<3x1000xi32>
-  // expected-error @+1 {{layer with transposed or broadcast operands (non-default indexing_maps) cannot be costed yet}}
-  %r = linalg.matmul indexing_maps = [affine_map<(d0, d1, d2) -> (d2, d0)>, affine_map<(d0, d1, d2) -> (d2, d1)>, affine_map<(d0, d1, d2) -> (d0, d1)>] ins(%a, %w : tensor<512x3xi8>, tensor<512x1000xi8>) outs(%z : tensor<3x1000xi32>) -> tensor<3x1000xi32>
+  // expected-error @+1 {{linalg.matmul with transposed or broadcast operands is supported only as a contraction with one M, N and K dimension and an optional batch dimension, each operand indexed by a permutation of its dimensions}}
+  %r = linalg.matmul indexing_maps = [affine_map<(d0, d1, d2) -> (d2)>, affine_map<(d0, d1, d2) -> (d2, d1)>, affine_map<(d0, d1, d2) -> (d0, d1)>] ins(%a, %w : tensor<512xi8>, tensor<512x1000xi8>) outs(%z : tensor<3x1000xi32>) -> tensor<3x1000xi32>
   return %r : tensor<3x1000xi32>
+}
+
+// -----
+
+// A convolution the layer table lacks is an error, not a layer left out of
+// the total (it used to print total 0 and exit 0).
+func.func @conv1d(%x: tensor<1x4x6xi8>, %w: tensor<4x4x3xi8>) -> tensor<1x4x4xi32> {
+  %z = arith.constant dense<0> : tensor<1x4x4xi32>
+  // expected-error @+1 {{cim-estimate: 'linalg.conv_1d_ncw_fcw' is a matrix-vector layer cimlir cannot lower; supported: linalg.matmul, linalg.batch_matmul, linalg.matvec, linalg.vecmat, linalg.generic (a contraction), linalg.conv_2d_nchw_fchw,}}
+  %r = linalg.conv_1d_ncw_fcw {dilations = dense<1> : tensor<1xi64>, strides = dense<1> : tensor<1xi64>} ins(%x, %w : tensor<1x4x6xi8>, tensor<4x4x3xi8>) outs(%z : tensor<1x4x4xi32>) -> tensor<1x4x4xi32>
+  return %r : tensor<1x4x4xi32>
+}
+
+// -----
+
+// Also on a float model (the policy route), and after a supported layer.
+func.func @conv3d_float(%a: tensor<2x3xf32>, %w: tensor<3x4xf32>, %x: tensor<1x1x4x4x4xf32>, %k: tensor<1x1x2x2x2xf32>) -> (tensor<2x4xf32>, tensor<1x1x3x3x3xf32>) {
+  %z = arith.constant dense<0.0> : tensor<2x4xf32>
+  %r = linalg.matmul ins(%a, %w : tensor<2x3xf32>, tensor<3x4xf32>) outs(%z : tensor<2x4xf32>) -> tensor<2x4xf32>
+  %z3 = arith.constant dense<0.0> : tensor<1x1x3x3x3xf32>
+  // expected-error @+1 {{cim-estimate: 'linalg.conv_3d_ncdhw_fcdhw' is a matrix-vector layer cimlir cannot lower; supported: }}
+  %c = linalg.conv_3d_ncdhw_fcdhw {dilations = dense<1> : tensor<3xi64>, strides = dense<1> : tensor<3xi64>} ins(%x, %k : tensor<1x1x4x4x4xf32>, tensor<1x1x2x2x2xf32>) outs(%z3 : tensor<1x1x3x3x3xf32>) -> tensor<1x1x3x3x3xf32>
+  return %r, %c : tensor<2x4xf32>, tensor<1x1x3x3x3xf32>
+}
+
+// -----
+
+// A linalg.generic convolution is not a contraction: not in the table.
+#map_in = affine_map<(n, f, oh, ow, c, kh, kw) -> (n, c, oh + kh, ow + kw)>
+#map_w = affine_map<(n, f, oh, ow, c, kh, kw) -> (f, c, kh, kw)>
+#map_out = affine_map<(n, f, oh, ow, c, kh, kw) -> (n, f, oh, ow)>
+func.func @generic_conv(%x: tensor<1x2x5x5xi8>, %w: tensor<3x2x2x2xi8>) -> tensor<1x3x4x4xi32> {
+  %z = arith.constant dense<0> : tensor<1x3x4x4xi32>
+  // expected-error @+1 {{cim-estimate: 'linalg.generic' is a matrix-vector layer cimlir cannot lower; supported: }}
+  %r = linalg.generic {indexing_maps = [#map_in, #map_w, #map_out], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%x, %w : tensor<1x2x5x5xi8>, tensor<3x2x2x2xi8>) outs(%z : tensor<1x3x4x4xi32>) {
+  ^bb0(%a: i8, %b: i8, %acc: i32):
+    %ae = arith.extsi %a : i8 to i32
+    %be = arith.extsi %b : i8 to i32
+    %m = arith.muli %ae, %be : i32
+    %s = arith.addi %acc, %m : i32
+    linalg.yield %s : i32
+  } -> tensor<1x3x4x4xi32>
+  return %r : tensor<1x3x4x4xi32>
 }

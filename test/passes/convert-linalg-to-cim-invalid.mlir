@@ -103,9 +103,48 @@ func.func @broadcast(%a: tensor<512xi8>, %w: tensor<512x1000xi8>) -> tensor<3x10
 
 func.func @conv3d(%x: tensor<1x1x4x4x4xi8>, %w: tensor<1x1x2x2x2xi8>) -> tensor<1x1x3x3x3xi32> {
   %z = arith.constant dense<0> : tensor<1x1x3x3x3xi32>
-  // expected-error @+1 {{convert-linalg-to-cim: 'linalg.conv_3d_ncdhw_fcdhw' has no crossbar mapping}}
+  // expected-error @+1 {{convert-linalg-to-cim: 'linalg.conv_3d_ncdhw_fcdhw' is a matrix-vector layer cimlir cannot lower; supported: linalg.matmul, linalg.batch_matmul, linalg.matvec, linalg.vecmat, linalg.generic (a contraction), linalg.conv_2d_nchw_fchw, linalg.conv_2d_nhwc_hwcf, linalg.depthwise_conv_2d_nchw_chw, linalg.depthwise_conv_2d_nhwc_hwc, linalg.depthwise_conv_2d_nhwc_hwcm, linalg.conv_2d_ngchw_gfchw, linalg.conv_2d_ngchw_fgchw, linalg.conv_2d_nhwgc_gfhwc}}
   %r = linalg.conv_3d_ncdhw_fcdhw {dilations = dense<1> : tensor<3xi64>, strides = dense<1> : tensor<3xi64>} ins(%x, %w : tensor<1x1x4x4x4xi8>, tensor<1x1x2x2x2xi8>) outs(%z : tensor<1x1x3x3x3xi32>) -> tensor<1x1x3x3x3xi32>
   return %r : tensor<1x1x3x3x3xi32>
+}
+
+// -----
+
+func.func @conv1d(%x: tensor<1x4x6xi8>, %w: tensor<4x4x3xi8>) -> tensor<1x4x4xi32> {
+  %z = arith.constant dense<0> : tensor<1x4x4xi32>
+  // expected-error @+1 {{convert-linalg-to-cim: 'linalg.conv_1d_ncw_fcw' is a matrix-vector layer cimlir cannot lower; supported: linalg.matmul,}}
+  %r = linalg.conv_1d_ncw_fcw {dilations = dense<1> : tensor<1xi64>, strides = dense<1> : tensor<1xi64>} ins(%x, %w : tensor<1x4x6xi8>, tensor<4x4x3xi8>) outs(%z : tensor<1x4x4xi32>) -> tensor<1x4x4xi32>
+  return %r : tensor<1x4x4xi32>
+}
+
+// -----
+
+func.func @batch_matvec(%a: tensor<2x3x4xi8>, %v: tensor<2x4xi8>) -> tensor<2x3xi32> {
+  %z = arith.constant dense<0> : tensor<2x3xi32>
+  // expected-error @+1 {{convert-linalg-to-cim: 'linalg.batch_matvec' is a matrix-vector layer cimlir cannot lower; supported: }}
+  %r = linalg.batch_matvec ins(%a, %v : tensor<2x3x4xi8>, tensor<2x4xi8>) outs(%z : tensor<2x3xi32>) -> tensor<2x3xi32>
+  return %r : tensor<2x3xi32>
+}
+
+// -----
+
+// A linalg.generic convolution is no contraction: it is not in the table,
+// and not taken for an elementwise generic either.
+#map_in = affine_map<(n, f, oh, ow, c, kh, kw) -> (n, c, oh + kh, ow + kw)>
+#map_w = affine_map<(n, f, oh, ow, c, kh, kw) -> (f, c, kh, kw)>
+#map_out = affine_map<(n, f, oh, ow, c, kh, kw) -> (n, f, oh, ow)>
+func.func @generic_conv(%x: tensor<1x2x5x5xi8>, %w: tensor<3x2x2x2xi8>) -> tensor<1x3x4x4xi32> {
+  %z = arith.constant dense<0> : tensor<1x3x4x4xi32>
+  // expected-error @+1 {{convert-linalg-to-cim: 'linalg.generic' is a matrix-vector layer cimlir cannot lower; supported: }}
+  %r = linalg.generic {indexing_maps = [#map_in, #map_w, #map_out], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%x, %w : tensor<1x2x5x5xi8>, tensor<3x2x2x2xi8>) outs(%z : tensor<1x3x4x4xi32>) {
+  ^bb0(%a: i8, %b: i8, %acc: i32):
+    %ae = arith.extsi %a : i8 to i32
+    %be = arith.extsi %b : i8 to i32
+    %m = arith.muli %ae, %be : i32
+    %s = arith.addi %acc, %m : i32
+    linalg.yield %s : i32
+  } -> tensor<1x3x4x4xi32>
+  return %r : tensor<1x3x4x4xi32>
 }
 
 // -----
