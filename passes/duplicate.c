@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cim-c/Cost.h"
 #include "cim-c/Passes.h"
 #include "cim-c/Target.h"
 #include "mlir-c/BuiltinAttributes.h"
@@ -25,6 +26,7 @@ typedef struct DupTile {
 
 typedef struct DupLayer {
   int64_t layer, tiles, maxBusyPs, maxRows, factor;
+  int64_t writesPs; ///< time of writing all its tiles once
 } DupLayer;
 
 static bool isWrite(MlirOperation op, void *ud) {
@@ -47,11 +49,22 @@ static int64_t dimOf(MlirValue v, intptr_t d) {
              : 0;
 }
 
-/// Crossbar time of the mvms reading `write`'s tile (docs/isa.md "Cost").
-static void measureTile(MlirOperation write, const CimTarget *t,
+/// Emits an error at the location in `ud`, prefixed with the pass name.
+static void emitAt(MlirStringRef s, void *ud) {
+  cimEmitErrorf(*(MlirLocation *)ud, "cim-duplicate: %.*s", (int)s.length,
+                s.data);
+}
+
+/// Crossbar time of the mvms reading `write`'s tile (docs/isa.md "Cost"):
+/// an mvm of M rows is M MVM cycles and M x (rows + cols) buffer accesses,
+/// priced by cimPriceEvents. Fails, with an error at the write, when that
+/// does not fit in int64.
+static bool measureTile(MlirOperation write, const CimTarget *t,
                         DupTile *tile) {
+  MlirLocation loc = mlirOperationGetLocation(write);
   MlirValue token = mlirOperationGetResult(write, 0);
   int64_t cols = dimOf(mlirOperationGetOperand(write, 0), 1);
+  CimEventCounts events = {0};
   for (MlirOpOperand u = mlirValueGetFirstUse(token); !mlirOpOperandIsNull(u);
        u = mlirOpOperandGetNextUse(u)) {
     MlirOperation mvm = mlirOpOperandGetOwner(u);
@@ -60,10 +73,39 @@ static void measureTile(MlirOperation write, const CimTarget *t,
     intptr_t n = mlirOperationGetNumOperands(mvm);
     int64_t M = dimOf(mlirOperationGetOperand(mvm, n - 1), 0);
     int64_t rows = intAttr(mvm, "rows");
-    tile->busyPs += M * (t->mvmPs + (rows + cols) * t->bufferPs);
+    CimEventCounts one = {.mvmCycles = M};
+    /* rows, cols <= 2^31 (tensor dims of a tile), M a tensor dim. */
+    if (__builtin_mul_overflow(M, (rows > 0 ? rows : 0) + cols,
+                               &one.bufferAccesses)) {
+      emitAt(mlirStringRefCreateFromCString(
+                 "the number of buffer accesses exceeds the 64-bit event "
+                 "counter"),
+             &loc);
+      return false;
+    }
+    if (mlirLogicalResultIsFailure(
+            cimEventCountsAdd(&events, &one, emitAt, &loc)))
+      return false;
     if (M > tile->rows)
       tile->rows = M;
   }
+  CimEventCost cost;
+  if (mlirLogicalResultIsFailure(cimPriceEvents(t, &events, &cost, emitAt, &loc)))
+    return false;
+  tile->busyPs = cost.totalLatencyPs;
+  return true;
+}
+
+/// Time of writing `tiles` tiles once (cimPriceEvents); fails with an error
+/// at `loc` when it does not fit in int64.
+static bool writesTime(const CimTarget *t, int64_t tiles, MlirLocation loc,
+                       int64_t *ps) {
+  CimEventCounts events = {.writes = tiles};
+  CimEventCost cost;
+  if (mlirLogicalResultIsFailure(cimPriceEvents(t, &events, &cost, emitAt, &loc)))
+    return false;
+  *ps = cost.totalLatencyPs;
+  return true;
 }
 
 /// The greedy bottleneck balancing of docs/schedule.md: raise the factor of
@@ -93,7 +135,7 @@ static void chooseGreedy(DupLayer *L, int64_t n, const CimTarget *t,
      * the write-port time its writes add. */
     int64_t now = l->maxBusyPs / l->factor;
     int64_t next = l->maxBusyPs / (l->factor + 1);
-    int64_t extraWrites = l->tiles * t->writePs / ports;
+    int64_t extraWrites = l->writesPs / ports;
     if (now - next <= extraWrites)
       return;
     ++l->factor;
@@ -134,14 +176,17 @@ static MlirLogicalResult runDuplicate(MlirOperation module,
     DupTile *tl = &tiles[i];
     tl->write = writes[i];
     tl->layer = intAttr(writes[i], "layer");
-    measureTile(writes[i], &target, tl);
+    if (!measureTile(writes[i], &target, tl)) {
+      ok = false;
+      break;
+    }
     DupLayer *l = NULL;
     for (int64_t k = 0; k < numLayers && !l; ++k)
       if (layers[k].layer == tl->layer)
         l = &layers[k];
     if (!l) {
       l = &layers[numLayers++];
-      *l = (DupLayer){tl->layer, 0, 0, 1, 1};
+      *l = (DupLayer){tl->layer, 0, 0, 1, 1, 0};
     }
     ++l->tiles;
     if (tl->busyPs > l->maxBusyPs)
@@ -149,6 +194,9 @@ static MlirLogicalResult runDuplicate(MlirOperation module,
     if (tl->rows > l->maxRows)
       l->maxRows = tl->rows;
   }
+  for (int64_t k = 0; ok && k < numLayers; ++k)
+    ok = writesTime(&target, layers[k].tiles,
+                    mlirOperationGetLocation(module), &layers[k].writesPs);
   bool resident = numWrites <= target.crossbars;
   if (ok && numWrites > 0 && greedy) {
     chooseGreedy(layers, numLayers, &target, numWrites, resident);
