@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "SimMachine.h"
+#include "support/FileIO.h"
 
 #define SHAPE_BUF 96
 
@@ -467,6 +468,32 @@ static MlirLogicalResult loadConstants(SimMachine *m, MlirStringCallback cb,
   return mlirLogicalResultSuccess();
 }
 
+/// The simulator keeps every buffer as int64 values: refuses a program whose
+/// buffers need more than CIM_MAX_SIM_BYTES (default 8 GiB) before
+/// allocating any of them, so a program declaring a 2^40-element buffer gets
+/// an error, not an 8 TiB allocation.
+static MlirLogicalResult checkMemory(const CimProgram *p,
+                                     MlirStringCallback cb, void *ud) {
+  uint64_t limit =
+      cimByteLimitFromEnvironment("CIM_MAX_SIM_BYTES", (uint64_t)8 << 30);
+  uint64_t total = 0;
+  for (uint32_t i = 0; i < p->numBuffers; ++i) {
+    uint64_t bytes;
+    if (__builtin_mul_overflow(
+            (uint64_t)numElementsOf(&p->buffers[i].type), sizeof(int64_t),
+            &bytes) ||
+        __builtin_add_overflow(total, bytes, &total))
+      total = UINT64_MAX;
+  }
+  if (total <= limit)
+    return mlirLogicalResultSuccess();
+  return cimSimFail(cb, ud,
+                    "the program's buffers need %llu bytes, more than the "
+                    "simulator's memory limit of %llu bytes (set "
+                    "CIM_MAX_SIM_BYTES to raise it)",
+                    (unsigned long long)total, (unsigned long long)limit);
+}
+
 MlirLogicalResult cimSimCreate(const CimProgram *program,
                                const CimTarget *target, CimSim *sim,
                                MlirStringCallback cb, void *ud) {
@@ -501,6 +528,8 @@ MlirLogicalResult cimSimCreate(const CimProgram *program,
     return mlirLogicalResultFailure();
   }
   cimStrBufFree(&first);
+  if (mlirLogicalResultIsFailure(checkMemory(program, cb, ud)))
+    return mlirLogicalResultFailure();
 
   SimMachine *m = calloc(1, sizeof *m);
   if (!m)

@@ -4,11 +4,18 @@
 #define CIM_LIB_FILEIO_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "mlir-c/Support.h"
 
 #include "support/StrBuf.h"
+
+/// A byte count from the environment variable `name` (digits, optionally
+/// with a K, M or G suffix for KiB, MiB, GiB), or `byDefault` when it is not
+/// set or not valid. The one parser of every CIM_MAX_*_BYTES limit
+/// (docs/limits.md).
+uint64_t cimByteLimitFromEnvironment(const char *name, uint64_t byDefault);
 
 /// Reads all of `path` into `contents`. On failure returns false and passes
 /// "cannot open WHAT 'PATH': REASON" (or "cannot read ...") to `errorCallback`;

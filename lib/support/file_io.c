@@ -20,10 +20,10 @@
 #include "cim-c/Input.h"
 #include "cim-c/Output.h"
 
-uint64_t cimInputGetLimit(void) {
-  const char *env = getenv("CIM_MAX_INPUT_BYTES");
+uint64_t cimByteLimitFromEnvironment(const char *name, uint64_t byDefault) {
+  const char *env = getenv(name);
   if (!env || !*env)
-    return CIM_DEFAULT_MAX_INPUT_BYTES;
+    return byDefault;
   errno = 0;
   char *end = NULL;
   unsigned long long v = strtoull(env, &end, 10);
@@ -36,8 +36,13 @@ uint64_t cimInputGetLimit(void) {
     shift = 30, ++end;
   if (errno || end == env || *end != '\0' || env[0] == '-' || v == 0 ||
       v > (UINT64_MAX >> shift))
-    return CIM_DEFAULT_MAX_INPUT_BYTES;
+    return byDefault;
   return (uint64_t)v << shift;
+}
+
+uint64_t cimInputGetLimit(void) {
+  return cimByteLimitFromEnvironment("CIM_MAX_INPUT_BYTES",
+                                     CIM_DEFAULT_MAX_INPUT_BYTES);
 }
 
 /// Reads `f` to its end into `contents`, at most `limit` bytes. Returns 0,
