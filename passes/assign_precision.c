@@ -476,9 +476,12 @@ static void layerPoints(State *st, intptr_t i) {
   /* The linalg verifier guarantees ins (2) and outs (1); the layer table
    * says which of them holds the weights. */
   assert(mlirOperationGetNumOperands(op) >= 3);
-  const CimLayerOpDef *def = cimLayerOpLookup(op);
-  assert(def);
-  intptr_t actIdx = def->act, wtIdx = def->weight;
+  CimLayerAxes ax;
+  if (mlirLogicalResultIsFailure(cimLayerOpGetAxes(op, PASS, &ax))) {
+    st->failed = true;
+    return;
+  }
+  intptr_t actIdx = ax.actIdx, wtIdx = ax.weightIdx;
   MlirValue act = mlirOperationGetOperand(op, actIdx);
   MlirValue wt = mlirOperationGetOperand(op, wtIdx);
   if (!checkFloatOperand(st, op, act, "the activation operand") ||
@@ -507,7 +510,7 @@ static void layerPoints(State *st, intptr_t i) {
   /* Activations; a convolution's pad stays between the pair and the layer. */
   MlirOperation aPad = {NULL};
   MlirValue aVal = act;
-  if (cimLayerOpIsConv(def) && definedBy(act, "tensor.pad")) {
+  if (cimLayerOpIsConv(ax.def) && definedBy(act, "tensor.pad")) {
     aPad = definingOp(act);
     aVal = mlirOperationGetOperand(aPad, 0);
   }

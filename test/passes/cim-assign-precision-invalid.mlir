@@ -128,3 +128,24 @@ func.func @lowered(%a: tensor<1x4xi8>, %w: tensor<4x4xi8>) -> tensor<1x4xi32> {
   %m = "cim.matmul"(%a, %w) {layer = 0 : i64, a_bits = 8 : i64, w_bits = 8 : i64, a_signed = true, w_signed = true, weights = "static"} : (tensor<1x4xi8>, tensor<4x4xi8>) -> tensor<1x4xi32>
   return %m : tensor<1x4xi32>
 }
+
+// -----
+
+// A convolution the layer table (docs/layers.md) lacks: named as such, with
+// the list of supported ops, before anything is classified.
+func.func @conv1d(%x: tensor<1x4x6xf32>, %w: tensor<4x4x3xf32>) -> tensor<1x4x4xf32> {
+  %z = arith.constant dense<0.0> : tensor<1x4x4xf32>
+  // expected-error @+1 {{cim-assign-precision: 'linalg.conv_1d_ncw_fcw' is a matrix-vector layer cimlir cannot lower; supported: linalg.matmul, linalg.batch_matmul, linalg.matvec, linalg.vecmat, linalg.generic (a contraction), linalg.conv_2d_nchw_fchw, linalg.conv_2d_nhwc_hwcf, linalg.depthwise_conv_2d_nchw_chw, linalg.depthwise_conv_2d_nhwc_hwc, linalg.depthwise_conv_2d_nhwc_hwcm, linalg.conv_2d_ngchw_gfchw, linalg.conv_2d_ngchw_fgchw, linalg.conv_2d_nhwgc_gfhwc}}
+  %r = linalg.conv_1d_ncw_fcw {dilations = dense<1> : tensor<1xi64>, strides = dense<1> : tensor<1xi64>} ins(%x, %w : tensor<1x4x6xf32>, tensor<4x4x3xf32>) outs(%z : tensor<1x4x4xf32>) -> tensor<1x4x4xf32>
+  return %r : tensor<1x4x4xf32>
+}
+
+// -----
+
+// A broadcast operand: no contraction cimlir maps (the converter's message).
+func.func @broadcast(%a: tensor<512xf32>, %w: tensor<512x1000xf32>) -> tensor<3x1000xf32> {
+  %z = arith.constant dense<0.0> : tensor<3x1000xf32>
+  // expected-error @+1 {{cim-assign-precision: linalg.matmul with transposed or broadcast operands is supported only as a contraction with one M, N and K dimension}}
+  %r = linalg.matmul indexing_maps = [affine_map<(d0, d1, d2) -> (d2)>, affine_map<(d0, d1, d2) -> (d2, d1)>, affine_map<(d0, d1, d2) -> (d0, d1)>] ins(%a, %w : tensor<512xf32>, tensor<512x1000xf32>) outs(%z : tensor<3x1000xf32>) -> tensor<3x1000xf32>
+  return %r : tensor<3x1000xf32>
+}

@@ -180,6 +180,29 @@ func.func @grouped(%x: tensor<1x2x3x4x4xi8>, %w: tensor<2x5x3x3x3xi8>) -> tensor
 
 // -----
 
+// Grouped NGCHW / FGCHW: linalg defines the result as [N, G, F, OH, OW]
+// like gfchw's; only the weights differ, w[f, g, c, kh, kw]. With G = 2,
+// F = 3, C = 1 and 1x1 kernels, w[f][g] = [[1, 2], [3, 4], [5, 6]] goes to
+// [g*F + f] = [1, 3, 5, 2, 4, 6] at compile time, and the cim result is
+// reshaped to [1, 2, 3, 2, 2] with no transpose.
+// CHECK-LABEL: func.func @grouped_fg
+// CHECK: %[[W:.*]] = arith.constant dense<{{\[}}{{\[}}{{\[}}[1]]], {{\[}}{{\[}}[3]]], {{\[}}{{\[}}[5]]], {{\[}}{{\[}}[2]]], {{\[}}{{\[}}[4]]], {{\[}}{{\[}}[6]]]]> : tensor<6x1x1x1xi8>
+// CHECK: %[[C:.*]] = "cim.conv2d"(%{{.*}}, %[[W]])
+// CHECK-SAME: groups = 2 : i64
+// CHECK-SAME: -> tensor<1x6x2x2xi32>
+// CHECK: %[[R:.*]] = "cim.reshape"(%[[C]]) : (tensor<1x6x2x2xi32>) -> tensor<1x2x3x2x2xi32>
+// CHECK-NOT: cim.transpose
+// CHECK: return %[[R]]
+func.func @grouped_fg(%x: tensor<1x2x1x2x2xi8>) -> tensor<1x2x3x2x2xi32> {
+  %w = arith.constant dense<[[[[[1]]], [[[2]]]], [[[[3]]], [[[4]]]], [[[[5]]], [[[6]]]]]> : tensor<3x2x1x1x1xi8>
+  %z = arith.constant dense<0> : tensor<1x2x3x2x2xi32>
+  %r = linalg.conv_2d_ngchw_fgchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+         ins(%x, %w : tensor<1x2x1x2x2xi8>, tensor<3x2x1x1x1xi8>) outs(%z : tensor<1x2x3x2x2xi32>) -> tensor<1x2x3x2x2xi32>
+  return %r : tensor<1x2x3x2x2xi32>
+}
+
+// -----
+
 // Grouped NHWGC / GFHWC with constant weights: w[g, f, kh, kw, c] goes to
 // [kh, kw, c, g*F + f] at compile time: g0 = [[1, 2], [3, 4]], g1 =
 // [[5, 6], [7, -8]] (kh, kw) -> (0,0): [1, 5], (0,1): [2, 6], (1,0): [3, 7],
