@@ -11,6 +11,7 @@
 
 #include "support/FileIO.h"
 #include "support/StrBuf.h"
+#include "target/TargetJSON.h"
 
 typedef struct EstimateLayer {
   char *name;
@@ -215,18 +216,11 @@ static bool writeJSON(FILE *out, void *root) {
          fputc('\n', out) != EOF;
 }
 
-static void appendTargetJSON(MlirStringRef s, void *userData) {
-  cimStrBufAppendRef(userData, s);
-}
-
 MlirLogicalResult cimEstimateWriteJSON(CimEstimate estimate, const char *path,
                                        MlirStringCallback errorCallback,
                                        void *userData) {
   const EstimateImpl *e = estimate.ptr;
-  CimStrBuf targetText = {0};
-  cimTargetPrintJSON(&e->target, appendTargetJSON, &targetText);
-  json_t *target = json_loads(cimStrBufGet(&targetText), 0, NULL);
-  cimStrBufFree(&targetText);
+  json_t *target = cimTargetToJSON(&e->target);
   json_t *layers = json_array();
   for (intptr_t i = 0; i < e->numLayers; ++i) {
     const EstimateLayer *l = &e->layers[i];

@@ -101,12 +101,10 @@ void cimProgramPrintAsm(const CimProgram *p, MlirStringCallback cb,
   cimIsaTargetToArray(&p->target, t);
   cimStrBufAppendCString(&b, ".target");
   for (int i = 0; i < 20; ++i) {
-    if (i == 5)
+    const char *name = cimTargetFieldGetValueName(i, t[i]);
+    if (cimTargetFieldGetKind(i) == CIM_TARGET_FIELD_KIND_ENUM)
       cimStrBufPrintf(&b, " %s=%s", cimIsaTargetFieldNames[i],
-                      cimWeightMappingGetName(p->target.weightMapping));
-    else if (i == 6)
-      cimStrBufPrintf(&b, " %s=%s", cimIsaTargetFieldNames[i],
-                      cimInputEncodingGetName(p->target.inputEncoding));
+                      name ? name : "invalid");
     else
       cimStrBufPrintf(&b, " %s=%lld", cimIsaTargetFieldNames[i],
                       (long long)t[i]);
@@ -547,14 +545,12 @@ static bool targetDirective(Parser *ps, Pos at) {
     seen[f] = true;
     if (!expectChar(ps, '='))
       return false;
-    if (f == 5 || f == 6) {
+    if (cimTargetFieldGetKind(f) == CIM_TARGET_FIELD_KIND_ENUM) {
       Pos valAt = (skipBlanks(ps), here(ps));
       MlirStringRef w = word(ps);
-      const char *const *names =
-          f == 5 ? cimIsaMappingNames : cimIsaEncodingNames;
       int e = -1;
-      for (int k = 0; names[k] && e < 0; ++k)
-        if (wordIs(w, names[k]))
+      for (int k = 0; cimTargetFieldGetValueName(f, k) && e < 0; ++k)
+        if (wordIs(w, cimTargetFieldGetValueName(f, k)))
           e = k;
       if (e < 0)
         return errorAt(ps, valAt, "unknown %s '%.*s'",

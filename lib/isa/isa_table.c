@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "IsaInternal.h"
+#include "target/TargetFields.h"
 
 const char *const cimIsaMappingNames[] = {"differential-column",
                                           "differential-row", "offset", NULL};
@@ -151,47 +152,28 @@ const char *cimIsaOpcodeGetName(CimIsaOpcode opcode) {
   return cimIsaOpDescs[opcode].name;
 }
 
+/* The program header carries every target field, in the order and stored
+ * units of the target field table (#cim.target's parameter names). A new
+ * target field changes the binary format, and so CIM_ISA_VERSION. */
+_Static_assert(CIM_TARGET_NUM_FIELDS == 20,
+               "a new target field changes the ISA header: bump "
+               "CIM_ISA_VERSION and the [20] of IsaInternal.h");
+
 const char *const cimIsaTargetFieldNames[20] = {
-    "rows",        "cols",         "cell_bits",    "dac_bits",
-    "adc_bits",    "weight_mapping", "input_encoding", "crossbars",
-    "ou_rows",     "write_ports",  "t_write_ps",   "t_mvm_ps",
-    "t_adc_ps",    "t_digital_ps", "t_buffer_ps",  "e_write_fj",
-    "e_mvm_fj",    "e_adc_fj",     "e_digital_fj", "e_buffer_fj"};
+#define CIM_TARGET_FIELD(ID, MEMBER, KEY, ATTR, ...) ATTR,
+#include "target/TargetFields.def"
+};
 
 void cimIsaTargetToArray(const CimTarget *t, int64_t out[20]) {
-  int64_t v[20] = {t->rows,      t->cols,       t->cellBits,
-                   t->dacBits,   t->adcBits,    (int64_t)t->weightMapping,
-                   (int64_t)t->inputEncoding,   t->crossbars,
-                   t->ouRows,    t->writePorts, t->writePs,
-                   t->mvmPs,     t->adcPs,      t->digitalPs,
-                   t->bufferPs,  t->writeFj,    t->mvmFj,
-                   t->adcFj,     t->digitalFj,  t->bufferFj};
-  memcpy(out, v, sizeof v);
+  for (int i = 0; i < CIM_TARGET_NUM_FIELDS; ++i)
+    out[i] = cimTargetGetFieldValue(t, i);
 }
 
 void cimIsaTargetFromArray(const int64_t in[20], CimTarget *t) {
-  t->rows = in[0];
-  t->cols = in[1];
-  t->cellBits = in[2];
-  t->dacBits = in[3];
-  t->adcBits = in[4];
   /* Out-of-range enum values are kept as they are and rejected by
    * cimTargetValidate. */
-  t->weightMapping = (CimWeightMapping)in[5];
-  t->inputEncoding = (CimInputEncoding)in[6];
-  t->crossbars = in[7];
-  t->ouRows = in[8];
-  t->writePorts = in[9];
-  t->writePs = in[10];
-  t->mvmPs = in[11];
-  t->adcPs = in[12];
-  t->digitalPs = in[13];
-  t->bufferPs = in[14];
-  t->writeFj = in[15];
-  t->mvmFj = in[16];
-  t->adcFj = in[17];
-  t->digitalFj = in[18];
-  t->bufferFj = in[19];
+  for (int i = 0; i < CIM_TARGET_NUM_FIELDS; ++i)
+    cimTargetSetFieldValue(t, i, in[i]);
 }
 
 int64_t cimIsaReadLE(const uint8_t *p, unsigned elemBytes) {

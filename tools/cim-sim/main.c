@@ -2,6 +2,7 @@
  *
  *   cim-sim PROGRAM --input NAME=FILE.npy ... [--output-dir DIR]
  *           [--report FILE.json] [--target FILE.json]
+ *           [--target-set FIELD=VALUE,...] [--list-target-fields]
  *
  * Reads a binary program (cim-translate --mlir-to-cim-bin) or its assembly,
  * runs it on the given .npy inputs in the simulator (libcimlir, cim-c/Sim.h),
@@ -50,6 +51,10 @@ static const char *const usage =
     "  --target FILE.json      Price events with this target's times and\n"
     "                          energies (everything else must match the\n"
     "                          program's target).\n"
+    "  --target-set F=V,...    Override single target fields (repeatable),\n"
+    "                          e.g. t_mvm_ns=1000,e_adc_pj=2; on --target's\n"
+    "                          target, else the program's.\n"
+    "  --list-target-fields    Print the target fields (docs/target.md).\n"
     "  --no-shortcuts          Compute every MVM plane by plane (slower; the\n"
     "                          results are the same).\n"
     "  --quiet                 Do not print the table.\n"
@@ -97,6 +102,8 @@ typedef struct Options {
   const char *outputDir;
   const char *report;
   const char *target;
+  const char **targetSets;
+  int numTargetSets;
   bool noShortcuts;
   bool quiet;
   InputArg *inputs;
@@ -135,7 +142,8 @@ static bool isFlag(const char *a, const char *name) {
 /// 0: continue; 1: error; 2: done (help/version).
 static int parseArgs(int argc, char **argv, Options *o) {
   o->inputs = calloc((size_t)argc, sizeof *o->inputs);
-  if (!o->inputs) {
+  o->targetSets = calloc((size_t)argc, sizeof *o->targetSets);
+  if (!o->inputs || !o->targetSets) {
     errorf("out of memory");
     return 1;
   }
@@ -148,6 +156,10 @@ static int parseArgs(int argc, char **argv, Options *o) {
     }
     if (isFlag(a, "version")) {
       printf(TOOL " (cimlir) %s\n", cimGetVersion());
+      return 2;
+    }
+    if (isFlag(a, "list-target-fields")) {
+      cimTargetPrintFieldTable(toStdout, NULL);
       return 2;
     }
     if (isFlag(a, "no-shortcuts")) {
@@ -172,6 +184,14 @@ static int parseArgs(int argc, char **argv, Options *o) {
       }
       o->inputs[o->numInputs++] =
           (InputArg){v, (size_t)(eq - v), eq + 1};
+      continue;
+    }
+    if (matchValue(argc, argv, &i, "target-set", &v, &missing)) {
+      if (missing) {
+        errorf("'--target-set' needs FIELD=VALUE");
+        return 1;
+      }
+      o->targetSets[o->numTargetSets++] = v;
       continue;
     }
     if (matchValue(argc, argv, &i, "output-dir", &v, &missing))
@@ -243,6 +263,30 @@ static CimProgram *loadProgram(const char *path) {
   return p;
 }
 
+/// Applies every --target-set, joined into one list (cross-field rules are
+/// checked once, on the result).
+static bool applyTargetSets(const Options *o, CimTarget *target) {
+  size_t n = 1;
+  for (int i = 0; i < o->numTargetSets; ++i)
+    n += strlen(o->targetSets[i]) + 1;
+  char *all = calloc(n, 1);
+  if (!all) {
+    errorf("out of memory");
+    return false;
+  }
+  for (int i = 0; i < o->numTargetSets; ++i) {
+    if (i)
+      strcat(all, ",");
+    strcat(all, o->targetSets[i]);
+  }
+  ErrCtx none = {NULL};
+  bool ok = mlirLogicalResultIsSuccess(cimTargetApplyOverrides(
+      target, mlirStringRefCreateFromCString(all),
+      mlirStringRefCreateFromCString("--target-set"), printError, &none));
+  free(all);
+  return ok;
+}
+
 static bool isDirectory(const char *path) {
   struct stat st;
   return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
@@ -285,6 +329,7 @@ int main(int argc, char **argv) {
   int rc = parseArgs(argc, argv, &o);
   if (rc) {
     free(o.inputs);
+    free(o.targetSets);
     return rc == 2 ? 0 : 1;
   }
   int status = 1;
@@ -309,6 +354,13 @@ int main(int argc, char **argv) {
   program = loadProgram(o.program);
   if (!program)
     goto done;
+  if (o.numTargetSets) {
+    if (!haveTarget)
+      target = program->target;
+    haveTarget = true;
+    if (!applyTargetSets(&o, &target))
+      goto done;
+  }
   {
     char prefix[4096];
     snprintf(prefix, sizeof prefix, "%s: ", o.program);
@@ -411,5 +463,6 @@ done:
   cimSimDestroy(sim);
   cimProgramDestroy(program);
   free(o.inputs);
+  free(o.targetSets);
   return status;
 }
