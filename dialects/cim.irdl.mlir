@@ -15,7 +15,8 @@ irdl.dialect @cim {
   //             input_encoding, crossbars, ou_rows, write_ports,
   //             t_write_ps, t_mvm_ps, t_adc_ps, t_digital_ps, t_buffer_ps,
   //             e_write_fj, e_mvm_fj, e_adc_fj, e_digital_fj, e_buffer_fj>
-  // Positional, in the field order of CimTarget (include/cim-c/Target.h).
+  // Positional, one per row of lib/target/TargetFields.def in its order (the
+  // order of CimTarget; test/unit/target_test.c checks these names).
   // Times are integer picoseconds, energies integer femtojoules; adc_bits 0
   // means an ideal (lossless) ADC. Ranges beyond these are checked by
   // cimTargetValidate.
