@@ -26,6 +26,7 @@
 
 #include "ir/LayerInfo.h"
 #include "ir/PassUtils.h"
+#include "support/Checked.h"
 #include "xbar/Mapping.h"
 
 typedef struct Tiler {
@@ -250,14 +251,19 @@ static MlirLogicalResult tileLayer(MlirOperation op, const CimTarget *target,
     int64_t kw = mlirShapedTypeGetDimSize(wt, nchw ? 3 : 1);
     int64_t oh = mlirShapedTypeGetDimSize(rt, nchw ? 2 : 1);
     int64_t ow = mlirShapedTypeGetDimSize(rt, nchw ? 3 : 2);
-    bool geometryOk = st[0] >= 1 && st[1] >= 1 && dl[0] >= 1 && dl[1] >= 1;
     int64_t eh = 0, ew = 0;
-    if (geometryOk) {
-      eh = (h + pd[0] + pd[2] - dl[0] * (kh - 1) - 1) / st[0] + 1;
-      ew = (w + pd[1] + pd[3] - dl[1] * (kw - 1) - 1) / st[1] + 1;
-      geometryOk = eh == oh && ew == ow;
+    if (!cimWindowOutputSize(h, pd[0], pd[2], kh, dl[0], st[0], &eh) ||
+        !cimWindowOutputSize(w, pd[1], pd[3], kw, dl[1], st[1], &ew)) {
+      cimEmitErrorf(t.loc,
+                    "cim-tile: layer %lld: the input (%lldx%lld), kernel "
+                    "(%lldx%lld), strides, dilations and padding do not give "
+                    "a valid window (a parameter out of range, an overflow, "
+                    "or a kernel larger than the padded input)",
+                    (long long)index, (long long)h, (long long)w,
+                    (long long)kh, (long long)kw);
+      return mlirLogicalResultFailure();
     }
-    if (!geometryOk) {
+    if (eh != oh || ew != ow) {
       cimEmitErrorf(t.loc,
                     "cim-tile: layer %lld: the result is %lldx%lld pixels "
                     "but the input, kernel, strides, dilations and padding "

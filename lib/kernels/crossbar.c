@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "KernelsInternal.h"
+#include "support/Checked.h"
 
 #define SHAPE_BUF 96
 
@@ -390,12 +391,13 @@ MlirLogicalResult cimSimIm2col(const CimSimTensor *x,
                       "%lld", op, (long long)p->channelOffset,
                       (long long)p->channels, (long long)C);
   int64_t KH = p->kernel[0], KW = p->kernel[1];
-  int64_t spanH = H + p->padding[0] + p->padding[2] - p->dilations[0] * (KH - 1) - 1;
-  int64_t spanW = W + p->padding[1] + p->padding[3] - p->dilations[1] * (KW - 1) - 1;
-  if (spanH < 0 || spanW < 0)
-    return cimSimFail(cb, ud, "%s: the kernel is larger than the padded input",
-                      op);
-  int64_t OH = spanH / p->strides[0] + 1, OW = spanW / p->strides[1] + 1;
+  int64_t OH, OW;
+  if (!cimWindowOutputSize(H, p->padding[0], p->padding[2], KH,
+                           p->dilations[0], p->strides[0], &OH) ||
+      !cimWindowOutputSize(W, p->padding[1], p->padding[3], KW,
+                           p->dilations[1], p->strides[1], &OW))
+    return cimSimFail(cb, ud, "%s: the kernel is larger than the padded input "
+                      "(or a window parameter is out of range)", op);
   int64_t cols = p->channels * KH * KW;
   if (r->shape[0] != B * OH * OW || r->shape[1] != cols)
     return cimSimFail(cb, ud, "%s: patches must be %lldx%lld, not %lldx%lld",

@@ -62,6 +62,25 @@ func.func @geometry(%x: tensor<1x1x5x5xi8>, %w: tensor<1x1x3x3xi8>) -> tensor<1x
 
 // -----
 
+// Padding near INT64_MAX: 5 + 2^62 + 2^62 overflows int64. It used to wrap
+// (UBSan: signed overflow in tileLayer) and pass the geometry check.
+func.func @padding_overflow(%x: tensor<1x1x5x5xi8>, %w: tensor<1x1x3x3xi8>) -> tensor<1x1x3x3xi32> {
+  // expected-error @+1 {{cim-tile: layer 0: the input (5x5), kernel (3x3), strides, dilations and padding do not give a valid window (a parameter out of range, an overflow, or a kernel larger than the padded input)}}
+  %r = "cim.conv2d"(%x, %w) {a_bits = 8 : i64, a_signed = true, dilations = array<i64: 1, 1>, groups = 1 : i64, layer = 0 : i64, layout = "nchw_fchw", pad_value = 0 : i64, padding = array<i64: 4611686018427387904, 0, 4611686018427387904, 0>, strides = array<i64: 1, 1>, w_bits = 8 : i64, w_signed = true, weights = "dynamic"} : (tensor<1x1x5x5xi8>, tensor<1x1x3x3xi8>) -> tensor<1x1x3x3xi32>
+  return %r : tensor<1x1x3x3xi32>
+}
+
+// -----
+
+// A stride of 0 is no window.
+func.func @stride_zero(%x: tensor<1x1x5x5xi8>, %w: tensor<1x1x3x3xi8>) -> tensor<1x1x3x3xi32> {
+  // expected-error @+1 {{cim-tile: layer 0: the input (5x5), kernel (3x3), strides, dilations and padding do not give a valid window}}
+  %r = "cim.conv2d"(%x, %w) {a_bits = 8 : i64, a_signed = true, dilations = array<i64: 1, 1>, groups = 1 : i64, layer = 0 : i64, layout = "nchw_fchw", pad_value = 0 : i64, padding = array<i64: 0, 0, 0, 0>, strides = array<i64: 0, 1>, w_bits = 8 : i64, w_signed = true, weights = "dynamic"} : (tensor<1x1x5x5xi8>, tensor<1x1x3x3xi8>) -> tensor<1x1x3x3xi32>
+  return %r : tensor<1x1x3x3xi32>
+}
+
+// -----
+
 // Reduction lengths that disagree: a is [1, 3], w is [2, 2].
 func.func @shapes(%a: tensor<1x3xi8>, %w: tensor<2x2xi8>) -> tensor<1x2xi32> {
   // expected-error @+1 {{cim-tile: layer 0: operand and result shapes do not form [M, K] x [K, N] -> [M, N] (with an optional batch)}}
