@@ -51,9 +51,14 @@ void cimTargetAppendValue(CimStrBuf *b, const CimTargetFieldDef *f, int64_t v,
       cimStrBufPrintf(b, "%" PRId64, v);
     return;
   case CIM_TARGET_REP_MAPPING:
-  case CIM_TARGET_REP_ENCODING:
-    cimStrBufPrintf(b, "%s%s%s", q, (uint64_t)v < 3 ? names[v] : "invalid", q);
+  case CIM_TARGET_REP_ENCODING: {
+    const char *name = "invalid";
+    for (int64_t k = 0; names[k]; ++k)
+      if (k == v)
+        name = names[k];
+    cimStrBufPrintf(b, "%s%s%s", q, name, q);
     return;
+  }
   case CIM_TARGET_REP_INT:
     cimStrBufPrintf(b, "%" PRId64, v);
     return;
