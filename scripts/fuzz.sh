@@ -14,8 +14,8 @@ shift || true
 seconds=${FUZZ_SECONDS:-60}
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(isa_decode isa_asm npy target_json policy calibration pipeline
-           sim_run mlir_passes)
+  targets=(isa_decode isa_asm npy target_json target_overrides policy
+           calibration pipeline sim_run mlir_passes)
 fi
 
 if [ ! -f "$BUILD/build.ninja" ]; then
