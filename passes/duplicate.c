@@ -144,6 +144,40 @@ static void chooseGreedy(DupLayer *L, int64_t n, const CimTarget *t,
   }
 }
 
+/// Measures every tile (`writes`) and groups them by layer: tiles, longest
+/// tile time, most rows and the time of writing the layer's tiles once.
+/// Fails, with an error, when a time does not fit in int64.
+static bool measureLayers(MlirOperation module, MlirOperation *writes,
+                          intptr_t numWrites, const CimTarget *target,
+                          DupTile *tiles, DupLayer *layers,
+                          int64_t *numLayers) {
+  for (intptr_t i = 0; i < numWrites; ++i) {
+    DupTile *tl = &tiles[i];
+    tl->write = writes[i];
+    tl->layer = intAttr(writes[i], "layer");
+    if (!measureTile(writes[i], target, tl))
+      return false;
+    DupLayer *l = NULL;
+    for (int64_t k = 0; k < *numLayers && !l; ++k)
+      if (layers[k].layer == tl->layer)
+        l = &layers[k];
+    if (!l) {
+      l = &layers[(*numLayers)++];
+      *l = (DupLayer){tl->layer, 0, 0, 1, 1, 0};
+    }
+    ++l->tiles;
+    if (tl->busyPs > l->maxBusyPs)
+      l->maxBusyPs = tl->busyPs;
+    if (tl->rows > l->maxRows)
+      l->maxRows = tl->rows;
+  }
+  for (int64_t k = 0; k < *numLayers; ++k)
+    if (!writesTime(target, layers[k].tiles, mlirOperationGetLocation(module),
+                    &layers[k].writesPs))
+      return false;
+  return true;
+}
+
 static MlirLogicalResult runDuplicate(MlirOperation module,
                                       const CimPassOptions *options) {
   CimTarget target;
@@ -172,31 +206,8 @@ static MlirLogicalResult runDuplicate(MlirOperation module,
                             sizeof *layers);
   int64_t numLayers = 0;
   bool ok = tiles && layers;
-  for (intptr_t i = 0; ok && i < numWrites; ++i) {
-    DupTile *tl = &tiles[i];
-    tl->write = writes[i];
-    tl->layer = intAttr(writes[i], "layer");
-    if (!measureTile(writes[i], &target, tl)) {
-      ok = false;
-      break;
-    }
-    DupLayer *l = NULL;
-    for (int64_t k = 0; k < numLayers && !l; ++k)
-      if (layers[k].layer == tl->layer)
-        l = &layers[k];
-    if (!l) {
-      l = &layers[numLayers++];
-      *l = (DupLayer){tl->layer, 0, 0, 1, 1, 0};
-    }
-    ++l->tiles;
-    if (tl->busyPs > l->maxBusyPs)
-      l->maxBusyPs = tl->busyPs;
-    if (tl->rows > l->maxRows)
-      l->maxRows = tl->rows;
-  }
-  for (int64_t k = 0; ok && k < numLayers; ++k)
-    ok = writesTime(&target, layers[k].tiles,
-                    mlirOperationGetLocation(module), &layers[k].writesPs);
+  ok = ok && measureLayers(module, writes, numWrites, &target, tiles, layers,
+                          &numLayers);
   bool resident = numWrites <= target.crossbars;
   if (ok && numWrites > 0 && greedy) {
     chooseGreedy(layers, numLayers, &target, numWrites, resident);

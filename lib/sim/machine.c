@@ -494,10 +494,13 @@ static MlirLogicalResult checkMemory(const CimProgram *p,
                     (unsigned long long)total, (unsigned long long)limit);
 }
 
-MlirLogicalResult cimSimCreate(const CimProgram *program,
-                               const CimTarget *target, CimSim *sim,
-                               MlirStringCallback cb, void *ud) {
-  sim->ptr = NULL;
+/// What cimSimCreate refuses: a program that does not verify, an invalid
+/// target or one that differs in more than times and energies, and a
+/// program whose cost on the target does not fit in int64.
+static MlirLogicalResult checkProgramAndTarget(const CimProgram *program,
+                                               const CimTarget *target,
+                                               MlirStringCallback cb,
+                                               void *ud) {
   CimStrBuf first = {0};
   if (mlirLogicalResultIsFailure(
           cimProgramVerify(program, captureFirst, &first))) {
@@ -528,7 +531,16 @@ MlirLogicalResult cimSimCreate(const CimProgram *program,
     return mlirLogicalResultFailure();
   }
   cimStrBufFree(&first);
-  if (mlirLogicalResultIsFailure(checkMemory(program, cb, ud)))
+  return mlirLogicalResultSuccess();
+}
+
+MlirLogicalResult cimSimCreate(const CimProgram *program,
+                               const CimTarget *target, CimSim *sim,
+                               MlirStringCallback cb, void *ud) {
+  sim->ptr = NULL;
+  if (mlirLogicalResultIsFailure(
+          checkProgramAndTarget(program, target, cb, ud)) ||
+      mlirLogicalResultIsFailure(checkMemory(program, cb, ud)))
     return mlirLogicalResultFailure();
 
   SimMachine *m = calloc(1, sizeof *m);

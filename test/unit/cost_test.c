@@ -354,7 +354,7 @@ END_TEST
 /* --- Reproduction of the published speedups. ---------------------------- */
 
 /* The reference model as the brief states it, written out independently of
- * lib/cost.c: slices = ceil(w/cell); columns = out * slices * 2;
+ * lib/cost/cost.c: slices = ceil(w/cell); columns = out * slices * 2;
  * tiles = ceil(columns/256) * ceil(in/256); MVMs = inv * tiles * a;
  * latency = writes * 56 us + MVMs * 1.4 us, per repeat. In units of 0.1 us. */
 static int64_t referenceLatency(json_t *shape, json_t *row, int64_t cell) {
