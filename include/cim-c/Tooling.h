@@ -202,6 +202,32 @@ cimDiagnosticVerifierSetOnlyExpected(CimDiagnosticVerifier verifier,
 CIM_CAPI_EXPORTED void
 cimDiagnosticVerifierDestroy(CimDiagnosticVerifier verifier);
 
+/*===----------------------------------------------------------------------===*
+ * Deep inputs
+ *===----------------------------------------------------------------------===*/
+
+/// The stack a tool's main runs on: 1 GiB of address space (pages are
+/// committed only when touched), or CIM_STACK_BYTES from the environment.
+CIM_CAPI_EXPORTED uint64_t cimGetStackBytes(void);
+
+/// Runs `mainFunction(argc, argv)` on a thread with cimGetStackBytes() of
+/// stack and returns its result, so that deeply nested IR, which MLIR
+/// parses, verifies, prints and destroys recursively, does not overflow the
+/// process's main stack. Falls back to calling it directly when no such
+/// thread can be created.
+CIM_CAPI_EXPORTED int cimRunMainWithLargeStack(int (*mainFunction)(int, char **),
+                                               int argc, char **argv);
+
+/// The deepest bracket nesting ({, (, [) an MLIR source may have to be
+/// processed on cimGetStackBytes() of stack (docs/limits.md).
+CIM_CAPI_EXPORTED int64_t cimGetMaxNestingDepth(void);
+
+/// Scans MLIR source `text` (skipping string literals and // comments) and
+/// returns false, with the 1-based line of the first bracket beyond the limit
+/// in `*line` (if not NULL), when brackets nest deeper than `limit`.
+CIM_CAPI_EXPORTED bool cimCheckNestingDepth(MlirStringRef text, int64_t limit,
+                                            unsigned *line);
+
 #ifdef __cplusplus
 }
 #endif

@@ -338,6 +338,17 @@ static bool translateChunk(MlirContext ctx, const Options *o,
 
 static bool fromMlir(const Options *o, char *input, size_t length,
                      const char *bufferName, FILE *out) {
+  unsigned deepLine = 0;
+  int64_t maxDepth = cimGetMaxNestingDepth();
+  if (!cimCheckNestingDepth(mlirStringRefCreate(input, length), maxDepth,
+                            &deepLine)) {
+    fprintf(stderr,
+            "%s:%u: error: brackets nest deeper than %lld levels, more than "
+            "a %llu-byte stack can parse (set CIM_STACK_BYTES to raise it)\n",
+            bufferName, deepLine, (long long)maxDepth,
+            (unsigned long long)cimGetStackBytes());
+    return false;
+  }
   MlirContext ctx = cimContextCreate();
   if (mlirContextIsNull(ctx)) {
     errorPrefix();
@@ -441,7 +452,7 @@ static int importOnnx(const Options *o) {
   return ok ? 0 : 1;
 }
 
-int main(int argc, char **argv) {
+static int translateMain(int argc, char **argv) {
   Options o = {0};
   int status = parseCommandLine(argc, argv, &o);
   if (status != 0)
@@ -488,4 +499,10 @@ int main(int argc, char **argv) {
   }
   return mlirLogicalResultIsSuccess(cimOutputFileCommit(outFile, stderr)) ? 0
                                                                           : 1;
+}
+
+/* The real main runs on a large stack: deeply nested IR is parsed, printed
+ * and destroyed recursively by MLIR (cim-c/Tooling.h). */
+int main(int argc, char **argv) {
+  return cimRunMainWithLargeStack(translateMain, argc, argv);
 }
