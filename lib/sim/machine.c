@@ -370,21 +370,15 @@ static int cmpI64(const void *a, const void *b) {
   return (x > y) - (x < y);
 }
 
+/// The first field other than a time or an energy in which `a` and `b`
+/// differ (what a program's mapping depends on), or NULL.
 static const char *differingField(const CimTarget *a, const CimTarget *b) {
-#define SAME(f, n)                                                             \
-  if (a->f != b->f)                                                            \
-    return n;
-  SAME(rows, "rows")
-  SAME(cols, "cols")
-  SAME(cellBits, "cell_bits")
-  SAME(dacBits, "dac_bits")
-  SAME(adcBits, "adc_bits")
-  SAME(weightMapping, "weight_mapping")
-  SAME(inputEncoding, "input_encoding")
-  SAME(crossbars, "crossbars")
-  SAME(ouRows, "ou_rows")
-  SAME(writePorts, "write_ports")
-#undef SAME
+  for (intptr_t i = 0; i < cimTargetGetNumFields(); ++i) {
+    CimTargetFieldKind k = cimTargetFieldGetKind(i);
+    if (k != CIM_TARGET_FIELD_KIND_TIME && k != CIM_TARGET_FIELD_KIND_ENERGY &&
+        cimTargetGetFieldValue(a, i) != cimTargetGetFieldValue(b, i))
+      return cimTargetFieldGetName(i);
+  }
   return NULL;
 }
 
