@@ -58,7 +58,9 @@ json_t *cimScheduleReportToJSON(const CimScheduleReport *r) {
       "latency_over_bound", ratio(r->latencyPs, r->boundPs), "writes",
       (json_int_t)r->writes, "copies", (json_int_t)r->copies,
       "crossbars_used", (json_int_t)used, "utilization",
-      ratio(busy, r->latencyPs * (r->numCrossbars ? r->numCrossbars : 1)),
+      /* busy / (latency * crossbars), without the int64 product */
+      ratio(busy, r->latencyPs) /
+          (double)(r->numCrossbars ? r->numCrossbars : 1),
       "crossbars", crossbars, "layers", layers);
 }
 
