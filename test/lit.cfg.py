@@ -7,7 +7,7 @@ import lit.util
 config.name = "cimlir"
 config.test_format = lit.formats.ShTest(execute_external=False)
 config.suffixes = [".mlir", ".test"]
-config.excludes = ["lit.cfg.py", "lit.site.cfg.py", "Inputs", "unit", "consumer",
+config.excludes = ["lit.cfg.py", "lit.site.cfg.py", "Inputs", "unit", "consumer", "fuzz",
                    "plugin", "CMakeLists.txt", "consumer.c", "sample_plugin.c"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.cim_obj_root, "test")

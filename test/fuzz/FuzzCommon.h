@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "mlir-c/Support.h"
 
@@ -22,6 +23,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static inline void cimFuzzIgnore(MlirStringRef message, void *userData) {
   (void)message;
   (void)userData;
+}
+
+/// An MlirStringCallback for calls that must not fail: prints the message,
+/// so that a finding explains itself, before the target aborts.
+static inline void cimFuzzPrint(MlirStringRef message, void *userData) {
+  fprintf(stderr, "%s: %.*s\n", userData ? (const char *)userData : "error",
+          (int)message.length, message.data);
 }
 
 #endif /* CIM_TEST_FUZZ_FUZZCOMMON_H */

@@ -20,11 +20,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   size_t na = 0, nb = 0;
   CimProgram *q = NULL;
   if (mlirLogicalResultIsFailure(
-          cimProgramEncode(p, &a, &na, cimFuzzIgnore, NULL)) ||
+          cimProgramEncode(p, &a, &na, cimFuzzPrint, "encode")) ||
       mlirLogicalResultIsFailure(
-          cimProgramDecode(a, na, &q, cimFuzzIgnore, NULL)) ||
+          cimProgramDecode(a, na, &q, cimFuzzPrint, "decode")) ||
       mlirLogicalResultIsFailure(
-          cimProgramEncode(q, &b, &nb, cimFuzzIgnore, NULL)) ||
+          cimProgramEncode(q, &b, &nb, cimFuzzPrint, "encode again")) ||
       na != nb || memcmp(a, b, na) != 0)
     abort();
   free(a);
