@@ -338,8 +338,7 @@ static MlirLogicalResult runBitslice(MlirOperation func,
 
 static const CimPassOptionDef bitsliceOptions[] = {
     {"target", CIM_PASS_OPTION_STRING, "",
-     "Target JSON file; overrides the module's cim.target attribute and the "
-     "built-in default.",
+     CIM_TARGET_OPTION_DESCRIPTION,
      0, 0},
 };
 

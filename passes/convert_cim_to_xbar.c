@@ -121,8 +121,7 @@ static MlirLogicalResult runConvert(MlirOperation module,
 
 static const CimPassOptionDef convertOptions[] = {
     {"target", CIM_PASS_OPTION_STRING, "",
-     "Target JSON file; overrides the module's cim.target attribute and the "
-     "built-in default.",
+     CIM_TARGET_OPTION_DESCRIPTION,
      0, 0},
 };
 

@@ -293,8 +293,7 @@ static const CimPassOptionDef duplicateOptions[] = {
      "tiles).",
      0, 1 << 20},
     {"target", CIM_PASS_OPTION_STRING, "",
-     "Target JSON file; overrides the module's cim.target attribute and the "
-     "built-in default.",
+     CIM_TARGET_OPTION_DESCRIPTION,
      0, 0},
 };
 

@@ -259,8 +259,7 @@ static const CimPassOptionDef scheduleOptions[] = {
      "docs/schedule.md) as JSON to this file.",
      0, 0},
     {"target", CIM_PASS_OPTION_STRING, "",
-     "Target JSON file; overrides the module's cim.target attribute and the "
-     "built-in default.",
+     CIM_TARGET_OPTION_DESCRIPTION,
      0, 0},
 };
 

@@ -446,8 +446,7 @@ static const CimPassOptionDef tileOptions[] = {
     {"cols", CIM_PASS_OPTION_INT, "0",
      "Crossbar columns (bitlines) per tile; 0 takes the target's.", 0, 65536},
     {"target", CIM_PASS_OPTION_STRING, "",
-     "Target JSON file; overrides the module's cim.target attribute and the "
-     "built-in default.",
+     CIM_TARGET_OPTION_DESCRIPTION,
      0, 0},
 };
 

@@ -119,6 +119,14 @@ CIM_CAPI_EXPORTED uint64_t cimTargetGetFingerprint(const CimTarget *target);
  * The #cim.target attribute
  *===----------------------------------------------------------------------===*/
 
+/// The help text of a pass's `target=` option (cimTargetResolve's value),
+/// shared by every pass that takes one.
+#define CIM_TARGET_OPTION_DESCRIPTION                                          \
+  "Target JSON file; overrides the module's cim.target attribute and the "     \
+  "built-in default. A suffix :field=value,... sets single fields of that "    \
+  "target (docs/target.md), e.g. target=t.json:cell_bits=2 or, on the "        \
+  "module's target, target=:cell_bits=2."
+
 /// The name of the module attribute that carries the target: `cim.target`.
 #define CIM_TARGET_ATTR_NAME "cim.target"
 
