@@ -2,8 +2,10 @@
  *
  * Costs every matrix-vector layer of a module on a target and prints the
  * per-layer table (and optionally writes the JSON report). The IR is not
- * changed. The layers are read off `cim.matmul` and `cim.conv2d`
- * (lib/ir/layer_info.c); the numbers come from the cost model (lib/cost/cost.c).
+ * changed. The layers are read off `cim.matmul` and `cim.conv2d`, or off
+ * the linalg layer ops before lowering
+ * (lib/ir/layer_info.c, over the layer table lib/ir/LayerOps.def); the
+ * numbers come from the cost model (lib/cost/cost.c).
  *===----------------------------------------------------------------------===*/
 
 #include <stdio.h>
@@ -60,6 +62,76 @@ static void toStream(MlirStringRef s, void *stream) {
 static bool writeTable(FILE *out, void *estimate) {
   cimEstimatePrintTable(*(CimEstimate *)estimate, toStream, out);
   return !ferror(out);
+}
+
+/// Adds every layer to the estimate: its own bits, or policy row i (which,
+/// when named, must name it). False after an error at the layer.
+static bool addLayers(CimEstimate estimate, const Collect *layers,
+                      CimPolicy policy) {
+  for (intptr_t i = 0; i < layers->n; ++i) {
+    MlirOperation op = layers->ops[i];
+    MlirLocation loc = mlirOperationGetLocation(op);
+    CimLayer layer;
+    int64_t index;
+    if (mlirLogicalResultIsFailure(cimLayerFromOp(op, &layer, &index)))
+      return false;
+    /* A policy gives layer i (program order) its bits. */
+    if (!cimPolicyIsNull(policy)) {
+      layer.wBits = cimPolicyGetWeightBits(policy, i);
+      layer.aBits = cimPolicyGetActivationBits(policy, i);
+    }
+    /* Named by its location, else by program order over the whole module
+     * (cim `layer` indices restart in every function). */
+    char name[128];
+    cimLayerGetName(op, i, name, sizeof name);
+    /* A named policy row must be for this layer. */
+    if (!cimPolicyIsNull(policy)) {
+      const char *expected = cimPolicyGetLayerName(policy, i);
+      if (expected[0] && strcmp(expected, name) != 0) {
+        cimEmitErrorf(loc,
+                      "cim-estimate: policy row %ld is for layer '%s' but "
+                      "layer %ld of the module is '%s'",
+                      (long)i, expected, (long)i, name);
+        return false;
+      }
+    }
+    if (layer.wBits == 0 || layer.aBits == 0) {
+      cimEmitErrorf(loc,
+                    "cim-estimate: layer '%s' has float operands and no "
+                    "precision: give a policy=FILE or quantize the model first",
+                    name);
+      return false;
+    }
+    if (mlirLogicalResultIsFailure(
+            cimEstimateAddLayer(estimate, name, &layer, emitAt, &loc)))
+      return false;
+  }
+  return true;
+}
+
+/// The table (stderr, a file or none) and the JSON report (if asked for).
+static bool writeOutputs(CimEstimate estimate, const CimPassOptions *options,
+                         MlirLocation moduleLoc) {
+  bool ok = true;
+  MlirStringRef table = cimPassOptionsGetString(options, "table");
+  if (mlirStringRefEqual(table, mlirStringRefCreateFromCString("-"))) {
+    cimEstimatePrintTable(estimate, toStream, stderr);
+  } else if (table.length > 0) {
+    CimStrBuf path = {0};
+    cimStrBufAppendRef(&path, table);
+    ok = mlirLogicalResultIsSuccess(cimWriteFileAtomically(
+        cimStrBufGet(&path), writeTable, &estimate, emitAt, &moduleLoc));
+    cimStrBufFree(&path);
+  }
+  MlirStringRef report = cimPassOptionsGetString(options, "report");
+  if (ok && report.length > 0) {
+    CimStrBuf path = {0};
+    cimStrBufAppendRef(&path, report);
+    ok = mlirLogicalResultIsSuccess(cimEstimateWriteJSON(
+        estimate, cimStrBufGet(&path), emitAt, &moduleLoc));
+    cimStrBufFree(&path);
+  }
+  return ok;
 }
 
 static MlirLogicalResult runEstimate(MlirOperation module,
@@ -137,73 +209,10 @@ static MlirLogicalResult runEstimate(MlirOperation module,
     }
   }
   CimEstimate estimate = cimEstimateCreate(&target, baselineBits);
-  bool ok = !cimEstimateIsNull(estimate);
-  for (intptr_t i = 0; ok && i < layers.n; ++i) {
-    MlirOperation op = layers.ops[i];
-    MlirLocation loc = mlirOperationGetLocation(op);
-    CimLayer layer;
-    int64_t index;
-    if (mlirLogicalResultIsFailure(cimLayerFromOp(op, &layer, &index))) {
-      ok = false;
-      break;
-    }
-    /* A policy gives layer i (program order) its bits. */
-    if (!cimPolicyIsNull(policy)) {
-      layer.wBits = cimPolicyGetWeightBits(policy, i);
-      layer.aBits = cimPolicyGetActivationBits(policy, i);
-    }
-    /* Named by its location, else by program order over the whole module
-     * (cim `layer` indices restart in every function). */
-    char name[128];
-    cimLayerGetName(op, i, name, sizeof name);
-    /* A named policy row must be for this layer. */
-    if (!cimPolicyIsNull(policy)) {
-      const char *expected = cimPolicyGetLayerName(policy, i);
-      if (expected[0] && strcmp(expected, name) != 0) {
-        cimEmitErrorf(loc,
-                      "cim-estimate: policy row %ld is for layer '%s' but "
-                      "layer %ld of the module is '%s'",
-                      (long)i, expected, (long)i, name);
-        ok = false;
-        break;
-      }
-    }
-    if (layer.wBits == 0 || layer.aBits == 0) {
-      cimEmitErrorf(loc,
-                    "cim-estimate: layer '%s' has float operands and no "
-                    "precision: give a policy=FILE or quantize the model first",
-                    name);
-      ok = false;
-      break;
-    }
-    if (mlirLogicalResultIsFailure(
-            cimEstimateAddLayer(estimate, name, &layer, emitAt, &loc)))
-      ok = false;
-  }
+  bool ok = !cimEstimateIsNull(estimate) && addLayers(estimate, &layers, policy);
   free(layers.ops);
   cimPolicyDestroy(policy);
-
-  if (ok) {
-    MlirStringRef table = cimPassOptionsGetString(options, "table");
-    if (mlirStringRefEqual(table, mlirStringRefCreateFromCString("-"))) {
-      cimEstimatePrintTable(estimate, toStream, stderr);
-    } else if (table.length > 0) {
-      CimStrBuf path = {0};
-      cimStrBufAppendRef(&path, table);
-      ok = mlirLogicalResultIsSuccess(cimWriteFileAtomically(
-          cimStrBufGet(&path), writeTable, &estimate,
-          emitAt, &moduleLoc));
-      cimStrBufFree(&path);
-    }
-  }
-  MlirStringRef report = cimPassOptionsGetString(options, "report");
-  if (ok && report.length > 0) {
-    CimStrBuf path = {0};
-    cimStrBufAppendRef(&path, report);
-    ok = mlirLogicalResultIsSuccess(cimEstimateWriteJSON(
-        estimate, cimStrBufGet(&path), emitAt, &moduleLoc));
-    cimStrBufFree(&path);
-  }
+  ok = ok && writeOutputs(estimate, options, moduleLoc);
   cimEstimateDestroy(estimate);
   return ok ? mlirLogicalResultSuccess() : mlirLogicalResultFailure();
 }

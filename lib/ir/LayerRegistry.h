@@ -57,9 +57,10 @@ bool cimLayerOpIsUnsupported(MlirOperation op);
 void cimLayerOpEmitUnsupported(MlirOperation op, const char *who);
 
 /// The axes of layer op `op` (cimLayerOpLookup non-null): the row's letters,
-/// or those read off the indexing maps of a contraction. Fails with an error
-/// at the op (prefixed by `who` if non-null) when the ranks differ from the
-/// row or the maps are not a contraction cimlir maps.
+/// or those read off the indexing maps of a contraction (a generic, or a
+/// matmul with transposing `indexing_maps`). Fails with an error at the op
+/// (prefixed by `who` if non-null) when the maps are not a contraction
+/// cimlir maps (a broadcast operand, two reduction dimensions, ...).
 MlirLogicalResult cimLayerOpGetAxes(MlirOperation op, const char *who,
                                     CimLayerAxes *axes);
 

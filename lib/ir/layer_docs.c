@@ -2,7 +2,8 @@
  *
  * The reference of the supported layer ops is rendered from the rows of
  * lib/ir/LayerOps.def, so it cannot drift from what the passes accept;
- * test/unit/layer_registry_test.c fails when docs/layers.md differs from this text.
+ * test/unit/layer_registry_test.c fails when docs/layers.md differs from
+ * this text.
  *===----------------------------------------------------------------------===*/
 
 #include <string.h>

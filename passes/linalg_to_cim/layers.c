@@ -306,12 +306,22 @@ static CvRep *qdqOperand(CvConverter *cv, MlirOperation op, const Form *f,
  * The conversion
  *===----------------------------------------------------------------------===*/
 
-bool cvConvertLayer(CvConverter *cv, MlirOperation op) {
-  MlirLocation loc = mlirOperationGetLocation(op);
-  char nameBuf[64];
-  Form form = {0};
-  Form *f = &form;
-  f->name = cvOpName(op, nameBuf, sizeof nameBuf);
+/// One layer under conversion: its form, its operands as read, and the
+/// convolution attributes.
+typedef struct Layer {
+  Form f;
+  MlirValue act, wv, result;
+  bool integer;
+  Operand a, w;
+  CvRep *ra, *rw; /* QDQ input only */
+  unsigned accBits;
+  int64_t strides[2], dilations[2], padding[4], padValue;
+  MlirAttribute padAttr;
+} Layer;
+
+/// Reads shapes and the form; folds a convolution's input tensor.pad.
+static bool readForm(CvConverter *cv, MlirOperation op, Layer *L) {
+  Form *f = &L->f;
   CimLayerAxes ax;
   if (mlirOperationGetNumOperands(op) != 3 ||
       mlirOperationGetNumResults(op) != 1) {
@@ -321,18 +331,18 @@ bool cvConvertLayer(CvConverter *cv, MlirOperation op) {
   if (mlirLogicalResultIsFailure(
           cimLayerOpGetAxes(op, "convert-linalg-to-cim", &ax)))
     return false;
-  MlirValue act = mlirOperationGetOperand(op, ax.actIdx);
-  MlirValue wv = mlirOperationGetOperand(op, ax.weightIdx);
-  MlirValue result = mlirOperationGetResult(op, 0);
-  MlirType actElem = mlirShapedTypeGetElementType(mlirValueGetType(act));
-  bool integer = mlirTypeIsAInteger(actElem);
-  if (!cvReadShape(mlirValueGetType(act), &f->aRank, f->a) ||
-      !cvReadShape(mlirValueGetType(wv), &f->wRank, f->w) ||
-      !cvReadShape(mlirValueGetType(result), &f->rRank, f->r) ||
-      (integer && (!mlirTypeIsAInteger(mlirShapedTypeGetElementType(
-                       mlirValueGetType(wv))) ||
-                   !mlirTypeIsAInteger(mlirShapedTypeGetElementType(
-                       mlirValueGetType(result)))))) {
+  L->act = mlirOperationGetOperand(op, ax.actIdx);
+  L->wv = mlirOperationGetOperand(op, ax.weightIdx);
+  L->result = mlirOperationGetResult(op, 0);
+  MlirType actElem = mlirShapedTypeGetElementType(mlirValueGetType(L->act));
+  L->integer = mlirTypeIsAInteger(actElem);
+  if (!cvReadShape(mlirValueGetType(L->act), &f->aRank, f->a) ||
+      !cvReadShape(mlirValueGetType(L->wv), &f->wRank, f->w) ||
+      !cvReadShape(mlirValueGetType(L->result), &f->rRank, f->r) ||
+      (L->integer && (!mlirTypeIsAInteger(mlirShapedTypeGetElementType(
+                          mlirValueGetType(L->wv))) ||
+                      !mlirTypeIsAInteger(mlirShapedTypeGetElementType(
+                          mlirValueGetType(L->result)))))) {
     cvError(cv, op,
             "%s needs static integer or quantized (QDQ) tensors with static "
             "shapes",
@@ -340,77 +350,91 @@ bool cvConvertLayer(CvConverter *cv, MlirOperation op) {
     return false;
   }
   buildForm(op, &ax, f);
-
   /* Padding of the input folded into the convolution. */
-  int64_t strides[2] = {1, 1}, dilations[2] = {1, 1};
-  int64_t padding[4] = {0, 0, 0, 0}, padValue = 0;
-  MlirAttribute padAttr = mlirAttributeGetNull();
+  L->strides[0] = L->strides[1] = L->dilations[0] = L->dilations[1] = 1;
+  L->padAttr = mlirAttributeGetNull();
   if (f->conv) {
-    readPair(op, "strides", strides);
-    readPair(op, "dilations", dilations);
+    readPair(op, "strides", L->strides);
+    readPair(op, "dilations", L->dilations);
     MlirValue src;
-    if (cvMatchPad(act, f->aRank, f->hDim, f->wDim, padding, &padAttr, &src))
-      act = src;
+    if (cvMatchPad(L->act, f->aRank, f->hDim, f->wDim, L->padding,
+                   &L->padAttr, &src))
+      L->act = src;
   }
+  return true;
+}
 
-  Operand a = {0}, w = {0};
-  CvRep *ra = NULL, *rw = NULL;
-  int64_t *ownedA = NULL, *ownedW = NULL;
-  unsigned accBits;
-  if (integer) {
-    a.v = act, w.v = wv;
-    a.bits = a.elemBits = mlirIntegerTypeGetWidth(actElem);
-    w.bits = w.elemBits = mlirIntegerTypeGetWidth(
-        mlirShapedTypeGetElementType(mlirValueGetType(wv)));
-    a.isSigned = !f->unsignedA, w.isSigned = !f->unsignedW;
-    rangeOf(&a);
-    rangeOf(&w);
-    w.isConst = !mlirAttributeIsNull(cvConstantAttr(wv));
-    accBits = mlirIntegerTypeGetWidth(
-        mlirShapedTypeGetElementType(mlirValueGetType(result)));
-    if (!mlirAttributeIsNull(padAttr)) {
-      if (!mlirAttributeIsAInteger(padAttr)) {
-        cvError(cv, op, "the padding of %s's input is not an integer",
-                f->name);
-        return false;
-      }
-      padValue = mlirIntegerAttrGetValueInt(padAttr);
-    }
-  } else {
-    if (!(ra = qdqOperand(cv, op, f, act, false)) ||
-        !(rw = qdqOperand(cv, op, f, wv, true)))
+/// Integer input: bits and signedness from the element types and linalg's
+/// extension, the accumulator from the result type.
+static bool readIntegerOperands(CvConverter *cv, MlirOperation op, Layer *L) {
+  Operand *a = &L->a, *w = &L->w;
+  a->v = L->act, w->v = L->wv;
+  a->bits = a->elemBits = mlirIntegerTypeGetWidth(
+      mlirShapedTypeGetElementType(mlirValueGetType(L->act)));
+  w->bits = w->elemBits = mlirIntegerTypeGetWidth(
+      mlirShapedTypeGetElementType(mlirValueGetType(L->wv)));
+  a->isSigned = !L->f.unsignedA, w->isSigned = !L->f.unsignedW;
+  rangeOf(a);
+  rangeOf(w);
+  w->isConst = !mlirAttributeIsNull(cvConstantAttr(L->wv));
+  L->accBits = mlirIntegerTypeGetWidth(
+      mlirShapedTypeGetElementType(mlirValueGetType(L->result)));
+  if (!mlirAttributeIsNull(L->padAttr)) {
+    if (!mlirAttributeIsAInteger(L->padAttr)) {
+      cvError(cv, op, "the padding of %s's input is not an integer",
+              L->f.name);
       return false;
-    a.v = ra->q, w.v = rw->q;
-    a.bits = ra->bits, w.bits = rw->bits;
-    a.isSigned = ra->isSigned, w.isSigned = rw->isSigned;
-    a.lo = ra->qmin, a.hi = ra->qmax, w.lo = rw->qmin, w.hi = rw->qmax;
-    a.elemBits = cvSignedBitsFor(a.lo, a.hi);
-    w.elemBits = cvSignedBitsFor(w.lo, w.hi);
-    w.isConst = rw->values != NULL;
-    w.values = rw->values;
-    accBits = 0;
-    if (!mlirAttributeIsNull(padAttr)) {
-      double c = mlirAttributeIsAFloat(padAttr)
-                     ? mlirFloatAttrGetValueDouble(padAttr)
-                     : NAN;
-      double qv = nearbyint(c / ra->s[0]) + (double)ra->z;
-      if (!(qv >= (double)ra->qmin && qv <= (double)ra->qmax) ||
-          (qv - (double)ra->z) * ra->s[0] != c) {
-        cvError(cv, op,
-                "the padding value %g of %s's input is not exactly "
-                "representable in its quantized type",
-                c, f->name);
-        return false;
-      }
-      padValue = (int64_t)qv;
     }
+    L->padValue = mlirIntegerAttrGetValueInt(L->padAttr);
   }
+  return true;
+}
 
-  if (a.bits < 1 || a.bits > 8 || w.bits < 1 || w.bits > 8) {
+/// QDQ input: bits, ranges and (constant) values from the operands'
+/// representations; the padding value must be exact in the input's type.
+static bool readQdqOperands(CvConverter *cv, MlirOperation op, Layer *L) {
+  Operand *a = &L->a, *w = &L->w;
+  CvRep *ra, *rw;
+  if (!(ra = L->ra = qdqOperand(cv, op, &L->f, L->act, false)) ||
+      !(rw = L->rw = qdqOperand(cv, op, &L->f, L->wv, true)))
+    return false;
+  a->v = ra->q, w->v = rw->q;
+  a->bits = ra->bits, w->bits = rw->bits;
+  a->isSigned = ra->isSigned, w->isSigned = rw->isSigned;
+  a->lo = ra->qmin, a->hi = ra->qmax, w->lo = rw->qmin, w->hi = rw->qmax;
+  a->elemBits = cvSignedBitsFor(a->lo, a->hi);
+  w->elemBits = cvSignedBitsFor(w->lo, w->hi);
+  w->isConst = rw->values != NULL;
+  w->values = rw->values;
+  L->accBits = 0;
+  if (!mlirAttributeIsNull(L->padAttr)) {
+    double c = mlirAttributeIsAFloat(L->padAttr)
+                   ? mlirFloatAttrGetValueDouble(L->padAttr)
+                   : NAN;
+    double qv = nearbyint(c / ra->s[0]) + (double)ra->z;
+    if (!(qv >= (double)ra->qmin && qv <= (double)ra->qmax) ||
+        (qv - (double)ra->z) * ra->s[0] != c) {
+      cvError(cv, op,
+              "the padding value %g of %s's input is not exactly "
+              "representable in its quantized type",
+              c, L->f.name);
+      return false;
+    }
+    L->padValue = (int64_t)qv;
+  }
+  return true;
+}
+
+/// Bits in range, a zero accumulator, and an accumulator wide enough for
+/// every sum (QDQ: chooses 32 or 64 bits).
+static bool checkLayer(CvConverter *cv, MlirOperation op, Layer *L) {
+  const Form *f = &L->f;
+  const Operand *a = &L->a, *w = &L->w;
+  if (a->bits < 1 || a->bits > 8 || w->bits < 1 || w->bits > 8) {
     cvError(cv, op,
             "activations have %u bits and weights %u bits; crossbar layers "
             "take 1 to 8 bits",
-            a.bits, w.bits);
+            a->bits, w->bits);
     return false;
   }
   if (!isZeroTensor(mlirOperationGetOperand(op, 2))) {
@@ -426,93 +450,78 @@ bool cvConvertLayer(CvConverter *cv, MlirOperation op) {
             (long long)f->reduction);
     return false;
   }
-  unsigned needed = accumulatorBits(f->reduction, &a, &w);
-  if (!integer)
-    accBits = needed <= 32 ? 32 : 64;
-  if (needed > accBits) {
+  unsigned needed = accumulatorBits(f->reduction, a, w);
+  if (!L->integer)
+    L->accBits = needed <= 32 ? 32 : 64;
+  if (needed > L->accBits) {
     cvError(cv, op,
             "layer %lld can overflow its accumulator: a %lld-term dot "
             "product of %u-bit %s activations and %u-bit weights needs %u "
             "bits, the result has %u",
-            (long long)cv->nextLayer, (long long)f->reduction, a.bits,
-            a.isSigned ? "signed" : "unsigned", w.bits, needed, accBits);
+            (long long)cv->nextLayer, (long long)f->reduction, a->bits,
+            a->isSigned ? "signed" : "unsigned", w->bits, needed, L->accBits);
     return false;
   }
-  if (integer && w.isConst && (f->wX.permute || f->wX.reshapeRank)) {
-    intptr_t n;
-    ownedW = cvReadIntConstant(cvConstantAttr(wv), w.isSigned, &n);
-    w.values = ownedW;
-  }
+  return true;
+}
 
-  /* Asymmetric activations: sum_k (q_a - z_a) w = acc - z_a * sum_k w. */
-  int64_t *bias = NULL;
-  intptr_t numBias = 0;
-  bool needBias = !integer && ra->z != 0;
-  if (needBias && (!w.values || f->outAxis < 0 ||
-                   (!f->conv && f->cimRank == 3 && f->cim[0] != 1))) {
-    cvError(cv, op,
-            "activations of %s have zero point %lld, which needs constant "
-            "weights with one output channel axis (the correction is "
-            "-zero_point * sum of each output channel's weights)",
-            f->name, (long long)ra->z);
-    free(ownedW);
-    return false;
+/// Asymmetric activations: sum_k (q_a - z_a) w = acc - z_a * sum_k w, one
+/// correction per output channel of the cim weights `wvals` (malloc'ed,
+/// *num entries).
+static int64_t *zeroPointBias(const Form *f, const int64_t *wvals, int64_t z,
+                              intptr_t *num) {
+  /* cim layout: matmul [.., K, N] and hwcf [.., F]: channel last;
+   * fchw [F, ..]: channel first. */
+  bool first = f->conv && strcmp(f->layout, "nchw_fchw") == 0;
+  intptr_t wr = f->wX.reshapeRank ? f->wX.reshapeRank : f->wRank;
+  int64_t wshape[CV_MAX_RANK];
+  for (intptr_t i = 0; i < wr; ++i)
+    wshape[i] = f->wX.reshapeRank ? f->wX.reshape[i]
+                : f->wX.permute   ? f->w[f->wX.perm[i]]
+                                  : f->w[i];
+  int64_t wn = prod(wr, wshape);
+  int64_t channels = first ? wshape[0] : wshape[wr - 1];
+  int64_t *bias = calloc((size_t)channels, sizeof *bias);
+  if (!bias)
+    abort();
+  for (int64_t i = 0; i < wn; ++i) {
+    int64_t c = first ? i / (wn / channels) : i % channels;
+    bias[c] -= z * wvals[i];
   }
+  *num = channels;
+  return bias;
+}
 
-  int64_t *cimW = NULL;
-  MlirValue av = applyXform(cv, loc, &a, f->aRank, f->a, &f->actX, &ownedA);
-  MlirValue wvv = applyXform(cv, loc, &w, f->wRank, f->w, &f->wX, &cimW);
-  const int64_t *wvals = cimW ? cimW : w.values;
-  if (needBias) {
-    /* cim layout: matmul [.., K, N] and hwcf [.., F]: channel last;
-     * fchw [F, ..]: channel first. */
-    bool first = f->conv && strcmp(f->layout, "nchw_fchw") == 0;
-    int64_t wn;
-    intptr_t wr = f->wX.reshapeRank ? f->wX.reshapeRank : f->wRank;
-    int64_t wshape[CV_MAX_RANK];
-    for (intptr_t i = 0; i < wr; ++i)
-      wshape[i] = f->wX.reshapeRank ? f->wX.reshape[i]
-                  : f->wX.permute   ? f->w[f->wX.perm[i]]
-                                    : f->w[i];
-    wn = prod(wr, wshape);
-    int64_t channels = first ? wshape[0] : wshape[wr - 1];
-    numBias = channels;
-    bias = calloc((size_t)channels, sizeof *bias);
-    if (!bias)
-      abort();
-    for (int64_t i = 0; i < wn; ++i) {
-      int64_t c = first ? i / (wn / channels) : i % channels;
-      bias[c] -= ra->z * wvals[i];
-    }
-  }
-  free(ownedA);
-  free(cimW);
-  free(ownedW);
-
-  MlirType accElem = cvIntType(cv->ctx, accBits);
+/// Builds the cim layer on the transformed operands and brings its result
+/// back into the linalg result's shape; *layer is the cim op.
+static MlirValue buildLayer(CvConverter *cv, MlirLocation loc, const Layer *L,
+                            MlirValue av, MlirValue wv,
+                            MlirOperation *layer) {
+  const Form *f = &L->f;
+  MlirType accElem = cvIntType(cv->ctx, L->accBits);
   MlirNamedAttribute attrs[16];
   intptr_t na = 0;
   attrs[na++] = cimNamedI64(cv->ctx, "layer", cv->nextLayer);
-  attrs[na++] = cimNamedI64(cv->ctx, "a_bits", a.bits);
-  attrs[na++] = cimNamedI64(cv->ctx, "w_bits", w.bits);
-  attrs[na++] = cimNamedBool(cv->ctx, "a_signed", a.isSigned);
-  attrs[na++] = cimNamedBool(cv->ctx, "w_signed", w.isSigned);
+  attrs[na++] = cimNamedI64(cv->ctx, "a_bits", L->a.bits);
+  attrs[na++] = cimNamedI64(cv->ctx, "w_bits", L->w.bits);
+  attrs[na++] = cimNamedBool(cv->ctx, "a_signed", L->a.isSigned);
+  attrs[na++] = cimNamedBool(cv->ctx, "w_signed", L->w.isSigned);
   attrs[na++] =
-      cimNamedString(cv->ctx, "weights", w.isConst ? "static" : "dynamic");
+      cimNamedString(cv->ctx, "weights", L->w.isConst ? "static" : "dynamic");
   if (f->conv) {
     attrs[na++] = cimNamedString(cv->ctx, "layout", f->layout);
-    attrs[na++] = cvNamedArray(cv->ctx, "strides", 2, strides);
-    attrs[na++] = cvNamedArray(cv->ctx, "dilations", 2, dilations);
-    attrs[na++] = cvNamedArray(cv->ctx, "padding", 4, padding);
+    attrs[na++] = cvNamedArray(cv->ctx, "strides", 2, L->strides);
+    attrs[na++] = cvNamedArray(cv->ctx, "dilations", 2, L->dilations);
+    attrs[na++] = cvNamedArray(cv->ctx, "padding", 4, L->padding);
     attrs[na++] = cimNamedI64(cv->ctx, "groups", f->groups);
-    attrs[na++] = cimNamedI64(cv->ctx, "pad_value", padValue);
+    attrs[na++] = cimNamedI64(cv->ctx, "pad_value", L->padValue);
   }
-  MlirValue operands[2] = {av, wvv};
-  MlirOperation layer =
+  MlirValue operands[2] = {av, wv};
+  *layer =
       cvBuild(cv, f->conv ? "cim.conv2d" : "cim.matmul", loc, 2, operands,
               cvTensorType(cv->ctx, f->cimRank, f->cim, accElem), na, attrs);
   ++cv->nextLayer;
-  MlirValue out = mlirOperationGetResult(layer, 0);
+  MlirValue out = mlirOperationGetResult(*layer, 0);
   if (f->resReshape)
     out = cvBuild1(cv, "cim.reshape", loc, 1, &out,
                    cvTensorType(cv->ctx, f->resReshapeRank,
@@ -524,12 +533,18 @@ bool cvConvertLayer(CvConverter *cv, MlirOperation op) {
     out = cvBuild1(cv, "cim.transpose", loc, 1, &out,
                    cvTensorType(cv->ctx, f->rRank, f->r, accElem), 1, &p);
   }
+  return out;
+}
 
-  if (integer) {
-    mlirValueReplaceAllUsesOfWith(result, out);
-    return true;
-  }
-  CvRep *r = cvNewRep(cv, result);
+/// QDQ input: the linalg result becomes an accumulator representation with
+/// scale s_a * s_w (per channel with per-axis weights) and the zero-point
+/// correction as its pending bias.
+static void recordQdqResult(CvConverter *cv, const Layer *L,
+                            MlirOperation layer, MlirValue out,
+                            const int64_t *bias, intptr_t numBias) {
+  const Form *f = &L->f;
+  const CvRep *ra = L->ra, *rw = L->rw;
+  CvRep *r = cvNewRep(cv, L->result);
   r->q = out;
   r->storage = false;
   r->axis = f->outAxis; /* where a bias add finds the output channels */
@@ -542,14 +557,57 @@ bool cvConvertLayer(CvConverter *cv, MlirOperation op) {
       s[c] = ra->s[0] * rw->s[c];
     cvSetScales(r, rw->numS, s);
     free(s);
-    r->axis = f->outAxis;
   } else {
     r->s[0] = ra->s[0] * rw->s[0];
   }
-  if (numBias) {
+  if (numBias)
     cvSetBias(r, numBias, bias);
-    r->axis = f->outAxis;
+}
+
+bool cvConvertLayer(CvConverter *cv, MlirOperation op) {
+  MlirLocation loc = mlirOperationGetLocation(op);
+  char nameBuf[64];
+  Layer layerState = {0};
+  Layer *L = &layerState;
+  Form *f = &L->f;
+  f->name = cvOpName(op, nameBuf, sizeof nameBuf);
+  if (!readForm(cv, op, L) ||
+      !(L->integer ? readIntegerOperands(cv, op, L)
+                   : readQdqOperands(cv, op, L)) ||
+      !checkLayer(cv, op, L))
+    return false;
+  int64_t *ownedW = NULL;
+  if (L->integer && L->w.isConst && (f->wX.permute || f->wX.reshapeRank)) {
+    intptr_t n;
+    ownedW = cvReadIntConstant(cvConstantAttr(L->wv), L->w.isSigned, &n);
+    L->w.values = ownedW;
   }
+  bool needBias = !L->integer && L->ra->z != 0;
+  if (needBias && (!L->w.values || f->outAxis < 0 ||
+                   (!f->conv && f->cimRank == 3 && f->cim[0] != 1))) {
+    cvError(cv, op,
+            "activations of %s have zero point %lld, which needs constant "
+            "weights with one output channel axis (the correction is "
+            "-zero_point * sum of each output channel's weights)",
+            f->name, (long long)L->ra->z);
+    free(ownedW);
+    return false;
+  }
+  int64_t *ownedA = NULL, *cimW = NULL, *bias = NULL;
+  intptr_t numBias = 0;
+  MlirValue av = applyXform(cv, loc, &L->a, f->aRank, f->a, &f->actX, &ownedA);
+  MlirValue wv = applyXform(cv, loc, &L->w, f->wRank, f->w, &f->wX, &cimW);
+  if (needBias)
+    bias = zeroPointBias(f, cimW ? cimW : L->w.values, L->ra->z, &numBias);
+  free(ownedA);
+  free(cimW);
+  free(ownedW);
+  MlirOperation layer;
+  MlirValue out = buildLayer(cv, loc, L, av, wv, &layer);
+  if (L->integer)
+    mlirValueReplaceAllUsesOfWith(L->result, out);
+  else
+    recordQdqResult(cv, L, layer, out, bias, numBias);
   free(bias);
   return true;
 }
