@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "cim-c/Dialects.h"
+#include "cim-c/Input.h"
 #include "cim-c/Passes.h"
 #include "cim-c/Pipeline.h"
 #include "cim-c/Plugin.h"
@@ -336,46 +337,36 @@ static bool checkPassFlags(const CimOptOptions *o) {
   return ok;
 }
 
-/// Reads all of `path` ("-" for stdin) into a malloc'ed NUL-terminated buffer.
-static char *readInput(const char *path, size_t *length) {
-  FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
-  if (!f) {
-    fprintf(stderr, TOOL ": cannot open input file '%s': %s\n", path,
-            strerror(errno));
-    return NULL;
-  }
-  size_t cap = 1 << 16, len = 0;
-  char *buf = malloc(cap);
-  while (buf) {
-    size_t got = fread(buf + len, 1, cap - len - 1, f);
-    len += got;
-    if (got == 0)
-      break;
-    if (len + 1 == cap) {
-      char *grown = realloc(buf, cap * 2);
-      if (!grown) {
-        free(buf);
-        buf = NULL;
-        break;
-      }
-      buf = grown;
-      cap *= 2;
-    }
-  }
-  bool bad = !buf || ferror(f);
-  if (f != stdin)
-    fclose(f);
-  if (bad) {
-    fprintf(stderr, TOOL ": cannot read input file '%s'\n", path);
-    free(buf);
-    return NULL;
-  }
-  buf[len] = '\0';
-  *length = len;
-  return buf;
+static void printReadError(MlirStringRef message, void *userData) {
+  (void)userData;
+  fprintf(stderr, TOOL ": %.*s\n", (int)message.length, message.data);
 }
 
-int main(int argc, char **argv) {
+/// Reads all of `path` ("-" for stdin) into a malloc'ed NUL-terminated
+/// buffer, at most the input limit (cim-c/Input.h), and checks that a text
+/// input does not nest deeper than the stack can take (cim-c/Tooling.h).
+static char *readInput(const char *path, size_t *length) {
+  char *data = NULL;
+  if (mlirLogicalResultIsFailure(cimReadInputFile(path, "input file", &data,
+                                                  length, printReadError, NULL)))
+    return NULL;
+  bool bytecode = *length >= 4 && memcmp(data, "ML\xefR", 4) == 0;
+  unsigned line = 0;
+  int64_t maxDepth = cimGetMaxNestingDepth();
+  if (!bytecode && !cimCheckNestingDepth(mlirStringRefCreate(data, *length),
+                                         maxDepth, &line)) {
+    fprintf(stderr,
+            "%s:%u: error: brackets nest deeper than %lld levels, more than "
+            "a %llu-byte stack can parse (set CIM_STACK_BYTES to raise it)\n",
+            strcmp(path, "-") ? path : "<stdin>", line, (long long)maxDepth,
+            (unsigned long long)cimGetStackBytes());
+    free(data);
+    return NULL;
+  }
+  return data;
+}
+
+static int optMain(int argc, char **argv) {
   CimOptOptions o;
   int status = cimOptParseCommandLine(argc, argv, &o);
   int exitCode = status == 2 ? 0 : 1;
@@ -470,4 +461,10 @@ done:
   free(input);
   cimOptOptionsFree(&o);
   return exitCode;
+}
+
+/* The real main runs on a large stack: deeply nested IR is parsed, verified,
+ * printed and destroyed recursively by MLIR (cim-c/Tooling.h). */
+int main(int argc, char **argv) {
+  return cimRunMainWithLargeStack(optMain, argc, argv);
 }
