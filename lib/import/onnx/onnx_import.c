@@ -725,6 +725,23 @@ static void setShape(Value *v, int rank, const int64_t *dims) {
     v->dims[i] = dims[i];
 }
 
+/// Makes `y` (a plain tensor of ONNX element type `dtype`, shape `dims` of
+/// `rank`) output 0 of `n`; false when `y` is null or there is no output.
+static bool defineOutput(Importer *I, const Onnx__NodeProto *n,
+                         MlirLocation loc, MlirValue y, int32_t dtype,
+                         int rank, const int64_t *dims) {
+  if (mlirValueIsNull(y))
+    return false;
+  Value *o = output(I, n, 0, loc);
+  if (!o)
+    return false;
+  o->kind = K_FLOAT;
+  o->dtype = dtype;
+  o->v = y;
+  setShape(o, rank, dims);
+  return true;
+}
+
 /*===----------------------------------------------------------------------===*
  * Quantization
  *===----------------------------------------------------------------------===*/
@@ -1518,16 +1535,7 @@ static bool hMatMul(Importer *I, const Onnx__NodeProto *n, MlirLocation loc) {
   int ro;
   MlirValue y = matmulCore(I, n, loc, af, a->rank, a->dims, bf, b->rank,
                            b->dims, &ro, od);
-  if (mlirValueIsNull(y))
-    return false;
-  Value *o = output(I, n, 0, loc);
-  if (!o)
-    return false;
-  o->kind = K_FLOAT;
-  o->dtype = DT_FLOAT;
-  o->v = y;
-  setShape(o, ro, od);
-  return true;
+  return defineOutput(I, n, loc, y, DT_FLOAT, ro, od);
 }
 
 static bool hGemm(Importer *I, const Onnx__NodeProto *n, MlirLocation loc) {
@@ -1770,16 +1778,7 @@ static bool hMatMulInteger(Importer *I, const Onnx__NodeProto *n,
   int ro;
   MlirValue y = matmulCore(I, n, loc, af, a->rank, a->dims, bf, b->rank,
                            b->dims, &ro, od);
-  if (mlirValueIsNull(y))
-    return false;
-  Value *o = output(I, n, 0, loc);
-  if (!o)
-    return false;
-  o->kind = K_FLOAT;
-  o->dtype = DT_INT32;
-  o->v = y;
-  setShape(o, ro, od);
-  return true;
+  return defineOutput(I, n, loc, y, DT_INT32, ro, od);
 }
 
 static bool hConvInteger(Importer *I, const Onnx__NodeProto *n,
