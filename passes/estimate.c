@@ -219,8 +219,7 @@ static MlirLogicalResult runEstimate(MlirOperation module,
 
 static const CimPassOptionDef estimateOptions[] = {
     {"target", CIM_PASS_OPTION_STRING, "",
-     "Target JSON file; overrides the module's cim.target attribute and the "
-     "built-in default.",
+     CIM_TARGET_OPTION_DESCRIPTION,
      0, 0},
     {"report", CIM_PASS_OPTION_STRING, "",
      "Write the JSON report to this file.", 0, 0},
