@@ -1,14 +1,18 @@
-/*===-- cim-c/Cost.h - Exact crossbar cost of a layer -----------------*- C -*-===*\
+/*===-- cim-c/Cost.h - Pricing and the exact cost of a layer --------*- C -*-===*\
 |*                                                                            *|
 |* Part of cimlir, a mixed-precision compiler for RRAM computing-in-memory    *|
 |* accelerators, built on the MLIR C API of LLVM 22.                          *|
+|*                                                                            *|
+|* Pricing: the one function that turns counts of crossbar events (writes,    *|
+|* MVM cycles, ADC conversions, digital ops, buffer accesses) into latency    *|
+|* (ps) and energy (fJ), with every product and sum checked.                  *|
 |*                                                                            *|
 |* The analytic model of mapping one matrix-vector layer on a target: how     *|
 |* many weight slices, columns, rows and tiles it takes, how many crossbar    *|
 |* writes, MVM cycles (OU sub-cycles included) and ADC conversions it costs,  *|
 |* and the latency and energy of running it on one crossbar, one event after  *|
-|* the other (the reference system's execution model). All counts are exact  *|
-|* integers; docs/target.md derives every formula.                           *|
+|* the other (the reference system's execution model). All counts are exact   *|
+|* integers; docs/target.md derives every formula.                            *|
 \*===----------------------------------------------------------------------===*/
 
 #ifndef CIM_C_COST_H

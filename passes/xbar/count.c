@@ -86,7 +86,7 @@ static Group *groupFor(Counter *c, MlirOperation op) {
 }
 
 /// The events of one xbar.write / xbar.mvm / xbar.adc. False when a shape
-/// is dynamic or a product exceeds int64.
+/// is dynamic, `rows` negative or a product exceeds int64.
 static bool opEvents(MlirOperation op, bool write, bool mvm,
                      CimEventCounts *ev) {
   if (write) {
@@ -102,9 +102,10 @@ static bool opEvents(MlirOperation op, bool write, bool mvm,
     int64_t m = mlirTypeIsARankedTensor(d) && mlirShapedTypeGetRank(d) == 2
                     ? mlirShapedTypeGetDimSize(d, 0)
                     : -1;
+    int64_t rows = cimMapIntAttr(op, "rows", 0);
     ev->mvmCycles = m;
-    return m >= 0 && !__builtin_mul_overflow(m, cimMapIntAttr(op, "rows", 0),
-                                             &ev->rowActivations);
+    return m >= 0 && rows >= 0 &&
+           !__builtin_mul_overflow(m, rows, &ev->rowActivations);
   }
   ev->adcConversions =
       elements(mlirValueGetType(mlirOperationGetResult(op, 0)));
@@ -141,7 +142,8 @@ static MlirWalkResult countOp(MlirOperation op, void *userData) {
   CimEventCounts ev = {0};
   if (!opEvents(op, write, mvm, &ev)) {
     emitForLayer(mlirStringRefCreateFromCString(
-                     "the op has a dynamic shape or more than 2^63 events"),
+                     "the op has a dynamic shape, negative rows or more than "
+                     "2^63 events"),
                  &at);
     c->failed = true;
     return MlirWalkResultInterrupt;
@@ -153,7 +155,6 @@ static MlirWalkResult countOp(MlirOperation op, void *userData) {
   }
   return MlirWalkResultAdvance;
 }
-
 
 /// Prices every layer and the total (the sum of the layers' events).
 static bool priceAll(Counter *c, const CimTarget *t, CimXbarCounts *total,
