@@ -188,6 +188,33 @@ static unsigned bitsFor(int64_t bound) {
   return b;
 }
 
+/// cim.matmul and cim.conv2d declare results wide enough for every sum
+/// (docs/dialects/cim.md): a narrower one would be clamped by the final
+/// requantize, a wrong number with exit 0. Rejects it, naming the widths.
+static MlirLogicalResult checkResultWidth(const Tiler *t, const CimLayer *l,
+                                          int64_t index, MlirType resultElem) {
+  int64_t aLo, aHi, wLo, wHi;
+  unsigned needed = 0, width = mlirIntegerTypeGetWidth(resultElem);
+  bool ok = l->aBits >= 1 && l->aBits <= 62 && l->wBits >= 1 &&
+            l->wBits <= 62;
+  if (ok) {
+    cimIntegerRange((unsigned)l->aBits, l->aSigned, &aLo, &aHi);
+    cimIntegerRange((unsigned)l->wBits, l->wSigned, &wLo, &wHi);
+    ok = cimDotProductBits(l->inDim, aLo, aHi, wLo, wHi, &needed);
+  }
+  if (ok && needed <= width)
+    return mlirLogicalResultSuccess();
+  cimEmitErrorf(t->loc,
+                "cim-tile: layer %lld: its i%u result cannot hold every sum: "
+                "a %lld-term dot product of %lld-bit %s activations and "
+                "%lld-bit %s weights needs %s%u bits",
+                (long long)index, width, (long long)l->inDim,
+                (long long)l->aBits, l->aSigned ? "signed" : "unsigned",
+                (long long)l->wBits, l->wSigned ? "signed" : "unsigned",
+                ok ? "" : "more than ", ok ? needed : 64u);
+  return mlirLogicalResultFailure();
+}
+
 static MlirLogicalResult tileLayer(MlirOperation op, const CimTarget *target,
                                    int64_t rows, int64_t cols) {
   Tiler t = {0};
@@ -206,6 +233,8 @@ static MlirLogicalResult tileLayer(MlirOperation op, const CimTarget *target,
                   (long long)index);
     return mlirLogicalResultFailure();
   }
+  if (mlirLogicalResultIsFailure(checkResultWidth(&t, &l, index, resultElem)))
+    return mlirLogicalResultFailure();
   if (cimOpIsA(op, "cim.matmul")) {
     /* [M, K] x [K, N] -> [M, N], optionally with a leading batch. */
     MlirType at = mlirValueGetType(mlirOperationGetOperand(op, 0));

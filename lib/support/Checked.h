@@ -51,4 +51,39 @@ static inline bool cimWindowOutputSize(int64_t in, int64_t padLo,
   return true;
 }
 
+/// The range of a `bits`-bit integer: [-2^(bits-1), 2^(bits-1) - 1] when
+/// signed, [0, 2^bits - 1] when not; bits in 1..62.
+static inline void cimIntegerRange(unsigned bits, bool isSigned, int64_t *lo,
+                                   int64_t *hi) {
+  *lo = isSigned ? -(INT64_C(1) << (bits - 1)) : 0;
+  *hi = isSigned ? (INT64_C(1) << (bits - 1)) - 1 : (INT64_C(1) << bits) - 1;
+}
+
+/// The signed bits an accumulator needs to hold every value of a `k`-term
+/// dot product of values in [aLo, aHi] and [wLo, wHi], in `*bits`; false
+/// when the extremes do not fit int64 (more than 64 bits).
+static inline bool cimDotProductBits(int64_t k, int64_t aLo, int64_t aHi,
+                                     int64_t wLo, int64_t wHi,
+                                     unsigned *bits) {
+  int64_t corner[4], lo = 0, hi = 0;
+  if (!cimCheckedMul(aLo, wLo, &corner[0]) ||
+      !cimCheckedMul(aLo, wHi, &corner[1]) ||
+      !cimCheckedMul(aHi, wLo, &corner[2]) ||
+      !cimCheckedMul(aHi, wHi, &corner[3]))
+    return false;
+  for (int i = 0; i < 4; ++i) {
+    int64_t v;
+    if (!cimCheckedMul(k, corner[i], &v))
+      return false;
+    lo = i == 0 || v < lo ? v : lo;
+    hi = i == 0 || v > hi ? v : hi;
+  }
+  unsigned b = 1;
+  while (b < 64 && (lo < -(INT64_C(1) << (b - 1)) ||
+                    hi > (INT64_C(1) << (b - 1)) - 1))
+    ++b;
+  *bits = b;
+  return true;
+}
+
 #endif /* CIM_LIB_SUPPORT_CHECKED_H */

@@ -81,6 +81,26 @@ func.func @stride_zero(%x: tensor<1x1x5x5xi8>, %w: tensor<1x1x3x3xi8>) -> tensor
 
 // -----
 
+// A result too narrow for its sums (cim.md forbids it): 5 x (-128) x (-128)
+// = 81920 needs 18 signed bits; i8 would have been clamped to 127 with exit 0.
+func.func @narrow_result(%a: tensor<1x5xi8>, %w: tensor<5x2xi8>) -> tensor<1x2xi8> {
+  // expected-error @+1 {{cim-tile: layer 0: its i8 result cannot hold every sum: a 5-term dot product of 8-bit signed activations and 8-bit signed weights needs 18 bits}}
+  %r = "cim.matmul"(%a, %w) {a_bits = 8 : i64, a_signed = true, layer = 0 : i64, w_bits = 8 : i64, w_signed = true, weights = "dynamic"} : (tensor<1x5xi8>, tensor<5x2xi8>) -> tensor<1x2xi8>
+  return %r : tensor<1x2xi8>
+}
+
+// -----
+
+// Unsigned activations: 3 x 255 x (-128) = -97920 and 3 x 255 x 127 = 97155
+// need 18 signed bits; an i16 result is too narrow.
+func.func @narrow_unsigned(%a: tensor<1x3xi8>, %w: tensor<3x2xi8>) -> tensor<1x2xi16> {
+  // expected-error @+1 {{cim-tile: layer 0: its i16 result cannot hold every sum: a 3-term dot product of 8-bit unsigned activations and 8-bit signed weights needs 18 bits}}
+  %r = "cim.matmul"(%a, %w) {a_bits = 8 : i64, a_signed = false, layer = 0 : i64, w_bits = 8 : i64, w_signed = true, weights = "dynamic"} : (tensor<1x3xi8>, tensor<3x2xi8>) -> tensor<1x2xi16>
+  return %r : tensor<1x2xi16>
+}
+
+// -----
+
 // Reduction lengths that disagree: a is [1, 3], w is [2, 2].
 func.func @shapes(%a: tensor<1x3xi8>, %w: tensor<2x2xi8>) -> tensor<1x2xi32> {
   // expected-error @+1 {{cim-tile: layer 0: operand and result shapes do not form [M, K] x [K, N] -> [M, N] (with an optional batch)}}

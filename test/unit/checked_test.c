@@ -1,6 +1,7 @@
 /*===-- checked_test.c - Check suite for lib/support/Checked.h ------------===*/
 
 #include <check.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -51,11 +52,37 @@ START_TEST(test_window_sizes) {
 }
 END_TEST
 
+START_TEST(test_dot_product_bits) {
+  unsigned bits = 0;
+  int64_t lo, hi;
+  cimIntegerRange(8, true, &lo, &hi);
+  ck_assert(lo == -128 && hi == 127);
+  cimIntegerRange(8, false, &lo, &hi);
+  ck_assert(lo == 0 && hi == 255);
+  cimIntegerRange(1, true, &lo, &hi);
+  ck_assert(lo == -1 && hi == 0);
+  /* 1 x (-128) x (-128) = 16384 = 2^14: 16 signed bits (i15 tops at 16383). */
+  ck_assert(cimDotProductBits(1, -128, 127, -128, 127, &bits));
+  ck_assert_uint_eq(bits, 16);
+  /* 4 terms: 65536 = 2^16 -> 18 bits (the converter's message for an
+   * i8 x i8 4-term layer, test/tools/cim-opt/Inputs/overflow.mlir). */
+  ck_assert(cimDotProductBits(4, -128, 127, -128, 127, &bits));
+  ck_assert_uint_eq(bits, 18);
+  /* Binary activations and weights in {0, 1}: K ones -> unsigned K. */
+  ck_assert(cimDotProductBits(255, 0, 1, 0, 1, &bits));
+  ck_assert_uint_eq(bits, 9);
+  /* Beyond int64: false. */
+  ck_assert(!cimDotProductBits(INT64_C(1) << 40, -(INT64_C(1) << 30),
+                               INT64_C(1) << 30, -1, 1, &bits));
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("checked");
   TCase *tc = tcase_create("arithmetic");
   tcase_add_test(tc, test_checked_arithmetic);
   tcase_add_test(tc, test_window_sizes);
+  tcase_add_test(tc, test_dot_product_bits);
   suite_add_tcase(s, tc);
   SRunner *runner = srunner_create(s);
   srunner_run_all(runner, CK_NORMAL);
