@@ -14,10 +14,30 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "mlir-c/Support.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/// A growing text or byte buffer (NUL-terminated when not empty).
+typedef struct CimFuzzText {
+  char *data;
+  size_t length;
+} CimFuzzText;
+
+/// An MlirStringCallback appending to the CimFuzzText passed as user data.
+static inline void cimFuzzAppend(MlirStringRef s, void *userData) {
+  CimFuzzText *t = userData;
+  char *grown = realloc(t->data, t->length + s.length + 1);
+  if (!grown)
+    abort();
+  memcpy(grown + t->length, s.data, s.length);
+  t->data = grown;
+  t->length += s.length;
+  t->data[t->length] = '\0';
+}
 
 /// An MlirStringCallback that drops the message.
 static inline void cimFuzzIgnore(MlirStringRef message, void *userData) {

@@ -13,32 +13,17 @@
 #include "FuzzCommon.h"
 #include "cim-c/Isa.h"
 
-typedef struct Bytes {
-  char *data;
-  size_t length;
-} Bytes;
-
-static void append(MlirStringRef text, void *userData) {
-  Bytes *b = userData;
-  char *grown = realloc(b->data, b->length + text.length + 1);
-  if (!grown)
-    abort();
-  memcpy(grown + b->length, text.data, text.length);
-  b->data = grown;
-  b->length += text.length;
-}
-
 /// Encodes `p`; aborts if a verified program does not encode.
-static Bytes encode(const CimProgram *p) {
+static CimFuzzText encode(const CimProgram *p) {
   uint8_t *bytes = NULL;
   size_t size = 0;
   if (mlirLogicalResultIsFailure(
           cimProgramEncode(p, &bytes, &size, cimFuzzPrint, "encode")))
     abort();
-  return (Bytes){(char *)bytes, size};
+  return (CimFuzzText){(char *)bytes, size};
 }
 
-static bool sameBytes(Bytes a, Bytes b) {
+static bool sameBytes(CimFuzzText a, CimFuzzText b) {
   return a.length == b.length && memcmp(a.data, b.data, a.length) == 0;
 }
 
@@ -49,13 +34,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     return 0;
   /* Encoding is canonical from here on: decode(encode(p)) encodes the same,
    * and so does the program parsed back from p's assembly. */
-  Bytes once = encode(p);
+  CimFuzzText once = encode(p);
   CimProgram *q = NULL;
   if (mlirLogicalResultIsFailure(cimProgramDecode(
           (const uint8_t *)once.data, once.length, &q, cimFuzzPrint,
           "decode of the encoding")))
     abort();
-  Bytes twice = encode(q);
+  CimFuzzText twice = encode(q);
   if (!sameBytes(once, twice)) {
     fputs("encode(decode(encode(p))) differs from encode(p)\n", stderr);
     abort();
@@ -66,16 +51,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   /* The assembly round trip keeps the program: printing the program parsed
    * back gives the same text. (Bytes may differ: the binary keeps its data
    * section's layout, the assembler lays blocks out afresh.) */
-  Bytes asmText = {0};
-  cimProgramPrintAsm(p, append, &asmText);
+  CimFuzzText asmText = {0};
+  cimProgramPrintAsm(p, cimFuzzAppend, &asmText);
   q = NULL;
   if (mlirLogicalResultIsFailure(cimProgramParseAsm(
           mlirStringRefCreate(asmText.data ? asmText.data : "", asmText.length),
           mlirStringRefCreateFromCString("<fuzz>"), &q, cimFuzzPrint,
           "parse of the printed assembly")))
     abort();
-  Bytes again = {0};
-  cimProgramPrintAsm(q, append, &again);
+  CimFuzzText again = {0};
+  cimProgramPrintAsm(q, cimFuzzAppend, &again);
   if (!sameBytes(asmText, again)) {
     fputs("the printed assembly does not round-trip\n", stderr);
     abort();

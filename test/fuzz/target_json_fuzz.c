@@ -12,21 +12,6 @@
 #include "cim-c/Dialects.h"
 #include "cim-c/Target.h"
 
-typedef struct Text {
-  char *data;
-  size_t length;
-} Text;
-
-static void append(MlirStringRef s, void *userData) {
-  Text *t = userData;
-  char *grown = realloc(t->data, t->length + s.length + 1);
-  if (!grown)
-    abort();
-  memcpy(grown + t->length, s.data, s.length);
-  t->data = grown;
-  t->length += s.length;
-}
-
 static MlirContext context(void) {
   static MlirContext ctx;
   if (mlirContextIsNull(ctx))
@@ -50,8 +35,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       !cimTargetEqual(&back, &t))
     abort();
   /* And the JSON it prints parses back to the same target. */
-  Text json = {0};
-  cimTargetPrintJSON(&t, append, &json);
+  CimFuzzText json = {0};
+  cimTargetPrintJSON(&t, cimFuzzAppend, &json);
   if (mlirLogicalResultIsFailure(cimTargetParseJSON(
           mlirStringRefCreate(json.data ? json.data : "", json.length),
           mlirStringRefCreateFromCString("<printed>"), &back, cimFuzzIgnore,

@@ -13,24 +13,8 @@
 #include "FuzzCommon.h"
 #include "cim-c/Target.h"
 
-typedef struct Text {
-  char *data;
-  size_t length;
-} Text;
-
-static void append(MlirStringRef s, void *userData) {
-  Text *t = userData;
-  char *grown = realloc(t->data, t->length + s.length + 1);
-  if (!grown)
-    abort();
-  memcpy(grown + t->length, s.data, s.length);
-  t->data = grown;
-  t->length += s.length;
-  t->data[t->length] = '\0';
-}
-
-static void appendCString(Text *t, const char *s) {
-  append(mlirStringRefCreateFromCString(s), t);
+static void appendCString(CimFuzzText *t, const char *s) {
+  cimFuzzAppend(mlirStringRefCreateFromCString(s), t);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
@@ -47,13 +31,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     abort();
   /* Every field as a setting, in table order (rows before ou_rows, and
    * crossbars before write_ports, so the bounds hold on the way). */
-  Text all = {0};
+  CimFuzzText all = {0};
   for (intptr_t i = 0; i < cimTargetGetNumFields(); ++i) {
     if (i)
       appendCString(&all, ",");
     appendCString(&all, cimTargetFieldGetName(i));
     appendCString(&all, "=");
-    cimTargetPrintFieldValue(&t, i, append, &all);
+    cimTargetPrintFieldValue(&t, i, cimFuzzAppend, &all);
   }
   CimTarget back = cimTargetGetDefault();
   if (mlirLogicalResultIsFailure(cimTargetApplyOverrides(

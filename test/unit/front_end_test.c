@@ -31,38 +31,7 @@
 
 /*===-- Fixture ------------------------------------------------------------===*/
 
-static MlirContext ctx;
-static int numErrors;
-static char lastError[1024];
-
-static void appendError(MlirStringRef s, void *userData) {
-  (void)userData;
-  size_t have = strlen(lastError);
-  size_t n = s.length < sizeof lastError - 1 - have ? s.length
-                                                    : sizeof lastError - 1 - have;
-  memcpy(lastError + have, s.data, n);
-  lastError[have + n] = '\0';
-}
-
-static MlirLogicalResult recordErrors(MlirDiagnostic d, void *userData) {
-  (void)userData;
-  if (mlirDiagnosticGetSeverity(d) == MlirDiagnosticError) {
-    ++numErrors;
-    lastError[0] = '\0';
-    mlirDiagnosticPrint(d, appendError, NULL);
-  }
-  return mlirLogicalResultSuccess();
-}
-
-static void setup(void) {
-  ctx = cimContextCreate();
-  ck_assert(!mlirContextIsNull(ctx));
-  numErrors = 0;
-  lastError[0] = '\0';
-  mlirContextAttachDiagnosticHandler(ctx, recordErrors, NULL, NULL);
-}
-
-static void teardown(void) { mlirContextDestroy(ctx); }
+#include "ContextFixture.h"
 
 static MlirModule parse(const char *src) {
   MlirModule m = mlirModuleCreateParse(ctx, mlirStringRefCreateFromCString(src));
