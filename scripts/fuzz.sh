@@ -15,7 +15,7 @@ seconds=${FUZZ_SECONDS:-60}
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
   targets=(isa_decode isa_asm npy target_json target_overrides policy
-           calibration pipeline sim_run mlir_passes)
+           calibration pipeline sim_run mlir_passes onnx_import)
 fi
 
 if [ ! -f "$BUILD/build.ninja" ]; then
