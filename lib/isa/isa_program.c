@@ -229,6 +229,380 @@ static bool schedBlocks(Verifier *v, const CimIsaInstr *sc, uint64_t chunks) {
   return true;
 }
 
+/// One instruction and its operand types, for the per-opcode checks that
+/// verifyInstr dispatches to.
+typedef struct InstrView {
+  Verifier *v;
+  const CimIsaInstr *in;
+  const CimIsaTensorType *d, *s0, *s1;
+  uint32_t index;
+} InstrView;
+
+static bool verifyWeightTile(const InstrView *x) {
+  Verifier *v = x->v;
+  const CimIsaInstr *in = x->in;
+  const CimIsaTensorType *d = x->d;
+  const CimIsaTensorType *s0 = x->s0;
+  if (!needRank(v, "weights", in->src[0], 2) ||
+      !needRank(v, "cells", in->dst, 2))
+    return false;
+  int64_t k = s0->dims[0], n = s0->dims[1];
+  int64_t slices =
+      (in->weightTile.wBits + in->weightTile.cellBits - 1) /
+      in->weightTile.cellBits;
+  int64_t ks = d->dims[0], units = d->dims[1];
+  switch (in->weightTile.mapping) {
+  case CIM_WEIGHT_MAPPING_DIFFERENTIAL_COLUMN:
+    if (units % 2)
+      return fail(v, "differential-column cells need an even column count, "
+                     "got %lld", (long long)units);
+    units /= 2;
+    break;
+  case CIM_WEIGHT_MAPPING_DIFFERENTIAL_ROW:
+    if (ks % 2)
+      return fail(v, "differential-row cells need an even row count, got "
+                     "%lld", (long long)ks);
+    ks /= 2;
+    break;
+  default:
+    if (units < 2)
+      return fail(v, "offset cells need at least 2 columns");
+    units -= 1;
+    break;
+  }
+  if (in->weightTile.kOffset + ks > k)
+    return fail(v, "rows [%lld, %lld) exceed the %lld weight rows",
+                (long long)in->weightTile.kOffset,
+                (long long)(in->weightTile.kOffset + ks), (long long)k);
+  if (in->weightTile.unitOffset + units > n * slices)
+    return fail(v, "units [%lld, %lld) exceed the %lld units",
+                (long long)in->weightTile.unitOffset,
+                (long long)(in->weightTile.unitOffset + units),
+                (long long)(n * slices));
+  return true;
+}
+
+static bool verifyWrite(const InstrView *x) {
+  Verifier *v = x->v;
+  const CimProgram *p = x->v->p;
+  const CimIsaInstr *in = x->in;
+  const CimIsaTensorType *s0 = x->s0;
+  const CimTarget *t = &x->v->p->target;
+  uint32_t index = x->index;
+  if (!needRank(v, "cells", in->src[0], 2))
+    return false;
+  if (in->write.crossbar >= t->crossbars)
+    return fail(v, "crossbar %lld does not exist (the target has %lld)",
+                (long long)in->write.crossbar, (long long)t->crossbars);
+  if (in->write.row + s0->dims[0] > t->rows ||
+      in->write.col + s0->dims[1] > t->cols)
+    return fail(v, "region rows [%lld, %lld) x cols [%lld, %lld) exceeds "
+                   "the %lldx%lld crossbar",
+                (long long)in->write.row,
+                (long long)(in->write.row + s0->dims[0]),
+                (long long)in->write.col,
+                (long long)(in->write.col + s0->dims[1]), (long long)t->rows,
+                (long long)t->cols);
+  Region r = {in->write.crossbar, in->write.row, in->write.row + s0->dims[0],
+              in->write.col, in->write.col + s0->dims[1], index};
+  size_t kept = 0;
+  for (size_t j = 0; j < v->numLive; ++j) {
+    const Region *o = &v->live[j];
+    bool overlap = o->crossbar == r.crossbar && o->r0 < r.r1 &&
+                   r.r0 < o->r1 && o->c0 < r.c1 && r.c0 < o->c1;
+    if (!overlap)
+      v->live[kept++] = *o;
+  }
+  v->numLive = kept;
+  if (v->numLive == v->capLive) {
+    size_t cap = v->capLive ? 2 * v->capLive : 16;
+    Region *grown = realloc(v->live, cap * sizeof *grown);
+    if (!grown)
+      return fail(v, "out of memory");
+    v->live = grown;
+    v->capLive = cap;
+  }
+  v->live[v->numLive++] = r;
+  if (index > 0 && p->instrs[index - 1].opcode == CIM_ISA_SCHED) {
+    const CimIsaInstr *sc = &p->instrs[index - 1];
+    if (sc->sched.chunkRows != 1)
+      return fail(v, "the 'sched' of a write must have chunk_rows=1, not "
+                     "%lld", (long long)sc->sched.chunkRows);
+    if (!schedBlocks(v, sc, 1))
+      return false;
+    if (cimProgramGetDataValue(p, (uint32_t)sc->sched.crossbar, 0) !=
+        in->write.crossbar)
+      return fail(v, "its 'sched' puts it on crossbar %lld, the write "
+                     "names crossbar %lld",
+                  (long long)cimProgramGetDataValue(
+                      p, (uint32_t)sc->sched.crossbar, 0),
+                  (long long)in->write.crossbar);
+  }
+  return true;
+}
+
+static bool verifyMvm(const InstrView *x) {
+  Verifier *v = x->v;
+  const CimProgram *p = x->v->p;
+  const CimIsaInstr *in = x->in;
+  const CimIsaTensorType *d = x->d;
+  const CimIsaTensorType *s0 = x->s0;
+  uint32_t index = x->index;
+  if (!needRank(v, "digits", in->src[0], 2) ||
+      !needRank(v, "sums", in->dst, 2))
+    return false;
+  if (d->dims[0] != s0->dims[0])
+    return fail(v, "sums have %lld rows, digits %lld",
+                (long long)d->dims[0], (long long)s0->dims[0]);
+  if (d->dims[1] != in->mvm.tileCols)
+    return fail(v, "sums have %lld columns, the tile %lld",
+                (long long)d->dims[1], (long long)in->mvm.tileCols);
+  if (in->mvm.rowOffset + in->mvm.rows > in->mvm.tileRows)
+    return fail(v, "rows [%lld, %lld) exceed the tile's %lld rows",
+                (long long)in->mvm.rowOffset,
+                (long long)(in->mvm.rowOffset + in->mvm.rows),
+                (long long)in->mvm.tileRows);
+  int64_t last = in->mvm.rowOffset + in->mvm.rows - 1;
+  int64_t need = in->mvm.kOffset + (in->mvm.differentialRows ? last / 2 : last);
+  if (need >= s0->dims[1])
+    return fail(v, "drives digit column %lld of %lld", (long long)need,
+                (long long)s0->dims[1]);
+  /* The tile must be what the latest write overlapping it programmed,
+   * on its own crossbar and on every crossbar a chunk of its schedule
+   * runs on (the copies). */
+  if (!residentOn(v, in, in->mvm.crossbar))
+    return false;
+  if (index > 0 && p->instrs[index - 1].opcode == CIM_ISA_SCHED) {
+    const CimIsaInstr *sc = &p->instrs[index - 1];
+    int64_t M = s0->dims[0], rows = sc->sched.chunkRows;
+    uint64_t chunks = (uint64_t)((M + rows - 1) / rows);
+    if (!schedBlocks(v, sc, chunks))
+      return false;
+    for (uint64_t c = 0; c < chunks; ++c)
+      if (!residentOn(v, in, cimProgramGetDataValue(
+                                 p, (uint32_t)sc->sched.crossbar, c)))
+        return false;
+  }
+  return true;
+}
+
+static bool verifyShiftAdd(const InstrView *x) {
+  Verifier *v = x->v;
+  const CimIsaInstr *in = x->in;
+  const CimIsaTensorType *s0 = x->s0;
+  const CimIsaTensorType *s1 = x->s1;
+  if (!needRank(v, "acc", in->src[0], 2) ||
+      !needRank(v, "part", in->src[1], 2) ||
+      !needSameDims(v, "shift_add", in->dst, in->src[0]))
+    return false;
+  if (s1->dims[0] != s0->dims[0] && s1->dims[0] != 1)
+    return fail(v, "part has %lld rows; expected %lld or 1",
+                (long long)s1->dims[0], (long long)s0->dims[0]);
+  const int64_t count = in->shiftAdd.count;
+  if (in->shiftAdd.dstOffset + count > s0->dims[1])
+    return fail(v, "columns [%lld, %lld) exceed the %lld columns of acc",
+                (long long)in->shiftAdd.dstOffset,
+                (long long)(in->shiftAdd.dstOffset + count),
+                (long long)s0->dims[1]);
+  if (count > 0) {
+    int64_t lastSrc;
+    if (!cimIsaMulOk(count - 1, in->shiftAdd.srcStride, &lastSrc) ||
+        lastSrc > CIM_ISA_MAX_ELEMENTS ||
+        in->shiftAdd.srcOffset + lastSrc >= s1->dims[1])
+      return fail(v, "reads part column past its %lld columns",
+                  (long long)s1->dims[1]);
+  }
+  return true;
+}
+
+static bool verifyIm2col(const InstrView *x) {
+  Verifier *v = x->v;
+  const CimIsaInstr *in = x->in;
+  const CimIsaTensorType *d = x->d;
+  const CimIsaTensorType *s0 = x->s0;
+  if (!needRank(v, "input", in->src[0], 4) ||
+      !needRank(v, "patches", in->dst, 2))
+    return false;
+  bool nchw = in->im2col.layout == CIM_ISA_LAYOUT_NCHW;
+  int64_t b = s0->dims[0], c = nchw ? s0->dims[1] : s0->dims[3];
+  int64_t h = nchw ? s0->dims[2] : s0->dims[1];
+  int64_t w = nchw ? s0->dims[3] : s0->dims[2];
+  int64_t oh = 0, ow = 0;
+  if (!windowOut(v, "im2col height", h, in->im2col.padTop,
+                 in->im2col.padBottom, in->im2col.kernelH,
+                 in->im2col.dilationH, in->im2col.strideH, &oh) ||
+      !windowOut(v, "im2col width", w, in->im2col.padLeft,
+                 in->im2col.padRight, in->im2col.kernelW,
+                 in->im2col.dilationW, in->im2col.strideW, &ow))
+    return false;
+  if (in->im2col.channelOffset + in->im2col.channels > c)
+    return fail(v, "channels [%lld, %lld) exceed the input's %lld",
+                (long long)in->im2col.channelOffset,
+                (long long)(in->im2col.channelOffset + in->im2col.channels),
+                (long long)c);
+  int64_t rows, cols;
+  if (!cimIsaMulOk(b, oh, &rows) || !cimIsaMulOk(rows, ow, &rows) ||
+      !cimIsaMulOk(in->im2col.channels, in->im2col.kernelH, &cols) ||
+      !cimIsaMulOk(cols, in->im2col.kernelW, &cols) ||
+      d->dims[0] != rows || d->dims[1] != cols)
+    return fail(v, "patches must be [%lld, %lld], are [%lld, %lld]",
+                (long long)(b * oh * ow),
+                (long long)(in->im2col.channels * in->im2col.kernelH *
+                            in->im2col.kernelW),
+                (long long)d->dims[0], (long long)d->dims[1]);
+  return true;
+}
+
+static bool verifySliceOrInsert(const InstrView *x) {
+  Verifier *v = x->v;
+  const CimIsaInstr *in = x->in;
+  const CimIsaTensorType *d = x->d;
+  const CimIsaTensorType *s0 = x->s0;
+  const CimIsaTensorType *s1 = x->s1;
+  bool ins = in->opcode == CIM_ISA_INSERT;
+  const CimIsaTensorType *big = ins ? s0 : s0;
+  const CimIsaTensorType *small = ins ? s1 : d;
+  if (ins && !needSameDims(v, "insert", in->dst, in->src[0]))
+    return false;
+  if (small->rank != big->rank)
+    return fail(v, "ranks %u and %u differ", (unsigned)big->rank,
+                (unsigned)small->rank);
+  int64_t blk = ins ? in->insert.offsets : in->slice.offsets;
+  if (blockCount(v, blk) != big->rank)
+    return fail(v, "'offsets' has %llu entries; expected %u",
+                (unsigned long long)blockCount(v, blk), (unsigned)big->rank);
+  for (unsigned i = 0; i < big->rank; ++i) {
+    int64_t o = blockValue(v, blk, i);
+    if (o < 0 || o > big->dims[i] - small->dims[i])
+      return fail(v, "offset %lld of dimension %u places %lld elements "
+                     "outside %lld",
+                  (long long)o, i, (long long)small->dims[i],
+                  (long long)big->dims[i]);
+  }
+  return true;
+}
+
+static bool verifyTranspose(const InstrView *x) {
+  Verifier *v = x->v;
+  const CimIsaInstr *in = x->in;
+  const CimIsaTensorType *d = x->d;
+  const CimIsaTensorType *s0 = x->s0;
+  int64_t blk = in->transpose.permutation;
+  if (d->rank != s0->rank || blockCount(v, blk) != s0->rank)
+    return fail(v, "'permutation' and both buffers must have rank %u",
+                (unsigned)s0->rank);
+  bool seen[CIM_ISA_MAX_RANK] = {false};
+  for (unsigned i = 0; i < s0->rank; ++i) {
+    int64_t q = blockValue(v, blk, i);
+    if (q < 0 || q >= s0->rank || seen[q])
+      return fail(v, "'permutation' is not a permutation of [0, %u)",
+                  (unsigned)s0->rank);
+    seen[q] = true;
+    if (d->dims[i] != s0->dims[q])
+      return fail(v, "result dimension %u must be input dimension %lld", i,
+                  (long long)q);
+  }
+  return true;
+}
+
+static bool verifyRequantize(const InstrView *x) {
+  Verifier *v = x->v;
+  const CimIsaInstr *in = x->in;
+  const CimIsaTensorType *s0 = x->s0;
+  const CimIsaTensorType *s1 = x->s1;
+  if (!needSameDims(v, "requantize", in->dst, in->src[0]))
+    return false;
+  int64_t axis = in->requantize.axis;
+  int64_t channels = axis < s0->rank ? s0->dims[axis] : 1;
+  bool perChannel = blockCount(v, in->requantize.multiplier) != 1 ||
+                    blockCount(v, in->requantize.shift) != 1 || s1;
+  if (perChannel && axis >= s0->rank)
+    return fail(v, "axis %lld is not below rank %u", (long long)axis,
+                (unsigned)s0->rank);
+  if (!checkChannelBlock(v, "multiplier", in->requantize.multiplier,
+                         channels, 0, ((int64_t)1 << 32) - 1) ||
+      !checkChannelBlock(v, "shift", in->requantize.shift, channels, 0, 62))
+    return false;
+  if (s1 && (s1->rank != 1 || s1->dims[0] != channels))
+    return fail(v, "bias b%u must be [%lld]", in->src[1],
+                (long long)channels);
+  if (in->requantize.qmin > in->requantize.qmax)
+    return fail(v, "qmin %lld is above qmax %lld",
+                (long long)in->requantize.qmin,
+                (long long)in->requantize.qmax);
+  return true;
+}
+
+static bool verifyPool(const InstrView *x) {
+  Verifier *v = x->v;
+  const CimIsaInstr *in = x->in;
+  const CimIsaTensorType *d = x->d;
+  const CimIsaTensorType *s0 = x->s0;
+  if (!needRank(v, "input", in->src[0], 4) ||
+      !needRank(v, "result", in->dst, 4))
+    return false;
+  if (in->pool.padTop >= in->pool.windowH ||
+      in->pool.padBottom >= in->pool.windowH ||
+      in->pool.padLeft >= in->pool.windowW ||
+      in->pool.padRight >= in->pool.windowW)
+    return fail(v, "padding must be smaller than the window");
+  bool nchw = in->pool.layout == CIM_ISA_LAYOUT_NCHW;
+  int hAxis = nchw ? 2 : 1, wAxis = nchw ? 3 : 2, cAxis = nchw ? 1 : 3;
+  int64_t oh = 0, ow = 0;
+  if (!windowOut(v, "pool height", s0->dims[hAxis], in->pool.padTop,
+                 in->pool.padBottom, in->pool.windowH, 1, in->pool.strideH,
+                 &oh) ||
+      !windowOut(v, "pool width", s0->dims[wAxis], in->pool.padLeft,
+                 in->pool.padRight, in->pool.windowW, 1, in->pool.strideW,
+                 &ow))
+    return false;
+  if (d->dims[0] != s0->dims[0] || d->dims[cAxis] != s0->dims[cAxis] ||
+      d->dims[hAxis] != oh || d->dims[wAxis] != ow)
+    return fail(v, "result has the wrong shape (output %lldx%lld)",
+                (long long)oh, (long long)ow);
+  return true;
+}
+
+static bool verifySoftmax(const InstrView *x) {
+  Verifier *v = x->v;
+  const CimIsaInstr *in = x->in;
+  const CimIsaTensorType *s0 = x->s0;
+  if (!needSameDims(v, "softmax", in->dst, in->src[0]))
+    return false;
+  if (in->softmax.axis >= s0->rank)
+    return fail(v, "axis %lld is not below rank %u",
+                (long long)in->softmax.axis, (unsigned)s0->rank);
+  int64_t blk = in->softmax.expTable;
+  for (uint64_t i = 0; i < blockCount(v, blk); ++i) {
+    int64_t e = blockValue(v, blk, i);
+    if (e < 0 || e > ((int64_t)1 << 32) || (i == 0 && e == 0))
+      return fail(v, "'exp_table'[%llu] = %lld: entries must lie in [0, "
+                     "2^32] and the first be positive",
+                  (unsigned long long)i, (long long)e);
+  }
+  if (in->softmax.qmin > in->softmax.qmax)
+    return fail(v, "qmin is above qmax");
+  return true;
+}
+
+static bool verifyLayerNorm(const InstrView *x) {
+  Verifier *v = x->v;
+  const CimIsaInstr *in = x->in;
+  const CimIsaTensorType *s0 = x->s0;
+  if (!needSameDims(v, "layer_norm", in->dst, in->src[0]))
+    return false;
+  if (in->layerNorm.axis >= s0->rank)
+    return fail(v, "axis %lld is not below rank %u",
+                (long long)in->layerNorm.axis, (unsigned)s0->rank);
+  int64_t n = s0->dims[in->layerNorm.axis];
+  if ((int64_t)blockCount(v, in->layerNorm.gamma) != n ||
+      (int64_t)blockCount(v, in->layerNorm.beta) != n)
+    return fail(v, "'gamma' and 'beta' need %lld entries", (long long)n);
+  if (in->layerNorm.qmin > in->layerNorm.qmax)
+    return fail(v, "qmin is above qmax");
+  return true;
+}
+
 /* Semantic checks of one instruction (indices already checked). */
 static bool verifyInstr(Verifier *v, uint32_t index) {
   const CimProgram *p = v->p;
@@ -239,7 +613,7 @@ static bool verifyInstr(Verifier *v, uint32_t index) {
       in->src[0] != CIM_ISA_NO_BUFFER ? bufType(v, in->src[0]) : NULL;
   const CimIsaTensorType *s1 =
       in->src[1] != CIM_ISA_NO_BUFFER ? bufType(v, in->src[1]) : NULL;
-  const CimTarget *t = &p->target;
+  InstrView x = {v, in, d, s0, s1, index};
 
   if (v->scheduled &&
       (in->opcode == CIM_ISA_WRITE || in->opcode == CIM_ISA_MVM) &&
@@ -272,334 +646,49 @@ static bool verifyInstr(Verifier *v, uint32_t index) {
       return fail(v, "b%u does not have the type of output '%s'", in->src[0],
                   p->outputs[in->store.output].name);
     return true;
-  case CIM_ISA_WEIGHT_TILE: {
-    if (!needRank(v, "weights", in->src[0], 2) ||
-        !needRank(v, "cells", in->dst, 2))
-      return false;
-    int64_t k = s0->dims[0], n = s0->dims[1];
-    int64_t slices =
-        (in->weightTile.wBits + in->weightTile.cellBits - 1) /
-        in->weightTile.cellBits;
-    int64_t ks = d->dims[0], units = d->dims[1];
-    switch (in->weightTile.mapping) {
-    case CIM_WEIGHT_MAPPING_DIFFERENTIAL_COLUMN:
-      if (units % 2)
-        return fail(v, "differential-column cells need an even column count, "
-                       "got %lld", (long long)units);
-      units /= 2;
-      break;
-    case CIM_WEIGHT_MAPPING_DIFFERENTIAL_ROW:
-      if (ks % 2)
-        return fail(v, "differential-row cells need an even row count, got "
-                       "%lld", (long long)ks);
-      ks /= 2;
-      break;
-    default:
-      if (units < 2)
-        return fail(v, "offset cells need at least 2 columns");
-      units -= 1;
-      break;
-    }
-    if (in->weightTile.kOffset + ks > k)
-      return fail(v, "rows [%lld, %lld) exceed the %lld weight rows",
-                  (long long)in->weightTile.kOffset,
-                  (long long)(in->weightTile.kOffset + ks), (long long)k);
-    if (in->weightTile.unitOffset + units > n * slices)
-      return fail(v, "units [%lld, %lld) exceed the %lld units",
-                  (long long)in->weightTile.unitOffset,
-                  (long long)(in->weightTile.unitOffset + units),
-                  (long long)(n * slices));
-    return true;
-  }
-  case CIM_ISA_WRITE: {
-    if (!needRank(v, "cells", in->src[0], 2))
-      return false;
-    if (in->write.crossbar >= t->crossbars)
-      return fail(v, "crossbar %lld does not exist (the target has %lld)",
-                  (long long)in->write.crossbar, (long long)t->crossbars);
-    if (in->write.row + s0->dims[0] > t->rows ||
-        in->write.col + s0->dims[1] > t->cols)
-      return fail(v, "region rows [%lld, %lld) x cols [%lld, %lld) exceeds "
-                     "the %lldx%lld crossbar",
-                  (long long)in->write.row,
-                  (long long)(in->write.row + s0->dims[0]),
-                  (long long)in->write.col,
-                  (long long)(in->write.col + s0->dims[1]), (long long)t->rows,
-                  (long long)t->cols);
-    Region r = {in->write.crossbar, in->write.row, in->write.row + s0->dims[0],
-                in->write.col, in->write.col + s0->dims[1], index};
-    size_t kept = 0;
-    for (size_t j = 0; j < v->numLive; ++j) {
-      const Region *o = &v->live[j];
-      bool overlap = o->crossbar == r.crossbar && o->r0 < r.r1 &&
-                     r.r0 < o->r1 && o->c0 < r.c1 && r.c0 < o->c1;
-      if (!overlap)
-        v->live[kept++] = *o;
-    }
-    v->numLive = kept;
-    if (v->numLive == v->capLive) {
-      size_t cap = v->capLive ? 2 * v->capLive : 16;
-      Region *grown = realloc(v->live, cap * sizeof *grown);
-      if (!grown)
-        return fail(v, "out of memory");
-      v->live = grown;
-      v->capLive = cap;
-    }
-    v->live[v->numLive++] = r;
-    if (index > 0 && p->instrs[index - 1].opcode == CIM_ISA_SCHED) {
-      const CimIsaInstr *sc = &p->instrs[index - 1];
-      if (sc->sched.chunkRows != 1)
-        return fail(v, "the 'sched' of a write must have chunk_rows=1, not "
-                       "%lld", (long long)sc->sched.chunkRows);
-      if (!schedBlocks(v, sc, 1))
-        return false;
-      if (cimProgramGetDataValue(p, (uint32_t)sc->sched.crossbar, 0) !=
-          in->write.crossbar)
-        return fail(v, "its 'sched' puts it on crossbar %lld, the write "
-                       "names crossbar %lld",
-                    (long long)cimProgramGetDataValue(
-                        p, (uint32_t)sc->sched.crossbar, 0),
-                    (long long)in->write.crossbar);
-    }
-    return true;
-  }
+  case CIM_ISA_WEIGHT_TILE:
+    return verifyWeightTile(&x);
+  case CIM_ISA_WRITE:
+    return verifyWrite(&x);
   case CIM_ISA_BITPLANE:
     if (in->bitplane.bitOffset >= in->bitplane.aBits)
       return fail(v, "bit_offset %lld is not below a_bits %lld",
                   (long long)in->bitplane.bitOffset,
                   (long long)in->bitplane.aBits);
     return needSameDims(v, "bitplane", in->dst, in->src[0]);
-  case CIM_ISA_MVM: {
-    if (!needRank(v, "digits", in->src[0], 2) ||
-        !needRank(v, "sums", in->dst, 2))
-      return false;
-    if (d->dims[0] != s0->dims[0])
-      return fail(v, "sums have %lld rows, digits %lld",
-                  (long long)d->dims[0], (long long)s0->dims[0]);
-    if (d->dims[1] != in->mvm.tileCols)
-      return fail(v, "sums have %lld columns, the tile %lld",
-                  (long long)d->dims[1], (long long)in->mvm.tileCols);
-    if (in->mvm.rowOffset + in->mvm.rows > in->mvm.tileRows)
-      return fail(v, "rows [%lld, %lld) exceed the tile's %lld rows",
-                  (long long)in->mvm.rowOffset,
-                  (long long)(in->mvm.rowOffset + in->mvm.rows),
-                  (long long)in->mvm.tileRows);
-    int64_t last = in->mvm.rowOffset + in->mvm.rows - 1;
-    int64_t need = in->mvm.kOffset + (in->mvm.differentialRows ? last / 2 : last);
-    if (need >= s0->dims[1])
-      return fail(v, "drives digit column %lld of %lld", (long long)need,
-                  (long long)s0->dims[1]);
-    /* The tile must be what the latest write overlapping it programmed,
-     * on its own crossbar and on every crossbar a chunk of its schedule
-     * runs on (the copies). */
-    if (!residentOn(v, in, in->mvm.crossbar))
-      return false;
-    if (index > 0 && p->instrs[index - 1].opcode == CIM_ISA_SCHED) {
-      const CimIsaInstr *sc = &p->instrs[index - 1];
-      int64_t M = s0->dims[0], rows = sc->sched.chunkRows;
-      uint64_t chunks = (uint64_t)((M + rows - 1) / rows);
-      if (!schedBlocks(v, sc, chunks))
-        return false;
-      for (uint64_t c = 0; c < chunks; ++c)
-        if (!residentOn(v, in, cimProgramGetDataValue(
-                                   p, (uint32_t)sc->sched.crossbar, c)))
-          return false;
-    }
-    return true;
-  }
+  case CIM_ISA_MVM:
+    return verifyMvm(&x);
   case CIM_ISA_ADC:
     return needSameDims(v, "adc", in->dst, in->src[0]);
-  case CIM_ISA_SHIFT_ADD: {
-    if (!needRank(v, "acc", in->src[0], 2) ||
-        !needRank(v, "part", in->src[1], 2) ||
-        !needSameDims(v, "shift_add", in->dst, in->src[0]))
-      return false;
-    if (s1->dims[0] != s0->dims[0] && s1->dims[0] != 1)
-      return fail(v, "part has %lld rows; expected %lld or 1",
-                  (long long)s1->dims[0], (long long)s0->dims[0]);
-    const int64_t count = in->shiftAdd.count;
-    if (in->shiftAdd.dstOffset + count > s0->dims[1])
-      return fail(v, "columns [%lld, %lld) exceed the %lld columns of acc",
-                  (long long)in->shiftAdd.dstOffset,
-                  (long long)(in->shiftAdd.dstOffset + count),
-                  (long long)s0->dims[1]);
-    if (count > 0) {
-      int64_t lastSrc;
-      if (!cimIsaMulOk(count - 1, in->shiftAdd.srcStride, &lastSrc) ||
-          lastSrc > CIM_ISA_MAX_ELEMENTS ||
-          in->shiftAdd.srcOffset + lastSrc >= s1->dims[1])
-        return fail(v, "reads part column past its %lld columns",
-                    (long long)s1->dims[1]);
-    }
-    return true;
-  }
-  case CIM_ISA_IM2COL: {
-    if (!needRank(v, "input", in->src[0], 4) ||
-        !needRank(v, "patches", in->dst, 2))
-      return false;
-    bool nchw = in->im2col.layout == CIM_ISA_LAYOUT_NCHW;
-    int64_t b = s0->dims[0], c = nchw ? s0->dims[1] : s0->dims[3];
-    int64_t h = nchw ? s0->dims[2] : s0->dims[1];
-    int64_t w = nchw ? s0->dims[3] : s0->dims[2];
-    int64_t oh = 0, ow = 0;
-    if (!windowOut(v, "im2col height", h, in->im2col.padTop,
-                   in->im2col.padBottom, in->im2col.kernelH,
-                   in->im2col.dilationH, in->im2col.strideH, &oh) ||
-        !windowOut(v, "im2col width", w, in->im2col.padLeft,
-                   in->im2col.padRight, in->im2col.kernelW,
-                   in->im2col.dilationW, in->im2col.strideW, &ow))
-      return false;
-    if (in->im2col.channelOffset + in->im2col.channels > c)
-      return fail(v, "channels [%lld, %lld) exceed the input's %lld",
-                  (long long)in->im2col.channelOffset,
-                  (long long)(in->im2col.channelOffset + in->im2col.channels),
-                  (long long)c);
-    int64_t rows, cols;
-    if (!cimIsaMulOk(b, oh, &rows) || !cimIsaMulOk(rows, ow, &rows) ||
-        !cimIsaMulOk(in->im2col.channels, in->im2col.kernelH, &cols) ||
-        !cimIsaMulOk(cols, in->im2col.kernelW, &cols) ||
-        d->dims[0] != rows || d->dims[1] != cols)
-      return fail(v, "patches must be [%lld, %lld], are [%lld, %lld]",
-                  (long long)(b * oh * ow),
-                  (long long)(in->im2col.channels * in->im2col.kernelH *
-                              in->im2col.kernelW),
-                  (long long)d->dims[0], (long long)d->dims[1]);
-    return true;
-  }
+  case CIM_ISA_SHIFT_ADD:
+    return verifyShiftAdd(&x);
+  case CIM_ISA_IM2COL:
+    return verifyIm2col(&x);
   case CIM_ISA_INSERT:
-  case CIM_ISA_SLICE: {
-    bool ins = in->opcode == CIM_ISA_INSERT;
-    const CimIsaTensorType *big = ins ? s0 : s0;
-    const CimIsaTensorType *small = ins ? s1 : d;
-    if (ins && !needSameDims(v, "insert", in->dst, in->src[0]))
-      return false;
-    if (small->rank != big->rank)
-      return fail(v, "ranks %u and %u differ", (unsigned)big->rank,
-                  (unsigned)small->rank);
-    int64_t blk = ins ? in->insert.offsets : in->slice.offsets;
-    if (blockCount(v, blk) != big->rank)
-      return fail(v, "'offsets' has %llu entries; expected %u",
-                  (unsigned long long)blockCount(v, blk), (unsigned)big->rank);
-    for (unsigned i = 0; i < big->rank; ++i) {
-      int64_t o = blockValue(v, blk, i);
-      if (o < 0 || o > big->dims[i] - small->dims[i])
-        return fail(v, "offset %lld of dimension %u places %lld elements "
-                       "outside %lld",
-                    (long long)o, i, (long long)small->dims[i],
-                    (long long)big->dims[i]);
-    }
-    return true;
-  }
+  case CIM_ISA_SLICE:
+    return verifySliceOrInsert(&x);
   case CIM_ISA_RESHAPE:
     if (cimIsaTensorTypeGetNumElements(s0) !=
         cimIsaTensorTypeGetNumElements(d))
       return fail(v, "reshape changes the element count");
     return true;
-  case CIM_ISA_TRANSPOSE: {
-    int64_t blk = in->transpose.permutation;
-    if (d->rank != s0->rank || blockCount(v, blk) != s0->rank)
-      return fail(v, "'permutation' and both buffers must have rank %u",
-                  (unsigned)s0->rank);
-    bool seen[CIM_ISA_MAX_RANK] = {false};
-    for (unsigned i = 0; i < s0->rank; ++i) {
-      int64_t q = blockValue(v, blk, i);
-      if (q < 0 || q >= s0->rank || seen[q])
-        return fail(v, "'permutation' is not a permutation of [0, %u)",
-                    (unsigned)s0->rank);
-      seen[q] = true;
-      if (d->dims[i] != s0->dims[q])
-        return fail(v, "result dimension %u must be input dimension %lld", i,
-                    (long long)q);
-    }
-    return true;
-  }
-  case CIM_ISA_REQUANTIZE: {
-    if (!needSameDims(v, "requantize", in->dst, in->src[0]))
-      return false;
-    int64_t axis = in->requantize.axis;
-    int64_t channels = axis < s0->rank ? s0->dims[axis] : 1;
-    bool perChannel = blockCount(v, in->requantize.multiplier) != 1 ||
-                      blockCount(v, in->requantize.shift) != 1 || s1;
-    if (perChannel && axis >= s0->rank)
-      return fail(v, "axis %lld is not below rank %u", (long long)axis,
-                  (unsigned)s0->rank);
-    if (!checkChannelBlock(v, "multiplier", in->requantize.multiplier,
-                           channels, 0, ((int64_t)1 << 32) - 1) ||
-        !checkChannelBlock(v, "shift", in->requantize.shift, channels, 0, 62))
-      return false;
-    if (s1 && (s1->rank != 1 || s1->dims[0] != channels))
-      return fail(v, "bias b%u must be [%lld]", in->src[1],
-                  (long long)channels);
-    if (in->requantize.qmin > in->requantize.qmax)
-      return fail(v, "qmin %lld is above qmax %lld",
-                  (long long)in->requantize.qmin,
-                  (long long)in->requantize.qmax);
-    return true;
-  }
+  case CIM_ISA_TRANSPOSE:
+    return verifyTranspose(&x);
+  case CIM_ISA_REQUANTIZE:
+    return verifyRequantize(&x);
   case CIM_ISA_CLAMP:
     return needSameDims(v, "clamp", in->dst, in->src[0]);
   case CIM_ISA_LUT:
     return needSameDims(v, "lut", in->dst, in->src[0]);
-  case CIM_ISA_POOL: {
-    if (!needRank(v, "input", in->src[0], 4) ||
-        !needRank(v, "result", in->dst, 4))
-      return false;
-    if (in->pool.padTop >= in->pool.windowH ||
-        in->pool.padBottom >= in->pool.windowH ||
-        in->pool.padLeft >= in->pool.windowW ||
-        in->pool.padRight >= in->pool.windowW)
-      return fail(v, "padding must be smaller than the window");
-    bool nchw = in->pool.layout == CIM_ISA_LAYOUT_NCHW;
-    int hAxis = nchw ? 2 : 1, wAxis = nchw ? 3 : 2, cAxis = nchw ? 1 : 3;
-    int64_t oh = 0, ow = 0;
-    if (!windowOut(v, "pool height", s0->dims[hAxis], in->pool.padTop,
-                   in->pool.padBottom, in->pool.windowH, 1, in->pool.strideH,
-                   &oh) ||
-        !windowOut(v, "pool width", s0->dims[wAxis], in->pool.padLeft,
-                   in->pool.padRight, in->pool.windowW, 1, in->pool.strideW,
-                   &ow))
-      return false;
-    if (d->dims[0] != s0->dims[0] || d->dims[cAxis] != s0->dims[cAxis] ||
-        d->dims[hAxis] != oh || d->dims[wAxis] != ow)
-      return fail(v, "result has the wrong shape (output %lldx%lld)",
-                  (long long)oh, (long long)ow);
-    return true;
-  }
+  case CIM_ISA_POOL:
+    return verifyPool(&x);
   case CIM_ISA_ADD:
     return needSameDims(v, "add", in->dst, in->src[0]) &&
            needSameDims(v, "add", in->dst, in->src[1]);
-  case CIM_ISA_SOFTMAX: {
-    if (!needSameDims(v, "softmax", in->dst, in->src[0]))
-      return false;
-    if (in->softmax.axis >= s0->rank)
-      return fail(v, "axis %lld is not below rank %u",
-                  (long long)in->softmax.axis, (unsigned)s0->rank);
-    int64_t blk = in->softmax.expTable;
-    for (uint64_t i = 0; i < blockCount(v, blk); ++i) {
-      int64_t e = blockValue(v, blk, i);
-      if (e < 0 || e > ((int64_t)1 << 32) || (i == 0 && e == 0))
-        return fail(v, "'exp_table'[%llu] = %lld: entries must lie in [0, "
-                       "2^32] and the first be positive",
-                    (unsigned long long)i, (long long)e);
-    }
-    if (in->softmax.qmin > in->softmax.qmax)
-      return fail(v, "qmin is above qmax");
-    return true;
-  }
-  case CIM_ISA_LAYER_NORM: {
-    if (!needSameDims(v, "layer_norm", in->dst, in->src[0]))
-      return false;
-    if (in->layerNorm.axis >= s0->rank)
-      return fail(v, "axis %lld is not below rank %u",
-                  (long long)in->layerNorm.axis, (unsigned)s0->rank);
-    int64_t n = s0->dims[in->layerNorm.axis];
-    if ((int64_t)blockCount(v, in->layerNorm.gamma) != n ||
-        (int64_t)blockCount(v, in->layerNorm.beta) != n)
-      return fail(v, "'gamma' and 'beta' need %lld entries", (long long)n);
-    if (in->layerNorm.qmin > in->layerNorm.qmax)
-      return fail(v, "qmin is above qmax");
-    return true;
-  }
+  case CIM_ISA_SOFTMAX:
+    return verifySoftmax(&x);
+  case CIM_ISA_LAYER_NORM:
+    return verifyLayerNorm(&x);
   }
   return true;
 }
