@@ -215,26 +215,11 @@ static MlirLogicalResult checkResultWidth(const Tiler *t, const CimLayer *l,
   return mlirLogicalResultFailure();
 }
 
-static MlirLogicalResult tileLayer(MlirOperation op, const CimTarget *target,
-                                   int64_t rows, int64_t cols) {
-  Tiler t = {0};
-  t.ctx = mlirOperationGetContext(op);
-  t.loc = mlirOperationGetLocation(op);
-  t.layer = op;
-  t.target = target;
-  CimLayer l;
-  int64_t index;
-  if (mlirLogicalResultIsFailure(cimLayerFromOp(op, &l, &index)))
-    return mlirLogicalResultFailure();
-  MlirType resultType = mlirValueGetType(mlirOperationGetResult(op, 0));
-  MlirType resultElem = mlirShapedTypeGetElementType(resultType);
-  if (!mlirTypeIsAInteger(resultElem)) {
-    cimEmitErrorf(t.loc, "cim-tile: layer %lld has a non-integer result",
-                  (long long)index);
-    return mlirLogicalResultFailure();
-  }
-  if (mlirLogicalResultIsFailure(checkResultWidth(&t, &l, index, resultElem)))
-    return mlirLogicalResultFailure();
+/// Checks a layer's operand, result and window shapes against each other
+/// before anything is emitted: a mismatch is an error naming the layer.
+static MlirLogicalResult checkLayerShapes(Tiler t, MlirOperation op,
+                                          const CimLayer l, int64_t index,
+                                          MlirType resultType) {
   if (cimOpIsA(op, "cim.matmul")) {
     /* [M, K] x [K, N] -> [M, N], optionally with a leading batch. */
     MlirType at = mlirValueGetType(mlirOperationGetOperand(op, 0));
@@ -302,6 +287,15 @@ static MlirLogicalResult tileLayer(MlirOperation op, const CimTarget *target,
       return mlirLogicalResultFailure();
     }
   }
+  return mlirLogicalResultSuccess();
+}
+
+/// The rows (kCap) and weight units (uCap) one tile may use under the
+/// target's weight mapping; an error when not even one unit fits.
+static MlirLogicalResult setCapacities(Tiler *tp, int64_t index, int64_t rows,
+                                       int64_t cols) {
+  Tiler t = *tp;
+  const CimTarget *target = t.target;
   const char *mapping = cimWeightMappingGetName(target->weightMapping);
   switch (target->weightMapping) {
   case CIM_WEIGHT_MAPPING_DIFFERENTIAL_COLUMN:
@@ -332,6 +326,134 @@ static MlirLogicalResult tileLayer(MlirOperation op, const CimTarget *target,
                   mapping);
     return mlirLogicalResultFailure();
   }
+  *tp = t;
+  return mlirLogicalResultSuccess();
+}
+
+/// A batched cim.matmul: one 2-D tiling per batch element, concatenated.
+static MlirValue emitBatchMatmul(Tiler *tp, MlirOperation op, const CimLayer l,
+                               MlirValue a, MlirValue w, bool isSplat,
+                               int64_t wSplat, MlirType wElem,
+                               MlirType resultElem) {
+  Tiler t = *tp;
+  MlirValue result;
+  int64_t b = l.repeat, m = l.invocations, k = l.inDim, n = l.outDim;
+  MlirValue *parts = malloc((size_t)b * sizeof *parts);
+  if (!parts)
+    return (MlirValue){NULL};
+  for (int64_t i = 0; i < b; ++i) {
+    int64_t off[3] = {i, 0, 0}, a3[3] = {1, m, k}, w3[3] = {1, k, n};
+    int64_t a2[2] = {m, k}, w2[2] = {k, n}, r3[3] = {1, m, n};
+    MlirValue ai = reshape(&t, b == 1 ? a : slice(&t, a, 3, off, a3), 2, a2);
+    MlirValue wi =
+        isSplat ? cimMapSplatConstant(t.loc, op, tensorOf(t.ctx, 2, w2, wElem),
+                                      wSplat)
+                : reshape(&t, b == 1 ? w : slice(&t, w, 3, off, w3), 2, w2);
+    parts[i] = reshape(&t, emitTiles(&t, ai, wi, m, k, n, resultElem), 3, r3);
+  }
+  result = concatAll(&t, parts, b, 0);
+  free(parts);
+  return result;
+}
+
+/// A cim.conv2d: im2col per group, weights flattened to [K, Fg], the
+/// groups' results concatenated along the channel axis.
+static MlirValue emitConv(Tiler *tp, MlirOperation op, const CimLayer l,
+                        MlirValue a, MlirValue w, bool isSplat,
+                        int64_t wSplat, MlirType wElem, MlirType resultElem,
+                        MlirType resultType) {
+  Tiler t = *tp;
+  MlirType at = mlirValueGetType(a), wt = mlirValueGetType(w);
+  MlirValue result;
+  /* cim.conv2d: im2col per group, weights flattened to [K, Fg]. */
+  bool nchw = cimMapStringAttrIs(op, "layout", "nchw_fchw");
+  int64_t wd[4], r[4];
+  for (int i = 0; i < 4; ++i) {
+    wd[i] = mlirShapedTypeGetDimSize(wt, i);
+    r[i] = mlirShapedTypeGetDimSize(resultType, i);
+  }
+  int64_t g = l.repeat, fg = l.outDim, k = l.inDim, m = l.invocations;
+  int64_t cg = nchw ? wd[1] : wd[2];
+  int64_t kh = nchw ? wd[2] : wd[0], kw = nchw ? wd[3] : wd[1];
+  int64_t oh = nchw ? r[2] : r[1], ow = nchw ? r[3] : r[2];
+  int64_t strides[2] = {1, 1}, dil[2] = {1, 1}, pad[4] = {0, 0, 0, 0};
+  cimMapArrayAttr(op, "strides", strides, 2);
+  cimMapArrayAttr(op, "dilations", dil, 2);
+  cimMapArrayAttr(op, "padding", pad, 4);
+  int64_t kernel[2] = {kh, kw};
+  MlirValue *parts = malloc((size_t)g * sizeof *parts);
+  if (!parts)
+    return (MlirValue){NULL};
+  for (int64_t gi = 0; gi < g; ++gi) {
+    MlirNamedAttribute ia[8] = {
+        cimNamedString(t.ctx, "layout", nchw ? "nchw" : "nhwc"),
+        cimMapNamedArray(t.ctx, "kernel", 2, kernel),
+        cimMapNamedArray(t.ctx, "strides", 2, strides),
+        cimMapNamedArray(t.ctx, "dilations", 2, dil),
+        cimMapNamedArray(t.ctx, "padding", 4, pad),
+        cimNamedI64(t.ctx, "pad_value", cimMapIntAttr(op, "pad_value", 0)),
+        cimNamedI64(t.ctx, "channel_offset", gi * cg),
+        cimNamedI64(t.ctx, "channels", cg)};
+    int64_t pshape[2] = {m, k};
+    MlirValue patches = emitOp1(
+        &t, "xbar.im2col", a,
+        tensorOf(t.ctx, 2, pshape, mlirShapedTypeGetElementType(at)), 8, ia);
+    int64_t w2[2] = {k, fg};
+    MlirValue wg;
+    if (isSplat) {
+      wg = cimMapSplatConstant(t.loc, op, tensorOf(t.ctx, 2, w2, wElem),
+                               wSplat);
+    } else if (nchw) {
+      /* [F, Cg, KH, KW] -> group rows -> [Fg, K] -> [K, Fg] */
+      int64_t off[4] = {gi * fg, 0, 0, 0}, s4[4] = {fg, cg, kh, kw};
+      int64_t fk[2] = {fg, k}, perm[2] = {1, 0};
+      MlirValue wgi = g == 1 ? w : slice(&t, w, 4, off, s4);
+      wg = transpose(&t, reshape(&t, wgi, 2, fk), 2, perm);
+    } else {
+      /* [KH, KW, Cg, F] -> group columns -> [K, Fg] */
+      int64_t off[4] = {0, 0, 0, gi * fg}, s4[4] = {kh, kw, cg, fg};
+      MlirValue wgi = g == 1 ? w : slice(&t, w, 4, off, s4);
+      wg = reshape(&t, wgi, 2, w2);
+    }
+    MlirValue rg = emitTiles(&t, patches, wg, m, k, fg, resultElem);
+    if (nchw) {
+      int64_t s3[3] = {r[0], oh * ow, fg}, perm[3] = {0, 2, 1};
+      int64_t s4[4] = {r[0], fg, oh, ow};
+      parts[gi] = reshape(&t, transpose(&t, reshape(&t, rg, 3, s3), 3, perm),
+                          4, s4);
+    } else {
+      int64_t s4[4] = {r[0], oh, ow, fg};
+      parts[gi] = reshape(&t, rg, 4, s4);
+    }
+  }
+  result = concatAll(&t, parts, g, nchw ? 1 : 3);
+  free(parts);
+  return result;
+}
+
+static MlirLogicalResult tileLayer(MlirOperation op, const CimTarget *target,
+                                   int64_t rows, int64_t cols) {
+  Tiler t = {0};
+  t.ctx = mlirOperationGetContext(op);
+  t.loc = mlirOperationGetLocation(op);
+  t.layer = op;
+  t.target = target;
+  CimLayer l;
+  int64_t index;
+  if (mlirLogicalResultIsFailure(cimLayerFromOp(op, &l, &index)))
+    return mlirLogicalResultFailure();
+  MlirType resultType = mlirValueGetType(mlirOperationGetResult(op, 0));
+  MlirType resultElem = mlirShapedTypeGetElementType(resultType);
+  if (!mlirTypeIsAInteger(resultElem)) {
+    cimEmitErrorf(t.loc, "cim-tile: layer %lld has a non-integer result",
+                  (long long)index);
+    return mlirLogicalResultFailure();
+  }
+  if (mlirLogicalResultIsFailure(checkResultWidth(&t, &l, index, resultElem)) ||
+      mlirLogicalResultIsFailure(
+          checkLayerShapes(t, op, l, index, resultType)) ||
+      mlirLogicalResultIsFailure(setCapacities(&t, index, rows, cols)))
+    return mlirLogicalResultFailure();
   t.slices = cimMapCeilDiv(l.wBits, target->cellBits);
   /* Every partial sum of the decomposition is bounded by
    * K * 2^a * 2^(S*cell_bits) * 4 (docs/design.md); accumulate in the
@@ -348,90 +470,16 @@ static MlirLogicalResult tileLayer(MlirOperation op, const CimTarget *target,
   bool isSplat = splatValue(w, &wSplat);
   MlirType wElem = mlirShapedTypeGetElementType(wt);
   MlirValue result;
-  if (cimOpIsA(op, "cim.matmul") && mlirShapedTypeGetRank(at) == 2) {
+  if (cimOpIsA(op, "cim.matmul") && mlirShapedTypeGetRank(at) == 2)
     result = emitTiles(&t, a, w, l.invocations, l.inDim, l.outDim, resultElem);
-  } else if (cimOpIsA(op, "cim.matmul")) {
-    int64_t b = l.repeat, m = l.invocations, k = l.inDim, n = l.outDim;
-    MlirValue *parts = malloc((size_t)b * sizeof *parts);
-    if (!parts)
-      return mlirLogicalResultFailure();
-    for (int64_t i = 0; i < b; ++i) {
-      int64_t off[3] = {i, 0, 0}, a3[3] = {1, m, k}, w3[3] = {1, k, n};
-      int64_t a2[2] = {m, k}, w2[2] = {k, n}, r3[3] = {1, m, n};
-      MlirValue ai = reshape(&t, b == 1 ? a : slice(&t, a, 3, off, a3), 2, a2);
-      MlirValue wi =
-          isSplat ? cimMapSplatConstant(t.loc, op, tensorOf(t.ctx, 2, w2, wElem),
-                                        wSplat)
-                  : reshape(&t, b == 1 ? w : slice(&t, w, 3, off, w3), 2, w2);
-      parts[i] = reshape(&t, emitTiles(&t, ai, wi, m, k, n, resultElem), 3, r3);
-    }
-    result = concatAll(&t, parts, b, 0);
-    free(parts);
-  } else {
-    /* cim.conv2d: im2col per group, weights flattened to [K, Fg]. */
-    bool nchw = cimMapStringAttrIs(op, "layout", "nchw_fchw");
-    int64_t wd[4], r[4];
-    for (int i = 0; i < 4; ++i) {
-      wd[i] = mlirShapedTypeGetDimSize(wt, i);
-      r[i] = mlirShapedTypeGetDimSize(resultType, i);
-    }
-    int64_t g = l.repeat, fg = l.outDim, k = l.inDim, m = l.invocations;
-    int64_t cg = nchw ? wd[1] : wd[2];
-    int64_t kh = nchw ? wd[2] : wd[0], kw = nchw ? wd[3] : wd[1];
-    int64_t oh = nchw ? r[2] : r[1], ow = nchw ? r[3] : r[2];
-    int64_t strides[2] = {1, 1}, dil[2] = {1, 1}, pad[4] = {0, 0, 0, 0};
-    cimMapArrayAttr(op, "strides", strides, 2);
-    cimMapArrayAttr(op, "dilations", dil, 2);
-    cimMapArrayAttr(op, "padding", pad, 4);
-    int64_t kernel[2] = {kh, kw};
-    MlirValue *parts = malloc((size_t)g * sizeof *parts);
-    if (!parts)
-      return mlirLogicalResultFailure();
-    for (int64_t gi = 0; gi < g; ++gi) {
-      MlirNamedAttribute ia[8] = {
-          cimNamedString(t.ctx, "layout", nchw ? "nchw" : "nhwc"),
-          cimMapNamedArray(t.ctx, "kernel", 2, kernel),
-          cimMapNamedArray(t.ctx, "strides", 2, strides),
-          cimMapNamedArray(t.ctx, "dilations", 2, dil),
-          cimMapNamedArray(t.ctx, "padding", 4, pad),
-          cimNamedI64(t.ctx, "pad_value", cimMapIntAttr(op, "pad_value", 0)),
-          cimNamedI64(t.ctx, "channel_offset", gi * cg),
-          cimNamedI64(t.ctx, "channels", cg)};
-      int64_t pshape[2] = {m, k};
-      MlirValue patches = emitOp1(
-          &t, "xbar.im2col", a,
-          tensorOf(t.ctx, 2, pshape, mlirShapedTypeGetElementType(at)), 8, ia);
-      int64_t w2[2] = {k, fg};
-      MlirValue wg;
-      if (isSplat) {
-        wg = cimMapSplatConstant(t.loc, op, tensorOf(t.ctx, 2, w2, wElem),
-                                 wSplat);
-      } else if (nchw) {
-        /* [F, Cg, KH, KW] -> group rows -> [Fg, K] -> [K, Fg] */
-        int64_t off[4] = {gi * fg, 0, 0, 0}, s4[4] = {fg, cg, kh, kw};
-        int64_t fk[2] = {fg, k}, perm[2] = {1, 0};
-        MlirValue wgi = g == 1 ? w : slice(&t, w, 4, off, s4);
-        wg = transpose(&t, reshape(&t, wgi, 2, fk), 2, perm);
-      } else {
-        /* [KH, KW, Cg, F] -> group columns -> [K, Fg] */
-        int64_t off[4] = {0, 0, 0, gi * fg}, s4[4] = {kh, kw, cg, fg};
-        MlirValue wgi = g == 1 ? w : slice(&t, w, 4, off, s4);
-        wg = reshape(&t, wgi, 2, w2);
-      }
-      MlirValue rg = emitTiles(&t, patches, wg, m, k, fg, resultElem);
-      if (nchw) {
-        int64_t s3[3] = {r[0], oh * ow, fg}, perm[3] = {0, 2, 1};
-        int64_t s4[4] = {r[0], fg, oh, ow};
-        parts[gi] = reshape(&t, transpose(&t, reshape(&t, rg, 3, s3), 3, perm),
-                            4, s4);
-      } else {
-        int64_t s4[4] = {r[0], oh, ow, fg};
-        parts[gi] = reshape(&t, rg, 4, s4);
-      }
-    }
-    result = concatAll(&t, parts, g, nchw ? 1 : 3);
-    free(parts);
-  }
+  else if (cimOpIsA(op, "cim.matmul"))
+    result = emitBatchMatmul(&t, op, l, a, w, isSplat, wSplat, wElem,
+                             resultElem);
+  else
+    result = emitConv(&t, op, l, a, w, isSplat, wSplat, wElem, resultElem,
+                      resultType);
+  if (mlirValueIsNull(result))
+    return mlirLogicalResultFailure();
   mlirValueReplaceAllUsesOfWith(mlirOperationGetResult(op, 0), result);
   mlirOperationDestroy(op);
   return mlirLogicalResultSuccess();
