@@ -2,7 +2,8 @@
 # make fuzz: builds the libFuzzer targets of test/fuzz with clang-22, ASan and
 # UBSan (build dir build-fuzz), then runs each for FUZZ_SECONDS (default 60)
 # on a working copy of its seed corpus, with its dictionary, and prints
-# libFuzzer's final stats. Findings are written to build-fuzz/findings/NAME/;
+# libFuzzer's final stats (whole logs in build-fuzz/logs/NAME.log). Findings
+# are written to build-fuzz/findings/NAME/;
 # copy each (minimised with -minimize_crash=1) into test/fuzz/crashes/NAME/
 # once fixed, so that make check replays it. docs/testing.md records runs.
 #
@@ -36,11 +37,13 @@ for t in "${targets[@]}"; do
   dict=()
   [ -f "$here/test/fuzz/dict/$t.dict" ] && dict=(-dict="$here/test/fuzz/dict/$t.dict")
   echo "== $t: ${seconds}s"
-  if ! "$BUILD/test/fuzz/${t}_fuzzer" "${dict[@]}" -max_total_time="$seconds" \
-      -print_final_stats=1 -artifact_prefix="$findings/" -rss_limit_mb=4096 \
-      -timeout=20 "$work" 2>&1 | grep -E '^(stat::|#[0-9]+ *DONE|==[0-9]+==ERROR|SUMMARY|artifact_prefix|Test unit written)'; then
-    :
-  fi
+  # The whole log (stack traces of findings) in logs/NAME.log; the summary here.
+  mkdir -p "$BUILD/logs"
+  "$BUILD/test/fuzz/${t}_fuzzer" "${dict[@]}" -max_total_time="$seconds" \
+    -print_final_stats=1 -artifact_prefix="$findings/" -rss_limit_mb=4096 \
+    -timeout=20 "$work" > "$BUILD/logs/$t.log" 2>&1 || true
+  grep -E '^(stat::|#[0-9]+ *DONE|==[0-9]+==ERROR|SUMMARY|Test unit written)' \
+    "$BUILD/logs/$t.log" || true
   if [ -n "$(ls -A "$findings")" ]; then
     echo "!! $t: findings in $findings"
     status=1
