@@ -211,10 +211,12 @@ cimDiagnosticVerifierDestroy(CimDiagnosticVerifier verifier);
 CIM_CAPI_EXPORTED uint64_t cimGetStackBytes(void);
 
 /// Runs `mainFunction(argc, argv)` on a thread with cimGetStackBytes() of
-/// stack and returns its result, so that deeply nested IR, which MLIR
-/// parses, verifies, prints and destroys recursively, does not overflow the
-/// process's main stack. Falls back to calling it directly when no such
-/// thread can be created.
+/// stack, so that deeply nested IR, which MLIR parses, verifies, prints and
+/// destroys recursively, does not overflow the process's main stack. The
+/// process exits from that thread with mainFunction's result (exit(): atexit
+/// handlers run, stdio is flushed), so the call returns only when no such
+/// thread could be created; then it calls mainFunction directly and returns
+/// its result. Meant for a tool's main: `return cimRunMainWithLargeStack(...)`.
 CIM_CAPI_EXPORTED int cimRunMainWithLargeStack(int (*mainFunction)(int, char **),
                                                int argc, char **argv);
 

@@ -16,6 +16,7 @@
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "support/FileIO.h"
@@ -27,10 +28,13 @@ typedef struct MainCall {
   int result;
 } MainCall;
 
+/* The process exits from the thread: a tool's thread never ends by
+ * returning, so no thread-exit destructor runs after main's work (ASan's,
+ * which cannot unmap the alternate signal stack LLVM installs on the thread,
+ * aborted there). exit() runs the atexit handlers and flushes stdio. */
 static void *runMain(void *p) {
   MainCall *call = p;
-  call->result = call->main(call->argc, call->argv);
-  return NULL;
+  exit(call->main(call->argc, call->argv));
 }
 
 uint64_t cimGetStackBytes(void) {
@@ -49,7 +53,7 @@ int cimRunMainWithLargeStack(int (*mainFunction)(int, char **), int argc,
       pthread_attr_setstacksize(&attr, (size_t)bytes) == 0 &&
       pthread_create(&thread, &attr, runMain, &call) == 0) {
     pthread_attr_destroy(&attr);
-    pthread_join(thread, NULL);
+    pthread_join(thread, NULL); /* never returns: the thread exits */
     return call.result;
   }
   /* No thread (a tiny address space): run on this stack; the nesting check
