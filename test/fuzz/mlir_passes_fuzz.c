@@ -7,6 +7,7 @@
  *===----------------------------------------------------------------------===*/
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "FuzzCommon.h"
 #include "cim-c/Dialects.h"
@@ -17,8 +18,8 @@
 
 static const char *const pipelines[] = {
     "builtin.module(func.func(convert-linalg-to-cim))",
-    "builtin.module(func.func(convert-linalg-to-cim,cim-tile,cim-bitslice),"
-    "convert-cim-to-xbar)",
+    ("builtin.module(func.func(convert-linalg-to-cim,cim-tile,cim-bitslice),"
+     "convert-cim-to-xbar)"),
     "builtin.module(func.func(cim-tile,cim-bitslice),convert-cim-to-xbar)",
     "builtin.module(cim-estimate{table=})",
     "builtin.module(cim-duplicate,cim-schedule)",
@@ -47,10 +48,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   MlirContext ctx = context();
   const char *pipeline =
       pipelines[data[0] % (sizeof pipelines / sizeof *pipelines)];
-  MlirModule module = mlirModuleCreateParse(
-      ctx, mlirStringRefCreate((const char *)data + 1, size - 1));
-  if (mlirModuleIsNull(module))
+  /* MLIR 22's lexer relies on a NUL after the text (it scans past the end
+   * of an unterminated MlirStringRef: the first finding of this target), so
+   * the text is parsed from a terminated copy, as every tool reads it. */
+  char *text = malloc(size);
+  if (!text)
+    abort();
+  memcpy(text, data + 1, size - 1);
+  text[size - 1] = '\0';
+  MlirModule module =
+      mlirModuleCreateParse(ctx, mlirStringRefCreate(text, size - 1));
+  if (mlirModuleIsNull(module)) {
+    free(text);
     return 0;
+  }
   MlirOperation op = mlirModuleGetOperation(module);
   MlirPassManager pm = mlirPassManagerCreate(ctx);
   if (mlirLogicalResultIsFailure(cimParsePassPipeline(
@@ -63,5 +74,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     abort(); /* a pass succeeded and left invalid IR */
   mlirPassManagerDestroy(pm);
   mlirModuleDestroy(module);
+  free(text);
   return 0;
 }
