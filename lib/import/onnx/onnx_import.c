@@ -43,6 +43,7 @@
 #include <unistd.h>
 
 #include "cim-c/Import.h"
+#include "cim-c/Input.h"
 #include "mlir-c/BuiltinAttributes.h"
 #include "mlir-c/BuiltinTypes.h"
 #include "mlir-c/Diagnostics.h"
@@ -55,6 +56,8 @@
 /* Generated into the build tree by protoc-c from Debian's onnx.proto: an
  * external schema's reader, included like a system header. */
 #include <onnx.pb-c.h>
+
+#include "support/Checked.h"
 
 #define MAX_RANK 8
 
@@ -586,10 +589,24 @@ static bool constFromTensor(Importer *I, const Onnx__TensorProto *t,
                 dt, dtypeName(dt));
   if (t->n_dims > MAX_RANK)
     return fail(loc, "tensor '%s': rank %zu is above %d", name, t->n_dims, MAX_RANK);
-  for (size_t i = 0; i < t->n_dims; ++i)
+  int64_t elements = 1;
+  for (size_t i = 0; i < t->n_dims; ++i) {
     if (t->dims[i] < 0 || t->dims[i] > (INT64_C(1) << 40))
       return fail(loc, "tensor '%s': dimension %zu is %lld", name, i,
                   (long long)t->dims[i]);
+    if (!cimCheckedMul(elements, t->dims[i], &elements))
+      elements = INT64_MAX;
+  }
+  /* The importer holds constants as doubles: refuse, before allocating, a
+   * declared shape whose values would not fit the input limit (a model
+   * declaring 2^40 elements in a few bytes, found by the onnx_import fuzz
+   * target). */
+  uint64_t limit = cimInputGetLimit();
+  if ((uint64_t)elements > limit / sizeof(double))
+    return fail(loc,
+                "tensor '%s': %lld elements is more than the importer holds "
+                "(%llu bytes as doubles; set CIM_MAX_INPUT_BYTES to raise it)",
+                name, (long long)elements, (unsigned long long)limit);
   Const *c = constNew(dt, (int)t->n_dims, t->dims);
   if (!c)
     return fail(loc, "tensor '%s': out of memory", name);
