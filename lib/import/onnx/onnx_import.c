@@ -1531,16 +1531,7 @@ static bool hConv(Importer *I, const Onnx__NodeProto *n, MlirLocation loc) {
   int64_t od[4];
   MlirValue y = convCore(I, n, loc, xf, x->dims, wf, w->dims, bias, od);
   free(bias);
-  if (mlirValueIsNull(y))
-    return false;
-  Value *o = output(I, n, 0, loc);
-  if (!o)
-    return false;
-  o->kind = K_FLOAT;
-  o->dtype = DT_FLOAT;
-  o->v = y;
-  setShape(o, 4, od);
-  return true;
+  return defineOutput(I, n, loc, y, DT_FLOAT, 4, od);
 }
 
 static bool hMatMul(Importer *I, const Onnx__NodeProto *n, MlirLocation loc) {
@@ -1810,16 +1801,7 @@ static bool hConvInteger(Importer *I, const Onnx__NodeProto *n,
                 nodeName(n));
   int64_t od[4];
   MlirValue y = convCore(I, n, loc, xf, x->dims, wf, w->dims, NULL, od);
-  if (mlirValueIsNull(y))
-    return false;
-  Value *o = output(I, n, 0, loc);
-  if (!o)
-    return false;
-  o->kind = K_FLOAT;
-  o->dtype = DT_INT32;
-  o->v = y;
-  setShape(o, 4, od);
-  return true;
+  return defineOutput(I, n, loc, y, DT_INT32, 4, od);
 }
 
 static bool defineFloat(Importer *I, const Onnx__NodeProto *n, MlirLocation loc,
