@@ -57,92 +57,17 @@
  * external schema's reader, included like a system header. */
 #include <onnx.pb-c.h>
 
+#include "Importer.h"
 #include "support/Checked.h"
 
-#define MAX_RANK 8
-
-enum {
-  DT_FLOAT = ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT,
-  DT_UINT8 = ONNX__TENSOR_PROTO__DATA_TYPE__UINT8,
-  DT_INT8 = ONNX__TENSOR_PROTO__DATA_TYPE__INT8,
-  DT_UINT16 = ONNX__TENSOR_PROTO__DATA_TYPE__UINT16,
-  DT_INT16 = ONNX__TENSOR_PROTO__DATA_TYPE__INT16,
-  DT_INT32 = ONNX__TENSOR_PROTO__DATA_TYPE__INT32,
-  DT_INT64 = ONNX__TENSOR_PROTO__DATA_TYPE__INT64,
-  DT_BOOL = ONNX__TENSOR_PROTO__DATA_TYPE__BOOL,
-  DT_DOUBLE = ONNX__TENSOR_PROTO__DATA_TYPE__DOUBLE,
-  DT_UINT32 = ONNX__TENSOR_PROTO__DATA_TYPE__UINT32,
-  DT_UINT64 = ONNX__TENSOR_PROTO__DATA_TYPE__UINT64,
-};
-
-/*===----------------------------------------------------------------------===*
- * Values
- *===----------------------------------------------------------------------===*/
-
-/// A constant tensor known at import time, every element as a double (exact
-/// for float32 and for integers up to 2^53).
-typedef struct Const {
-  int32_t dtype;
-  int rank;
-  int64_t dims[MAX_RANK];
-  int64_t n;
-  double *v;
-} Const;
-
-/// Scale(s) and zero point(s) of a quantized tensor; n == 1 is per tensor,
-/// otherwise one per index of dimension `axis`.
-typedef struct QParams {
-  int32_t dtype; ///< DT_UINT8 or DT_INT8
-  int64_t n;
-  double *scales;
-  int64_t *zps;
-  int axis;
-} QParams;
-
-typedef enum Kind {
-  K_CONST,  ///< only `c` (no IR yet)
-  K_FLOAT,  ///< `v` is an f32 tensor
-  K_QUANT,  ///< `v` is a !quant.uniform tensor with parameters `q`
-  K_INTARG, ///< an integer graph input: `v` is its f32 block argument
-} Kind;
-
-typedef struct Value {
-  char *name;
-  int32_t dtype; ///< ONNX element type
-  int rank;
-  int64_t dims[MAX_RANK];
-  Kind kind;
-  MlirValue v;
-  MlirValue deq; ///< K_QUANT: the dcast, made once
-  QParams q;     ///< K_QUANT
-  Const *c;      ///< constant value, if known
-  /// DequantizeLinear of a constant: the integers and their parameters, kept
-  /// so that a consumer can fold a transpose before materializing.
-  Const *dqInt;
-  QParams dqq;
-  MlirValue mat; ///< materialization of `c` or of the DQ constant
-} Value;
-
-typedef struct Importer {
-  MlirContext ctx;
-  MlirBlock block;
-  const char *sourceName;
-  Value **vals;
-  size_t nVals, capVals;
-  size_t *hash; ///< open addressing, index + 1, 0 = empty
-  size_t hashCap;
-  MlirValue zero, negInf; ///< cached scalar constants
-  const uint8_t *fileBase; ///< for external data
-} Importer;
-
-static void constFree(Const *c) {
+void cimOnnxConstFree(Const *c) {
   if (c) {
     free(c->v);
     free(c);
   }
 }
 
-static void qFree(QParams *q) {
+void cimOnnxQFree(QParams *q) {
   free(q->scales);
   free(q->zps);
   q->scales = NULL;
@@ -153,10 +78,10 @@ static void valueFree(Value *v) {
   if (!v)
     return;
   free(v->name);
-  constFree(v->c);
-  constFree(v->dqInt);
-  qFree(&v->q);
-  qFree(&v->dqq);
+  cimOnnxConstFree(v->c);
+  cimOnnxConstFree(v->dqInt);
+  cimOnnxQFree(&v->q);
+  cimOnnxQFree(&v->dqq);
   free(v);
 }
 
@@ -167,7 +92,7 @@ static uint64_t hashStr(const char *s) {
   return h;
 }
 
-static Value *lookup(Importer *I, const char *name) {
+Value *cimOnnxLookup(Importer *I, const char *name) {
   if (!I->hashCap)
     return NULL;
   size_t m = I->hashCap - 1;
@@ -197,7 +122,7 @@ static bool rehash(Importer *I, size_t cap) {
 }
 
 /// Adds a value named `name`; NULL when out of memory.
-static Value *addValue(Importer *I, const char *name) {
+Value *cimOnnxAddValue(Importer *I, const char *name) {
   if (I->nVals == I->capVals) {
     size_t cap = I->capVals ? I->capVals * 2 : 64;
     Value **p = realloc(I->vals, cap * sizeof *p);
@@ -214,7 +139,7 @@ static Value *addValue(Importer *I, const char *name) {
   I->vals[I->nVals++] = v;
   if ((I->nVals * 2 > I->hashCap && !rehash(I, I->hashCap ? I->hashCap * 2 : 128)))
     return NULL;
-  if (I->hashCap && lookup(I, name) != v) {
+  if (I->hashCap && cimOnnxLookup(I, name) != v) {
     size_t m = I->hashCap - 1;
     for (size_t i = hashStr(name) & m;; i = (i + 1) & m)
       if (!I->hash[i]) {
@@ -229,9 +154,7 @@ static Value *addValue(Importer *I, const char *name) {
  * Diagnostics and small IR helpers
  *===----------------------------------------------------------------------===*/
 
-static bool fail(MlirLocation loc, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static bool fail(MlirLocation loc, const char *fmt, ...) {
+bool cimOnnxFail(MlirLocation loc, const char *fmt, ...) {
   char buf[2048];
   va_list ap;
   va_start(ap, fmt);
@@ -241,30 +164,32 @@ static bool fail(MlirLocation loc, const char *fmt, ...) {
   return false;
 }
 
-static MlirStringRef S(const char *s) { return mlirStringRefCreateFromCString(s); }
-
-static MlirNamedAttribute NA(Importer *I, const char *name, MlirAttribute a) {
-  return mlirNamedAttributeGet(mlirIdentifierGet(I->ctx, S(name)), a);
+MlirStringRef cimOnnxS(const char *s) {
+  return mlirStringRefCreateFromCString(s);
 }
 
-static MlirType f32(Importer *I) { return mlirF32TypeGet(I->ctx); }
+MlirNamedAttribute cimOnnxNA(Importer *I, const char *name, MlirAttribute a) {
+  return mlirNamedAttributeGet(mlirIdentifierGet(I->ctx, cimOnnxS(name)), a);
+}
 
-static MlirType tensorOf(int rank, const int64_t *dims, MlirType elem) {
+MlirType cimOnnxF32(Importer *I) { return mlirF32TypeGet(I->ctx); }
+
+MlirType cimOnnxTensorOf(int rank, const int64_t *dims, MlirType elem) {
   return mlirRankedTensorTypeGet(rank, dims, elem, mlirAttributeGetNull());
 }
 
-static MlirType f32Tensor(Importer *I, int rank, const int64_t *dims) {
-  return tensorOf(rank, dims, f32(I));
+MlirType cimOnnxF32Tensor(Importer *I, int rank, const int64_t *dims) {
+  return cimOnnxTensorOf(rank, dims, cimOnnxF32(I));
 }
 
 /// Creates an op and appends it to `block`; takes ownership of `region`.
-static MlirOperation emitIn(Importer *I, MlirBlock block, const char *name,
+MlirOperation cimOnnxEmitIn(Importer *I, MlirBlock block, const char *name,
                             MlirLocation loc, intptr_t nOps,
                             const MlirValue *ops, intptr_t nRes,
                             const MlirType *res, intptr_t nAttrs,
                             const MlirNamedAttribute *attrs,
                             MlirRegion *region) {
-  MlirOperationState st = mlirOperationStateGet(S(name), loc);
+  MlirOperationState st = mlirOperationStateGet(cimOnnxS(name), loc);
   if (nOps)
     mlirOperationStateAddOperands(&st, nOps, ops);
   if (nRes)
@@ -278,46 +203,48 @@ static MlirOperation emitIn(Importer *I, MlirBlock block, const char *name,
   return op;
 }
 
-static MlirValue emit1(Importer *I, const char *name, MlirLocation loc,
+MlirValue cimOnnxEmit1(Importer *I, const char *name, MlirLocation loc,
                        intptr_t nOps, const MlirValue *ops, MlirType res,
                        intptr_t nAttrs, const MlirNamedAttribute *attrs) {
-  return mlirOperationGetResult(
-      emitIn(I, I->block, name, loc, nOps, ops, 1, &res, nAttrs, attrs, NULL),
-      0);
+  return mlirOperationGetResult(cimOnnxEmitIn(I, I->block, name, loc, nOps, ops,
+                                              1, &res, nAttrs, attrs, NULL),
+                                0);
 }
 
-static MlirValue scalarF32(Importer *I, MlirLocation loc, double x) {
-  MlirNamedAttribute a = NA(I, "value", mlirFloatAttrDoubleGet(I->ctx, f32(I), x));
-  return emit1(I, "arith.constant", loc, 0, NULL, f32(I), 1, &a);
+MlirValue cimOnnxScalarF32(Importer *I, MlirLocation loc, double x) {
+  MlirNamedAttribute a =
+      cimOnnxNA(I, "value", mlirFloatAttrDoubleGet(I->ctx, cimOnnxF32(I), x));
+  return cimOnnxEmit1(I, "arith.constant", loc, 0, NULL, cimOnnxF32(I), 1, &a);
 }
 
-static MlirValue zeroF32(Importer *I, MlirLocation loc) {
+MlirValue cimOnnxZeroF32(Importer *I, MlirLocation loc) {
   if (mlirValueIsNull(I->zero))
-    I->zero = scalarF32(I, loc, 0.0);
+    I->zero = cimOnnxScalarF32(I, loc, 0.0);
   return I->zero;
 }
 
 /// A dense f32 constant built from one raw buffer (never element by element).
-static MlirValue constF32(Importer *I, MlirLocation loc, int rank,
+MlirValue cimOnnxConstF32(Importer *I, MlirLocation loc, int rank,
                           const int64_t *dims, const float *data, int64_t n) {
-  MlirType t = f32Tensor(I, rank, dims);
+  MlirType t = cimOnnxF32Tensor(I, rank, dims);
   MlirAttribute a = mlirDenseElementsAttrRawBufferGet(t, (size_t)n * sizeof(float), data);
-  MlirNamedAttribute na = NA(I, "value", a);
-  return emit1(I, "arith.constant", loc, 0, NULL, t, 1, &na);
+  MlirNamedAttribute na = cimOnnxNA(I, "value", a);
+  return cimOnnxEmit1(I, "arith.constant", loc, 0, NULL, t, 1, &na);
 }
 
-static MlirValue emptyF32(Importer *I, MlirLocation loc, int rank,
+MlirValue cimOnnxEmptyF32(Importer *I, MlirLocation loc, int rank,
                           const int64_t *dims) {
-  return emit1(I, "tensor.empty", loc, 0, NULL, f32Tensor(I, rank, dims), 0, NULL);
+  return cimOnnxEmit1(I, "tensor.empty", loc, 0, NULL,
+                      cimOnnxF32Tensor(I, rank, dims), 0, NULL);
 }
 
-static MlirAttribute segments(Importer *I, int32_t a, int32_t b) {
+MlirAttribute cimOnnxSegments(Importer *I, int32_t a, int32_t b) {
   int32_t v[2] = {a, b};
   return mlirDenseI32ArrayGet(I->ctx, 2, v);
 }
 
 /// A linalg named op (ins..., outs(init)) whose body linalg builds itself.
-static MlirValue emitNamed(Importer *I, const char *name, MlirLocation loc,
+MlirValue cimOnnxEmitNamed(Importer *I, const char *name, MlirLocation loc,
                            int nIns, const MlirValue *ins, MlirValue init,
                            int nExtra, const MlirNamedAttribute *extra) {
   MlirValue ops[4];
@@ -325,50 +252,50 @@ static MlirValue emitNamed(Importer *I, const char *name, MlirLocation loc,
     ops[i] = ins[i];
   ops[nIns] = init;
   MlirNamedAttribute attrs[4];
-  attrs[0] = NA(I, "operandSegmentSizes", segments(I, nIns, 1));
+  attrs[0] = cimOnnxNA(I, "operandSegmentSizes", cimOnnxSegments(I, nIns, 1));
   for (int i = 0; i < nExtra; ++i)
     attrs[1 + i] = extra[i];
   MlirRegion r = mlirRegionCreate();
   MlirType t = mlirValueGetType(init);
-  MlirOperation op = emitIn(I, I->block, name, loc, nIns + 1, ops, 1, &t,
-                            1 + nExtra, attrs, &r);
+  MlirOperation op = cimOnnxEmitIn(I, I->block, name, loc, nIns + 1, ops, 1, &t,
+                                   1 + nExtra, attrs, &r);
   mlirLinalgFillBuiltinNamedOpRegion(op);
   return mlirOperationGetResult(op, 0);
 }
 
-static MlirValue fillF32(Importer *I, MlirLocation loc, int rank,
+MlirValue cimOnnxFillF32(Importer *I, MlirLocation loc, int rank,
                          const int64_t *dims, MlirValue scalar) {
-  MlirValue e = emptyF32(I, loc, rank, dims);
-  return emitNamed(I, "linalg.fill", loc, 1, &scalar, e, 0, NULL);
+  MlirValue e = cimOnnxEmptyF32(I, loc, rank, dims);
+  return cimOnnxEmitNamed(I, "linalg.fill", loc, 1, &scalar, e, 0, NULL);
 }
-
-typedef enum Body { B_ADD, B_SUB, B_MUL, B_DIV, B_MAX_CAPTURE } Body;
 
 /// A linalg.generic over `rank` parallel loops with the given indexing maps
 /// (text, one per input and one for the output) and a one-op body.
-static MlirValue emitGeneric(Importer *I, MlirLocation loc, int nIns,
+MlirValue cimOnnxEmitGeneric(Importer *I, MlirLocation loc, int nIns,
                              const MlirValue *ins, const char *const *maps,
                              int rank, const int64_t *outDims, Body body,
                              MlirValue capture) {
   MlirValue ops[3];
   for (int i = 0; i < nIns; ++i)
     ops[i] = ins[i];
-  ops[nIns] = emptyF32(I, loc, rank, outDims);
+  ops[nIns] = cimOnnxEmptyF32(I, loc, rank, outDims);
   MlirAttribute mapAttrs[3];
   for (int i = 0; i <= nIns; ++i)
-    mapAttrs[i] = mlirAttributeParseGet(I->ctx, S(maps[i]));
+    mapAttrs[i] = mlirAttributeParseGet(I->ctx, cimOnnxS(maps[i]));
   MlirAttribute its[MAX_RANK];
-  MlirAttribute par = mlirAttributeParseGet(I->ctx, S("#linalg.iterator_type<parallel>"));
+  MlirAttribute par = mlirAttributeParseGet(
+      I->ctx, cimOnnxS("#linalg.iterator_type<parallel>"));
   for (int i = 0; i < rank; ++i)
     its[i] = par;
   MlirNamedAttribute attrs[3] = {
-      NA(I, "indexing_maps", mlirArrayAttrGet(I->ctx, nIns + 1, mapAttrs)),
-      NA(I, "iterator_types", mlirArrayAttrGet(I->ctx, rank, its)),
-      NA(I, "operandSegmentSizes", segments(I, nIns, 1))};
+      cimOnnxNA(I, "indexing_maps",
+                mlirArrayAttrGet(I->ctx, nIns + 1, mapAttrs)),
+      cimOnnxNA(I, "iterator_types", mlirArrayAttrGet(I->ctx, rank, its)),
+      cimOnnxNA(I, "operandSegmentSizes", cimOnnxSegments(I, nIns, 1))};
   MlirType argTypes[3];
   MlirLocation argLocs[3];
   for (int i = 0; i <= nIns; ++i) {
-    argTypes[i] = f32(I);
+    argTypes[i] = cimOnnxF32(I);
     argLocs[i] = loc;
   }
   MlirBlock b = mlirBlockCreate(nIns + 1, argTypes, argLocs);
@@ -377,22 +304,22 @@ static MlirValue emitGeneric(Importer *I, MlirLocation loc, int nIns,
   static const char *const names[] = {"arith.addf", "arith.subf", "arith.mulf",
                                       "arith.divf", "arith.maximumf"};
   MlirValue pair[2] = {a0, a1};
-  MlirType ft = f32(I);
+  MlirType ft = cimOnnxF32(I);
   MlirValue y = mlirOperationGetResult(
-      emitIn(I, b, names[body], loc, 2, pair, 1, &ft, 0, NULL, NULL), 0);
-  emitIn(I, b, "linalg.yield", loc, 1, &y, 0, NULL, 0, NULL, NULL);
+      cimOnnxEmitIn(I, b, names[body], loc, 2, pair, 1, &ft, 0, NULL, NULL), 0);
+  cimOnnxEmitIn(I, b, "linalg.yield", loc, 1, &y, 0, NULL, 0, NULL, NULL);
   MlirRegion r = mlirRegionCreate();
   mlirRegionAppendOwnedBlock(r, b);
-  MlirType t = f32Tensor(I, rank, outDims);
-  return mlirOperationGetResult(
-      emitIn(I, I->block, "linalg.generic", loc, nIns + 1, ops, 1, &t, 3,
-             attrs, &r),
-      0);
+  MlirType t = cimOnnxF32Tensor(I, rank, outDims);
+  return mlirOperationGetResult(cimOnnxEmitIn(I, I->block, "linalg.generic",
+                                              loc, nIns + 1, ops, 1, &t, 3,
+                                              attrs, &r),
+                                0);
 }
 
 /// "affine_map<(d0, ..., d{rank-1}) -> (RESULTS)>" with results the dims in
 /// `idx` (count `n`).
-static void mapText(char *buf, size_t cap, int rank, const int *idx, int n) {
+void cimOnnxMapText(char *buf, size_t cap, int rank, const int *idx, int n) {
   size_t k = (size_t)snprintf(buf, cap, "affine_map<(");
   for (int i = 0; i < rank; ++i)
     k += (size_t)snprintf(buf + k, cap - k, "%sd%d", i ? ", " : "", i);
@@ -402,16 +329,16 @@ static void mapText(char *buf, size_t cap, int rank, const int *idx, int n) {
   snprintf(buf + k, cap - k, ")>");
 }
 
-static void idMap(char *buf, size_t cap, int rank) {
+void cimOnnxIdMap(char *buf, size_t cap, int rank) {
   int idx[MAX_RANK];
   for (int i = 0; i < rank; ++i)
     idx[i] = i;
-  mapText(buf, cap, rank, idx, rank);
+  cimOnnxMapText(buf, cap, rank, idx, rank);
 }
 
 /// tensor.pad of `x` (rank 4, NCHW) by `pads` = [top, left, bottom, right]
 /// with the scalar `value`.
-static MlirValue emitPad(Importer *I, MlirLocation loc, MlirValue x,
+MlirValue cimOnnxEmitPad(Importer *I, MlirLocation loc, MlirValue x,
                          const int64_t *dims, const int64_t *pads,
                          MlirValue value, int64_t *outDims) {
   int64_t lo[4] = {0, 0, pads[0], pads[1]}, hi[4] = {0, 0, pads[2], pads[3]};
@@ -424,22 +351,24 @@ static MlirValue emitPad(Importer *I, MlirLocation loc, MlirValue x,
     locs[i] = loc;
   }
   MlirBlock b = mlirBlockCreate(4, idx, locs);
-  emitIn(I, b, "tensor.yield", loc, 1, &value, 0, NULL, 0, NULL, NULL);
+  cimOnnxEmitIn(I, b, "tensor.yield", loc, 1, &value, 0, NULL, 0, NULL, NULL);
   MlirRegion r = mlirRegionCreate();
   mlirRegionAppendOwnedBlock(r, b);
   int32_t seg[3] = {1, 0, 0};
   MlirNamedAttribute attrs[3] = {
-      NA(I, "static_low", mlirDenseI64ArrayGet(I->ctx, 4, lo)),
-      NA(I, "static_high", mlirDenseI64ArrayGet(I->ctx, 4, hi)),
-      NA(I, "operandSegmentSizes", mlirDenseI32ArrayGet(I->ctx, 3, seg))};
-  MlirType t = f32Tensor(I, 4, outDims);
+      cimOnnxNA(I, "static_low", mlirDenseI64ArrayGet(I->ctx, 4, lo)),
+      cimOnnxNA(I, "static_high", mlirDenseI64ArrayGet(I->ctx, 4, hi)),
+      cimOnnxNA(I, "operandSegmentSizes",
+                mlirDenseI32ArrayGet(I->ctx, 3, seg))};
+  MlirType t = cimOnnxF32Tensor(I, 4, outDims);
   return mlirOperationGetResult(
-      emitIn(I, I->block, "tensor.pad", loc, 1, &x, 1, &t, 3, attrs, &r), 0);
+      cimOnnxEmitIn(I, I->block, "tensor.pad", loc, 1, &x, 1, &t, 3, attrs, &r),
+      0);
 }
 
 /// tensor.collapse_shape with reassociation groups given by `groupOf[i]`
 /// (non-decreasing, starting at 0) for each source dimension.
-static MlirValue emitCollapse(Importer *I, MlirLocation loc, MlirValue x,
+MlirValue cimOnnxEmitCollapse(Importer *I, MlirLocation loc, MlirValue x,
                               int rank, const int *groupOf, int outRank,
                               const int64_t *outDims) {
   MlirAttribute groups[MAX_RANK];
@@ -452,16 +381,17 @@ static MlirValue emitCollapse(Importer *I, MlirLocation loc, MlirValue x,
         members[n++] = mlirIntegerAttrGet(i64, i);
     groups[g] = mlirArrayAttrGet(I->ctx, n, members);
   }
-  MlirNamedAttribute a = NA(I, "reassociation", mlirArrayAttrGet(I->ctx, outRank, groups));
-  return emit1(I, "tensor.collapse_shape", loc, 1, &x,
-               f32Tensor(I, outRank, outDims), 1, &a);
+  MlirNamedAttribute a =
+      cimOnnxNA(I, "reassociation", mlirArrayAttrGet(I->ctx, outRank, groups));
+  return cimOnnxEmit1(I, "tensor.collapse_shape", loc, 1, &x,
+                      cimOnnxF32Tensor(I, outRank, outDims), 1, &a);
 }
 
 /*===----------------------------------------------------------------------===*
  * Tensors and attributes of the protobuf
  *===----------------------------------------------------------------------===*/
 
-static const char *dtypeName(int32_t t) {
+const char *cimOnnxDtypeName(int32_t t) {
   switch (t) {
   case DT_FLOAT: return "float";
   case DT_UINT8: return "uint8";
@@ -478,7 +408,7 @@ static const char *dtypeName(int32_t t) {
   }
 }
 
-static int elemSize(int32_t t) {
+int cimOnnxElemSize(int32_t t) {
   switch (t) {
   case DT_UINT8: case DT_INT8: case DT_BOOL: return 1;
   case DT_UINT16: case DT_INT16: return 2;
@@ -504,7 +434,7 @@ static double readLE(const uint8_t *p, int32_t t) {
   }
 }
 
-static Const *constNew(int32_t dtype, int rank, const int64_t *dims) {
+Const *cimOnnxConstNew(int32_t dtype, int rank, const int64_t *dims) {
   Const *c = calloc(1, sizeof *c);
   if (!c)
     return NULL;
@@ -540,20 +470,21 @@ static bool readExternal(Importer *I, const Onnx__TensorProto *t,
       length = atoll(v);
   }
   if (!location || strstr(location, "..") || location[0] == '/')
-    return fail(loc, "tensor '%s': external data needs a relative 'location' "
-                     "inside the model's directory",
-                t->name ? t->name : "");
+    return cimOnnxFail(loc,
+                       "tensor '%s': external data needs a relative 'location' "
+                       "inside the model's directory",
+                       t->name ? t->name : "");
   const char *slash = strrchr(I->sourceName, '/');
   size_t dirLen = slash ? (size_t)(slash - I->sourceName + 1) : 0;
   char *path = malloc(dirLen + strlen(location) + 1);
   if (!path)
-    return fail(loc, "out of memory");
+    return cimOnnxFail(loc, "out of memory");
   memcpy(path, I->sourceName, dirLen);
   strcpy(path + dirLen, location);
   FILE *f = fopen(path, "rb");
   if (!f) {
-    fail(loc, "tensor '%s': cannot open external data file '%s': %s",
-         t->name ? t->name : "", path, strerror(errno));
+    cimOnnxFail(loc, "tensor '%s': cannot open external data file '%s': %s",
+                t->name ? t->name : "", path, strerror(errno));
     free(path);
     return false;
   }
@@ -568,8 +499,9 @@ static bool readExternal(Importer *I, const Onnx__TensorProto *t,
   fclose(f);
   if (!ok) {
     free(buf);
-    fail(loc, "tensor '%s': cannot read %lld bytes at offset %lld of '%s'",
-         t->name ? t->name : "", length, offset, path);
+    cimOnnxFail(loc,
+                "tensor '%s': cannot read %lld bytes at offset %lld of '%s'",
+                t->name ? t->name : "", length, offset, path);
     free(path);
     return false;
   }
@@ -580,20 +512,22 @@ static bool readExternal(Importer *I, const Onnx__TensorProto *t,
 }
 
 /// Converts a TensorProto into a Const.
-static bool constFromTensor(Importer *I, const Onnx__TensorProto *t,
+bool cimOnnxConstFromTensor(Importer *I, const Onnx__TensorProto *t,
                             MlirLocation loc, Const **out) {
   const char *name = t->name ? t->name : "";
   int32_t dt = t->has_data_type ? t->data_type : 0;
-  if (!elemSize(dt))
-    return fail(loc, "tensor '%s': element type %d (%s) is not supported", name,
-                dt, dtypeName(dt));
+  if (!cimOnnxElemSize(dt))
+    return cimOnnxFail(loc,
+                       "tensor '%s': element type %d (%s) is not supported",
+                       name, dt, cimOnnxDtypeName(dt));
   if (t->n_dims > MAX_RANK)
-    return fail(loc, "tensor '%s': rank %zu is above %d", name, t->n_dims, MAX_RANK);
+    return cimOnnxFail(loc, "tensor '%s': rank %zu is above %d", name,
+                       t->n_dims, MAX_RANK);
   int64_t elements = 1;
   for (size_t i = 0; i < t->n_dims; ++i) {
     if (t->dims[i] < 0 || t->dims[i] > (INT64_C(1) << 40))
-      return fail(loc, "tensor '%s': dimension %zu is %lld", name, i,
-                  (long long)t->dims[i]);
+      return cimOnnxFail(loc, "tensor '%s': dimension %zu is %lld", name, i,
+                         (long long)t->dims[i]);
     if (!cimCheckedMul(elements, t->dims[i], &elements))
       elements = INT64_MAX;
   }
@@ -603,22 +537,23 @@ static bool constFromTensor(Importer *I, const Onnx__TensorProto *t,
    * target). */
   uint64_t limit = cimInputGetLimit();
   if ((uint64_t)elements > limit / sizeof(double))
-    return fail(loc,
-                "tensor '%s': %lld elements is more than the importer holds "
-                "(%llu bytes as doubles; set CIM_MAX_INPUT_BYTES to raise it)",
-                name, (long long)elements, (unsigned long long)limit);
-  Const *c = constNew(dt, (int)t->n_dims, t->dims);
+    return cimOnnxFail(
+        loc,
+        "tensor '%s': %lld elements is more than the importer holds "
+        "(%llu bytes as doubles; set CIM_MAX_INPUT_BYTES to raise it)",
+        name, (long long)elements, (unsigned long long)limit);
+  Const *c = cimOnnxConstNew(dt, (int)t->n_dims, t->dims);
   if (!c)
-    return fail(loc, "tensor '%s': out of memory", name);
+    return cimOnnxFail(loc, "tensor '%s': out of memory", name);
   int64_t n = c->n;
-  size_t es = (size_t)elemSize(dt);
+  size_t es = (size_t)cimOnnxElemSize(dt);
   const uint8_t *raw = NULL;
   size_t rawLen = 0;
   uint8_t *ext = NULL;
   if (t->has_data_location &&
       t->data_location == ONNX__TENSOR_PROTO__DATA_LOCATION__EXTERNAL) {
     if (!readExternal(I, t, loc, &ext, &rawLen)) {
-      constFree(c);
+      cimOnnxConstFree(c);
       return false;
     }
     raw = ext;
@@ -658,15 +593,16 @@ static bool constFromTensor(Importer *I, const Onnx__TensorProto *t,
   }
   free(ext);
   if (!ok) {
-    constFree(c);
-    return fail(loc, "tensor '%s': data does not hold %lld elements of %s",
-                name, (long long)n, dtypeName(dt));
+    cimOnnxConstFree(c);
+    return cimOnnxFail(loc,
+                       "tensor '%s': data does not hold %lld elements of %s",
+                       name, (long long)n, cimOnnxDtypeName(dt));
   }
   *out = c;
   return true;
 }
 
-static const Onnx__AttributeProto *getAttr(const Onnx__NodeProto *n,
+const Onnx__AttributeProto *cimOnnxGetAttr(const Onnx__NodeProto *n,
                                            const char *name) {
   for (size_t i = 0; i < n->n_attribute; ++i)
     if (n->attribute[i]->name && !strcmp(n->attribute[i]->name, name))
@@ -674,20 +610,22 @@ static const Onnx__AttributeProto *getAttr(const Onnx__NodeProto *n,
   return NULL;
 }
 
-static int64_t attrInt(const Onnx__NodeProto *n, const char *name, int64_t dflt) {
-  const Onnx__AttributeProto *a = getAttr(n, name);
+int64_t cimOnnxAttrInt(const Onnx__NodeProto *n, const char *name,
+                       int64_t dflt) {
+  const Onnx__AttributeProto *a = cimOnnxGetAttr(n, name);
   return a && a->has_i ? a->i : dflt;
 }
 
-static double attrFloat(const Onnx__NodeProto *n, const char *name, double dflt) {
-  const Onnx__AttributeProto *a = getAttr(n, name);
+double cimOnnxAttrFloat(const Onnx__NodeProto *n, const char *name,
+                        double dflt) {
+  const Onnx__AttributeProto *a = cimOnnxGetAttr(n, name);
   return a && a->has_f ? a->f : dflt;
 }
 
 /// Copies the `ints` attribute into out[0, cap); returns its length or -1.
-static int attrInts(const Onnx__NodeProto *n, const char *name, int64_t *out,
+int cimOnnxAttrInts(const Onnx__NodeProto *n, const char *name, int64_t *out,
                     int cap) {
-  const Onnx__AttributeProto *a = getAttr(n, name);
+  const Onnx__AttributeProto *a = cimOnnxGetAttr(n, name);
   if (!a)
     return -1;
   int k = (int)(a->n_ints < (size_t)cap ? a->n_ints : (size_t)cap);
@@ -696,7 +634,7 @@ static int attrInts(const Onnx__NodeProto *n, const char *name, int64_t *out,
   return (int)a->n_ints;
 }
 
-static const char *nodeName(const Onnx__NodeProto *n) {
+const char *cimOnnxNodeName(const Onnx__NodeProto *n) {
   if (n->name && *n->name)
     return n->name;
   return n->n_output && n->output[0] ? n->output[0] : "";
@@ -704,39 +642,39 @@ static const char *nodeName(const Onnx__NodeProto *n) {
 
 /// Input `i` of `n`, or NULL when absent/empty (optional). An input that
 /// names no known value is an error reported by the caller via *bad.
-static Value *input(Importer *I, const Onnx__NodeProto *n, size_t i,
+Value *cimOnnxInput(Importer *I, const Onnx__NodeProto *n, size_t i,
                     MlirLocation loc, bool *bad) {
   if (i >= n->n_input || !n->input[i] || !*n->input[i])
     return NULL;
-  Value *v = lookup(I, n->input[i]);
+  Value *v = cimOnnxLookup(I, n->input[i]);
   if (!v) {
-    fail(loc, "node '%s' (%s): input '%s' is not defined before its use",
-         nodeName(n), n->op_type, n->input[i]);
+    cimOnnxFail(loc, "node '%s' (%s): input '%s' is not defined before its use",
+                cimOnnxNodeName(n), n->op_type, n->input[i]);
     *bad = true;
   }
   return v;
 }
 
 /// Defines output `i` of `n`.
-static Value *output(Importer *I, const Onnx__NodeProto *n, size_t i,
+Value *cimOnnxOutput(Importer *I, const Onnx__NodeProto *n, size_t i,
                      MlirLocation loc) {
   if (i >= n->n_output || !n->output[i] || !*n->output[i]) {
-    fail(loc, "node '%s' (%s): output %zu has no name", nodeName(n),
-         n->op_type, i);
+    cimOnnxFail(loc, "node '%s' (%s): output %zu has no name",
+                cimOnnxNodeName(n), n->op_type, i);
     return NULL;
   }
-  if (lookup(I, n->output[i])) {
-    fail(loc, "node '%s' (%s): output '%s' is defined twice", nodeName(n),
-         n->op_type, n->output[i]);
+  if (cimOnnxLookup(I, n->output[i])) {
+    cimOnnxFail(loc, "node '%s' (%s): output '%s' is defined twice",
+                cimOnnxNodeName(n), n->op_type, n->output[i]);
     return NULL;
   }
-  Value *v = addValue(I, n->output[i]);
+  Value *v = cimOnnxAddValue(I, n->output[i]);
   if (!v)
-    fail(loc, "out of memory");
+    cimOnnxFail(loc, "out of memory");
   return v;
 }
 
-static void setShape(Value *v, int rank, const int64_t *dims) {
+void cimOnnxSetShape(Value *v, int rank, const int64_t *dims) {
   v->rank = rank;
   for (int i = 0; i < rank; ++i)
     v->dims[i] = dims[i];
@@ -744,18 +682,18 @@ static void setShape(Value *v, int rank, const int64_t *dims) {
 
 /// Makes `y` (a plain tensor of ONNX element type `dtype`, shape `dims` of
 /// `rank`) output 0 of `n`; false when `y` is null or there is no output.
-static bool defineOutput(Importer *I, const Onnx__NodeProto *n,
-                         MlirLocation loc, MlirValue y, int32_t dtype,
-                         int rank, const int64_t *dims) {
+bool cimOnnxDefineOutput(Importer *I, const Onnx__NodeProto *n,
+                         MlirLocation loc, MlirValue y, int32_t dtype, int rank,
+                         const int64_t *dims) {
   if (mlirValueIsNull(y))
     return false;
-  Value *o = output(I, n, 0, loc);
+  Value *o = cimOnnxOutput(I, n, 0, loc);
   if (!o)
     return false;
   o->kind = K_FLOAT;
   o->dtype = dtype;
   o->v = y;
-  setShape(o, rank, dims);
+  cimOnnxSetShape(o, rank, dims);
   return true;
 }
 
@@ -763,7 +701,7 @@ static bool defineOutput(Importer *I, const Onnx__NodeProto *n,
  * Quantization
  *===----------------------------------------------------------------------===*/
 
-static bool storageRange(int32_t dt, int64_t *lo, int64_t *hi) {
+bool cimOnnxStorageRange(int32_t dt, int64_t *lo, int64_t *hi) {
   if (dt == DT_UINT8) {
     *lo = 0;
     *hi = 255;
@@ -779,41 +717,47 @@ static bool storageRange(int32_t dt, int64_t *lo, int64_t *hi) {
 
 /// Reads a scale and an optional zero point (both constants) into `q`.
 /// `storage` is the element type the zero point implies when it is absent.
-static bool readQParams(const Onnx__NodeProto *n, MlirLocation loc,
+bool cimOnnxReadQParams(const Onnx__NodeProto *n, MlirLocation loc,
                         const Value *scale, const Value *zp, int32_t storage,
                         int axis, int rankOfData, const int64_t *dataDims,
                         QParams *q) {
   memset(q, 0, sizeof *q);
   if (!scale || !scale->c)
-    return fail(loc, "node '%s' (%s): the scale must be a constant "
-                     "(initializer or Constant node)",
-                nodeName(n), n->op_type);
+    return cimOnnxFail(loc,
+                       "node '%s' (%s): the scale must be a constant "
+                       "(initializer or Constant node)",
+                       cimOnnxNodeName(n), n->op_type);
   if (zp && !zp->c)
-    return fail(loc, "node '%s' (%s): the zero point must be a constant "
-                     "(initializer or Constant node)",
-                nodeName(n), n->op_type);
+    return cimOnnxFail(loc,
+                       "node '%s' (%s): the zero point must be a constant "
+                       "(initializer or Constant node)",
+                       cimOnnxNodeName(n), n->op_type);
   int32_t dt = zp ? zp->c->dtype : storage;
   int64_t lo = 0, hi = 0;
-  if (!storageRange(dt, &lo, &hi))
-    return fail(loc, "node '%s' (%s): quantized type %s is not supported "
-                     "(uint8 and int8 are)",
-                nodeName(n), n->op_type, dtypeName(dt));
+  if (!cimOnnxStorageRange(dt, &lo, &hi))
+    return cimOnnxFail(loc,
+                       "node '%s' (%s): quantized type %s is not supported "
+                       "(uint8 and int8 are)",
+                       cimOnnxNodeName(n), n->op_type, cimOnnxDtypeName(dt));
   int64_t ns = scale->c->n;
   if (zp && zp->c->n != ns)
-    return fail(loc, "node '%s' (%s): %lld scales but %lld zero points",
-                nodeName(n), n->op_type, (long long)ns, (long long)zp->c->n);
+    return cimOnnxFail(loc, "node '%s' (%s): %lld scales but %lld zero points",
+                       cimOnnxNodeName(n), n->op_type, (long long)ns,
+                       (long long)zp->c->n);
   if (ns < 1)
-    return fail(loc, "node '%s' (%s): empty scale", nodeName(n), n->op_type);
+    return cimOnnxFail(loc, "node '%s' (%s): empty scale", cimOnnxNodeName(n),
+                       n->op_type);
   if (ns > 1) {
     if (axis < 0)
       axis += rankOfData;
     if (axis < 0 || axis >= rankOfData)
-      return fail(loc, "node '%s' (%s): axis out of range for rank %d",
-                  nodeName(n), n->op_type, rankOfData);
+      return cimOnnxFail(loc, "node '%s' (%s): axis out of range for rank %d",
+                         cimOnnxNodeName(n), n->op_type, rankOfData);
     if (dataDims[axis] != ns)
-      return fail(loc, "node '%s' (%s): %lld scales for axis %d of size %lld",
-                  nodeName(n), n->op_type, (long long)ns, axis,
-                  (long long)dataDims[axis]);
+      return cimOnnxFail(loc,
+                         "node '%s' (%s): %lld scales for axis %d of size %lld",
+                         cimOnnxNodeName(n), n->op_type, (long long)ns, axis,
+                         (long long)dataDims[axis]);
   }
   q->dtype = dt;
   q->n = ns;
@@ -821,15 +765,16 @@ static bool readQParams(const Onnx__NodeProto *n, MlirLocation loc,
   q->scales = malloc((size_t)ns * sizeof(double));
   q->zps = malloc((size_t)ns * sizeof(int64_t));
   if (!q->scales || !q->zps) {
-    qFree(q);
-    return fail(loc, "out of memory");
+    cimOnnxQFree(q);
+    return cimOnnxFail(loc, "out of memory");
   }
   for (int64_t i = 0; i < ns; ++i) {
     double s = scale->c->v[i];
     if (!(s > 0) || !isfinite(s)) {
-      qFree(q);
-      return fail(loc, "node '%s' (%s): scale %g is not positive and finite",
-                  nodeName(n), n->op_type, s);
+      cimOnnxQFree(q);
+      return cimOnnxFail(loc,
+                         "node '%s' (%s): scale %g is not positive and finite",
+                         cimOnnxNodeName(n), n->op_type, s);
     }
     q->scales[i] = s;
     q->zps[i] = zp ? (int64_t)zp->c->v[i] : 0;
@@ -846,12 +791,12 @@ static QParams qUnit(int32_t dtype, int64_t zp) {
   return q;
 }
 
-static bool qCopy(QParams *dst, const QParams *src) {
+bool cimOnnxQCopy(QParams *dst, const QParams *src) {
   *dst = *src;
   dst->scales = malloc((size_t)src->n * sizeof(double));
   dst->zps = malloc((size_t)src->n * sizeof(int64_t));
   if (!dst->scales || !dst->zps) {
-    qFree(dst);
+    cimOnnxQFree(dst);
     return false;
   }
   memcpy(dst->scales, src->scales, (size_t)src->n * sizeof(double));
@@ -859,7 +804,7 @@ static bool qCopy(QParams *dst, const QParams *src) {
   return true;
 }
 
-static bool qEqual(const QParams *a, const QParams *b) {
+bool cimOnnxQEqual(const QParams *a, const QParams *b) {
   if (a->dtype != b->dtype || a->n != b->n || (a->n > 1 && a->axis != b->axis))
     return false;
   for (int64_t i = 0; i < a->n; ++i)
@@ -868,31 +813,32 @@ static bool qEqual(const QParams *a, const QParams *b) {
   return true;
 }
 
-static MlirType quantElemType(Importer *I, const QParams *q) {
+MlirType cimOnnxQuantElemType(Importer *I, const QParams *q) {
   int64_t lo = 0, hi = 0;
-  storageRange(q->dtype, &lo, &hi);
+  cimOnnxStorageRange(q->dtype, &lo, &hi);
   unsigned flags = q->dtype == DT_INT8 ? mlirQuantizedTypeGetSignedFlag() : 0;
   MlirType storage = mlirIntegerTypeGet(I->ctx, 8);
   if (q->n == 1)
-    return mlirUniformQuantizedTypeGet(flags, storage, f32(I), q->scales[0],
-                                       q->zps[0], lo, hi);
-  return mlirUniformQuantizedPerAxisTypeGet(flags, storage, f32(I), q->n,
+    return mlirUniformQuantizedTypeGet(flags, storage, cimOnnxF32(I),
+                                       q->scales[0], q->zps[0], lo, hi);
+  return mlirUniformQuantizedPerAxisTypeGet(flags, storage, cimOnnxF32(I), q->n,
                                             q->scales, q->zps, q->axis, lo, hi);
 }
 
-static bool checkZeroPoints(const Onnx__NodeProto *n, MlirLocation loc,
+bool cimOnnxCheckZeroPoints(const Onnx__NodeProto *n, MlirLocation loc,
                             const QParams *q) {
   int64_t lo = 0, hi = 0;
-  storageRange(q->dtype, &lo, &hi);
+  cimOnnxStorageRange(q->dtype, &lo, &hi);
   for (int64_t i = 0; i < q->n; ++i)
     if (q->zps[i] < lo || q->zps[i] > hi)
-      return fail(loc, "node '%s' (%s): zero point %lld outside [%lld, %lld]",
-                  nodeName(n), n->op_type, (long long)q->zps[i],
-                  (long long)lo, (long long)hi);
+      return cimOnnxFail(loc,
+                         "node '%s' (%s): zero point %lld outside [%lld, %lld]",
+                         cimOnnxNodeName(n), n->op_type, (long long)q->zps[i],
+                         (long long)lo, (long long)hi);
   return true;
 }
 
-static int64_t channelOf(const Const *c, int axis, int64_t i) {
+int64_t cimOnnxChannelOf(const Const *c, int axis, int64_t i) {
   int64_t inner = 1;
   for (int d = axis + 1; d < c->rank; ++d)
     inner *= c->dims[d];
@@ -900,57 +846,59 @@ static int64_t channelOf(const Const *c, int axis, int64_t i) {
 }
 
 /// dcast(qcast(arith.constant(s * (q - z)))) for integer constant `qi`.
-static MlirValue materializeDq(Importer *I, MlirLocation loc, const Const *qi,
+MlirValue cimOnnxMaterializeDq(Importer *I, MlirLocation loc, const Const *qi,
                                const QParams *q) {
   float *f = malloc((size_t)(qi->n ? qi->n : 1) * sizeof(float));
   if (!f) {
-    fail(loc, "out of memory");
+    cimOnnxFail(loc, "out of memory");
     return (MlirValue){NULL};
   }
   for (int64_t i = 0; i < qi->n; ++i) {
-    int64_t ch = q->n > 1 ? channelOf(qi, q->axis, i) : 0;
+    int64_t ch = q->n > 1 ? cimOnnxChannelOf(qi, q->axis, i) : 0;
     f[i] = (float)(q->scales[ch] * (qi->v[i] - (double)q->zps[ch]));
   }
-  MlirValue c = constF32(I, loc, qi->rank, qi->dims, f, qi->n);
+  MlirValue c = cimOnnxConstF32(I, loc, qi->rank, qi->dims, f, qi->n);
   free(f);
-  MlirType qt = tensorOf(qi->rank, qi->dims, quantElemType(I, q));
-  MlirValue qc = emit1(I, "quant.qcast", loc, 1, &c, qt, 0, NULL);
-  return emit1(I, "quant.dcast", loc, 1, &qc,
-               f32Tensor(I, qi->rank, qi->dims), 0, NULL);
+  MlirType qt = cimOnnxTensorOf(qi->rank, qi->dims, cimOnnxQuantElemType(I, q));
+  MlirValue qc = cimOnnxEmit1(I, "quant.qcast", loc, 1, &c, qt, 0, NULL);
+  return cimOnnxEmit1(I, "quant.dcast", loc, 1, &qc,
+                      cimOnnxF32Tensor(I, qi->rank, qi->dims), 0, NULL);
 }
 
 /// The f32 value of `v` for a float consumer; null (after a diagnostic) when
 /// `v` has none.
-static MlirValue useFloat(Importer *I, const Onnx__NodeProto *n,
+MlirValue cimOnnxUseFloat(Importer *I, const Onnx__NodeProto *n,
                           MlirLocation loc, Value *v) {
   if (v->kind == K_FLOAT || v->kind == K_INTARG)
     return v->v;
   if (v->kind == K_QUANT) {
     if (mlirValueIsNull(v->deq))
-      v->deq = emit1(I, "quant.dcast", loc, 1, &v->v,
-                     f32Tensor(I, v->rank, v->dims), 0, NULL);
+      v->deq = cimOnnxEmit1(I, "quant.dcast", loc, 1, &v->v,
+                            cimOnnxF32Tensor(I, v->rank, v->dims), 0, NULL);
     return v->deq;
   }
   if (!mlirValueIsNull(v->mat))
     return v->mat;
   if (v->dqInt) {
-    v->mat = materializeDq(I, loc, v->dqInt, &v->dqq);
+    v->mat = cimOnnxMaterializeDq(I, loc, v->dqInt, &v->dqq);
     return v->mat;
   }
   if (v->c->dtype != DT_FLOAT && v->c->dtype != DT_DOUBLE) {
-    fail(loc, "node '%s' (%s): constant '%s' of type %s used as a float "
-              "tensor",
-         nodeName(n), n->op_type, v->name, dtypeName(v->c->dtype));
+    cimOnnxFail(loc,
+                "node '%s' (%s): constant '%s' of type %s used as a float "
+                "tensor",
+                cimOnnxNodeName(n), n->op_type, v->name,
+                cimOnnxDtypeName(v->c->dtype));
     return (MlirValue){NULL};
   }
   float *f = malloc((size_t)(v->c->n ? v->c->n : 1) * sizeof(float));
   if (!f) {
-    fail(loc, "out of memory");
+    cimOnnxFail(loc, "out of memory");
     return (MlirValue){NULL};
   }
   for (int64_t i = 0; i < v->c->n; ++i)
     f[i] = (float)v->c->v[i];
-  v->mat = constF32(I, loc, v->c->rank, v->c->dims, f, v->c->n);
+  v->mat = cimOnnxConstF32(I, loc, v->c->rank, v->c->dims, f, v->c->n);
   free(f);
   return v->mat;
 }
@@ -958,35 +906,39 @@ static MlirValue useFloat(Importer *I, const Onnx__NodeProto *n,
 /// The f32 value of an ONNX integer tensor `v` read with parameters `q`
 /// (a QOperator input): dequantizes constants, quantizes an integer graph
 /// input on its first use, reuses a quantized value of the same type.
-static MlirValue useDequantized(Importer *I, const Onnx__NodeProto *n,
+MlirValue cimOnnxUseDequantized(Importer *I, const Onnx__NodeProto *n,
                                 MlirLocation loc, Value *v, const QParams *q,
                                 const char *what) {
   if (v->dtype != q->dtype)
-    return fail(loc, "node '%s' (%s): %s '%s' is %s but its zero point is %s",
-                nodeName(n), n->op_type, what, v->name, dtypeName(v->dtype),
-                dtypeName(q->dtype)),
+    return cimOnnxFail(loc,
+                       "node '%s' (%s): %s '%s' is %s but its zero point is %s",
+                       cimOnnxNodeName(n), n->op_type, what, v->name,
+                       cimOnnxDtypeName(v->dtype), cimOnnxDtypeName(q->dtype)),
            (MlirValue){NULL};
   if (v->kind == K_CONST)
-    return materializeDq(I, loc, v->c, q);
+    return cimOnnxMaterializeDq(I, loc, v->c, q);
   if (v->kind == K_INTARG) {
-    MlirType qt = tensorOf(v->rank, v->dims, quantElemType(I, q));
-    v->v = emit1(I, "quant.qcast", loc, 1, &v->v, qt, 0, NULL);
+    MlirType qt = cimOnnxTensorOf(v->rank, v->dims, cimOnnxQuantElemType(I, q));
+    v->v = cimOnnxEmit1(I, "quant.qcast", loc, 1, &v->v, qt, 0, NULL);
     v->kind = K_QUANT;
-    if (!qCopy(&v->q, q))
-      return fail(loc, "out of memory"), (MlirValue){NULL};
-    return useFloat(I, n, loc, v);
+    if (!cimOnnxQCopy(&v->q, q))
+      return cimOnnxFail(loc, "out of memory"), (MlirValue){NULL};
+    return cimOnnxUseFloat(I, n, loc, v);
   }
   if (v->kind == K_QUANT) {
-    if (!qEqual(&v->q, q))
-      return fail(loc, "node '%s' (%s): %s '%s' is read with another scale or "
-                       "zero point than it was quantized with",
-                  nodeName(n), n->op_type, what, v->name),
+    if (!cimOnnxQEqual(&v->q, q))
+      return cimOnnxFail(
+                 loc,
+                 "node '%s' (%s): %s '%s' is read with another scale or "
+                 "zero point than it was quantized with",
+                 cimOnnxNodeName(n), n->op_type, what, v->name),
              (MlirValue){NULL};
-    return useFloat(I, n, loc, v);
+    return cimOnnxUseFloat(I, n, loc, v);
   }
-  return fail(loc, "node '%s' (%s): %s '%s' must be an integer tensor (a "
-                   "quantized value, an integer graph input or a constant)",
-              nodeName(n), n->op_type, what, v->name),
+  return cimOnnxFail(loc,
+                     "node '%s' (%s): %s '%s' must be an integer tensor (a "
+                     "quantized value, an integer graph input or a constant)",
+                     cimOnnxNodeName(n), n->op_type, what, v->name),
          (MlirValue){NULL};
 }
 
@@ -1015,34 +967,35 @@ static MlirValue useWeightSymmetric(Importer *I, const Onnx__NodeProto *n,
   for (int64_t i = 0; i < q->n; ++i)
     symmetric = symmetric && q->zps[i] == 0;
   if (symmetric || w->kind != K_CONST)
-    return useDequantized(I, n, loc, w, q, "weight");
+    return cimOnnxUseDequantized(I, n, loc, w, q, "weight");
   if (w->dtype != q->dtype)
-    return useDequantized(I, n, loc, w, q, "weight"); /* reports the error */
+    return cimOnnxUseDequantized(I, n, loc, w, q,
+                                 "weight"); /* reports the error */
   const Const *c = w->c;
   double lo = 0, hi = 0;
-  Const *d = constNew(c->dtype, c->rank, c->dims);
+  Const *d = cimOnnxConstNew(c->dtype, c->rank, c->dims);
   if (!d)
-    return fail(loc, "out of memory"), (MlirValue){NULL};
+    return cimOnnxFail(loc, "out of memory"), (MlirValue){NULL};
   for (int64_t i = 0; i < c->n; ++i) {
-    int64_t ch = q->n > 1 ? channelOf(c, q->axis, i) : 0;
+    int64_t ch = q->n > 1 ? cimOnnxChannelOf(c, q->axis, i) : 0;
     d->v[i] = c->v[i] - (double)q->zps[ch];
     lo = i ? fmin(lo, d->v[i]) : d->v[i];
     hi = i ? fmax(hi, d->v[i]) : d->v[i];
   }
   QParams s;
-  if (!qCopy(&s, q)) {
-    constFree(d);
-    return fail(loc, "out of memory"), (MlirValue){NULL};
+  if (!cimOnnxQCopy(&s, q)) {
+    cimOnnxConstFree(d);
+    return cimOnnxFail(loc, "out of memory"), (MlirValue){NULL};
   }
   for (int64_t i = 0; i < s.n; ++i)
     s.zps[i] = 0;
   MlirValue r = {NULL};
   if (lo >= 0 && hi <= 255) {
     s.dtype = DT_UINT8;
-    r = materializeDq(I, loc, d, &s);
+    r = cimOnnxMaterializeDq(I, loc, d, &s);
   } else if (lo >= -128 && hi <= 127) {
     s.dtype = DT_INT8;
-    r = materializeDq(I, loc, d, &s);
+    r = cimOnnxMaterializeDq(I, loc, d, &s);
   } else if (lo >= -256 && hi <= 254) {
     s.dtype = DT_INT8;
     int64_t outer = 1, inner = 1, K = c->dims[kAxis];
@@ -1054,7 +1007,7 @@ static MlirValue useWeightSymmetric(Importer *I, const Onnx__NodeProto *n,
     for (int i = 0; i < c->rank; ++i)
       dims2[i] = c->dims[i];
     dims2[kAxis] = 2 * K;
-    Const *h = constNew(DT_INT8, c->rank, dims2);
+    Const *h = cimOnnxConstNew(DT_INT8, c->rank, dims2);
     if (h) {
       for (int64_t o = 0; o < outer; ++o)
         for (int64_t k = 0; k < K; ++k)
@@ -1064,20 +1017,21 @@ static MlirValue useWeightSymmetric(Importer *I, const Onnx__NodeProto *n,
             h->v[(o * 2 * K + k) * inner + j] = a;
             h->v[(o * 2 * K + K + k) * inner + j] = v - a;
           }
-      r = materializeDq(I, loc, h, &s);
-      constFree(h);
+      r = cimOnnxMaterializeDq(I, loc, h, &s);
+      cimOnnxConstFree(h);
       *split = true;
       wd[kAxis] = 2 * K;
     } else {
-      fail(loc, "out of memory");
+      cimOnnxFail(loc, "out of memory");
     }
   } else {
-    fail(loc, "node '%s' (%s): weight '%s' minus its zero point spans [%g, "
-              "%g], outside [-256, 254]",
-         nodeName(n), n->op_type, w->name, lo, hi);
+    cimOnnxFail(loc,
+                "node '%s' (%s): weight '%s' minus its zero point spans [%g, "
+                "%g], outside [-256, 254]",
+                cimOnnxNodeName(n), n->op_type, w->name, lo, hi);
   }
-  qFree(&s);
-  constFree(d);
+  cimOnnxQFree(&s);
+  cimOnnxConstFree(d);
   return r;
 }
 
@@ -1090,10 +1044,10 @@ static MlirValue concatSelf(Importer *I, MlirLocation loc, MlirValue x,
     outDims[i] = dims[i];
   outDims[axis] *= 2;
   MlirValue ops[2] = {x, x};
-  MlirNamedAttribute a =
-      NA(I, "dim", mlirIntegerAttrGet(mlirIntegerTypeGet(I->ctx, 64), axis));
-  return emit1(I, "tensor.concat", loc, 2, ops, f32Tensor(I, rank, outDims), 1,
-               &a);
+  MlirNamedAttribute a = cimOnnxNA(
+      I, "dim", mlirIntegerAttrGet(mlirIntegerTypeGet(I->ctx, 64), axis));
+  return cimOnnxEmit1(I, "tensor.concat", loc, 2, ops,
+                      cimOnnxF32Tensor(I, rank, outDims), 1, &a);
 }
 
 /*===----------------------------------------------------------------------===*
@@ -1101,141 +1055,152 @@ static MlirValue concatSelf(Importer *I, MlirLocation loc, MlirValue x,
  *===----------------------------------------------------------------------===*/
 
 /// Adds a per-channel bias `b[dims[axis]]` to `x` (rank `rank`).
-static MlirValue addChannelBias(Importer *I, MlirLocation loc, MlirValue x,
+MlirValue cimOnnxAddChannelBias(Importer *I, MlirLocation loc, MlirValue x,
                                 int rank, const int64_t *dims, int axis,
                                 const float *b) {
-  MlirValue bc = constF32(I, loc, 1, &dims[axis], b, dims[axis]);
+  MlirValue bc = cimOnnxConstF32(I, loc, 1, &dims[axis], b, dims[axis]);
   char m0[256], m1[256];
-  idMap(m0, sizeof m0, rank);
-  mapText(m1, sizeof m1, rank, &axis, 1);
+  cimOnnxIdMap(m0, sizeof m0, rank);
+  cimOnnxMapText(m1, sizeof m1, rank, &axis, 1);
   const char *maps[3] = {m0, m1, m0};
   MlirValue ins[2] = {x, bc};
-  return emitGeneric(I, loc, 2, ins, maps, rank, dims, B_ADD, (MlirValue){NULL});
+  return cimOnnxEmitGeneric(I, loc, 2, ins, maps, rank, dims, B_ADD,
+                            (MlirValue){NULL});
 }
-
-typedef struct ConvGeom {
-  int64_t pads[4], strides[2], dilations[2], kernel[2];
-  int64_t group;
-} ConvGeom;
 
 /// Reads and checks Conv-like attributes for data `x` [N,C,H,W] and a kernel
 /// of spatial size kh x kw.
-static bool readConvGeom(const Onnx__NodeProto *n, MlirLocation loc,
-                         const int64_t *xd, int64_t kh, int64_t kw,
-                         bool isPool, ConvGeom *g) {
+bool cimOnnxReadConvGeom(const Onnx__NodeProto *n, MlirLocation loc,
+                         const int64_t *xd, int64_t kh, int64_t kw, bool isPool,
+                         ConvGeom *g) {
   for (int i = 0; i < 4; ++i)
     g->pads[i] = 0;
   g->strides[0] = g->strides[1] = 1;
   g->dilations[0] = g->dilations[1] = 1;
   g->kernel[0] = kh;
   g->kernel[1] = kw;
-  g->group = attrInt(n, "group", 1);
-  const Onnx__AttributeProto *ap = getAttr(n, "auto_pad");
+  g->group = cimOnnxAttrInt(n, "group", 1);
+  const Onnx__AttributeProto *ap = cimOnnxGetAttr(n, "auto_pad");
   if (ap && ap->has_s && !(ap->s.len == 6 && !memcmp(ap->s.data, "NOTSET", 6)) &&
       !(ap->s.len == 5 && !memcmp(ap->s.data, "VALID", 5)))
-    return fail(loc, "node '%s' (%s): auto_pad '%.*s' is not supported (give "
-                     "explicit pads)",
-                nodeName(n), n->op_type, (int)ap->s.len, (const char *)ap->s.data);
+    return cimOnnxFail(loc,
+                       "node '%s' (%s): auto_pad '%.*s' is not supported (give "
+                       "explicit pads)",
+                       cimOnnxNodeName(n), n->op_type, (int)ap->s.len,
+                       (const char *)ap->s.data);
   int64_t tmp[8];
-  int k = attrInts(n, "kernel_shape", tmp, 8);
+  int k = cimOnnxAttrInts(n, "kernel_shape", tmp, 8);
   if (k >= 0 && (k != 2 || (!isPool && (tmp[0] != kh || tmp[1] != kw))))
-    return fail(loc, "node '%s' (%s): kernel_shape does not match a 2-D kernel "
-                     "of %lldx%lld",
-                nodeName(n), n->op_type, (long long)kh, (long long)kw);
+    return cimOnnxFail(
+        loc,
+        "node '%s' (%s): kernel_shape does not match a 2-D kernel "
+        "of %lldx%lld",
+        cimOnnxNodeName(n), n->op_type, (long long)kh, (long long)kw);
   if (isPool) {
     if (k != 2)
-      return fail(loc, "node '%s' (%s): needs a 2-D kernel_shape", nodeName(n),
-                  n->op_type);
+      return cimOnnxFail(loc, "node '%s' (%s): needs a 2-D kernel_shape",
+                         cimOnnxNodeName(n), n->op_type);
     g->kernel[0] = tmp[0];
     g->kernel[1] = tmp[1];
   }
-  k = attrInts(n, "pads", tmp, 8);
+  k = cimOnnxAttrInts(n, "pads", tmp, 8);
   if (k >= 0) {
     if (k != 4)
-      return fail(loc, "node '%s' (%s): pads must have 4 values", nodeName(n),
-                  n->op_type);
+      return cimOnnxFail(loc, "node '%s' (%s): pads must have 4 values",
+                         cimOnnxNodeName(n), n->op_type);
     g->pads[0] = tmp[0]; // top
     g->pads[1] = tmp[1]; // left
     g->pads[2] = tmp[2]; // bottom
     g->pads[3] = tmp[3]; // right
   }
-  k = attrInts(n, "strides", tmp, 8);
+  k = cimOnnxAttrInts(n, "strides", tmp, 8);
   if (k >= 0) {
     if (k != 2)
-      return fail(loc, "node '%s' (%s): strides must have 2 values",
-                  nodeName(n), n->op_type);
+      return cimOnnxFail(loc, "node '%s' (%s): strides must have 2 values",
+                         cimOnnxNodeName(n), n->op_type);
     g->strides[0] = tmp[0];
     g->strides[1] = tmp[1];
   }
-  k = attrInts(n, "dilations", tmp, 8);
+  k = cimOnnxAttrInts(n, "dilations", tmp, 8);
   if (k >= 0) {
     if (k != 2)
-      return fail(loc, "node '%s' (%s): dilations must have 2 values",
-                  nodeName(n), n->op_type);
+      return cimOnnxFail(loc, "node '%s' (%s): dilations must have 2 values",
+                         cimOnnxNodeName(n), n->op_type);
     g->dilations[0] = tmp[0];
     g->dilations[1] = tmp[1];
   }
-  if (isPool && attrInt(n, "ceil_mode", 0) != 0)
-    return fail(loc, "node '%s' (%s): ceil_mode = 1 is not supported",
-                nodeName(n), n->op_type);
+  if (isPool && cimOnnxAttrInt(n, "ceil_mode", 0) != 0)
+    return cimOnnxFail(loc, "node '%s' (%s): ceil_mode = 1 is not supported",
+                       cimOnnxNodeName(n), n->op_type);
   for (int i = 0; i < 4; ++i)
     if (g->pads[i] < 0)
-      return fail(loc, "node '%s' (%s): negative pads", nodeName(n), n->op_type);
+      return cimOnnxFail(loc, "node '%s' (%s): negative pads",
+                         cimOnnxNodeName(n), n->op_type);
   for (int i = 0; i < 2; ++i)
     if (g->strides[i] < 1 || g->dilations[i] < 1)
-      return fail(loc, "node '%s' (%s): strides and dilations must be >= 1",
-                  nodeName(n), n->op_type);
+      return cimOnnxFail(loc,
+                         "node '%s' (%s): strides and dilations must be >= 1",
+                         cimOnnxNodeName(n), n->op_type);
   for (int i = 0; i < 2; ++i) {
     int64_t span = g->dilations[i] * (g->kernel[i] - 1) + 1;
     if (xd[2 + i] + g->pads[i] + g->pads[i + 2] < span)
-      return fail(loc, "node '%s' (%s): the kernel is larger than the padded "
-                       "input",
-                  nodeName(n), n->op_type);
+      return cimOnnxFail(loc,
+                         "node '%s' (%s): the kernel is larger than the padded "
+                         "input",
+                         cimOnnxNodeName(n), n->op_type);
   }
   (void)xd;
   return true;
 }
 
-static bool anyPad(const ConvGeom *g) {
+bool cimOnnxAnyPad(const ConvGeom *g) {
   return g->pads[0] || g->pads[1] || g->pads[2] || g->pads[3];
 }
 
 /// conv_2d_nchw_fchw of f32 `x` [N,C,H,W] and `w` [F,C,KH,KW], optional
 /// bias[F]; zero padding as a tensor.pad between the operand's dcast and the
 /// convolution (where the quant contract looks for it).
-static MlirValue convCore(Importer *I, const Onnx__NodeProto *n,
+MlirValue cimOnnxConvCore(Importer *I, const Onnx__NodeProto *n,
                           MlirLocation loc, MlirValue x, const int64_t *xd,
                           MlirValue w, const int64_t *wd, const float *bias,
                           int64_t *od) {
   ConvGeom g;
-  if (!readConvGeom(n, loc, xd, wd[2], wd[3], false, &g))
+  if (!cimOnnxReadConvGeom(n, loc, xd, wd[2], wd[3], false, &g))
     return (MlirValue){NULL};
   if (g.group != 1)
-    return fail(loc, "node '%s' (%s): group = %lld is not supported yet "
-                     "(group = 1 is)",
-                nodeName(n), n->op_type, (long long)g.group),
+    return cimOnnxFail(loc,
+                       "node '%s' (%s): group = %lld is not supported yet "
+                       "(group = 1 is)",
+                       cimOnnxNodeName(n), n->op_type, (long long)g.group),
            (MlirValue){NULL};
   if (wd[1] != xd[1])
-    return fail(loc, "node '%s' (%s): the weight has %lld input channels, the "
-                     "input %lld",
-                nodeName(n), n->op_type, (long long)wd[1], (long long)xd[1]),
+    return cimOnnxFail(
+               loc,
+               "node '%s' (%s): the weight has %lld input channels, the "
+               "input %lld",
+               cimOnnxNodeName(n), n->op_type, (long long)wd[1],
+               (long long)xd[1]),
            (MlirValue){NULL};
   int64_t pd[4] = {xd[0], xd[1], xd[2], xd[3]};
-  if (anyPad(&g))
-    x = emitPad(I, loc, x, xd, g.pads, zeroF32(I, loc), pd);
+  if (cimOnnxAnyPad(&g))
+    x = cimOnnxEmitPad(I, loc, x, xd, g.pads, cimOnnxZeroF32(I, loc), pd);
   od[0] = xd[0];
   od[1] = wd[0];
   for (int i = 0; i < 2; ++i)
     od[2 + i] = (pd[2 + i] - g.dilations[i] * (wd[2 + i] - 1) - 1) / g.strides[i] + 1;
-  MlirValue init = fillF32(I, loc, 4, od, zeroF32(I, loc));
-  MlirType i64t = tensorOf(1, (int64_t[]){2}, mlirIntegerTypeGet(I->ctx, 64));
+  MlirValue init = cimOnnxFillF32(I, loc, 4, od, cimOnnxZeroF32(I, loc));
+  MlirType i64t =
+      cimOnnxTensorOf(1, (int64_t[]){2}, mlirIntegerTypeGet(I->ctx, 64));
   MlirNamedAttribute attrs[2] = {
-      NA(I, "dilations", mlirDenseElementsAttrInt64Get(i64t, 2, g.dilations)),
-      NA(I, "strides", mlirDenseElementsAttrInt64Get(i64t, 2, g.strides))};
+      cimOnnxNA(I, "dilations",
+                mlirDenseElementsAttrInt64Get(i64t, 2, g.dilations)),
+      cimOnnxNA(I, "strides",
+                mlirDenseElementsAttrInt64Get(i64t, 2, g.strides))};
   MlirValue ins[2] = {x, w};
-  MlirValue y = emitNamed(I, "linalg.conv_2d_nchw_fchw", loc, 2, ins, init, 2, attrs);
+  MlirValue y = cimOnnxEmitNamed(I, "linalg.conv_2d_nchw_fchw", loc, 2, ins,
+                                 init, 2, attrs);
   if (bias)
-    y = addChannelBias(I, loc, y, 4, od, 1, bias);
+    y = cimOnnxAddChannelBias(I, loc, y, 4, od, 1, bias);
   return y;
 }
 
@@ -1246,24 +1211,27 @@ static MlirValue matmulCore(Importer *I, const Onnx__NodeProto *n,
                             const int64_t *bd, int *ro, int64_t *od) {
   if (!((ra == 2 && rb == 2) || (ra == 3 && rb == 3 && ad[0] == bd[0]) ||
         (ra == 3 && rb == 2)))
-    return fail(loc, "node '%s' (%s): operands of rank %d and %d are not "
-                     "supported (2x2, 3x3 with one batch, 3x2 are)",
-                nodeName(n), n->op_type, ra, rb),
+    return cimOnnxFail(loc,
+                       "node '%s' (%s): operands of rank %d and %d are not "
+                       "supported (2x2, 3x3 with one batch, 3x2 are)",
+                       cimOnnxNodeName(n), n->op_type, ra, rb),
            (MlirValue){NULL};
   if (ad[ra - 1] != bd[rb - 2])
-    return fail(loc, "node '%s' (%s): inner dimensions %lld and %lld differ",
-                nodeName(n), n->op_type, (long long)ad[ra - 1],
-                (long long)bd[rb - 2]),
+    return cimOnnxFail(loc,
+                       "node '%s' (%s): inner dimensions %lld and %lld differ",
+                       cimOnnxNodeName(n), n->op_type, (long long)ad[ra - 1],
+                       (long long)bd[rb - 2]),
            (MlirValue){NULL};
   if (ra == 3 && rb == 2) {
     /* [B, M, K] x [K, N]: collapse to [B*M, K], matmul, expand back. */
     int groups[3] = {0, 0, 1};
     int64_t cd[2] = {ad[0] * ad[1], ad[2]};
-    MlirValue a2 = emitCollapse(I, loc, a, 3, groups, 2, cd);
+    MlirValue a2 = cimOnnxEmitCollapse(I, loc, a, 3, groups, 2, cd);
     int64_t md[2] = {cd[0], bd[1]};
-    MlirValue init = fillF32(I, loc, 2, md, zeroF32(I, loc));
+    MlirValue init = cimOnnxFillF32(I, loc, 2, md, cimOnnxZeroF32(I, loc));
     MlirValue ins[2] = {a2, b};
-    MlirValue y = emitNamed(I, "linalg.matmul", loc, 2, ins, init, 0, NULL);
+    MlirValue y =
+        cimOnnxEmitNamed(I, "linalg.matmul", loc, 2, ins, init, 0, NULL);
     od[0] = ad[0];
     od[1] = ad[1];
     od[2] = bd[1];
@@ -1274,90 +1242,80 @@ static MlirValue matmulCore(Importer *I, const Onnx__NodeProto *n,
     MlirAttribute groupsA[2] = {mlirArrayAttrGet(I->ctx, 2, g0),
                                 mlirArrayAttrGet(I->ctx, 1, g1)};
     MlirNamedAttribute attrs[2] = {
-        NA(I, "reassociation", mlirArrayAttrGet(I->ctx, 2, groupsA)),
-        NA(I, "static_output_shape", mlirDenseI64ArrayGet(I->ctx, 3, od))};
-    return emit1(I, "tensor.expand_shape", loc, 1, &y, f32Tensor(I, 3, od), 2,
-                 attrs);
+        cimOnnxNA(I, "reassociation", mlirArrayAttrGet(I->ctx, 2, groupsA)),
+        cimOnnxNA(I, "static_output_shape",
+                  mlirDenseI64ArrayGet(I->ctx, 3, od))};
+    return cimOnnxEmit1(I, "tensor.expand_shape", loc, 1, &y,
+                        cimOnnxF32Tensor(I, 3, od), 2, attrs);
   }
   *ro = ra;
   for (int i = 0; i < ra - 1; ++i)
     od[i] = ad[i];
   od[ra - 1] = bd[rb - 1];
-  MlirValue init = fillF32(I, loc, ra, od, zeroF32(I, loc));
+  MlirValue init = cimOnnxFillF32(I, loc, ra, od, cimOnnxZeroF32(I, loc));
   MlirValue ins[2] = {a, b};
-  return emitNamed(I, ra == 2 ? "linalg.matmul" : "linalg.batch_matmul", loc, 2,
-                   ins, init, 0, NULL);
+  return cimOnnxEmitNamed(I, ra == 2 ? "linalg.matmul" : "linalg.batch_matmul",
+                          loc, 2, ins, init, 0, NULL);
 }
 
 /*===----------------------------------------------------------------------===*
  * Operators
  *===----------------------------------------------------------------------===*/
 
-typedef bool (*Handler)(Importer *I, const Onnx__NodeProto *n, MlirLocation loc);
-
-#define IN(var, idx)                                                           \
-  bool var##Bad = false;                                                       \
-  Value *var = input(I, n, idx, loc, &var##Bad);                               \
-  if (var##Bad)                                                                \
-    return false;
-
-#define REQUIRE(var, what)                                                     \
-  if (!var)                                                                    \
-    return fail(loc, "node '%s' (%s): missing input '%s'", nodeName(n),       \
-                n->op_type, what);
-
-static bool isIntType(int32_t t) { return t == DT_UINT8 || t == DT_INT8; }
+bool cimOnnxIsIntType(int32_t t) { return t == DT_UINT8 || t == DT_INT8; }
 
 static bool hQuantizeLinear(Importer *I, const Onnx__NodeProto *n,
                             MlirLocation loc) {
   IN(x, 0) IN(s, 1) IN(z, 2) REQUIRE(x, "x") REQUIRE(s, "y_scale")
   QParams q;
-  if (!readQParams(n, loc, s, z, DT_UINT8, (int)attrInt(n, "axis", 1), x->rank,
-                   x->dims, &q))
+  if (!cimOnnxReadQParams(n, loc, s, z, DT_UINT8,
+                          (int)cimOnnxAttrInt(n, "axis", 1), x->rank, x->dims,
+                          &q))
     return false;
-  if (!checkZeroPoints(n, loc, &q)) {
-    qFree(&q);
+  if (!cimOnnxCheckZeroPoints(n, loc, &q)) {
+    cimOnnxQFree(&q);
     return false;
   }
-  Value *y = output(I, n, 0, loc);
+  Value *y = cimOnnxOutput(I, n, 0, loc);
   if (!y) {
-    qFree(&q);
+    cimOnnxQFree(&q);
     return false;
   }
-  setShape(y, x->rank, x->dims);
+  cimOnnxSetShape(y, x->rank, x->dims);
   y->dtype = q.dtype;
   if (x->kind == K_CONST) {
     /* Folded with ONNX's rule: round half to even, add, saturate. */
     int64_t lo = 0, hi = 0;
-    storageRange(q.dtype, &lo, &hi);
+    cimOnnxStorageRange(q.dtype, &lo, &hi);
     y->kind = K_CONST;
-    y->c = constNew(q.dtype, x->c->rank, x->c->dims);
+    y->c = cimOnnxConstNew(q.dtype, x->c->rank, x->c->dims);
     if (!y->c) {
-      qFree(&q);
-      return fail(loc, "out of memory");
+      cimOnnxQFree(&q);
+      return cimOnnxFail(loc, "out of memory");
     }
     for (int64_t i = 0; i < x->c->n; ++i) {
-      int64_t ch = q.n > 1 ? channelOf(x->c, q.axis, i) : 0;
+      int64_t ch = q.n > 1 ? cimOnnxChannelOf(x->c, q.axis, i) : 0;
       double r = nearbyint(x->c->v[i] / q.scales[ch]) + (double)q.zps[ch];
       y->c->v[i] = r < lo ? lo : r > hi ? hi : r;
     }
-    qFree(&q);
+    cimOnnxQFree(&q);
     return true;
   }
-  MlirValue xf = useFloat(I, n, loc, x);
+  MlirValue xf = cimOnnxUseFloat(I, n, loc, x);
   if (mlirValueIsNull(xf)) {
-    qFree(&q);
+    cimOnnxQFree(&q);
     return false;
   }
   if (x->kind == K_INTARG || x->dtype != DT_FLOAT) {
-    qFree(&q);
-    return fail(loc, "node '%s' (%s): input '%s' must be float", nodeName(n),
-                n->op_type, x->name);
+    cimOnnxQFree(&q);
+    return cimOnnxFail(loc, "node '%s' (%s): input '%s' must be float",
+                       cimOnnxNodeName(n), n->op_type, x->name);
   }
   y->kind = K_QUANT;
   y->q = q;
-  y->v = emit1(I, "quant.qcast", loc, 1, &xf,
-               tensorOf(x->rank, x->dims, quantElemType(I, &q)), 0, NULL);
+  y->v = cimOnnxEmit1(
+      I, "quant.qcast", loc, 1, &xf,
+      cimOnnxTensorOf(x->rank, x->dims, cimOnnxQuantElemType(I, &q)), 0, NULL);
   return true;
 }
 
@@ -1368,62 +1326,67 @@ static bool hDequantizeLinear(Importer *I, const Onnx__NodeProto *n,
   if (x->dtype == DT_INT32 && x->kind == K_CONST) {
     /* A 32-bit bias (PTQ exports): folded to float; zero point must be 0. */
     if (!s->c || (z && (!z->c || z->c->n != s->c->n)))
-      return fail(loc, "node '%s' (%s): the scale and zero point must be "
-                       "constants",
-                  nodeName(n), n->op_type);
-    if (!(y = output(I, n, 0, loc)))
+      return cimOnnxFail(loc,
+                         "node '%s' (%s): the scale and zero point must be "
+                         "constants",
+                         cimOnnxNodeName(n), n->op_type);
+    if (!(y = cimOnnxOutput(I, n, 0, loc)))
       return false;
-    setShape(y, x->rank, x->dims);
+    cimOnnxSetShape(y, x->rank, x->dims);
     y->dtype = DT_FLOAT;
     y->kind = K_CONST;
-    y->c = constNew(DT_FLOAT, x->c->rank, x->c->dims);
+    y->c = cimOnnxConstNew(DT_FLOAT, x->c->rank, x->c->dims);
     if (!y->c)
-      return fail(loc, "out of memory");
-    int axis = (int)attrInt(n, "axis", 1);
+      return cimOnnxFail(loc, "out of memory");
+    int axis = (int)cimOnnxAttrInt(n, "axis", 1);
     if (axis < 0)
       axis += x->rank;
     for (int64_t i = 0; i < x->c->n; ++i) {
-      int64_t ch = s->c->n > 1 ? channelOf(x->c, axis, i) : 0;
+      int64_t ch = s->c->n > 1 ? cimOnnxChannelOf(x->c, axis, i) : 0;
       double zp = z ? z->c->v[ch] : 0;
       y->c->v[i] = (double)(float)(s->c->v[ch] * (x->c->v[i] - zp));
     }
     return true;
   }
   QParams q;
-  if (!readQParams(n, loc, s, z, x->dtype, (int)attrInt(n, "axis", 1), x->rank,
-                   x->dims, &q))
+  if (!cimOnnxReadQParams(n, loc, s, z, x->dtype,
+                          (int)cimOnnxAttrInt(n, "axis", 1), x->rank, x->dims,
+                          &q))
     return false;
-  if (!checkZeroPoints(n, loc, &q) || !(y = output(I, n, 0, loc))) {
-    qFree(&q);
+  if (!cimOnnxCheckZeroPoints(n, loc, &q) ||
+      !(y = cimOnnxOutput(I, n, 0, loc))) {
+    cimOnnxQFree(&q);
     return false;
   }
-  setShape(y, x->rank, x->dims);
+  cimOnnxSetShape(y, x->rank, x->dims);
   y->dtype = DT_FLOAT;
   if (x->kind == K_CONST) {
     if (x->c->dtype != q.dtype) {
-      qFree(&q);
-      return fail(loc, "node '%s' (%s): input '%s' is %s but the zero point "
-                       "is %s",
-                  nodeName(n), n->op_type, x->name, dtypeName(x->c->dtype),
-                  dtypeName(q.dtype));
+      cimOnnxQFree(&q);
+      return cimOnnxFail(loc,
+                         "node '%s' (%s): input '%s' is %s but the zero point "
+                         "is %s",
+                         cimOnnxNodeName(n), n->op_type, x->name,
+                         cimOnnxDtypeName(x->c->dtype),
+                         cimOnnxDtypeName(q.dtype));
     }
     y->kind = K_CONST;
-    y->dqInt = constNew(x->c->dtype, x->c->rank, x->c->dims);
-    y->c = constNew(DT_FLOAT, x->c->rank, x->c->dims);
+    y->dqInt = cimOnnxConstNew(x->c->dtype, x->c->rank, x->c->dims);
+    y->c = cimOnnxConstNew(DT_FLOAT, x->c->rank, x->c->dims);
     if (!y->dqInt || !y->c) {
-      qFree(&q);
-      return fail(loc, "out of memory");
+      cimOnnxQFree(&q);
+      return cimOnnxFail(loc, "out of memory");
     }
     memcpy(y->dqInt->v, x->c->v, (size_t)x->c->n * sizeof(double));
     for (int64_t i = 0; i < x->c->n; ++i) {
-      int64_t ch = q.n > 1 ? channelOf(x->c, q.axis, i) : 0;
+      int64_t ch = q.n > 1 ? cimOnnxChannelOf(x->c, q.axis, i) : 0;
       y->c->v[i] = (double)(float)(q.scales[ch] * (x->c->v[i] - (double)q.zps[ch]));
     }
     y->dqq = q;
     return true;
   }
-  MlirValue f = useDequantized(I, n, loc, x, &q, "input");
-  qFree(&q);
+  MlirValue f = cimOnnxUseDequantized(I, n, loc, x, &q, "input");
+  cimOnnxQFree(&q);
   if (mlirValueIsNull(f))
     return false;
   y->kind = K_FLOAT;
@@ -1434,7 +1397,7 @@ static bool hDequantizeLinear(Importer *I, const Onnx__NodeProto *n,
 /// Transposes a rank-2 constant.
 static Const *transpose2(const Const *c) {
   int64_t d[2] = {c->dims[1], c->dims[0]};
-  Const *t = constNew(c->dtype, 2, d);
+  Const *t = cimOnnxConstNew(c->dtype, 2, d);
   if (!t)
     return NULL;
   for (int64_t i = 0; i < c->dims[0]; ++i)
@@ -1450,62 +1413,64 @@ static MlirValue useWeight(Importer *I, const Onnx__NodeProto *n,
   wd[0] = w->dims[0];
   wd[1] = w->dims[1];
   if (!transpose)
-    return useFloat(I, n, loc, w);
+    return cimOnnxUseFloat(I, n, loc, w);
   if (w->rank != 2 || w->kind != K_CONST)
-    return fail(loc, "node '%s' (%s): transB = 1 needs a constant 2-D B",
-                nodeName(n), n->op_type),
+    return cimOnnxFail(loc, "node '%s' (%s): transB = 1 needs a constant 2-D B",
+                       cimOnnxNodeName(n), n->op_type),
            (MlirValue){NULL};
   wd[0] = w->dims[1];
   wd[1] = w->dims[0];
   if (w->dqInt) {
     Const *t = transpose2(w->dqInt);
     QParams q;
-    if (!t || !qCopy(&q, &w->dqq)) {
-      constFree(t);
-      return fail(loc, "out of memory"), (MlirValue){NULL};
+    if (!t || !cimOnnxQCopy(&q, &w->dqq)) {
+      cimOnnxConstFree(t);
+      return cimOnnxFail(loc, "out of memory"), (MlirValue){NULL};
     }
     q.axis = 1 - q.axis;
-    MlirValue r = materializeDq(I, loc, t, &q);
-    constFree(t);
-    qFree(&q);
+    MlirValue r = cimOnnxMaterializeDq(I, loc, t, &q);
+    cimOnnxConstFree(t);
+    cimOnnxQFree(&q);
     return r;
   }
   if (w->c->dtype != DT_FLOAT)
-    return fail(loc, "node '%s' (%s): B must be float", nodeName(n), n->op_type),
+    return cimOnnxFail(loc, "node '%s' (%s): B must be float",
+                       cimOnnxNodeName(n), n->op_type),
            (MlirValue){NULL};
   Const *t = transpose2(w->c);
   if (!t)
-    return fail(loc, "out of memory"), (MlirValue){NULL};
+    return cimOnnxFail(loc, "out of memory"), (MlirValue){NULL};
   float *f = malloc((size_t)(t->n ? t->n : 1) * sizeof(float));
   if (!f) {
-    constFree(t);
-    return fail(loc, "out of memory"), (MlirValue){NULL};
+    cimOnnxConstFree(t);
+    return cimOnnxFail(loc, "out of memory"), (MlirValue){NULL};
   }
   for (int64_t i = 0; i < t->n; ++i)
     f[i] = (float)t->v[i];
-  MlirValue r = constF32(I, loc, 2, t->dims, f, t->n);
+  MlirValue r = cimOnnxConstF32(I, loc, 2, t->dims, f, t->n);
   free(f);
-  constFree(t);
+  cimOnnxConstFree(t);
   return r;
 }
 
 /// A bias constant of `nOut` channels: shape [nOut], [1, nOut] or a scalar.
-static float *biasVector(const Onnx__NodeProto *n, MlirLocation loc,
+float *cimOnnxBiasVector(const Onnx__NodeProto *n, MlirLocation loc,
                          const Value *b, int64_t nOut, double scale,
                          const double *perChannelScale) {
   if (!b->c) {
-    fail(loc, "node '%s' (%s): the bias '%s' must be a constant", nodeName(n),
-         n->op_type, b->name);
+    cimOnnxFail(loc, "node '%s' (%s): the bias '%s' must be a constant",
+                cimOnnxNodeName(n), n->op_type, b->name);
     return NULL;
   }
   if (b->c->n != nOut && b->c->n != 1) {
-    fail(loc, "node '%s' (%s): the bias has %lld elements, not %lld",
-         nodeName(n), n->op_type, (long long)b->c->n, (long long)nOut);
+    cimOnnxFail(loc, "node '%s' (%s): the bias has %lld elements, not %lld",
+                cimOnnxNodeName(n), n->op_type, (long long)b->c->n,
+                (long long)nOut);
     return NULL;
   }
   float *f = malloc((size_t)nOut * sizeof(float));
   if (!f) {
-    fail(loc, "out of memory");
+    cimOnnxFail(loc, "out of memory");
     return NULL;
   }
   for (int64_t i = 0; i < nOut; ++i) {
@@ -1517,50 +1482,61 @@ static float *biasVector(const Onnx__NodeProto *n, MlirLocation loc,
 }
 
 static bool hConv(Importer *I, const Onnx__NodeProto *n, MlirLocation loc) {
-  IN(x, 0) IN(w, 1) IN(b, 2) REQUIRE(x, "X") REQUIRE(w, "W")
-  if (x->rank != 4 || w->rank != 4)
-    return fail(loc, "node '%s' (Conv): only 2-D convolutions (rank-4 X and W) "
-                     "are supported",
-                nodeName(n));
-  MlirValue xf = useFloat(I, n, loc, x), wf;
-  if (mlirValueIsNull(xf) || mlirValueIsNull(wf = useFloat(I, n, loc, w)))
+  IN(x, 0)
+  IN(w, 1) IN(b, 2) REQUIRE(x, "X")
+      REQUIRE(w, "W") if (x->rank != 4 || w->rank != 4) return cimOnnxFail(
+          loc,
+          "node '%s' (Conv): only 2-D convolutions (rank-4 X and W) "
+          "are supported",
+          cimOnnxNodeName(n));
+  MlirValue xf = cimOnnxUseFloat(I, n, loc, x), wf;
+  if (mlirValueIsNull(xf) ||
+      mlirValueIsNull(wf = cimOnnxUseFloat(I, n, loc, w)))
     return false;
   float *bias = NULL;
-  if (b && !(bias = biasVector(n, loc, b, w->dims[0], 1.0, NULL)))
+  if (b && !(bias = cimOnnxBiasVector(n, loc, b, w->dims[0], 1.0, NULL)))
     return false;
   int64_t od[4];
-  MlirValue y = convCore(I, n, loc, xf, x->dims, wf, w->dims, bias, od);
+  MlirValue y = cimOnnxConvCore(I, n, loc, xf, x->dims, wf, w->dims, bias, od);
   free(bias);
-  return defineOutput(I, n, loc, y, DT_FLOAT, 4, od);
+  return cimOnnxDefineOutput(I, n, loc, y, DT_FLOAT, 4, od);
 }
 
 static bool hMatMul(Importer *I, const Onnx__NodeProto *n, MlirLocation loc) {
-  IN(a, 0) IN(b, 1) REQUIRE(a, "A") REQUIRE(b, "B")
-  MlirValue af = useFloat(I, n, loc, a), bf;
-  if (mlirValueIsNull(af) || mlirValueIsNull(bf = useFloat(I, n, loc, b)))
+  IN(a, 0)
+  IN(b, 1) REQUIRE(a, "A") REQUIRE(b, "B")
+      MlirValue af = cimOnnxUseFloat(I, n, loc, a),
+                bf;
+  if (mlirValueIsNull(af) ||
+      mlirValueIsNull(bf = cimOnnxUseFloat(I, n, loc, b)))
     return false;
   int64_t od[MAX_RANK];
   int ro;
   MlirValue y = matmulCore(I, n, loc, af, a->rank, a->dims, bf, b->rank,
                            b->dims, &ro, od);
-  return defineOutput(I, n, loc, y, DT_FLOAT, ro, od);
+  return cimOnnxDefineOutput(I, n, loc, y, DT_FLOAT, ro, od);
 }
 
 static bool hGemm(Importer *I, const Onnx__NodeProto *n, MlirLocation loc) {
-  IN(a, 0) IN(b, 1) IN(c, 2) REQUIRE(a, "A") REQUIRE(b, "B")
-  if (a->rank != 2 || b->rank != 2)
-    return fail(loc, "node '%s' (Gemm): A and B must be 2-D", nodeName(n));
-  if (attrInt(n, "transA", 0) != 0)
-    return fail(loc, "node '%s' (Gemm): transA = 1 is not supported", nodeName(n));
-  if (attrFloat(n, "alpha", 1.0) != 1.0 || (c && attrFloat(n, "beta", 1.0) != 1.0))
-    return fail(loc, "node '%s' (Gemm): alpha and beta other than 1 are not "
-                     "supported",
-                nodeName(n));
-  MlirValue af = useFloat(I, n, loc, a);
+  IN(a, 0)
+  IN(b, 1) IN(c, 2) REQUIRE(a, "A")
+      REQUIRE(b, "B") if (a->rank != 2 || b->rank != 2) return cimOnnxFail(
+          loc, "node '%s' (Gemm): A and B must be 2-D", cimOnnxNodeName(n));
+  if (cimOnnxAttrInt(n, "transA", 0) != 0)
+    return cimOnnxFail(loc, "node '%s' (Gemm): transA = 1 is not supported",
+                       cimOnnxNodeName(n));
+  if (cimOnnxAttrFloat(n, "alpha", 1.0) != 1.0 ||
+      (c && cimOnnxAttrFloat(n, "beta", 1.0) != 1.0))
+    return cimOnnxFail(loc,
+                       "node '%s' (Gemm): alpha and beta other than 1 are not "
+                       "supported",
+                       cimOnnxNodeName(n));
+  MlirValue af = cimOnnxUseFloat(I, n, loc, a);
   if (mlirValueIsNull(af))
     return false;
   int64_t wd[2];
-  MlirValue bf = useWeight(I, n, loc, b, attrInt(n, "transB", 0) != 0, wd);
+  MlirValue bf =
+      useWeight(I, n, loc, b, cimOnnxAttrInt(n, "transB", 0) != 0, wd);
   if (mlirValueIsNull(bf))
     return false;
   int64_t od[2];
@@ -1569,19 +1545,19 @@ static bool hGemm(Importer *I, const Onnx__NodeProto *n, MlirLocation loc) {
   if (mlirValueIsNull(y))
     return false;
   if (c) {
-    float *bias = biasVector(n, loc, c, od[1], 1.0, NULL);
+    float *bias = cimOnnxBiasVector(n, loc, c, od[1], 1.0, NULL);
     if (!bias)
       return false;
-    y = addChannelBias(I, loc, y, 2, od, 1, bias);
+    y = cimOnnxAddChannelBias(I, loc, y, 2, od, 1, bias);
     free(bias);
   }
-  Value *o = output(I, n, 0, loc);
+  Value *o = cimOnnxOutput(I, n, 0, loc);
   if (!o)
     return false;
   o->kind = K_FLOAT;
   o->dtype = DT_FLOAT;
   o->v = y;
-  setShape(o, 2, od);
+  cimOnnxSetShape(o, 2, od);
   return true;
 }
 
@@ -1592,29 +1568,30 @@ static bool qlinearParams(const Onnx__NodeProto *n, MlirLocation loc,
   memset(qa, 0, sizeof *qa);
   memset(qw, 0, sizeof *qw);
   memset(qy, 0, sizeof *qy);
-  if (!readQParams(n, loc, in[1], in[2], in[0]->dtype, 0, in[0]->rank,
-                   in[0]->dims, qa))
+  if (!cimOnnxReadQParams(n, loc, in[1], in[2], in[0]->dtype, 0, in[0]->rank,
+                          in[0]->dims, qa))
     return false;
   if (qa->n != 1) {
-    qFree(qa);
-    return fail(loc, "node '%s' (%s): the input scale must be one value",
-                nodeName(n), n->op_type);
+    cimOnnxQFree(qa);
+    return cimOnnxFail(loc, "node '%s' (%s): the input scale must be one value",
+                       cimOnnxNodeName(n), n->op_type);
   }
-  if (!readQParams(n, loc, in[4], in[5], in[3]->dtype, wAxis, in[3]->rank,
-                   in[3]->dims, qw) ||
-      !readQParams(n, loc, in[6], in[7], DT_UINT8, 0, 0, NULL, qy)) {
-    qFree(qa);
-    qFree(qw);
+  if (!cimOnnxReadQParams(n, loc, in[4], in[5], in[3]->dtype, wAxis,
+                          in[3]->rank, in[3]->dims, qw) ||
+      !cimOnnxReadQParams(n, loc, in[6], in[7], DT_UINT8, 0, 0, NULL, qy)) {
+    cimOnnxQFree(qa);
+    cimOnnxQFree(qw);
     return false;
   }
-  if (qy->n != 1 || !checkZeroPoints(n, loc, qa) ||
-      !checkZeroPoints(n, loc, qw) || !checkZeroPoints(n, loc, qy)) {
+  if (qy->n != 1 || !cimOnnxCheckZeroPoints(n, loc, qa) ||
+      !cimOnnxCheckZeroPoints(n, loc, qw) ||
+      !cimOnnxCheckZeroPoints(n, loc, qy)) {
     if (qy->n != 1)
-      fail(loc, "node '%s' (%s): the output scale must be one value",
-           nodeName(n), n->op_type);
-    qFree(qa);
-    qFree(qw);
-    qFree(qy);
+      cimOnnxFail(loc, "node '%s' (%s): the output scale must be one value",
+                  cimOnnxNodeName(n), n->op_type);
+    cimOnnxQFree(qa);
+    cimOnnxQFree(qw);
+    cimOnnxQFree(qy);
     return false;
   }
   return true;
@@ -1624,17 +1601,18 @@ static bool qlinearParams(const Onnx__NodeProto *n, MlirLocation loc,
 static bool defineQuantOutput(Importer *I, const Onnx__NodeProto *n,
                               MlirLocation loc, MlirValue y, int rank,
                               const int64_t *dims, QParams *qy) {
-  Value *o = output(I, n, 0, loc);
+  Value *o = cimOnnxOutput(I, n, 0, loc);
   if (!o) {
-    qFree(qy);
+    cimOnnxQFree(qy);
     return false;
   }
   o->kind = K_QUANT;
   o->dtype = qy->dtype;
   o->q = *qy;
-  setShape(o, rank, dims);
-  o->v = emit1(I, "quant.qcast", loc, 1, &y,
-               tensorOf(rank, dims, quantElemType(I, qy)), 0, NULL);
+  cimOnnxSetShape(o, rank, dims);
+  o->v = cimOnnxEmit1(I, "quant.qcast", loc, 1, &y,
+                      cimOnnxTensorOf(rank, dims, cimOnnxQuantElemType(I, qy)),
+                      0, NULL);
   return true;
 }
 
@@ -1646,21 +1624,22 @@ static bool hQLinearConv(Importer *I, const Onnx__NodeProto *n,
                                  "y_zero_point", "B"};
   for (int i = 0; i < 9; ++i) {
     bool bad = false;
-    in[i] = input(I, n, (size_t)i, loc, &bad);
+    in[i] = cimOnnxInput(I, n, (size_t)i, loc, &bad);
     if (bad)
       return false;
     if (!in[i] && i != 2 && i != 5 && i != 7 && i != 8)
-      return fail(loc, "node '%s' (QLinearConv): missing input '%s'",
-                  nodeName(n), names[i]);
+      return cimOnnxFail(loc, "node '%s' (QLinearConv): missing input '%s'",
+                         cimOnnxNodeName(n), names[i]);
   }
   if (in[0]->rank != 4 || in[3]->rank != 4)
-    return fail(loc, "node '%s' (QLinearConv): only 2-D convolutions are "
-                     "supported",
-                nodeName(n));
+    return cimOnnxFail(loc,
+                       "node '%s' (QLinearConv): only 2-D convolutions are "
+                       "supported",
+                       cimOnnxNodeName(n));
   QParams qa, qw, qy;
   if (!qlinearParams(n, loc, in, 0, &qa, &qw, &qy))
     return false;
-  MlirValue xf = useDequantized(I, n, loc, in[0], &qa, "x");
+  MlirValue xf = cimOnnxUseDequantized(I, n, loc, in[0], &qa, "x");
   bool split = false;
   int64_t wd[4], xd[4];
   MlirValue wf = mlirValueIsNull(xf) ? xf
@@ -1677,18 +1656,19 @@ static bool hQLinearConv(Importer *I, const Onnx__NodeProto *n,
     ok = ws != NULL;
     for (int64_t c = 0; ok && c < in[3]->dims[0]; ++c)
       ws[c] = qw.scales[qw.n > 1 ? c : 0];
-    ok = ok && (bias = biasVector(n, loc, in[8], in[3]->dims[0], qa.scales[0], ws));
+    ok = ok && (bias = cimOnnxBiasVector(n, loc, in[8], in[3]->dims[0],
+                                         qa.scales[0], ws));
     free(ws);
   }
   int64_t od[4];
   MlirValue y = {NULL};
   if (ok)
-    y = convCore(I, n, loc, xf, xd, wf, wd, bias, od);
+    y = cimOnnxConvCore(I, n, loc, xf, xd, wf, wd, bias, od);
   free(bias);
-  qFree(&qa);
-  qFree(&qw);
+  cimOnnxQFree(&qa);
+  cimOnnxQFree(&qw);
   if (mlirValueIsNull(y)) {
-    qFree(&qy);
+    cimOnnxQFree(&qy);
     return false;
   }
   return defineQuantOutput(I, n, loc, y, 4, od, &qy);
@@ -1702,17 +1682,17 @@ static bool hQLinearMatMul(Importer *I, const Onnx__NodeProto *n,
                                  "y_zero_point"};
   for (int i = 0; i < 8; ++i) {
     bool bad = false;
-    in[i] = input(I, n, (size_t)i, loc, &bad);
+    in[i] = cimOnnxInput(I, n, (size_t)i, loc, &bad);
     if (bad)
       return false;
     if (!in[i] && i != 2 && i != 5 && i != 7)
-      return fail(loc, "node '%s' (QLinearMatMul): missing input '%s'",
-                  nodeName(n), names[i]);
+      return cimOnnxFail(loc, "node '%s' (QLinearMatMul): missing input '%s'",
+                         cimOnnxNodeName(n), names[i]);
   }
   QParams qa, qw, qy;
   if (!qlinearParams(n, loc, in, in[3]->rank - 1, &qa, &qw, &qy))
     return false;
-  MlirValue af = useDequantized(I, n, loc, in[0], &qa, "a");
+  MlirValue af = cimOnnxUseDequantized(I, n, loc, in[0], &qa, "a");
   bool split = false;
   int64_t bd[MAX_RANK], ad[MAX_RANK];
   int ra = in[0]->rank, rb = in[3]->rank;
@@ -1720,7 +1700,8 @@ static bool hQLinearMatMul(Importer *I, const Onnx__NodeProto *n,
                      ? (MlirValue){NULL}
                      : useWeightSymmetric(I, n, loc, in[3], &qw, rb - 2, &split, bd);
   if (rb < 2)
-    fail(loc, "node '%s' (QLinearMatMul): b must have rank 2 or 3", nodeName(n));
+    cimOnnxFail(loc, "node '%s' (QLinearMatMul): b must have rank 2 or 3",
+                cimOnnxNodeName(n));
   for (int i = 0; i < ra; ++i)
     ad[i] = in[0]->dims[i];
   if (split && !mlirValueIsNull(bf))
@@ -1730,10 +1711,10 @@ static bool hQLinearMatMul(Importer *I, const Onnx__NodeProto *n,
   MlirValue y = {NULL};
   if (!mlirValueIsNull(bf))
     y = matmulCore(I, n, loc, af, ra, ad, bf, rb, bd, &ro, od);
-  qFree(&qa);
-  qFree(&qw);
+  cimOnnxQFree(&qa);
+  cimOnnxQFree(&qw);
   if (mlirValueIsNull(y)) {
-    qFree(&qy);
+    cimOnnxQFree(&qy);
     return false;
   }
   return defineQuantOutput(I, n, loc, y, ro, od, &qy);
@@ -1747,32 +1728,34 @@ static bool integerOperands(Importer *I, const Onnx__NodeProto *n,
   IN(x, 0) IN(w, 1) IN(xz, 2) IN(wz, 3) REQUIRE(x, "A") REQUIRE(w, "B")
   *a = x;
   *b = w;
-  if (!isIntType(x->dtype) || !isIntType(w->dtype))
-    return fail(loc, "node '%s' (%s): operands must be uint8 or int8",
-                nodeName(n), n->op_type);
+  if (!cimOnnxIsIntType(x->dtype) || !cimOnnxIsIntType(w->dtype))
+    return cimOnnxFail(loc, "node '%s' (%s): operands must be uint8 or int8",
+                       cimOnnxNodeName(n), n->op_type);
   Value *zs[2] = {xz, wz};
   int64_t zv[2] = {0, 0};
   for (int k = 0; k < 2; ++k) {
     if (!zs[k])
       continue;
     if (!zs[k]->c || zs[k]->c->n < 1)
-      return fail(loc, "node '%s' (%s): zero point '%s' must be a constant",
-                  nodeName(n), n->op_type, zs[k]->name);
+      return cimOnnxFail(loc,
+                         "node '%s' (%s): zero point '%s' must be a constant",
+                         cimOnnxNodeName(n), n->op_type, zs[k]->name);
     for (int64_t i = 1; i < zs[k]->c->n; ++i)
       if (zs[k]->c->v[i] != zs[k]->c->v[0])
-        return fail(loc, "node '%s' (%s): per-channel zero points are not "
-                         "supported",
-                    nodeName(n), n->op_type);
+        return cimOnnxFail(loc,
+                           "node '%s' (%s): per-channel zero points are not "
+                           "supported",
+                           cimOnnxNodeName(n), n->op_type);
     zv[k] = (int64_t)zs[k]->c->v[0];
   }
   QParams qa = qUnit(x->dtype, zv[0]), qb = qUnit(w->dtype, zv[1]);
-  bool ok = qa.scales && qb.scales && checkZeroPoints(n, loc, &qa) &&
-            checkZeroPoints(n, loc, &qb);
-  *af = ok ? useDequantized(I, n, loc, x, &qa, "A") : (MlirValue){NULL};
-  *bf = !mlirValueIsNull(*af) ? useDequantized(I, n, loc, w, &qb, "B")
+  bool ok = qa.scales && qb.scales && cimOnnxCheckZeroPoints(n, loc, &qa) &&
+            cimOnnxCheckZeroPoints(n, loc, &qb);
+  *af = ok ? cimOnnxUseDequantized(I, n, loc, x, &qa, "A") : (MlirValue){NULL};
+  *bf = !mlirValueIsNull(*af) ? cimOnnxUseDequantized(I, n, loc, w, &qb, "B")
                               : (MlirValue){NULL};
-  qFree(&qa);
-  qFree(&qb);
+  cimOnnxQFree(&qa);
+  cimOnnxQFree(&qb);
   return !mlirValueIsNull(*bf);
 }
 
@@ -1786,7 +1769,7 @@ static bool hMatMulInteger(Importer *I, const Onnx__NodeProto *n,
   int ro;
   MlirValue y = matmulCore(I, n, loc, af, a->rank, a->dims, bf, b->rank,
                            b->dims, &ro, od);
-  return defineOutput(I, n, loc, y, DT_INT32, ro, od);
+  return cimOnnxDefineOutput(I, n, loc, y, DT_INT32, ro, od);
 }
 
 static bool hConvInteger(Importer *I, const Onnx__NodeProto *n,
@@ -1796,82 +1779,88 @@ static bool hConvInteger(Importer *I, const Onnx__NodeProto *n,
   if (!integerOperands(I, n, loc, &x, &w, &xf, &wf))
     return false;
   if (x->rank != 4 || w->rank != 4)
-    return fail(loc, "node '%s' (ConvInteger): only 2-D convolutions are "
-                     "supported",
-                nodeName(n));
+    return cimOnnxFail(loc,
+                       "node '%s' (ConvInteger): only 2-D convolutions are "
+                       "supported",
+                       cimOnnxNodeName(n));
   int64_t od[4];
-  MlirValue y = convCore(I, n, loc, xf, x->dims, wf, w->dims, NULL, od);
-  return defineOutput(I, n, loc, y, DT_INT32, 4, od);
+  MlirValue y = cimOnnxConvCore(I, n, loc, xf, x->dims, wf, w->dims, NULL, od);
+  return cimOnnxDefineOutput(I, n, loc, y, DT_INT32, 4, od);
 }
 
-static bool defineFloat(Importer *I, const Onnx__NodeProto *n, MlirLocation loc,
+bool cimOnnxDefineFloat(Importer *I, const Onnx__NodeProto *n, MlirLocation loc,
                         MlirValue y, int rank, const int64_t *dims) {
-  Value *o = output(I, n, 0, loc);
+  Value *o = cimOnnxOutput(I, n, 0, loc);
   if (!o)
     return false;
   o->kind = K_FLOAT;
   o->dtype = DT_FLOAT;
   o->v = y;
-  setShape(o, rank, dims);
+  cimOnnxSetShape(o, rank, dims);
   return true;
 }
 
 static bool hRelu(Importer *I, const Onnx__NodeProto *n, MlirLocation loc) {
-  IN(x, 0) REQUIRE(x, "X")
-  MlirValue xf = useFloat(I, n, loc, x);
+  IN(x, 0) REQUIRE(x, "X") MlirValue xf = cimOnnxUseFloat(I, n, loc, x);
   if (mlirValueIsNull(xf))
     return false;
   char m[256];
-  idMap(m, sizeof m, x->rank);
+  cimOnnxIdMap(m, sizeof m, x->rank);
   const char *maps[2] = {m, m};
-  MlirValue y = emitGeneric(I, loc, 1, &xf, maps, x->rank, x->dims,
-                            B_MAX_CAPTURE, zeroF32(I, loc));
-  return defineFloat(I, n, loc, y, x->rank, x->dims);
+  MlirValue y = cimOnnxEmitGeneric(I, loc, 1, &xf, maps, x->rank, x->dims,
+                                   B_MAX_CAPTURE, cimOnnxZeroF32(I, loc));
+  return cimOnnxDefineFloat(I, n, loc, y, x->rank, x->dims);
 }
 
 static bool hMaxPool(Importer *I, const Onnx__NodeProto *n, MlirLocation loc) {
-  IN(x, 0) REQUIRE(x, "X")
-  if (x->rank != 4)
-    return fail(loc, "node '%s' (MaxPool): only 2-D pooling is supported",
-                nodeName(n));
+  IN(x, 0)
+  REQUIRE(x, "X") if (x->rank != 4) return cimOnnxFail(
+      loc, "node '%s' (MaxPool): only 2-D pooling is supported",
+      cimOnnxNodeName(n));
   if (n->n_output > 1 && n->output[1] && *n->output[1])
-    return fail(loc, "node '%s' (MaxPool): the Indices output is not supported",
-                nodeName(n));
+    return cimOnnxFail(
+        loc, "node '%s' (MaxPool): the Indices output is not supported",
+        cimOnnxNodeName(n));
   ConvGeom g;
-  if (!readConvGeom(n, loc, x->dims, 0, 0, true, &g))
+  if (!cimOnnxReadConvGeom(n, loc, x->dims, 0, 0, true, &g))
     return false;
-  MlirValue xf = useFloat(I, n, loc, x);
+  MlirValue xf = cimOnnxUseFloat(I, n, loc, x);
   if (mlirValueIsNull(xf))
     return false;
   if (mlirValueIsNull(I->negInf))
-    I->negInf = scalarF32(I, loc, -INFINITY);
+    I->negInf = cimOnnxScalarF32(I, loc, -INFINITY);
   int64_t pd[4] = {x->dims[0], x->dims[1], x->dims[2], x->dims[3]};
-  if (anyPad(&g))
-    xf = emitPad(I, loc, xf, x->dims, g.pads, I->negInf, pd);
+  if (cimOnnxAnyPad(&g))
+    xf = cimOnnxEmitPad(I, loc, xf, x->dims, g.pads, I->negInf, pd);
   int64_t od[4] = {pd[0], pd[1], 0, 0};
   for (int i = 0; i < 2; ++i)
     od[2 + i] = (pd[2 + i] - g.dilations[i] * (g.kernel[i] - 1) - 1) / g.strides[i] + 1;
-  MlirValue init = fillF32(I, loc, 4, od, I->negInf);
-  MlirValue win = emptyF32(I, loc, 2, g.kernel);
-  MlirType i64t = tensorOf(1, (int64_t[]){2}, mlirIntegerTypeGet(I->ctx, 64));
+  MlirValue init = cimOnnxFillF32(I, loc, 4, od, I->negInf);
+  MlirValue win = cimOnnxEmptyF32(I, loc, 2, g.kernel);
+  MlirType i64t =
+      cimOnnxTensorOf(1, (int64_t[]){2}, mlirIntegerTypeGet(I->ctx, 64));
   MlirNamedAttribute attrs[2] = {
-      NA(I, "dilations", mlirDenseElementsAttrInt64Get(i64t, 2, g.dilations)),
-      NA(I, "strides", mlirDenseElementsAttrInt64Get(i64t, 2, g.strides))};
+      cimOnnxNA(I, "dilations",
+                mlirDenseElementsAttrInt64Get(i64t, 2, g.dilations)),
+      cimOnnxNA(I, "strides",
+                mlirDenseElementsAttrInt64Get(i64t, 2, g.strides))};
   MlirValue ins[2] = {xf, win};
-  MlirValue y = emitNamed(I, "linalg.pooling_nchw_max", loc, 2, ins, init, 2, attrs);
-  return defineFloat(I, n, loc, y, 4, od);
+  MlirValue y = cimOnnxEmitNamed(I, "linalg.pooling_nchw_max", loc, 2, ins,
+                                 init, 2, attrs);
+  return cimOnnxDefineFloat(I, n, loc, y, 4, od);
 }
 
 static bool hFlatten(Importer *I, const Onnx__NodeProto *n, MlirLocation loc) {
-  IN(x, 0) REQUIRE(x, "input")
-  int64_t axis = attrInt(n, "axis", 1);
+  IN(x, 0) REQUIRE(x, "input") int64_t axis = cimOnnxAttrInt(n, "axis", 1);
   if (axis < 0)
     axis += x->rank;
   if (axis < 1 || axis >= x->rank)
-    return fail(loc, "node '%s' (Flatten): axis %lld is not supported (1 .. "
-                     "rank - 1 are)",
-                nodeName(n), (long long)attrInt(n, "axis", 1));
-  MlirValue xf = useFloat(I, n, loc, x);
+    return cimOnnxFail(loc,
+                       "node '%s' (Flatten): axis %lld is not supported (1 .. "
+                       "rank - 1 are)",
+                       cimOnnxNodeName(n),
+                       (long long)cimOnnxAttrInt(n, "axis", 1));
+  MlirValue xf = cimOnnxUseFloat(I, n, loc, x);
   if (mlirValueIsNull(xf))
     return false;
   int groups[MAX_RANK];
@@ -1881,10 +1870,10 @@ static bool hFlatten(Importer *I, const Onnx__NodeProto *n, MlirLocation loc) {
     od[groups[i]] *= x->dims[i];
   }
   if (axis == 1 && x->rank == 2)
-    return defineFloat(I, n, loc, xf, 2, x->dims);
+    return cimOnnxDefineFloat(I, n, loc, xf, 2, x->dims);
   /* A leading group of one dimension stays as it is. */
-  MlirValue y = emitCollapse(I, loc, xf, x->rank, groups, 2, od);
-  return defineFloat(I, n, loc, y, 2, od);
+  MlirValue y = cimOnnxEmitCollapse(I, loc, xf, x->rank, groups, 2, od);
+  return cimOnnxDefineFloat(I, n, loc, y, 2, od);
 }
 
 static bool hAdd(Importer *I, const Onnx__NodeProto *n, MlirLocation loc) {
@@ -1895,20 +1884,20 @@ static bool hAdd(Importer *I, const Onnx__NodeProto *n, MlirLocation loc) {
     x = b;
     c = a;
   }
-  MlirValue xf = useFloat(I, n, loc, x);
+  MlirValue xf = cimOnnxUseFloat(I, n, loc, x);
   if (mlirValueIsNull(xf))
     return false;
   bool same = c->rank == x->rank;
   for (int i = 0; same && i < x->rank; ++i)
     same = c->dims[i] == x->dims[i];
   if (same && c->kind != K_CONST) {
-    MlirValue cf = useFloat(I, n, loc, c);
+    MlirValue cf = cimOnnxUseFloat(I, n, loc, c);
     if (mlirValueIsNull(cf))
       return false;
     MlirValue ins[2] = {xf, cf};
-    MlirValue init = emptyF32(I, loc, x->rank, x->dims);
-    MlirValue y = emitNamed(I, "linalg.add", loc, 2, ins, init, 0, NULL);
-    return defineFloat(I, n, loc, y, x->rank, x->dims);
+    MlirValue init = cimOnnxEmptyF32(I, loc, x->rank, x->dims);
+    MlirValue y = cimOnnxEmitNamed(I, "linalg.add", loc, 2, ins, init, 0, NULL);
+    return cimOnnxDefineFloat(I, n, loc, y, x->rank, x->dims);
   }
   if (c->kind == K_CONST && c->c->dtype == DT_FLOAT && c->rank <= x->rank) {
     /* Right-aligned broadcast: find the one non-unit axis of c. */
@@ -1927,47 +1916,50 @@ static bool hAdd(Importer *I, const Onnx__NodeProto *n, MlirLocation loc) {
         axis = x->rank - 1;
       float *f = malloc((size_t)x->dims[axis] * sizeof(float));
       if (!f)
-        return fail(loc, "out of memory");
+        return cimOnnxFail(loc, "out of memory");
       for (int64_t i = 0; i < x->dims[axis]; ++i)
         f[i] = (float)c->c->v[c->c->n == 1 ? 0 : i];
-      MlirValue y = addChannelBias(I, loc, xf, x->rank, x->dims, axis, f);
+      MlirValue y =
+          cimOnnxAddChannelBias(I, loc, xf, x->rank, x->dims, axis, f);
       free(f);
-      return defineFloat(I, n, loc, y, x->rank, x->dims);
+      return cimOnnxDefineFloat(I, n, loc, y, x->rank, x->dims);
     }
   }
-  return fail(loc, "node '%s' (Add): operands of shapes that are neither equal "
-                   "nor a constant along one axis are not supported",
-              nodeName(n));
+  return cimOnnxFail(
+      loc,
+      "node '%s' (Add): operands of shapes that are neither equal "
+      "nor a constant along one axis are not supported",
+      cimOnnxNodeName(n));
 }
 
 static bool hIdentity(Importer *I, const Onnx__NodeProto *n, MlirLocation loc) {
-  IN(x, 0) REQUIRE(x, "input")
-  Value *o = output(I, n, 0, loc);
+  IN(x, 0) REQUIRE(x, "input") Value *o = cimOnnxOutput(I, n, 0, loc);
   if (!o)
     return false;
   /* An alias: same kind, same IR value, copies of the constant data. */
   o->dtype = x->dtype;
-  setShape(o, x->rank, x->dims);
+  cimOnnxSetShape(o, x->rank, x->dims);
   if (x->kind == K_CONST) {
     o->kind = K_CONST;
-    o->c = constNew(x->c->dtype, x->c->rank, x->c->dims);
+    o->c = cimOnnxConstNew(x->c->dtype, x->c->rank, x->c->dims);
     if (!o->c)
-      return fail(loc, "out of memory");
+      return cimOnnxFail(loc, "out of memory");
     memcpy(o->c->v, x->c->v, (size_t)x->c->n * sizeof(double));
     if (x->dqInt) {
-      o->dqInt = constNew(x->dqInt->dtype, x->dqInt->rank, x->dqInt->dims);
-      if (!o->dqInt || !qCopy(&o->dqq, &x->dqq))
-        return fail(loc, "out of memory");
+      o->dqInt =
+          cimOnnxConstNew(x->dqInt->dtype, x->dqInt->rank, x->dqInt->dims);
+      if (!o->dqInt || !cimOnnxQCopy(&o->dqq, &x->dqq))
+        return cimOnnxFail(loc, "out of memory");
       memcpy(o->dqInt->v, x->dqInt->v, (size_t)x->dqInt->n * sizeof(double));
     }
     return true;
   }
-  MlirValue f = useFloat(I, n, loc, x);
+  MlirValue f = cimOnnxUseFloat(I, n, loc, x);
   if (x->kind == K_QUANT) {
     o->kind = K_QUANT;
     o->v = x->v;
     o->deq = f;
-    return qCopy(&o->q, &x->q) || fail(loc, "out of memory");
+    return cimOnnxQCopy(&o->q, &x->q) || cimOnnxFail(loc, "out of memory");
   }
   o->kind = x->kind;
   o->v = x->v;
@@ -1975,33 +1967,34 @@ static bool hIdentity(Importer *I, const Onnx__NodeProto *n, MlirLocation loc) {
 }
 
 static bool hConstant(Importer *I, const Onnx__NodeProto *n, MlirLocation loc) {
-  const Onnx__AttributeProto *a = getAttr(n, "value");
+  const Onnx__AttributeProto *a = cimOnnxGetAttr(n, "value");
   Const *c = NULL;
   if (a && a->t) {
-    if (!constFromTensor(I, a->t, loc, &c))
+    if (!cimOnnxConstFromTensor(I, a->t, loc, &c))
       return false;
-  } else if ((a = getAttr(n, "value_float")) && a->has_f) {
-    if (!(c = constNew(DT_FLOAT, 0, NULL)))
-      return fail(loc, "out of memory");
+  } else if ((a = cimOnnxGetAttr(n, "value_float")) && a->has_f) {
+    if (!(c = cimOnnxConstNew(DT_FLOAT, 0, NULL)))
+      return cimOnnxFail(loc, "out of memory");
     c->v[0] = a->f;
-  } else if ((a = getAttr(n, "value_int")) && a->has_i) {
-    if (!(c = constNew(DT_INT64, 0, NULL)))
-      return fail(loc, "out of memory");
+  } else if ((a = cimOnnxGetAttr(n, "value_int")) && a->has_i) {
+    if (!(c = cimOnnxConstNew(DT_INT64, 0, NULL)))
+      return cimOnnxFail(loc, "out of memory");
     c->v[0] = (double)a->i;
   } else {
-    return fail(loc, "node '%s' (Constant): only the 'value', 'value_float' "
-                     "and 'value_int' forms are supported",
-                nodeName(n));
+    return cimOnnxFail(loc,
+                       "node '%s' (Constant): only the 'value', 'value_float' "
+                       "and 'value_int' forms are supported",
+                       cimOnnxNodeName(n));
   }
-  Value *o = output(I, n, 0, loc);
+  Value *o = cimOnnxOutput(I, n, 0, loc);
   if (!o) {
-    constFree(c);
+    cimOnnxConstFree(c);
     return false;
   }
   o->kind = K_CONST;
   o->dtype = c->dtype;
   o->c = c;
-  setShape(o, c->rank, c->dims);
+  cimOnnxSetShape(o, c->rank, c->dims);
   return true;
 }
 
@@ -2037,10 +2030,12 @@ static bool unsupported(const Onnx__NodeProto *n, MlirLocation loc) {
     k += (size_t)snprintf(list + k, sizeof list - k, "%s%s", i ? ", " : "",
                           ONNX_OPS[i].opType);
   bool foreignDomain = n->domain && *n->domain && strcmp(n->domain, "ai.onnx");
-  return fail(loc, "node '%s': operator '%s%s%s' is not supported; supported "
-                   "operators: %s",
-              nodeName(n), foreignDomain ? n->domain : "",
-              foreignDomain ? "." : "", n->op_type ? n->op_type : "", list);
+  return cimOnnxFail(loc,
+                     "node '%s': operator '%s%s%s' is not supported; supported "
+                     "operators: %s",
+                     cimOnnxNodeName(n), foreignDomain ? n->domain : "",
+                     foreignDomain ? "." : "", n->op_type ? n->op_type : "",
+                     list);
 }
 
 /*===----------------------------------------------------------------------===*
@@ -2052,61 +2047,68 @@ static bool readValueInfoShape(const Onnx__ValueInfoProto *vi, MlirLocation loc,
   const char *name = vi->name ? vi->name : "";
   if (!vi->type || vi->type->value_case != ONNX__TYPE_PROTO__VALUE_TENSOR_TYPE ||
       !vi->type->tensor_type)
-    return fail(loc, "graph input '%s' is not a tensor", name);
+    return cimOnnxFail(loc, "graph input '%s' is not a tensor", name);
   const Onnx__TypeProto__Tensor *tt = vi->type->tensor_type;
   *dtype = tt->has_elem_type ? tt->elem_type : 0;
   if (!tt->shape)
-    return fail(loc, "graph input '%s' has no shape (static shapes are "
-                     "required)",
-                name);
+    return cimOnnxFail(loc,
+                       "graph input '%s' has no shape (static shapes are "
+                       "required)",
+                       name);
   if (tt->shape->n_dim > MAX_RANK)
-    return fail(loc, "graph input '%s' has rank %zu, above %d", name,
-                tt->shape->n_dim, MAX_RANK);
+    return cimOnnxFail(loc, "graph input '%s' has rank %zu, above %d", name,
+                       tt->shape->n_dim, MAX_RANK);
   *rank = (int)tt->shape->n_dim;
   for (int i = 0; i < *rank; ++i) {
     const Onnx__TensorShapeProto__Dimension *d = tt->shape->dim[i];
     if (d->value_case != ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_VALUE ||
         d->dim_value < 1)
-      return fail(loc, "graph input '%s': dimension %d is not a static size "
-                       "(%s); export with a fixed input shape",
-                  name, i,
-                  d->value_case == ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_PARAM
-                      ? d->dim_param
-                      : "unknown");
+      return cimOnnxFail(
+          loc,
+          "graph input '%s': dimension %d is not a static size "
+          "(%s); export with a fixed input shape",
+          name, i,
+          d->value_case == ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_PARAM
+              ? d->dim_param
+              : "unknown");
     dims[i] = d->dim_value;
   }
   return true;
 }
 
 static MlirLocation nodeLoc(Importer *I, const Onnx__NodeProto *n) {
-  return mlirLocationNameGet(I->ctx, S(nodeName(n)), mlirLocationUnknownGet(I->ctx));
+  return mlirLocationNameGet(I->ctx, cimOnnxS(cimOnnxNodeName(n)),
+                             mlirLocationUnknownGet(I->ctx));
 }
 
 static MlirOperation importModel(Importer *I, const Onnx__ModelProto *m,
                                  MlirLocation fileLoc) {
   const Onnx__GraphProto *g = m->graph;
   if (!g)
-    return fail(fileLoc, "the model has no graph"), (MlirOperation){NULL};
+    return cimOnnxFail(fileLoc, "the model has no graph"),
+           (MlirOperation){NULL};
   for (size_t i = 0; i < g->n_initializer; ++i) {
     const Onnx__TensorProto *t = g->initializer[i];
-    MlirLocation loc = mlirLocationNameGet(I->ctx, S(t->name ? t->name : ""), fileLoc);
+    MlirLocation loc =
+        mlirLocationNameGet(I->ctx, cimOnnxS(t->name ? t->name : ""), fileLoc);
     Const *c;
     if (!t->name || !*t->name)
-      return fail(loc, "an initializer has no name"), (MlirOperation){NULL};
-    if (lookup(I, t->name))
-      return fail(loc, "initializer '%s' is defined twice", t->name),
+      return cimOnnxFail(loc, "an initializer has no name"),
              (MlirOperation){NULL};
-    if (!constFromTensor(I, t, loc, &c))
+    if (cimOnnxLookup(I, t->name))
+      return cimOnnxFail(loc, "initializer '%s' is defined twice", t->name),
+             (MlirOperation){NULL};
+    if (!cimOnnxConstFromTensor(I, t, loc, &c))
       return (MlirOperation){NULL};
-    Value *v = addValue(I, t->name);
+    Value *v = cimOnnxAddValue(I, t->name);
     if (!v) {
-      constFree(c);
-      return fail(loc, "out of memory"), (MlirOperation){NULL};
+      cimOnnxConstFree(c);
+      return cimOnnxFail(loc, "out of memory"), (MlirOperation){NULL};
     }
     v->kind = K_CONST;
     v->dtype = c->dtype;
     v->c = c;
-    setShape(v, c->rank, c->dims);
+    cimOnnxSetShape(v, c->rank, c->dims);
   }
   /* Function arguments: graph inputs that are not initializers. */
   size_t nArgs = 0;
@@ -2117,34 +2119,36 @@ static MlirOperation importModel(Importer *I, const Onnx__ModelProto *m,
     free(argTypes);
     free(argLocs);
     free(argVals);
-    return fail(fileLoc, "out of memory"), (MlirOperation){NULL};
+    return cimOnnxFail(fileLoc, "out of memory"), (MlirOperation){NULL};
   }
   bool ok = true;
   for (size_t i = 0; ok && i < g->n_input; ++i) {
     const Onnx__ValueInfoProto *vi = g->input[i];
-    if (!vi->name || lookup(I, vi->name))
+    if (!vi->name || cimOnnxLookup(I, vi->name))
       continue;
-    MlirLocation loc = mlirLocationNameGet(I->ctx, S(vi->name), mlirLocationUnknownGet(I->ctx));
+    MlirLocation loc = mlirLocationNameGet(I->ctx, cimOnnxS(vi->name),
+                                           mlirLocationUnknownGet(I->ctx));
     int32_t dt = 0;
     int rank;
     int64_t dims[MAX_RANK];
     if (!(ok = readValueInfoShape(vi, fileLoc, &dt, &rank, dims)))
       break;
-    if (dt != DT_FLOAT && !isIntType(dt)) {
-      ok = fail(fileLoc, "graph input '%s' has element type %s (float, uint8 "
-                         "and int8 are supported)",
-                vi->name, dtypeName(dt));
+    if (dt != DT_FLOAT && !cimOnnxIsIntType(dt)) {
+      ok = cimOnnxFail(fileLoc,
+                       "graph input '%s' has element type %s (float, uint8 "
+                       "and int8 are supported)",
+                       vi->name, cimOnnxDtypeName(dt));
       break;
     }
-    Value *v = addValue(I, vi->name);
+    Value *v = cimOnnxAddValue(I, vi->name);
     if (!v) {
-      ok = fail(fileLoc, "out of memory");
+      ok = cimOnnxFail(fileLoc, "out of memory");
       break;
     }
     v->dtype = dt;
     v->kind = dt == DT_FLOAT ? K_FLOAT : K_INTARG;
-    setShape(v, rank, dims);
-    argTypes[nArgs] = f32Tensor(I, rank, dims);
+    cimOnnxSetShape(v, rank, dims);
+    argTypes[nArgs] = cimOnnxF32Tensor(I, rank, dims);
     argLocs[nArgs] = loc;
     argVals[nArgs++] = v;
   }
@@ -2175,21 +2179,23 @@ static MlirOperation importModel(Importer *I, const Onnx__ModelProto *m,
   MlirType *resTypes = calloc(g->n_output + 1, sizeof *resTypes);
   MlirValue *results = calloc(g->n_output + 1, sizeof *results);
   if (ok && (!resTypes || !results))
-    ok = fail(fileLoc, "out of memory");
+    ok = cimOnnxFail(fileLoc, "out of memory");
   if (ok && g->n_output == 0)
-    ok = fail(fileLoc, "the graph has no outputs");
+    ok = cimOnnxFail(fileLoc, "the graph has no outputs");
   for (size_t i = 0; ok && i < g->n_output; ++i) {
     const char *name = g->output[i]->name ? g->output[i]->name : "";
-    Value *v = lookup(I, name);
-    MlirLocation loc = mlirLocationNameGet(I->ctx, S(name), mlirLocationUnknownGet(I->ctx));
+    Value *v = cimOnnxLookup(I, name);
+    MlirLocation loc = mlirLocationNameGet(I->ctx, cimOnnxS(name),
+                                           mlirLocationUnknownGet(I->ctx));
     if (!v) {
-      ok = fail(fileLoc, "graph output '%s' is not computed by any node", name);
+      ok = cimOnnxFail(fileLoc, "graph output '%s' is not computed by any node",
+                       name);
       break;
     }
     Onnx__NodeProto dummy = ONNX__NODE_PROTO__INIT;
     dummy.name = (char *)name;
     dummy.op_type = (char *)"output";
-    results[i] = useFloat(I, &dummy, loc, v);
+    results[i] = cimOnnxUseFloat(I, &dummy, loc, v);
     if (mlirValueIsNull(results[i])) {
       ok = false;
       break;
@@ -2198,8 +2204,8 @@ static MlirOperation importModel(Importer *I, const Onnx__ModelProto *m,
   }
   MlirOperation module = {NULL};
   if (ok) {
-    emitIn(I, I->block, "func.return", mlirLocationUnknownGet(I->ctx),
-           (intptr_t)g->n_output, results, 0, NULL, 0, NULL, NULL);
+    cimOnnxEmitIn(I, I->block, "func.return", mlirLocationUnknownGet(I->ctx),
+                  (intptr_t)g->n_output, results, 0, NULL, 0, NULL, NULL);
     MlirRegion r = mlirRegionCreate();
     mlirRegionAppendOwnedBlock(r, I->block);
     I->block = (MlirBlock){NULL};
@@ -2207,9 +2213,10 @@ static MlirOperation importModel(Importer *I, const Onnx__ModelProto *m,
     MlirType ft = mlirFunctionTypeGet(I->ctx, (intptr_t)nArgs, argTypes,
                                       (intptr_t)g->n_output, resTypes);
     MlirNamedAttribute attrs[2] = {
-        NA(I, "sym_name", mlirStringAttrGet(I->ctx, S(fname))),
-        NA(I, "function_type", mlirTypeAttrGet(ft))};
-    MlirOperationState st = mlirOperationStateGet(S("func.func"), fileLoc);
+        cimOnnxNA(I, "sym_name", mlirStringAttrGet(I->ctx, cimOnnxS(fname))),
+        cimOnnxNA(I, "function_type", mlirTypeAttrGet(ft))};
+    MlirOperationState st =
+        mlirOperationStateGet(cimOnnxS("func.func"), fileLoc);
     mlirOperationStateAddAttributes(&st, 2, attrs);
     mlirOperationStateAddOwnedRegions(&st, 1, &r);
     MlirOperation func = mlirOperationCreate(&st);
@@ -2243,14 +2250,15 @@ MlirOperation cimImportOnnxBytes(MlirContext context, const void *data,
   char *name = strndup(sourceName.data ? sourceName.data : "", sourceName.length);
   MlirLocation fileLoc = mlirLocationFileLineColGet(context, sourceName, 0, 0);
   if (!name)
-    return fail(fileLoc, "out of memory"), (MlirOperation){NULL};
+    return cimOnnxFail(fileLoc, "out of memory"), (MlirOperation){NULL};
   loadDialects(context);
   Onnx__ModelProto *m = onnx__model_proto__unpack(NULL, size, data);
   if (!m) {
     free(name);
-    return fail(fileLoc, "not an ONNX model: the protobuf (%zu bytes) does "
-                         "not decode as onnx.ModelProto",
-                size),
+    return cimOnnxFail(fileLoc,
+                       "not an ONNX model: the protobuf (%zu bytes) does "
+                       "not decode as onnx.ModelProto",
+                       size),
            (MlirOperation){NULL};
   }
   Importer I = {0};
@@ -2272,15 +2280,15 @@ MlirOperation cimImportOnnxFile(MlirContext context, MlirStringRef path) {
   char *p = strndup(path.data ? path.data : "", path.length);
   MlirLocation fileLoc = mlirLocationFileLineColGet(context, path, 0, 0);
   if (!p)
-    return fail(fileLoc, "out of memory"), (MlirOperation){NULL};
+    return cimOnnxFail(fileLoc, "out of memory"), (MlirOperation){NULL};
   int fd = open(p, O_RDONLY | O_CLOEXEC);
   struct stat st;
   int e = fd < 0 ? errno : fstat(fd, &st) != 0 ? errno : 0;
   if (e || !S_ISREG(st.st_mode)) {
     if (fd >= 0)
       close(fd);
-    fail(fileLoc, "cannot open ONNX model '%s': %s", p,
-         e ? strerror(e) : "not a regular file");
+    cimOnnxFail(fileLoc, "cannot open ONNX model '%s': %s", p,
+                e ? strerror(e) : "not a regular file");
     free(p);
     return (MlirOperation){NULL};
   }
@@ -2289,7 +2297,7 @@ MlirOperation cimImportOnnxFile(MlirContext context, MlirStringRef path) {
   void *data = size ? mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0) : NULL;
   close(fd);
   if (size && data == MAP_FAILED) {
-    fail(fileLoc, "cannot map ONNX model '%s': %s", p, strerror(errno));
+    cimOnnxFail(fileLoc, "cannot map ONNX model '%s': %s", p, strerror(errno));
     free(p);
     return (MlirOperation){NULL};
   }

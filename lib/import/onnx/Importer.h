@@ -1,0 +1,222 @@
+/*===-- Importer.h - The ONNX importer's shared state and helpers --*- C -*-===*
+ *
+ * Internal to lib/import/onnx (not installed): the value table, constants,
+ * quantization parameters and IR helpers that onnx_import.c (graph, QDQ and
+ * QOperator layers) defines and the operator files (ops_float.c: pooling,
+ * softmax, elementwise, normalization; ops_shape.c: reshape, transpose,
+ * concat, gather, slice, shape chains) use. Every function reports its
+ * failure as one diagnostic at the node's location (cimOnnxFail) and
+ * returns false / a null value.
+ *===----------------------------------------------------------------------===*/
+
+#ifndef CIM_LIB_IMPORT_ONNX_IMPORTER_H
+#define CIM_LIB_IMPORT_ONNX_IMPORTER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mlir-c/IR.h"
+/* Generated into the build tree by protoc-c from Debian's onnx.proto. */
+#include <onnx.pb-c.h>
+
+#define MAX_RANK 8
+
+enum {
+  DT_FLOAT = ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT,
+  DT_UINT8 = ONNX__TENSOR_PROTO__DATA_TYPE__UINT8,
+  DT_INT8 = ONNX__TENSOR_PROTO__DATA_TYPE__INT8,
+  DT_UINT16 = ONNX__TENSOR_PROTO__DATA_TYPE__UINT16,
+  DT_INT16 = ONNX__TENSOR_PROTO__DATA_TYPE__INT16,
+  DT_INT32 = ONNX__TENSOR_PROTO__DATA_TYPE__INT32,
+  DT_INT64 = ONNX__TENSOR_PROTO__DATA_TYPE__INT64,
+  DT_BOOL = ONNX__TENSOR_PROTO__DATA_TYPE__BOOL,
+  DT_DOUBLE = ONNX__TENSOR_PROTO__DATA_TYPE__DOUBLE,
+  DT_UINT32 = ONNX__TENSOR_PROTO__DATA_TYPE__UINT32,
+  DT_UINT64 = ONNX__TENSOR_PROTO__DATA_TYPE__UINT64,
+};
+
+/*===----------------------------------------------------------------------===*
+ * Values
+ *===----------------------------------------------------------------------===*/
+
+/// A constant tensor known at import time, every element as a double (exact
+/// for float32 and for integers up to 2^53).
+typedef struct Const {
+  int32_t dtype;
+  int rank;
+  int64_t dims[MAX_RANK];
+  int64_t n;
+  double *v;
+} Const;
+
+/// Scale(s) and zero point(s) of a quantized tensor; n == 1 is per tensor,
+/// otherwise one per index of dimension `axis`.
+typedef struct QParams {
+  int32_t dtype; ///< DT_UINT8 or DT_INT8
+  int64_t n;
+  double *scales;
+  int64_t *zps;
+  int axis;
+} QParams;
+
+typedef enum Kind {
+  K_CONST,  ///< only `c` (no IR yet)
+  K_FLOAT,  ///< `v` is an f32 tensor
+  K_QUANT,  ///< `v` is a !quant.uniform tensor with parameters `q`
+  K_INTARG, ///< an integer graph input: `v` is its f32 block argument
+} Kind;
+
+typedef struct Value {
+  char *name;
+  int32_t dtype; ///< ONNX element type
+  int rank;
+  int64_t dims[MAX_RANK];
+  Kind kind;
+  MlirValue v;
+  MlirValue deq; ///< K_QUANT: the dcast, made once
+  QParams q;     ///< K_QUANT
+  Const *c;      ///< constant value, if known
+  /// DequantizeLinear of a constant: the integers and their parameters, kept
+  /// so that a consumer can fold a transpose before materializing.
+  Const *dqInt;
+  QParams dqq;
+  MlirValue mat; ///< materialization of `c` or of the DQ constant
+} Value;
+
+typedef struct Importer {
+  MlirContext ctx;
+  MlirBlock block;
+  const char *sourceName;
+  Value **vals;
+  size_t nVals, capVals;
+  size_t *hash; ///< open addressing, index + 1, 0 = empty
+  size_t hashCap;
+  MlirValue zero, negInf;  ///< cached scalar constants
+  const uint8_t *fileBase; ///< for external data
+} Importer;
+
+typedef enum Body { B_ADD, B_SUB, B_MUL, B_DIV, B_MAX_CAPTURE } Body;
+
+typedef struct ConvGeom {
+  int64_t pads[4], strides[2], dilations[2], kernel[2];
+  int64_t group;
+} ConvGeom;
+
+typedef bool (*Handler)(Importer *I, const Onnx__NodeProto *n,
+                        MlirLocation loc);
+
+#define IN(var, idx)                                                           \
+  bool var##Bad = false;                                                       \
+  Value *var = cimOnnxInput(I, n, idx, loc, &var##Bad);                        \
+  if (var##Bad)                                                                \
+    return false;
+
+#define REQUIRE(var, what)                                                     \
+  if (!var)                                                                    \
+    return cimOnnxFail(loc, "node '%s' (%s): missing input '%s'",              \
+                       cimOnnxNodeName(n), n->op_type, what);
+
+bool cimOnnxFail(MlirLocation loc, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void cimOnnxConstFree(Const *c);
+void cimOnnxQFree(QParams *q);
+Value *cimOnnxLookup(Importer *I, const char *name);
+Value *cimOnnxAddValue(Importer *I, const char *name);
+MlirStringRef cimOnnxS(const char *s);
+MlirType cimOnnxF32(Importer *I);
+MlirNamedAttribute cimOnnxNA(Importer *I, const char *name, MlirAttribute a);
+MlirType cimOnnxTensorOf(int rank, const int64_t *dims, MlirType elem);
+MlirType cimOnnxF32Tensor(Importer *I, int rank, const int64_t *dims);
+MlirOperation cimOnnxEmitIn(Importer *I, MlirBlock block, const char *name,
+                            MlirLocation loc, intptr_t nOps,
+                            const MlirValue *ops, intptr_t nRes,
+                            const MlirType *res, intptr_t nAttrs,
+                            const MlirNamedAttribute *attrs,
+                            MlirRegion *region);
+MlirValue cimOnnxEmit1(Importer *I, const char *name, MlirLocation loc,
+                       intptr_t nOps, const MlirValue *ops, MlirType res,
+                       intptr_t nAttrs, const MlirNamedAttribute *attrs);
+MlirValue cimOnnxScalarF32(Importer *I, MlirLocation loc, double x);
+MlirValue cimOnnxZeroF32(Importer *I, MlirLocation loc);
+MlirValue cimOnnxConstF32(Importer *I, MlirLocation loc, int rank,
+                          const int64_t *dims, const float *data, int64_t n);
+MlirValue cimOnnxEmptyF32(Importer *I, MlirLocation loc, int rank,
+                          const int64_t *dims);
+MlirAttribute cimOnnxSegments(Importer *I, int32_t a, int32_t b);
+MlirValue cimOnnxEmitNamed(Importer *I, const char *name, MlirLocation loc,
+                           int nIns, const MlirValue *ins, MlirValue init,
+                           int nExtra, const MlirNamedAttribute *extra);
+MlirValue cimOnnxFillF32(Importer *I, MlirLocation loc, int rank,
+                         const int64_t *dims, MlirValue scalar);
+MlirValue cimOnnxEmitGeneric(Importer *I, MlirLocation loc, int nIns,
+                             const MlirValue *ins, const char *const *maps,
+                             int rank, const int64_t *outDims, Body body,
+                             MlirValue capture);
+void cimOnnxMapText(char *buf, size_t cap, int rank, const int *idx, int n);
+void cimOnnxIdMap(char *buf, size_t cap, int rank);
+MlirValue cimOnnxEmitPad(Importer *I, MlirLocation loc, MlirValue x,
+                         const int64_t *dims, const int64_t *pads,
+                         MlirValue value, int64_t *outDims);
+MlirValue cimOnnxEmitCollapse(Importer *I, MlirLocation loc, MlirValue x,
+                              int rank, const int *groupOf, int outRank,
+                              const int64_t *outDims);
+const char *cimOnnxDtypeName(int32_t t);
+int cimOnnxElemSize(int32_t t);
+Const *cimOnnxConstNew(int32_t dtype, int rank, const int64_t *dims);
+bool cimOnnxConstFromTensor(Importer *I, const Onnx__TensorProto *t,
+                            MlirLocation loc, Const **out);
+const Onnx__AttributeProto *cimOnnxGetAttr(const Onnx__NodeProto *n,
+                                           const char *name);
+int64_t cimOnnxAttrInt(const Onnx__NodeProto *n, const char *name,
+                       int64_t dflt);
+double cimOnnxAttrFloat(const Onnx__NodeProto *n, const char *name,
+                        double dflt);
+int cimOnnxAttrInts(const Onnx__NodeProto *n, const char *name, int64_t *out,
+                    int cap);
+const char *cimOnnxNodeName(const Onnx__NodeProto *n);
+Value *cimOnnxInput(Importer *I, const Onnx__NodeProto *n, size_t i,
+                    MlirLocation loc, bool *bad);
+Value *cimOnnxOutput(Importer *I, const Onnx__NodeProto *n, size_t i,
+                     MlirLocation loc);
+void cimOnnxSetShape(Value *v, int rank, const int64_t *dims);
+bool cimOnnxDefineOutput(Importer *I, const Onnx__NodeProto *n,
+                         MlirLocation loc, MlirValue y, int32_t dtype, int rank,
+                         const int64_t *dims);
+bool cimOnnxStorageRange(int32_t dt, int64_t *lo, int64_t *hi);
+bool cimOnnxReadQParams(const Onnx__NodeProto *n, MlirLocation loc,
+                        const Value *scale, const Value *zp, int32_t storage,
+                        int axis, int rankOfData, const int64_t *dataDims,
+                        QParams *q);
+bool cimOnnxQCopy(QParams *dst, const QParams *src);
+bool cimOnnxQEqual(const QParams *a, const QParams *b);
+MlirType cimOnnxQuantElemType(Importer *I, const QParams *q);
+bool cimOnnxCheckZeroPoints(const Onnx__NodeProto *n, MlirLocation loc,
+                            const QParams *q);
+int64_t cimOnnxChannelOf(const Const *c, int axis, int64_t i);
+MlirValue cimOnnxMaterializeDq(Importer *I, MlirLocation loc, const Const *qi,
+                               const QParams *q);
+MlirValue cimOnnxUseFloat(Importer *I, const Onnx__NodeProto *n,
+                          MlirLocation loc, Value *v);
+MlirValue cimOnnxUseDequantized(Importer *I, const Onnx__NodeProto *n,
+                                MlirLocation loc, Value *v, const QParams *q,
+                                const char *what);
+MlirValue cimOnnxAddChannelBias(Importer *I, MlirLocation loc, MlirValue x,
+                                int rank, const int64_t *dims, int axis,
+                                const float *b);
+bool cimOnnxReadConvGeom(const Onnx__NodeProto *n, MlirLocation loc,
+                         const int64_t *xd, int64_t kh, int64_t kw, bool isPool,
+                         ConvGeom *g);
+bool cimOnnxAnyPad(const ConvGeom *g);
+MlirValue cimOnnxConvCore(Importer *I, const Onnx__NodeProto *n,
+                          MlirLocation loc, MlirValue x, const int64_t *xd,
+                          MlirValue w, const int64_t *wd, const float *bias,
+                          int64_t *od);
+bool cimOnnxIsIntType(int32_t t);
+float *cimOnnxBiasVector(const Onnx__NodeProto *n, MlirLocation loc,
+                         const Value *b, int64_t nOut, double scale,
+                         const double *perChannelScale);
+bool cimOnnxDefineFloat(Importer *I, const Onnx__NodeProto *n, MlirLocation loc,
+                        MlirValue y, int rank, const int64_t *dims);
+
+#endif /* CIM_LIB_IMPORT_ONNX_IMPORTER_H */
