@@ -7,7 +7,7 @@
 # the shared libMLIR.so and libLLVM.so.
 
 set(CIM_MLIR_CAPI_COMPONENTS
-  IR RegisterEverything Transforms Conversion Interfaces Debug IRDL Quant Linalg Func Arith Tensor)
+  IR RegisterEverything Transforms Conversion Interfaces Debug IRDL Quant Linalg Func Arith Tensor Math)
 
 set(CIM_MLIR_CAPI_ARCHIVES)
 foreach(_c IN LISTS CIM_MLIR_CAPI_COMPONENTS)

@@ -26,6 +26,9 @@ config.substitutions.append(("%cim-translate",
                              os.path.join(config.cim_translate_dir, "cim-translate")))
 config.substitutions.append(("%cim-sim", os.path.join(config.cim_sim_dir, "cim-sim")))
 config.substitutions.append(("%mlir-opt", os.path.join(config.llvm_tools_dir, "mlir-opt")))
+config.substitutions.append(("%mlir-runner", os.path.join(config.llvm_tools_dir, "mlir-runner")))
+config.substitutions.append(("%llvm_lib_dir",
+                             os.path.normpath(os.path.join(config.llvm_tools_dir, "..", "lib"))))
 config.substitutions.append(("%irdl_cim", os.path.join(dialects, "cim.irdl.mlir")))
 config.substitutions.append(("%irdl_xbar", os.path.join(dialects, "xbar.irdl.mlir")))
 config.substitutions.append(("%cim_src_root", config.cim_src_root))

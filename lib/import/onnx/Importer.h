@@ -58,6 +58,10 @@ typedef struct QParams {
   double *scales;
   int64_t *zps;
   int axis;
+  /// A storage range narrower than the type's (Clip of a quantized tensor,
+  /// torch's (0, 127) activations): [lo, hi] when hasRange.
+  bool hasRange;
+  int64_t lo, hi;
 } QParams;
 
 typedef enum Kind {
@@ -82,6 +86,9 @@ typedef struct Value {
   Const *dqInt;
   QParams dqq;
   MlirValue mat; ///< materialization of `c` or of the DQ constant
+  /// The Conv producing this value has its BatchNormalization folded in: the
+  /// BatchNormalization node is an alias.
+  bool bnFolded;
 } Value;
 
 typedef struct Importer {
@@ -94,6 +101,12 @@ typedef struct Importer {
   size_t hashCap;
   MlirValue zero, negInf;  ///< cached scalar constants
   const uint8_t *fileBase; ///< for external data
+  int64_t opset;           ///< version of the default (ai.onnx) domain
+  /// Per node: the index of the BatchNormalization folded into that Conv
+  /// node, or -1 (importModel fills it before the walk).
+  long *bnOf;
+  const Onnx__GraphProto *graph;
+  size_t nodeIndex; ///< the node being imported
 } Importer;
 
 typedef enum Body { B_ADD, B_SUB, B_MUL, B_DIV, B_MAX_CAPTURE } Body;
@@ -218,5 +231,46 @@ float *cimOnnxBiasVector(const Onnx__NodeProto *n, MlirLocation loc,
                          const double *perChannelScale);
 bool cimOnnxDefineFloat(Importer *I, const Onnx__NodeProto *n, MlirLocation loc,
                         MlirValue y, int rank, const int64_t *dims);
+
+
+/* Operator handlers outside onnx_import.c (ONNX_OPS lists them). */
+bool cimOnnxAlias(Importer *I, const Onnx__NodeProto *n, MlirLocation loc);
+bool cimOnnxDefineConst(Importer *I, const Onnx__NodeProto *n, MlirLocation loc,
+                        Const *c);
+/// `x` (f32, dims) reshaped to outDims (same element count): itself, a
+/// tensor.collapse_shape, a tensor.expand_shape, or a collapse to one
+/// dimension followed by an expand.
+MlirValue cimOnnxReshape(Importer *I, MlirLocation loc, MlirValue x, int rank,
+                         const int64_t *dims, int outRank,
+                         const int64_t *outDims);
+bool cimOnnxBinary(Importer *I, const Onnx__NodeProto *n, MlirLocation loc,
+                   int kind);
+bool cimOnnxBatchNormParams(const Onnx__NodeProto *n, MlirLocation loc,
+                            Value *const *in, int64_t channels, double *s,
+                            double *t);
+#define CIM_ONNX_HANDLER(NAME)                                                 \
+  bool NAME(Importer *I, const Onnx__NodeProto *n, MlirLocation loc);
+CIM_ONNX_HANDLER(cimOnnxReshapeOp)
+CIM_ONNX_HANDLER(cimOnnxUnsqueeze)
+CIM_ONNX_HANDLER(cimOnnxSqueeze)
+CIM_ONNX_HANDLER(cimOnnxTranspose)
+CIM_ONNX_HANDLER(cimOnnxConcat)
+CIM_ONNX_HANDLER(cimOnnxGather)
+CIM_ONNX_HANDLER(cimOnnxSlice)
+CIM_ONNX_HANDLER(cimOnnxShape)
+CIM_ONNX_HANDLER(cimOnnxConstantOfShape)
+CIM_ONNX_HANDLER(cimOnnxCast)
+CIM_ONNX_HANDLER(cimOnnxDropout)
+CIM_ONNX_HANDLER(cimOnnxSub)
+CIM_ONNX_HANDLER(cimOnnxMul)
+CIM_ONNX_HANDLER(cimOnnxDiv)
+CIM_ONNX_HANDLER(cimOnnxSqrt)
+CIM_ONNX_HANDLER(cimOnnxReduceMean)
+CIM_ONNX_HANDLER(cimOnnxClip)
+CIM_ONNX_HANDLER(cimOnnxSoftmax)
+CIM_ONNX_HANDLER(cimOnnxAveragePool)
+CIM_ONNX_HANDLER(cimOnnxGlobalAveragePool)
+CIM_ONNX_HANDLER(cimOnnxBatchNorm)
+#undef CIM_ONNX_HANDLER
 
 #endif /* CIM_LIB_IMPORT_ONNX_IMPORTER_H */

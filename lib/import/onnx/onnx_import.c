@@ -50,6 +50,7 @@
 #include "mlir-c/Dialect/Arith.h"
 #include "mlir-c/Dialect/Func.h"
 #include "mlir-c/Dialect/Linalg.h"
+#include "mlir-c/Dialect/Math.h"
 #include "mlir-c/Dialect/Quant.h"
 #include "mlir-c/Dialect/Tensor.h"
 #include "mlir-c/IR.h"
@@ -783,7 +784,8 @@ bool cimOnnxReadQParams(const Onnx__NodeProto *n, MlirLocation loc,
 }
 
 static QParams qUnit(int32_t dtype, int64_t zp) {
-  QParams q = {dtype, 1, malloc(sizeof(double)), malloc(sizeof(int64_t)), 0};
+  QParams q = {.dtype = dtype, .n = 1, .scales = malloc(sizeof(double)),
+               .zps = malloc(sizeof(int64_t))};
   if (q.scales && q.zps) {
     q.scales[0] = 1.0;
     q.zps[0] = zp;
@@ -816,6 +818,10 @@ bool cimOnnxQEqual(const QParams *a, const QParams *b) {
 MlirType cimOnnxQuantElemType(Importer *I, const QParams *q) {
   int64_t lo = 0, hi = 0;
   cimOnnxStorageRange(q->dtype, &lo, &hi);
+  if (q->hasRange) {
+    lo = q->lo;
+    hi = q->hi;
+  }
   unsigned flags = q->dtype == DT_INT8 ? mlirQuantizedTypeGetSignedFlag() : 0;
   MlirType storage = mlirIntegerTypeGet(I->ctx, 8);
   if (q->n == 1)
@@ -1167,19 +1173,14 @@ MlirValue cimOnnxConvCore(Importer *I, const Onnx__NodeProto *n,
   ConvGeom g;
   if (!cimOnnxReadConvGeom(n, loc, xd, wd[2], wd[3], false, &g))
     return (MlirValue){NULL};
-  if (g.group != 1)
+  int64_t G = g.group;
+  if (G < 1 || xd[1] % G || wd[0] % G || wd[1] * G != xd[1])
     return cimOnnxFail(loc,
-                       "node '%s' (%s): group = %lld is not supported yet "
-                       "(group = 1 is)",
-                       cimOnnxNodeName(n), n->op_type, (long long)g.group),
-           (MlirValue){NULL};
-  if (wd[1] != xd[1])
-    return cimOnnxFail(
-               loc,
-               "node '%s' (%s): the weight has %lld input channels, the "
-               "input %lld",
-               cimOnnxNodeName(n), n->op_type, (long long)wd[1],
-               (long long)xd[1]),
+                       "node '%s' (%s): the weight has %lld input channels "
+                       "per group and %lld filters, the input %lld channels, "
+                       "group = %lld",
+                       cimOnnxNodeName(n), n->op_type, (long long)wd[1],
+                       (long long)wd[0], (long long)xd[1], (long long)G),
            (MlirValue){NULL};
   int64_t pd[4] = {xd[0], xd[1], xd[2], xd[3]};
   if (cimOnnxAnyPad(&g))
@@ -1187,8 +1188,8 @@ MlirValue cimOnnxConvCore(Importer *I, const Onnx__NodeProto *n,
   od[0] = xd[0];
   od[1] = wd[0];
   for (int i = 0; i < 2; ++i)
-    od[2 + i] = (pd[2 + i] - g.dilations[i] * (wd[2 + i] - 1) - 1) / g.strides[i] + 1;
-  MlirValue init = cimOnnxFillF32(I, loc, 4, od, cimOnnxZeroF32(I, loc));
+    od[2 + i] =
+        (pd[2 + i] - g.dilations[i] * (wd[2 + i] - 1) - 1) / g.strides[i] + 1;
   MlirType i64t =
       cimOnnxTensorOf(1, (int64_t[]){2}, mlirIntegerTypeGet(I->ctx, 64));
   MlirNamedAttribute attrs[2] = {
@@ -1196,9 +1197,33 @@ MlirValue cimOnnxConvCore(Importer *I, const Onnx__NodeProto *n,
                 mlirDenseElementsAttrInt64Get(i64t, 2, g.dilations)),
       cimOnnxNA(I, "strides",
                 mlirDenseElementsAttrInt64Get(i64t, 2, g.strides))};
-  MlirValue ins[2] = {x, w};
-  MlirValue y = cimOnnxEmitNamed(I, "linalg.conv_2d_nchw_fchw", loc, 2, ins,
-                                 init, 2, attrs);
+  MlirValue y;
+  if (G == 1) {
+    MlirValue init = cimOnnxFillF32(I, loc, 4, od, cimOnnxZeroF32(I, loc));
+    MlirValue ins[2] = {x, w};
+    y = cimOnnxEmitNamed(I, "linalg.conv_2d_nchw_fchw", loc, 2, ins, init, 2,
+                         attrs);
+  } else if (wd[0] == G && wd[1] == 1) {
+    /* Depthwise (one filter per channel): the weight [C, 1, R, S] as
+     * [C, R, S]. */
+    int64_t w3[3] = {wd[0], wd[2], wd[3]};
+    MlirValue init = cimOnnxFillF32(I, loc, 4, od, cimOnnxZeroF32(I, loc));
+    MlirValue ins[2] = {x, cimOnnxReshape(I, loc, w, 4, wd, 3, w3)};
+    y = cimOnnxEmitNamed(I, "linalg.depthwise_conv_2d_nchw_chw", loc, 2, ins,
+                         init, 2, attrs);
+  } else {
+    /* Grouped: x [N, G, C/G, H, W], w [G, F/G, C/G, R, S], the result
+     * [N, G, F/G, P, Q] collapsed back to [N, F, P, Q]. */
+    int64_t x5[5] = {pd[0], G, pd[1] / G, pd[2], pd[3]};
+    int64_t w5[5] = {G, wd[0] / G, wd[1], wd[2], wd[3]};
+    int64_t o5[5] = {od[0], G, od[1] / G, od[2], od[3]};
+    MlirValue init = cimOnnxFillF32(I, loc, 5, o5, cimOnnxZeroF32(I, loc));
+    MlirValue ins[2] = {cimOnnxReshape(I, loc, x, 4, pd, 5, x5),
+                        cimOnnxReshape(I, loc, w, 4, wd, 5, w5)};
+    y = cimOnnxEmitNamed(I, "linalg.conv_2d_ngchw_gfchw", loc, 2, ins, init, 2,
+                         attrs);
+    y = cimOnnxReshape(I, loc, y, 5, o5, 4, od);
+  }
   if (bias)
     y = cimOnnxAddChannelBias(I, loc, y, 4, od, 1, bias);
   return y;
@@ -1481,32 +1506,79 @@ float *cimOnnxBiasVector(const Onnx__NodeProto *n, MlirLocation loc,
   return f;
 }
 
+/// The Conv weight and bias with the BatchNormalization that follows the
+/// Conv folded in (planBatchNormFolds): w' = w * s[f], b' = b * s[f] + t[f].
+/// False without a diagnostic when it does not apply (non-constant or
+/// quantized weights); then the BatchNormalization is imported on its own.
+static bool foldBatchNorm(Importer *I, const Onnx__NodeProto *n,
+                          MlirLocation loc, const Value *w, const Value *b,
+                          MlirValue *wf, float **bias, bool *failed) {
+  long j = I->bnOf ? I->bnOf[I->nodeIndex] : -1;
+  if (j < 0 || w->kind != K_CONST || w->dqInt || w->c->dtype != DT_FLOAT ||
+      (b && (!b->c || b->c->n != w->dims[0])))
+    return false;
+  const Onnx__NodeProto *bn = I->graph->node[j];
+  Value *in[4];
+  for (int k = 0; k < 4; ++k)
+    if (!(in[k] = cimOnnxLookup(I, bn->input[k + 1])) || !in[k]->c)
+      return false;
+  int64_t F = w->dims[0], per = w->c->n / (F ? F : 1);
+  double *st = malloc((size_t)(2 * F + 1) * sizeof(double));
+  float *f = malloc((size_t)(w->c->n + 1) * sizeof(float));
+  *bias = malloc((size_t)(F + 1) * sizeof(float));
+  if (!st || !f || !*bias ||
+      !cimOnnxBatchNormParams(bn, loc, in, F, st, st + F)) {
+    *failed = true;
+    if (!st || !f || !*bias)
+      cimOnnxFail(loc, "out of memory");
+    free(st);
+    free(f);
+    free(*bias);
+    *bias = NULL;
+    return true;
+  }
+  for (int64_t i = 0; i < w->c->n; ++i)
+    f[i] = (float)(w->c->v[i] * st[i / per]);
+  for (int64_t o = 0; o < F; ++o)
+    (*bias)[o] = (float)((b ? b->c->v[o] : 0.0) * st[o] + st[F + o]);
+  *wf = cimOnnxConstF32(I, loc, 4, w->dims, f, w->c->n);
+  free(st);
+  free(f);
+  return true;
+}
+
 static bool hConv(Importer *I, const Onnx__NodeProto *n, MlirLocation loc) {
-  IN(x, 0)
-  IN(w, 1) IN(b, 2) REQUIRE(x, "X")
-      REQUIRE(w, "W") if (x->rank != 4 || w->rank != 4) return cimOnnxFail(
-          loc,
-          "node '%s' (Conv): only 2-D convolutions (rank-4 X and W) "
-          "are supported",
-          cimOnnxNodeName(n));
-  MlirValue xf = cimOnnxUseFloat(I, n, loc, x), wf;
-  if (mlirValueIsNull(xf) ||
-      mlirValueIsNull(wf = cimOnnxUseFloat(I, n, loc, w)))
+  IN(x, 0) IN(w, 1) IN(b, 2) REQUIRE(x, "X") REQUIRE(w, "W")
+  if (x->rank != 4 || w->rank != 4)
+    return cimOnnxFail(loc, "node '%s' (Conv): only 2-D convolutions (rank-4 "
+                            "X and W) are supported",
+                       cimOnnxNodeName(n));
+  MlirValue xf = cimOnnxUseFloat(I, n, loc, x), wf = {NULL};
+  if (mlirValueIsNull(xf))
     return false;
   float *bias = NULL;
-  if (b && !(bias = cimOnnxBiasVector(n, loc, b, w->dims[0], 1.0, NULL)))
+  bool failed = false;
+  bool folded = foldBatchNorm(I, n, loc, w, b, &wf, &bias, &failed);
+  if (failed)
     return false;
+  if (!folded) {
+    if (mlirValueIsNull(wf = cimOnnxUseFloat(I, n, loc, w)))
+      return false;
+    if (b && !(bias = cimOnnxBiasVector(n, loc, b, w->dims[0], 1.0, NULL)))
+      return false;
+  }
   int64_t od[4];
   MlirValue y = cimOnnxConvCore(I, n, loc, xf, x->dims, wf, w->dims, bias, od);
   free(bias);
-  return cimOnnxDefineOutput(I, n, loc, y, DT_FLOAT, 4, od);
+  if (!cimOnnxDefineOutput(I, n, loc, y, DT_FLOAT, 4, od))
+    return false;
+  cimOnnxLookup(I, n->output[0])->bnFolded = folded;
+  return true;
 }
 
 static bool hMatMul(Importer *I, const Onnx__NodeProto *n, MlirLocation loc) {
-  IN(a, 0)
-  IN(b, 1) REQUIRE(a, "A") REQUIRE(b, "B")
-      MlirValue af = cimOnnxUseFloat(I, n, loc, a),
-                bf;
+  IN(a, 0) IN(b, 1) REQUIRE(a, "A") REQUIRE(b, "B")
+  MlirValue af = cimOnnxUseFloat(I, n, loc, a), bf;
   if (mlirValueIsNull(af) ||
       mlirValueIsNull(bf = cimOnnxUseFloat(I, n, loc, b)))
     return false;
@@ -1518,10 +1590,10 @@ static bool hMatMul(Importer *I, const Onnx__NodeProto *n, MlirLocation loc) {
 }
 
 static bool hGemm(Importer *I, const Onnx__NodeProto *n, MlirLocation loc) {
-  IN(a, 0)
-  IN(b, 1) IN(c, 2) REQUIRE(a, "A")
-      REQUIRE(b, "B") if (a->rank != 2 || b->rank != 2) return cimOnnxFail(
-          loc, "node '%s' (Gemm): A and B must be 2-D", cimOnnxNodeName(n));
+  IN(a, 0) IN(b, 1) IN(c, 2) REQUIRE(a, "A") REQUIRE(b, "B")
+  if (a->rank != 2 || b->rank != 2)
+    return cimOnnxFail(loc, "node '%s' (Gemm): A and B must be 2-D",
+                       cimOnnxNodeName(n));
   if (cimOnnxAttrInt(n, "transA", 0) != 0)
     return cimOnnxFail(loc, "node '%s' (Gemm): transA = 1 is not supported",
                        cimOnnxNodeName(n));
@@ -1801,7 +1873,8 @@ bool cimOnnxDefineFloat(Importer *I, const Onnx__NodeProto *n, MlirLocation loc,
 }
 
 static bool hRelu(Importer *I, const Onnx__NodeProto *n, MlirLocation loc) {
-  IN(x, 0) REQUIRE(x, "X") MlirValue xf = cimOnnxUseFloat(I, n, loc, x);
+  IN(x, 0) REQUIRE(x, "X")
+  MlirValue xf = cimOnnxUseFloat(I, n, loc, x);
   if (mlirValueIsNull(xf))
     return false;
   char m[256];
@@ -1813,10 +1886,11 @@ static bool hRelu(Importer *I, const Onnx__NodeProto *n, MlirLocation loc) {
 }
 
 static bool hMaxPool(Importer *I, const Onnx__NodeProto *n, MlirLocation loc) {
-  IN(x, 0)
-  REQUIRE(x, "X") if (x->rank != 4) return cimOnnxFail(
-      loc, "node '%s' (MaxPool): only 2-D pooling is supported",
-      cimOnnxNodeName(n));
+  IN(x, 0) REQUIRE(x, "X")
+  if (x->rank != 4)
+    return cimOnnxFail(loc, "node '%s' (MaxPool): only 2-D pooling is "
+                            "supported",
+                       cimOnnxNodeName(n));
   if (n->n_output > 1 && n->output[1] && *n->output[1])
     return cimOnnxFail(
         loc, "node '%s' (MaxPool): the Indices output is not supported",
@@ -1851,7 +1925,8 @@ static bool hMaxPool(Importer *I, const Onnx__NodeProto *n, MlirLocation loc) {
 }
 
 static bool hFlatten(Importer *I, const Onnx__NodeProto *n, MlirLocation loc) {
-  IN(x, 0) REQUIRE(x, "input") int64_t axis = cimOnnxAttrInt(n, "axis", 1);
+  IN(x, 0) REQUIRE(x, "input")
+  int64_t axis = cimOnnxAttrInt(n, "axis", 1);
   if (axis < 0)
     axis += x->rank;
   if (axis < 1 || axis >= x->rank)
@@ -1878,6 +1953,8 @@ static bool hFlatten(Importer *I, const Onnx__NodeProto *n, MlirLocation loc) {
 
 static bool hAdd(Importer *I, const Onnx__NodeProto *n, MlirLocation loc) {
   IN(a, 0) IN(b, 1) REQUIRE(a, "A") REQUIRE(b, "B")
+  if (a->kind == K_CONST && b->kind == K_CONST)
+    return cimOnnxBinary(I, n, loc, 0); /* folded */
   /* A constant operand that varies along one axis at most is a bias. */
   Value *x = a, *c = b;
   if (a->kind == K_CONST && b->kind != K_CONST) {
@@ -1925,15 +2002,14 @@ static bool hAdd(Importer *I, const Onnx__NodeProto *n, MlirLocation loc) {
       return cimOnnxDefineFloat(I, n, loc, y, x->rank, x->dims);
     }
   }
-  return cimOnnxFail(
-      loc,
-      "node '%s' (Add): operands of shapes that are neither equal "
-      "nor a constant along one axis are not supported",
-      cimOnnxNodeName(n));
+  /* A constant varying along several axes; other broadcasts are refused
+   * there with a diagnostic. */
+  return cimOnnxBinary(I, n, loc, 0);
 }
 
-static bool hIdentity(Importer *I, const Onnx__NodeProto *n, MlirLocation loc) {
-  IN(x, 0) REQUIRE(x, "input") Value *o = cimOnnxOutput(I, n, 0, loc);
+bool cimOnnxAlias(Importer *I, const Onnx__NodeProto *n, MlirLocation loc) {
+  IN(x, 0) REQUIRE(x, "input")
+  Value *o = cimOnnxOutput(I, n, 0, loc);
   if (!o)
     return false;
   /* An alias: same kind, same IR value, copies of the constant data. */
@@ -2018,8 +2094,29 @@ static const struct {
     {"MaxPool", hMaxPool},
     {"Add", hAdd},
     {"Flatten", hFlatten},
-    {"Identity", hIdentity},
+    {"Identity", cimOnnxAlias},
     {"Constant", hConstant},
+    {"Reshape", cimOnnxReshapeOp},
+    {"Unsqueeze", cimOnnxUnsqueeze},
+    {"Squeeze", cimOnnxSqueeze},
+    {"Transpose", cimOnnxTranspose},
+    {"Concat", cimOnnxConcat},
+    {"Gather", cimOnnxGather},
+    {"Slice", cimOnnxSlice},
+    {"Shape", cimOnnxShape},
+    {"ConstantOfShape", cimOnnxConstantOfShape},
+    {"Cast", cimOnnxCast},
+    {"Dropout", cimOnnxDropout},
+    {"Sub", cimOnnxSub},
+    {"Mul", cimOnnxMul},
+    {"Div", cimOnnxDiv},
+    {"Sqrt", cimOnnxSqrt},
+    {"ReduceMean", cimOnnxReduceMean},
+    {"Clip", cimOnnxClip},
+    {"Softmax", cimOnnxSoftmax},
+    {"AveragePool", cimOnnxAveragePool},
+    {"GlobalAveragePool", cimOnnxGlobalAveragePool},
+    {"BatchNormalization", cimOnnxBatchNorm},
 };
 #define NUM_ONNX_OPS (sizeof ONNX_OPS / sizeof ONNX_OPS[0])
 
@@ -2079,6 +2176,45 @@ static bool readValueInfoShape(const Onnx__ValueInfoProto *vi, MlirLocation loc,
 static MlirLocation nodeLoc(Importer *I, const Onnx__NodeProto *n) {
   return mlirLocationNameGet(I->ctx, cimOnnxS(cimOnnxNodeName(n)),
                              mlirLocationUnknownGet(I->ctx));
+}
+
+static bool isOp(const Onnx__NodeProto *n, const char *op) {
+  return n->op_type && !strcmp(n->op_type, op) &&
+         !(n->domain && *n->domain && strcmp(n->domain, "ai.onnx"));
+}
+
+/// Uses of value `name` as a node input or graph output.
+static size_t uses(const Onnx__GraphProto *g, const char *name) {
+  size_t k = 0;
+  for (size_t i = 0; i < g->n_node; ++i)
+    for (size_t j = 0; j < g->node[i]->n_input; ++j)
+      k += g->node[i]->input[j] && !strcmp(g->node[i]->input[j], name);
+  for (size_t i = 0; i < g->n_output; ++i)
+    k += g->output[i]->name && !strcmp(g->output[i]->name, name);
+  return k;
+}
+
+/// I->bnOf: for each Conv whose only use is a BatchNormalization, that
+/// node's index (hConv folds it when the weights are float constants).
+static bool planBatchNormFolds(Importer *I, const Onnx__GraphProto *g) {
+  I->bnOf = malloc((g->n_node + 1) * sizeof *I->bnOf);
+  if (!I->bnOf)
+    return false;
+  for (size_t i = 0; i < g->n_node; ++i)
+    I->bnOf[i] = -1;
+  for (size_t j = 0; j < g->n_node; ++j) {
+    const Onnx__NodeProto *bn = g->node[j];
+    if (!isOp(bn, "BatchNormalization") || bn->n_input < 5 || !bn->input[0] ||
+        (bn->n_output > 1 && bn->output[1] && *bn->output[1]))
+      continue;
+    for (size_t i = 0; i < j; ++i) {
+      const Onnx__NodeProto *c = g->node[i];
+      if (isOp(c, "Conv") && c->n_output >= 1 && c->output[0] &&
+          !strcmp(c->output[0], bn->input[0]) && uses(g, bn->input[0]) == 1)
+        I->bnOf[i] = (long)j;
+    }
+  }
+  return true;
 }
 
 static MlirOperation importModel(Importer *I, const Onnx__ModelProto *m,
@@ -2164,9 +2300,13 @@ static MlirOperation importModel(Importer *I, const Onnx__ModelProto *m,
   free(argLocs);
   free(argVals);
 
+  I->graph = g;
+  if (ok && !(ok = planBatchNormFolds(I, g)))
+    cimOnnxFail(fileLoc, "out of memory");
   for (size_t i = 0; ok && i < g->n_node; ++i) {
     const Onnx__NodeProto *n = g->node[i];
     MlirLocation loc = nodeLoc(I, n);
+    I->nodeIndex = i;
     bool foreign = n->domain && *n->domain && strcmp(n->domain, "ai.onnx");
     Handler h = NULL;
     for (size_t k = 0; !foreign && n->op_type && k < NUM_ONNX_OPS; ++k)
@@ -2240,7 +2380,8 @@ static void loadDialects(MlirContext ctx) {
                             mlirGetDialectHandle__arith__(),
                             mlirGetDialectHandle__linalg__(),
                             mlirGetDialectHandle__tensor__(),
-                            mlirGetDialectHandle__quant__()};
+                            mlirGetDialectHandle__quant__(),
+                            mlirGetDialectHandle__math__()};
   for (size_t i = 0; i < sizeof hs / sizeof hs[0]; ++i)
     mlirDialectHandleLoadDialect(hs[i], ctx);
 }
@@ -2264,7 +2405,14 @@ MlirOperation cimImportOnnxBytes(MlirContext context, const void *data,
   Importer I = {0};
   I.ctx = context;
   I.sourceName = name;
+  I.opset = 1;
+  for (size_t i = 0; i < m->n_opset_import; ++i) {
+    const char *d = m->opset_import[i]->domain;
+    if (!d || !*d || !strcmp(d, "ai.onnx"))
+      I.opset = m->opset_import[i]->version;
+  }
   MlirOperation module = importModel(&I, m, fileLoc);
+  free(I.bnOf);
   if (!mlirBlockIsNull(I.block))
     mlirBlockDestroy(I.block);
   for (size_t i = 0; i < I.nVals; ++i)

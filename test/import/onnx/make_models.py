@@ -87,7 +87,7 @@ def qdq_model():
 def simple(kind):
     N = helper.make_node
     if kind == "unsupported":
-        nodes = [N("Softmax", ["x"], ["y"], name="sm1")]
+        nodes = [N("HardSwish", ["x"], ["y"], name="hs1")]
         shape = [1, 4]
         ins = [helper.make_tensor_value_info("x", TensorProto.FLOAT, shape)]
         inits = []

@@ -1,0 +1,636 @@
+/*===-- ops_float.c - ONNX float operators: pooling, softmax, arithmetic ---===*
+ *
+ * AveragePool, GlobalAveragePool, Softmax, Sub / Mul / Div (and Add's
+ * general case), Sqrt, ReduceMean, Clip and BatchNormalization
+ * (docs/onnx.md, "Operators"), emitted in the forms the front end
+ * recognises (lib/ir/FrontEndMatch.h):
+ *   - an average pool is linalg.pooling_nchw_sum (init: a fill of 0) divided
+ *     by the window size (cimMatchAvgPool);
+ *   - a multiply or divide by one constant value is a scalar scale
+ *     (cimMatchScalarScale); an add or subtract of a constant is a bias add;
+ *   - ReduceMean is the reduction `acc + x / n` of the layer-norm pattern;
+ *   - Sqrt is a unary linalg.generic over math.sqrt;
+ *   - Softmax is linalg.softmax; Clip is a clamp (maximumf / minimumf).
+ * Constant operands are folded at import time.
+ *===----------------------------------------------------------------------===*/
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "Importer.h"
+#include "mlir-c/BuiltinAttributes.h"
+#include "mlir-c/BuiltinTypes.h"
+
+/*===----------------------------------------------------------------------===*
+ * A linalg.generic with a body built by the caller
+ *===----------------------------------------------------------------------===*/
+
+/// Builds the scalar body in `b` from its arguments (inputs then the
+/// output's element) and returns the yielded value.
+typedef MlirValue (*BodyFn)(Importer *I, MlirBlock b, MlirLocation loc,
+                            const MlirValue *args, const void *ud);
+
+static MlirValue scalarIn(Importer *I, MlirBlock b, MlirLocation loc, double x) {
+  MlirType f = cimOnnxF32(I);
+  MlirNamedAttribute a =
+      cimOnnxNA(I, "value", mlirFloatAttrDoubleGet(I->ctx, f, x));
+  return mlirOperationGetResult(
+      cimOnnxEmitIn(I, b, "arith.constant", loc, 0, NULL, 1, &f, 1, &a, NULL),
+      0);
+}
+
+static MlirValue op2(Importer *I, MlirBlock b, MlirLocation loc,
+                     const char *name, MlirValue x, MlirValue y) {
+  MlirValue xy[2] = {x, y};
+  MlirType f = cimOnnxF32(I);
+  return mlirOperationGetResult(
+      cimOnnxEmitIn(I, b, name, loc, 2, xy, 1, &f, 0, NULL, NULL), 0);
+}
+
+/// linalg.generic over `loops` loops (reduce[i]: a reduction loop) with
+/// inputs `ins` (maps[i]) and output `init` (maps[nIns]).
+static MlirValue genericFn(Importer *I, MlirLocation loc, int nIns,
+                           const MlirValue *ins, const char *const *maps,
+                           int loops, const bool *reduce, MlirValue init,
+                           BodyFn fn, const void *ud) {
+  MlirValue ops[4];
+  MlirAttribute mapAttrs[4];
+  MlirType argTypes[4];
+  MlirLocation argLocs[4];
+  for (int i = 0; i <= nIns; ++i) {
+    ops[i] = i < nIns ? ins[i] : init;
+    mapAttrs[i] = mlirAttributeParseGet(I->ctx, cimOnnxS(maps[i]));
+    argTypes[i] = cimOnnxF32(I);
+    argLocs[i] = loc;
+  }
+  MlirAttribute its[MAX_RANK];
+  MlirAttribute par = mlirAttributeParseGet(
+      I->ctx, cimOnnxS("#linalg.iterator_type<parallel>"));
+  MlirAttribute red = mlirAttributeParseGet(
+      I->ctx, cimOnnxS("#linalg.iterator_type<reduction>"));
+  for (int i = 0; i < loops; ++i)
+    its[i] = reduce && reduce[i] ? red : par;
+  MlirNamedAttribute attrs[3] = {
+      cimOnnxNA(I, "indexing_maps", mlirArrayAttrGet(I->ctx, nIns + 1, mapAttrs)),
+      cimOnnxNA(I, "iterator_types", mlirArrayAttrGet(I->ctx, loops, its)),
+      cimOnnxNA(I, "operandSegmentSizes", cimOnnxSegments(I, nIns, 1))};
+  MlirBlock b = mlirBlockCreate(nIns + 1, argTypes, argLocs);
+  MlirValue args[4];
+  for (int i = 0; i <= nIns; ++i)
+    args[i] = mlirBlockGetArgument(b, i);
+  MlirValue y = fn(I, b, loc, args, ud);
+  cimOnnxEmitIn(I, b, "linalg.yield", loc, 1, &y, 0, NULL, 0, NULL, NULL);
+  MlirRegion r = mlirRegionCreate();
+  mlirRegionAppendOwnedBlock(r, b);
+  MlirType t = mlirValueGetType(init);
+  return mlirOperationGetResult(cimOnnxEmitIn(I, I->block, "linalg.generic", loc,
+                                              nIns + 1, ops, 1, &t, 3, attrs,
+                                              &r),
+                                0);
+}
+
+/// A binary arith op of the two inputs, or of the input and a scalar.
+typedef struct Bin {
+  const char *op;
+  bool scalar;       ///< one input; the other operand is `value`
+  bool scalarFirst;  ///< `value op x` instead of `x op value`
+  double value;
+} Bin;
+
+static MlirValue binBody(Importer *I, MlirBlock b, MlirLocation loc,
+                         const MlirValue *args, const void *ud) {
+  const Bin *k = ud;
+  if (!k->scalar)
+    return op2(I, b, loc, k->op, args[0], args[1]);
+  MlirValue c = scalarIn(I, b, loc, k->value);
+  return k->scalarFirst ? op2(I, b, loc, k->op, c, args[0])
+                        : op2(I, b, loc, k->op, args[0], c);
+}
+
+/*===----------------------------------------------------------------------===*
+ * Sub, Mul, Div (and Add's general case)
+ *===----------------------------------------------------------------------===*/
+
+static const char *const ARITH[] = {"arith.addf", "arith.subf", "arith.mulf",
+                                    "arith.divf"};
+static const char *const NAMED[] = {"linalg.add", "linalg.sub", "linalg.mul",
+                                    "linalg.div"};
+
+static double fold(int kind, double a, double b, bool isFloat) {
+  double r = kind == 0 ? a + b : kind == 1 ? a - b : kind == 2 ? a * b
+             : isFloat ? a / b
+             : b != 0  ? trunc(a / b)
+                       : 0;
+  return isFloat ? (double)(float)r : r;
+}
+
+/// Numpy broadcast of a and b into od; false if incompatible.
+static bool broadcastShape(const Value *a, const Value *b, int *ro,
+                           int64_t *od) {
+  int r = a->rank > b->rank ? a->rank : b->rank;
+  for (int i = 0; i < r; ++i) {
+    int ia = i - (r - a->rank), ib = i - (r - b->rank);
+    int64_t da = ia >= 0 ? a->dims[ia] : 1, db = ib >= 0 ? b->dims[ib] : 1;
+    if (da != db && da != 1 && db != 1)
+      return false;
+    od[i] = da == 1 ? db : da;
+  }
+  *ro = r;
+  return true;
+}
+
+/// Index into `v` (right-aligned broadcast into rank r) of output element o.
+static int64_t bcastIndex(const Const *v, int r, const int64_t *od, int64_t o) {
+  int64_t idx = 0, st = 1;
+  for (int i = r - 1; i >= 0; --i) {
+    int64_t oi = o % od[i];
+    o /= od[i];
+    int vi = i - (r - v->rank);
+    if (vi < 0)
+      continue;
+    idx += (v->dims[vi] == 1 ? 0 : oi) * st;
+    st *= v->dims[vi];
+  }
+  return idx;
+}
+
+/// Elementwise `a op b` (kind: 0 add, 1 sub, 2 mul, 3 div) with numpy
+/// broadcasting of constants; a non-constant operand must have the
+/// result's shape.
+bool cimOnnxBinary(Importer *I, const Onnx__NodeProto *n, MlirLocation loc,
+                   int kind) {
+  IN(a, 0) IN(b, 1) REQUIRE(a, "A") REQUIRE(b, "B")
+  int r;
+  int64_t od[MAX_RANK];
+  if (!broadcastShape(a, b, &r, od))
+    return cimOnnxFail(loc, "node '%s' (%s): shapes do not broadcast",
+                       cimOnnxNodeName(n), n->op_type);
+  bool ca = a->kind == K_CONST, cb = b->kind == K_CONST;
+  if (ca && cb) {
+    bool isFloat = a->c->dtype == DT_FLOAT || a->c->dtype == DT_DOUBLE;
+    Const *c = cimOnnxConstNew(a->c->dtype, r, od);
+    for (int64_t o = 0; c && o < c->n; ++o)
+      c->v[o] = fold(kind, a->c->v[bcastIndex(a->c, r, od, o)],
+                     b->c->v[bcastIndex(b->c, r, od, o)], isFloat);
+    return cimOnnxDefineConst(I, n, loc, c);
+  }
+  Value *x = ca ? b : a, *c = ca ? a : b;
+  bool same = x->rank == r;
+  for (int i = 0; same && i < r; ++i)
+    same = x->dims[i] == od[i];
+  if (!same)
+    return cimOnnxFail(loc, "node '%s' (%s): broadcasting the non-constant "
+                            "operand '%s' is not supported",
+                       cimOnnxNodeName(n), n->op_type, x->name);
+  MlirValue xf = cimOnnxUseFloat(I, n, loc, x);
+  if (mlirValueIsNull(xf))
+    return false;
+  char idm[256];
+  cimOnnxIdMap(idm, sizeof idm, r);
+  MlirValue init = cimOnnxEmptyF32(I, loc, r, od);
+  if (c->kind != K_CONST) {
+    bool sameC = c->rank == r;
+    for (int i = 0; sameC && i < r; ++i)
+      sameC = c->dims[i] == od[i];
+    if (!sameC)
+      return cimOnnxFail(loc, "node '%s' (%s): broadcasting the non-constant "
+                              "operand '%s' is not supported",
+                         cimOnnxNodeName(n), n->op_type, c->name);
+    MlirValue cf = cimOnnxUseFloat(I, n, loc, c);
+    if (mlirValueIsNull(cf))
+      return false;
+    MlirValue ins[2] = {ca ? cf : xf, ca ? xf : cf};
+    MlirValue y = cimOnnxEmitNamed(I, NAMED[kind], loc, 2, ins, init, 0, NULL);
+    return cimOnnxDefineFloat(I, n, loc, y, r, od);
+  }
+  if (c->c->dtype != DT_FLOAT && c->c->dtype != DT_DOUBLE)
+    return cimOnnxFail(loc, "node '%s' (%s): constant '%s' of type %s used as "
+                            "a float tensor",
+                       cimOnnxNodeName(n), n->op_type, c->name,
+                       cimOnnxDtypeName(c->c->dtype));
+  bool uniform = c->c->n >= 1;
+  for (int64_t i = 1; uniform && i < c->c->n; ++i)
+    uniform = c->c->v[i] == c->c->v[0];
+  if (uniform) {
+    double v = (float)c->c->v[0];
+    /* x + c and x - c are bias adds of one value; x * c and x / c are
+     * scalar scales. c - x and c / x keep their order. */
+    if ((kind == 0 || kind == 1) && !(ca && kind == 1)) {
+      if (r == 0)
+        return cimOnnxFail(loc, "node '%s' (%s): a rank-0 tensor operand is "
+                                "not supported",
+                           cimOnnxNodeName(n), n->op_type);
+      float *f = malloc((size_t)od[r - 1] * sizeof(float));
+      if (!f)
+        return cimOnnxFail(loc, "out of memory");
+      for (int64_t i = 0; i < od[r - 1]; ++i)
+        f[i] = (float)(kind == 1 ? -v : v);
+      MlirValue y = cimOnnxAddChannelBias(I, loc, xf, r, od, r - 1, f);
+      free(f);
+      return cimOnnxDefineFloat(I, n, loc, y, r, od);
+    }
+    Bin k = {ARITH[kind], true, ca, v};
+    const char *maps[2] = {idm, idm};
+    MlirValue y = genericFn(I, loc, 1, &xf, maps, r, NULL, init, binBody, &k);
+    return cimOnnxDefineFloat(I, n, loc, y, r, od);
+  }
+  /* A constant varying along some axes: materialized without its broadcast
+   * (unit) dimensions, read through a projected map. */
+  int keep[MAX_RANK], nk = 0;
+  int64_t kd[MAX_RANK];
+  for (int i = 0; i < c->rank; ++i) {
+    int oi = i + (r - c->rank);
+    if (c->dims[i] != 1) {
+      keep[nk] = oi;
+      kd[nk++] = c->dims[i];
+    }
+  }
+  float *f = malloc((size_t)c->c->n * sizeof(float));
+  if (!f)
+    return cimOnnxFail(loc, "out of memory");
+  for (int64_t i = 0; i < c->c->n; ++i)
+    f[i] = (float)(kind == 1 && !ca ? -c->c->v[i] : c->c->v[i]);
+  MlirValue cv = cimOnnxConstF32(I, loc, nk, kd, f, c->c->n);
+  free(f);
+  char cm[256];
+  cimOnnxMapText(cm, sizeof cm, r, keep, nk);
+  bool asAdd = kind == 1 && !ca; /* x - c = x + (-c), a bias add */
+  Bin k = {ARITH[asAdd ? 0 : kind], false, false, 0};
+  const char *maps[3] = {ca ? cm : idm, ca ? idm : cm, idm};
+  MlirValue ins[2] = {ca ? cv : xf, ca ? xf : cv};
+  MlirValue y = genericFn(I, loc, 2, ins, maps, r, NULL, init, binBody, &k);
+  return cimOnnxDefineFloat(I, n, loc, y, r, od);
+}
+
+bool cimOnnxSub(Importer *I, const Onnx__NodeProto *n, MlirLocation loc) {
+  return cimOnnxBinary(I, n, loc, 1);
+}
+bool cimOnnxMul(Importer *I, const Onnx__NodeProto *n, MlirLocation loc) {
+  return cimOnnxBinary(I, n, loc, 2);
+}
+bool cimOnnxDiv(Importer *I, const Onnx__NodeProto *n, MlirLocation loc) {
+  return cimOnnxBinary(I, n, loc, 3);
+}
+
+/*===----------------------------------------------------------------------===*
+ * Sqrt, ReduceMean, Clip, Softmax
+ *===----------------------------------------------------------------------===*/
+
+static MlirValue sqrtBody(Importer *I, MlirBlock b, MlirLocation loc,
+                          const MlirValue *args, const void *ud) {
+  (void)ud;
+  MlirType f = cimOnnxF32(I);
+  return mlirOperationGetResult(
+      cimOnnxEmitIn(I, b, "math.sqrt", loc, 1, args, 1, &f, 0, NULL, NULL), 0);
+}
+
+bool cimOnnxSqrt(Importer *I, const Onnx__NodeProto *n, MlirLocation loc) {
+  IN(x, 0) REQUIRE(x, "X")
+  if (x->kind == K_CONST && !x->dqInt) {
+    Const *c = cimOnnxConstNew(x->c->dtype, x->c->rank, x->c->dims);
+    for (int64_t i = 0; c && i < c->n; ++i)
+      c->v[i] = (double)sqrtf((float)x->c->v[i]);
+    return cimOnnxDefineConst(I, n, loc, c);
+  }
+  MlirValue xf = cimOnnxUseFloat(I, n, loc, x);
+  if (mlirValueIsNull(xf))
+    return false;
+  char m[256];
+  cimOnnxIdMap(m, sizeof m, x->rank);
+  const char *maps[2] = {m, m};
+  MlirValue y = genericFn(I, loc, 1, &xf, maps, x->rank, NULL,
+                          cimOnnxEmptyF32(I, loc, x->rank, x->dims), sqrtBody,
+                          NULL);
+  return cimOnnxDefineFloat(I, n, loc, y, x->rank, x->dims);
+}
+
+static MlirValue meanBody(Importer *I, MlirBlock b, MlirLocation loc,
+                          const MlirValue *args, const void *ud) {
+  MlirValue q = op2(I, b, loc, "arith.divf", args[0],
+                    scalarIn(I, b, loc, *(const double *)ud));
+  return op2(I, b, loc, "arith.addf", args[1], q);
+}
+
+bool cimOnnxReduceMean(Importer *I, const Onnx__NodeProto *n,
+                       MlirLocation loc) {
+  IN(x, 0) REQUIRE(x, "data")
+  int64_t axes[MAX_RANK];
+  int k = cimOnnxAttrInts(n, "axes", axes, MAX_RANK);
+  if (k < 0 && n->n_input > 1 && n->input[1] && *n->input[1]) {
+    IN(a, 1)
+    if (!a || !a->c || a->c->n > MAX_RANK)
+      return cimOnnxFail(loc, "node '%s' (ReduceMean): axes must be a "
+                              "constant",
+                         cimOnnxNodeName(n));
+    k = (int)a->c->n;
+    for (int i = 0; i < k; ++i)
+      axes[i] = (int64_t)a->c->v[i];
+  }
+  bool red[MAX_RANK] = {false};
+  for (int i = 0; i < x->rank; ++i)
+    red[i] = k <= 0 && !cimOnnxAttrInt(n, "noop_with_empty_axes", 0);
+  for (int i = 0; i < k; ++i) {
+    int64_t a = axes[i] < 0 ? axes[i] + x->rank : axes[i];
+    if (a < 0 || a >= x->rank)
+      return cimOnnxFail(loc, "node '%s' (ReduceMean): axis %lld out of range",
+                         cimOnnxNodeName(n), (long long)axes[i]);
+    red[a] = true;
+  }
+  if (x->kind == K_CONST)
+    return cimOnnxFail(loc, "node '%s' (ReduceMean): a constant input is not "
+                            "supported",
+                       cimOnnxNodeName(n));
+  MlirValue xf = cimOnnxUseFloat(I, n, loc, x);
+  if (mlirValueIsNull(xf))
+    return false;
+  int keep[MAX_RANK], nk = 0;
+  int64_t rd[MAX_RANK], kd[MAX_RANK];
+  double count = 1;
+  for (int i = 0; i < x->rank; ++i) {
+    kd[i] = red[i] ? 1 : x->dims[i];
+    if (red[i])
+      count *= (double)x->dims[i];
+    else {
+      keep[nk] = i;
+      rd[nk++] = x->dims[i];
+    }
+  }
+  char m0[256], m1[256];
+  cimOnnxIdMap(m0, sizeof m0, x->rank);
+  cimOnnxMapText(m1, sizeof m1, x->rank, keep, nk);
+  const char *maps[2] = {m0, m1};
+  MlirValue init = cimOnnxFillF32(I, loc, nk, rd, cimOnnxZeroF32(I, loc));
+  MlirValue y = genericFn(I, loc, 1, &xf, maps, x->rank, red, init, meanBody,
+                          &count);
+  if (cimOnnxAttrInt(n, "keepdims", 1)) {
+    y = cimOnnxReshape(I, loc, y, nk, rd, x->rank, kd);
+    return cimOnnxDefineFloat(I, n, loc, y, x->rank, kd);
+  }
+  return cimOnnxDefineFloat(I, n, loc, y, nk, rd);
+}
+
+typedef struct Clamp {
+  double lo, hi;
+} Clamp;
+
+static MlirValue clampBody(Importer *I, MlirBlock b, MlirLocation loc,
+                           const MlirValue *args, const void *ud) {
+  const Clamp *c = ud;
+  MlirValue y = args[0];
+  if (c->lo > -INFINITY)
+    y = op2(I, b, loc, "arith.maximumf", y, scalarIn(I, b, loc, c->lo));
+  if (c->hi < INFINITY)
+    y = op2(I, b, loc, "arith.minimumf", y, scalarIn(I, b, loc, c->hi));
+  return y;
+}
+
+/// Clip: a clamp on floats; on a quantized tensor (QuantizeLinear's output,
+/// torch's (0, 127) activations) it narrows the storage range, which is a
+/// requantization to the same scale and zero point with the narrower range.
+bool cimOnnxClip(Importer *I, const Onnx__NodeProto *n, MlirLocation loc) {
+  IN(x, 0) IN(lo, 1) IN(hi, 2) REQUIRE(x, "input")
+  Clamp c = {cimOnnxAttrFloat(n, "min", -INFINITY),
+             cimOnnxAttrFloat(n, "max", INFINITY)};
+  if ((lo && (!lo->c || lo->c->n != 1)) || (hi && (!hi->c || hi->c->n != 1)))
+    return cimOnnxFail(loc, "node '%s' (Clip): min and max must be scalar "
+                            "constants",
+                       cimOnnxNodeName(n));
+  if (lo)
+    c.lo = lo->c->v[0];
+  if (hi)
+    c.hi = hi->c->v[0];
+  if (x->kind == K_CONST && !x->dqInt) {
+    Const *k = cimOnnxConstNew(x->c->dtype, x->c->rank, x->c->dims);
+    for (int64_t i = 0; k && i < k->n; ++i)
+      k->v[i] = fmin(fmax(x->c->v[i], c.lo), c.hi);
+    return cimOnnxDefineConst(I, n, loc, k);
+  }
+  if (x->kind == K_QUANT) {
+    if (x->q.n != 1)
+      return cimOnnxFail(loc, "node '%s' (Clip): per-axis quantized input",
+                         cimOnnxNodeName(n));
+    QParams q;
+    if (!cimOnnxQCopy(&q, &x->q))
+      return cimOnnxFail(loc, "out of memory");
+    int64_t slo = 0, shi = 0;
+    cimOnnxStorageRange(q.dtype, &slo, &shi);
+    if (q.hasRange) {
+      slo = q.lo;
+      shi = q.hi;
+    }
+    q.hasRange = true;
+    q.lo = (int64_t)fmax((double)slo, ceil(c.lo));
+    q.hi = (int64_t)fmin((double)shi, floor(c.hi));
+    if (q.lo > q.hi || q.zps[0] < q.lo || q.zps[0] > q.hi) {
+      cimOnnxQFree(&q);
+      return cimOnnxFail(loc, "node '%s' (Clip): the range [%g, %g] leaves no "
+                              "values around the zero point",
+                         cimOnnxNodeName(n), c.lo, c.hi);
+    }
+    MlirValue f = cimOnnxUseFloat(I, n, loc, x);
+    Value *o = cimOnnxOutput(I, n, 0, loc);
+    if (!o) {
+      cimOnnxQFree(&q);
+      return false;
+    }
+    o->kind = K_QUANT;
+    o->dtype = x->dtype;
+    o->q = q;
+    cimOnnxSetShape(o, x->rank, x->dims);
+    o->v = cimOnnxEmit1(
+        I, "quant.qcast", loc, 1, &f,
+        cimOnnxTensorOf(x->rank, x->dims, cimOnnxQuantElemType(I, &q)), 0, NULL);
+    return true;
+  }
+  MlirValue xf = cimOnnxUseFloat(I, n, loc, x);
+  if (mlirValueIsNull(xf))
+    return false;
+  char m[256];
+  cimOnnxIdMap(m, sizeof m, x->rank);
+  const char *maps[2] = {m, m};
+  MlirValue y = genericFn(I, loc, 1, &xf, maps, x->rank, NULL,
+                          cimOnnxEmptyF32(I, loc, x->rank, x->dims), clampBody,
+                          &c);
+  return cimOnnxDefineFloat(I, n, loc, y, x->rank, x->dims);
+}
+
+bool cimOnnxSoftmax(Importer *I, const Onnx__NodeProto *n, MlirLocation loc) {
+  IN(x, 0) REQUIRE(x, "input")
+  int64_t axis = cimOnnxAttrInt(n, "axis", I->opset >= 13 ? -1 : 1);
+  if (axis < 0)
+    axis += x->rank;
+  if (axis < 0 || axis >= x->rank)
+    return cimOnnxFail(loc, "node '%s' (Softmax): axis out of range",
+                       cimOnnxNodeName(n));
+  /* Before opset 13, Softmax normalizes over all dimensions from `axis` on
+   * (the input coerced to 2-D): the same as one axis when it is the last. */
+  if (I->opset < 13 && axis != x->rank - 1)
+    return cimOnnxFail(loc, "node '%s' (Softmax): opset %lld's softmax over "
+                            "dimensions %lld.. is supported only on the last "
+                            "dimension",
+                       cimOnnxNodeName(n), (long long)I->opset,
+                       (long long)axis);
+  MlirValue xf = cimOnnxUseFloat(I, n, loc, x);
+  if (mlirValueIsNull(xf))
+    return false;
+  MlirValue ops[2] = {xf, cimOnnxEmptyF32(I, loc, x->rank, x->dims)};
+  MlirNamedAttribute a = cimOnnxNA(
+      I, "dimension", mlirIntegerAttrGet(mlirIntegerTypeGet(I->ctx, 64), axis));
+  MlirValue y = cimOnnxEmit1(I, "linalg.softmax", loc, 2, ops,
+                             cimOnnxF32Tensor(I, x->rank, x->dims), 1, &a);
+  return cimOnnxDefineFloat(I, n, loc, y, x->rank, x->dims);
+}
+
+/*===----------------------------------------------------------------------===*
+ * AveragePool, GlobalAveragePool
+ *===----------------------------------------------------------------------===*/
+
+/// Sum pool of `xf` with window kernel[2] then a divide by its size.
+static MlirValue avgPool(Importer *I, MlirLocation loc, MlirValue xf,
+                         const int64_t *pd, const ConvGeom *g, int64_t *od) {
+  od[0] = pd[0];
+  od[1] = pd[1];
+  for (int i = 0; i < 2; ++i)
+    od[2 + i] =
+        (pd[2 + i] - g->dilations[i] * (g->kernel[i] - 1) - 1) / g->strides[i] +
+        1;
+  MlirValue init = cimOnnxFillF32(I, loc, 4, od, cimOnnxZeroF32(I, loc));
+  MlirValue win = cimOnnxEmptyF32(I, loc, 2, g->kernel);
+  MlirType i64t = cimOnnxTensorOf(1, (int64_t[]){2}, mlirIntegerTypeGet(I->ctx, 64));
+  MlirNamedAttribute attrs[2] = {
+      cimOnnxNA(I, "dilations",
+                mlirDenseElementsAttrInt64Get(i64t, 2, g->dilations)),
+      cimOnnxNA(I, "strides", mlirDenseElementsAttrInt64Get(i64t, 2, g->strides))};
+  MlirValue ins[2] = {xf, win};
+  MlirValue s = cimOnnxEmitNamed(I, "linalg.pooling_nchw_sum", loc, 2, ins,
+                                 init, 2, attrs);
+  char m[256];
+  cimOnnxIdMap(m, sizeof m, 4);
+  const char *maps[2] = {m, m};
+  Bin k = {"arith.divf", true, false, (double)(g->kernel[0] * g->kernel[1])};
+  return genericFn(I, loc, 1, &s, maps, 4, NULL, cimOnnxEmptyF32(I, loc, 4, od),
+                   binBody, &k);
+}
+
+bool cimOnnxAveragePool(Importer *I, const Onnx__NodeProto *n,
+                        MlirLocation loc) {
+  IN(x, 0) REQUIRE(x, "X")
+  if (x->rank != 4)
+    return cimOnnxFail(loc, "node '%s' (AveragePool): only 2-D pooling is "
+                            "supported",
+                       cimOnnxNodeName(n));
+  ConvGeom g;
+  if (!cimOnnxReadConvGeom(n, loc, x->dims, 0, 0, true, &g))
+    return false;
+  if (cimOnnxAnyPad(&g) && !cimOnnxAttrInt(n, "count_include_pad", 0))
+    return cimOnnxFail(loc, "node '%s' (AveragePool): padding with "
+                            "count_include_pad = 0 divides border windows by "
+                            "fewer elements; only count_include_pad = 1 (or "
+                            "no padding) is supported",
+                       cimOnnxNodeName(n));
+  MlirValue xf = cimOnnxUseFloat(I, n, loc, x);
+  if (mlirValueIsNull(xf))
+    return false;
+  int64_t pd[4] = {x->dims[0], x->dims[1], x->dims[2], x->dims[3]}, od[4];
+  if (cimOnnxAnyPad(&g))
+    xf = cimOnnxEmitPad(I, loc, xf, x->dims, g.pads, cimOnnxZeroF32(I, loc), pd);
+  MlirValue y = avgPool(I, loc, xf, pd, &g, od);
+  return cimOnnxDefineFloat(I, n, loc, y, 4, od);
+}
+
+bool cimOnnxGlobalAveragePool(Importer *I, const Onnx__NodeProto *n,
+                              MlirLocation loc) {
+  IN(x, 0) REQUIRE(x, "X")
+  if (x->rank != 4)
+    return cimOnnxFail(loc, "node '%s' (GlobalAveragePool): only rank-4 (NCHW) "
+                            "inputs are supported",
+                       cimOnnxNodeName(n));
+  MlirValue xf = cimOnnxUseFloat(I, n, loc, x);
+  if (mlirValueIsNull(xf))
+    return false;
+  ConvGeom g = {.strides = {1, 1}, .dilations = {1, 1},
+                .kernel = {x->dims[2], x->dims[3]}, .group = 1};
+  int64_t od[4];
+  MlirValue y = avgPool(I, loc, xf, x->dims, &g, od);
+  return cimOnnxDefineFloat(I, n, loc, y, 4, od);
+}
+
+/*===----------------------------------------------------------------------===*
+ * BatchNormalization
+ *===----------------------------------------------------------------------===*/
+
+/// Per-channel scale and shift of an inference BatchNormalization:
+/// y = x * s + t, s = gamma / sqrt(var + eps), t = beta - mean * s.
+bool cimOnnxBatchNormParams(const Onnx__NodeProto *n, MlirLocation loc,
+                            Value *const *in, int64_t channels, double *s,
+                            double *t) {
+  static const char *what[4] = {"scale", "B", "input_mean", "input_var"};
+  for (int k = 0; k < 4; ++k)
+    if (!in[k] || !in[k]->c || in[k]->c->n != channels)
+      return cimOnnxFail(loc, "node '%s' (BatchNormalization): %s must be a "
+                              "constant of %lld values",
+                         cimOnnxNodeName(n), what[k], (long long)channels);
+  if (cimOnnxAttrInt(n, "training_mode", 0))
+    return cimOnnxFail(loc, "node '%s' (BatchNormalization): training_mode = 1 "
+                            "is not supported (export for inference)",
+                       cimOnnxNodeName(n));
+  double eps = cimOnnxAttrFloat(n, "epsilon", 1e-5);
+  for (int64_t c = 0; c < channels; ++c) {
+    s[c] = in[0]->c->v[c] / sqrt(in[3]->c->v[c] + (double)(float)eps);
+    t[c] = in[1]->c->v[c] - in[2]->c->v[c] * s[c];
+  }
+  return true;
+}
+
+bool cimOnnxBatchNorm(Importer *I, const Onnx__NodeProto *n, MlirLocation loc) {
+  IN(x, 0) REQUIRE(x, "X")
+  /* Folded into the convolution that produced x (onnx_import.c hConv). */
+  if (x->bnFolded)
+    return cimOnnxAlias(I, n, loc);
+  if (x->rank < 2)
+    return cimOnnxFail(loc, "node '%s' (BatchNormalization): rank %d input",
+                       cimOnnxNodeName(n), x->rank);
+  Value *in[4];
+  for (int k = 0; k < 4; ++k) {
+    bool bad = false;
+    in[k] = cimOnnxInput(I, n, (size_t)k + 1, loc, &bad);
+    if (bad)
+      return false;
+  }
+  int64_t C = x->dims[1];
+  double *s = malloc((size_t)C * 2 * sizeof(double));
+  float *f = malloc((size_t)C * 2 * sizeof(float));
+  if (!s || !f) {
+    free(s);
+    free(f);
+    return cimOnnxFail(loc, "out of memory");
+  }
+  MlirValue xf = (MlirValue){NULL};
+  if (cimOnnxBatchNormParams(n, loc, in, C, s, s + C))
+    xf = cimOnnxUseFloat(I, n, loc, x);
+  if (mlirValueIsNull(xf)) {
+    free(s);
+    free(f);
+    return false;
+  }
+  for (int64_t c = 0; c < 2 * C; ++c)
+    f[c] = (float)s[c];
+  free(s);
+  /* Not after a foldable conv: a per-channel multiply, then a bias add. */
+  MlirValue sv = cimOnnxConstF32(I, loc, 1, &C, f, C);
+  char m0[256], m1[256];
+  int axis = 1;
+  cimOnnxIdMap(m0, sizeof m0, x->rank);
+  cimOnnxMapText(m1, sizeof m1, x->rank, &axis, 1);
+  const char *maps[3] = {m0, m1, m0};
+  MlirValue ins[2] = {xf, sv};
+  Bin k = {"arith.mulf", false, false, 0};
+  MlirValue y = genericFn(I, loc, 2, ins, maps, x->rank, NULL,
+                          cimOnnxEmptyF32(I, loc, x->rank, x->dims), binBody,
+                          &k);
+  y = cimOnnxAddChannelBias(I, loc, y, x->rank, x->dims, 1, f + C);
+  free(f);
+  return cimOnnxDefineFloat(I, n, loc, y, x->rank, x->dims);
+}
