@@ -65,6 +65,30 @@ typedef struct CimPassDef {
 /// Parsed option values of one pass instance (see cimPassOptionsGet*).
 typedef struct CimPassOptions CimPassOptions;
 
+/// Appends the passes of a pipeline to `passManager` (anchored on the row's
+/// anchor, or `any`), built from the pipeline's parsed `options`. Returns
+/// failure, with a one-line reason passed to `errorCallback`, when the
+/// options cannot make a pipeline (e.g. a stage's option text is bad).
+typedef MlirLogicalResult (*CimPassPipelineBuildFn)(
+    MlirOpPassManager passManager, const struct CimPassOptions *options,
+    MlirStringCallback errorCallback, void *userData);
+
+/// A row of the pipeline table: a name for a sequence of passes, as upstream
+/// MLIR's PassPipelineRegistration (argument, description, options, builder).
+/// A pipeline is used like a pass (`cim-opt --ARG='opt=value'`, `ARG{...}` in
+/// a pipeline text) and expands, when the pass manager is built, into the
+/// passes its builder adds; `--dump-pass-pipeline` shows the expansion.
+/// Pipeline and pass arguments share one namespace.
+typedef struct CimPassPipelineDef {
+  const char *argument;    ///< Pipeline name, e.g. `cim-compile`.
+  const char *summary;     ///< One line.
+  const char *description; ///< Paragraphs of Markdown for docs/passes.md.
+  const char *anchor;      ///< The op the builder expects at the top.
+  const CimPassOptionDef *options; ///< Parsed as pass options are.
+  intptr_t numOptions;
+  CimPassPipelineBuildFn build;
+} CimPassPipelineDef;
+
 /*===----------------------------------------------------------------------===*
  * The table
  *===----------------------------------------------------------------------===*/
@@ -79,10 +103,22 @@ CIM_CAPI_EXPORTED const CimPassDef *cimPassRegistryGetPass(intptr_t pos);
 /// The row whose argument equals `argument`, or NULL.
 CIM_CAPI_EXPORTED const CimPassDef *cimPassRegistryLookup(MlirStringRef argument);
 
+/// Number of pipelines in the pipeline table (built-in ones only).
+CIM_CAPI_EXPORTED intptr_t cimPassRegistryGetNumPipelines(void);
+
+/// The `pos`-th pipeline row (borrowed); `pos` must be in
+/// [0, cimPassRegistryGetNumPipelines()).
+CIM_CAPI_EXPORTED const CimPassPipelineDef *
+cimPassRegistryGetPipeline(intptr_t pos);
+
+/// The pipeline row whose argument equals `argument`, or NULL.
+CIM_CAPI_EXPORTED const CimPassPipelineDef *
+cimPassRegistryLookupPipeline(MlirStringRef argument);
+
 /// Adds a row (borrowed: `def` must stay valid until the process exits). Fails,
 /// with a one-line reason passed to `errorCallback`, when the argument is
 /// already taken, is not kebab-case, the row has no run function, or an option
-/// default does not parse. Not thread-safe: add passes before building
+/// default does not parse, or a pipeline has that argument. Not thread-safe: add passes before building
 /// pipelines.
 CIM_CAPI_EXPORTED MlirLogicalResult
 cimPassRegistryAdd(const CimPassDef *def, MlirStringCallback errorCallback,
@@ -139,12 +175,14 @@ CIM_CAPI_EXPORTED void cimPassOptionsPrint(const CimPassOptions *options,
  *===----------------------------------------------------------------------===*/
 
 /// Prints every pass of the table as `--help` text: one entry per pass with
-/// its flag, summary and options (type, default, description).
+/// its flag, summary and options (type, default, description), then the
+/// pipelines the same way under a line `CIM PASS PIPELINES:`.
 CIM_CAPI_EXPORTED void cimPassRegistryPrintHelp(MlirStringCallback callback,
                                                 void *userData);
 
-/// Prints every pass of the table as the Markdown of docs/passes.md: a section
-/// per pass with summary, anchor, description and an options table.
+/// Prints every pipeline and pass of the table as the Markdown of
+/// docs/passes.md: a section each with summary, anchor, description and an
+/// options table, pipelines first.
 CIM_CAPI_EXPORTED void cimPassRegistryPrintMarkdown(MlirStringCallback callback,
                                                     void *userData);
 

@@ -33,5 +33,12 @@ void cimPassOptionsDestroy(CimPassOptions *options);
 /// The built-in rows, defined in lib/pass/pass_table.c.
 extern const CimPassDef *const cimBuiltinPasses[];
 extern const intptr_t cimNumBuiltinPasses;
+extern const CimPassPipelineDef *const cimBuiltinPipelines[];
+extern const intptr_t cimNumBuiltinPipelines;
+
+/// A pass row that lets the option parser read a pipeline's options: same
+/// argument, summary, anchor and options, no run function (the parser's
+/// messages then say "pipeline").
+CimPassDef cimPassPipelineOptionsView(const CimPassPipelineDef *def);
 
 #endif /* CIM_LIB_PASSINTERNAL_H */

@@ -31,28 +31,63 @@ static void appendRange(CimStrBuf *b, const CimPassOptionDef *opt) {
                   (long long)opt->maxValue);
 }
 
+/// One --help entry: the flag, summary and anchor, then the options.
+static void appendHelpEntry(CimStrBuf *b, const CimPassDef *def) {
+  cimStrBufPrintf(b, "  --%-30s %s [on %s]\n", def->argument, def->summary,
+                  def->anchor[0] ? def->anchor : "any op");
+  for (intptr_t k = 0; k < def->numOptions; ++k) {
+    const CimPassOptionDef *opt = &def->options[k];
+    CimStrBuf head = {0};
+    cimStrBufPrintf(&head, "%s=<%s>", opt->name, typeName(opt->type));
+    cimStrBufPrintf(b, "      %-28s %s (default: %s", cimStrBufGet(&head),
+                    opt->description,
+                    opt->defaultValue && *opt->defaultValue ? opt->defaultValue
+                                                            : "\"\"");
+    appendRange(b, opt);
+    cimStrBufAppendCString(b, ")\n");
+    cimStrBufFree(&head);
+  }
+}
+
 void cimPassRegistryPrintHelp(MlirStringCallback callback, void *userData) {
   CimStrBuf b = {0};
   intptr_t n = cimPassRegistryGetNumPasses();
-  for (intptr_t i = 0; i < n; ++i) {
-    const CimPassDef *def = cimPassRegistryGetPass(i);
-    cimStrBufPrintf(&b, "  --%-30s %s [on %s]\n", def->argument, def->summary,
-                    def->anchor[0] ? def->anchor : "any op");
-    for (intptr_t k = 0; k < def->numOptions; ++k) {
-      const CimPassOptionDef *opt = &def->options[k];
-      CimStrBuf head = {0};
-      cimStrBufPrintf(&head, "%s=<%s>", opt->name, typeName(opt->type));
-      cimStrBufPrintf(&b, "      %-28s %s (default: %s%s", cimStrBufGet(&head),
-                      opt->description,
-                      opt->defaultValue && *opt->defaultValue ? opt->defaultValue
-                                                              : "\"\"",
-                      "");
-      appendRange(&b, opt);
-      cimStrBufAppendCString(&b, ")\n");
-      cimStrBufFree(&head);
-    }
+  for (intptr_t i = 0; i < n; ++i)
+    appendHelpEntry(&b, cimPassRegistryGetPass(i));
+  intptr_t np = cimPassRegistryGetNumPipelines();
+  if (np > 0)
+    cimStrBufAppendCString(&b, "\nCIM PASS PIPELINES:\n");
+  for (intptr_t i = 0; i < np; ++i) {
+    CimPassDef view = cimPassPipelineOptionsView(cimPassRegistryGetPipeline(i));
+    appendHelpEntry(&b, &view);
   }
   emit(&b, callback, userData);
+}
+
+/// One Markdown section: heading, anchor, description, options table.
+static void appendMarkdownSection(CimStrBuf *b, const CimPassDef *def,
+                                  bool pipeline) {
+  cimStrBufPrintf(b, "\n## `%s`: %s\n\n", def->argument, def->summary);
+  if (pipeline)
+    cimStrBufPrintf(b, "A pass pipeline on `%s`.\n\n", def->anchor);
+  else
+    cimStrBufPrintf(b, "Runs on: `%s`. C name: `%s`.\n\n",
+                    def->anchor[0] ? def->anchor : "any op", def->name);
+  cimStrBufPrintf(b, "%s\n", def->description);
+  if (def->numOptions == 0) {
+    cimStrBufAppendCString(b, "\nNo options.\n");
+    return;
+  }
+  cimStrBufAppendCString(b, "\n| Option | Type | Default | Description |\n"
+                            "|---|---|---|---|\n");
+  for (intptr_t k = 0; k < def->numOptions; ++k) {
+    const CimPassOptionDef *opt = &def->options[k];
+    cimStrBufPrintf(b, "| `%s` | %s", opt->name, typeName(opt->type));
+    appendRange(b, opt);
+    cimStrBufPrintf(b, " | `%s` | %s |\n",
+                    opt->defaultValue ? opt->defaultValue : "",
+                    opt->description);
+  }
 }
 
 void cimPassRegistryPrintMarkdown(MlirStringCallback callback, void *userData) {
@@ -65,28 +100,16 @@ void cimPassRegistryPrintMarkdown(MlirStringCallback callback, void *userData) {
           "Every pass below is a row of the pass table. Use it as a flag\n"
           "(`cim-opt --ARG='opt=value ...'`) or in a pipeline\n"
           "(`--pass-pipeline='builtin.module(func.func(ARG{opt=value}))'`);\n"
-          "upstream MLIR passes mix freely with these.\n");
-  intptr_t n = cimPassRegistryGetNumPasses();
-  for (intptr_t i = 0; i < n; ++i) {
-    const CimPassDef *def = cimPassRegistryGetPass(i);
-    cimStrBufPrintf(&b, "\n## `%s`: %s\n\n", def->argument, def->summary);
-    cimStrBufPrintf(&b, "Runs on: `%s`. C name: `%s`.\n\n",
-                    def->anchor[0] ? def->anchor : "any op", def->name);
-    cimStrBufPrintf(&b, "%s\n", def->description);
-    if (def->numOptions == 0) {
-      cimStrBufAppendCString(&b, "\nNo options.\n");
-      continue;
-    }
-    cimStrBufAppendCString(&b, "\n| Option | Type | Default | Description |\n"
-                               "|---|---|---|---|\n");
-    for (intptr_t k = 0; k < def->numOptions; ++k) {
-      const CimPassOptionDef *opt = &def->options[k];
-      cimStrBufPrintf(&b, "| `%s` | %s", opt->name, typeName(opt->type));
-      appendRange(&b, opt);
-      cimStrBufPrintf(&b, " | `%s` | %s |\n",
-                      opt->defaultValue ? opt->defaultValue : "",
-                      opt->description);
-    }
+          "upstream MLIR passes mix freely with these. A pass pipeline is a\n"
+          "named sequence of these passes, used the same way; it expands\n"
+          "into its passes when the pass manager is built.\n");
+  intptr_t np = cimPassRegistryGetNumPipelines();
+  for (intptr_t i = 0; i < np; ++i) {
+    CimPassDef view = cimPassPipelineOptionsView(cimPassRegistryGetPipeline(i));
+    appendMarkdownSection(&b, &view, true);
   }
+  intptr_t n = cimPassRegistryGetNumPasses();
+  for (intptr_t i = 0; i < n; ++i)
+    appendMarkdownSection(&b, cimPassRegistryGetPass(i), false);
   emit(&b, callback, userData);
 }

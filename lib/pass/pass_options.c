@@ -41,6 +41,11 @@ static char *copyString(const char *data, size_t length) {
   return s;
 }
 
+/// "pass", or "pipeline" for a pipeline's options view (no run function).
+static const char *kindOf(const CimPassDef *def) {
+  return def->run ? "pass" : "pipeline";
+}
+
 static intptr_t findOption(const CimPassDef *def, const char *name,
                            size_t length) {
   for (intptr_t i = 0; i < def->numOptions; ++i)
@@ -67,29 +72,33 @@ static char *parseValue(const CimPassDef *def, const CimPassOptionDef *opt,
       value->boolValue = false;
       return NULL;
     }
-    return formatMessage("option '%s' of pass '%s' expects true or false, got "
+    return formatMessage("option '%s' of %s '%s' expects true or false, got "
                          "'%.*s'",
-                         opt->name, def->argument, (int)length, text);
+                         opt->name, kindOf(def), def->argument, (int)length,
+                         text);
   case CIM_PASS_OPTION_INT: {
     char buf[32];
     if (length == 0 || length >= sizeof buf)
-      return formatMessage("option '%s' of pass '%s' expects an integer, got "
+      return formatMessage("option '%s' of %s '%s' expects an integer, got "
                            "'%.*s'",
-                           opt->name, def->argument, (int)length, text);
+                           opt->name, kindOf(def), def->argument, (int)length,
+                           text);
     memcpy(buf, text, length);
     buf[length] = '\0';
     char *end = NULL;
     errno = 0;
     long long v = strtoll(buf, &end, 0);
     if (errno != 0 || *end != '\0' || end == buf)
-      return formatMessage("option '%s' of pass '%s' expects an integer, got "
+      return formatMessage("option '%s' of %s '%s' expects an integer, got "
                            "'%.*s'",
-                           opt->name, def->argument, (int)length, text);
+                           opt->name, kindOf(def), def->argument, (int)length,
+                           text);
     if (v < opt->minValue || v > opt->maxValue)
-      return formatMessage("option '%s' of pass '%s' must be in [%lld, %lld], "
+      return formatMessage("option '%s' of %s '%s' must be in [%lld, %lld], "
                            "got %lld",
-                           opt->name, def->argument, (long long)opt->minValue,
-                           (long long)opt->maxValue, v);
+                           opt->name, kindOf(def), def->argument,
+                           (long long)opt->minValue, (long long)opt->maxValue,
+                           v);
     value->intValue = v;
     return NULL;
   }
@@ -207,8 +216,8 @@ CimPassOptions *cimPassOptionsParse(const CimPassDef *def, MlirStringRef text,
     if (!err) {
       idx = findOption(def, s + kb, ke - kb);
       if (idx < 0) {
-        err = formatMessage("pass '%s' has no option '%.*s'", def->argument,
-                            (int)(ke - kb), s + kb);
+        err = formatMessage("%s '%s' has no option '%.*s'", kindOf(def),
+                            def->argument, (int)(ke - kb), s + kb);
         errAt = kb;
       }
     }
@@ -218,9 +227,9 @@ CimPassOptions *cimPassOptionsParse(const CimPassDef *def, MlirStringRef text,
         if (opt->type == CIM_PASS_OPTION_BOOL) {
           options->values[idx].boolValue = true;
         } else {
-          err = formatMessage("option '%s' of pass '%s' needs a value "
+          err = formatMessage("option '%s' of %s '%s' needs a value "
                               "('%s=...')",
-                              opt->name, def->argument, opt->name);
+                              opt->name, kindOf(def), def->argument, opt->name);
           errAt = kb;
         }
       } else {

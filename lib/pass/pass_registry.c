@@ -34,6 +34,33 @@ const CimPassDef *cimPassRegistryLookup(MlirStringRef argument) {
   return NULL;
 }
 
+intptr_t cimPassRegistryGetNumPipelines(void) { return cimNumBuiltinPipelines; }
+
+const CimPassPipelineDef *cimPassRegistryGetPipeline(intptr_t pos) {
+  assert(pos >= 0 && pos < cimNumBuiltinPipelines && "out of range");
+  return cimBuiltinPipelines[pos];
+}
+
+const CimPassPipelineDef *
+cimPassRegistryLookupPipeline(MlirStringRef argument) {
+  for (intptr_t i = 0; i < cimNumBuiltinPipelines; ++i)
+    if (mlirStringRefEqual(argument, mlirStringRefCreateFromCString(
+                                         cimBuiltinPipelines[i]->argument)))
+      return cimBuiltinPipelines[i];
+  return NULL;
+}
+
+CimPassDef cimPassPipelineOptionsView(const CimPassPipelineDef *def) {
+  return (CimPassDef){.argument = def->argument,
+                      .name = def->argument,
+                      .summary = def->summary,
+                      .description = def->description,
+                      .anchor = def->anchor,
+                      .options = def->options,
+                      .numOptions = def->numOptions,
+                      .run = NULL};
+}
+
 static bool isKebabCase(const char *s) {
   if (!s || !*s || !(*s >= 'a' && *s <= 'z'))
     return false;
@@ -65,6 +92,11 @@ MlirLogicalResult cimPassRegistryAdd(const CimPassDef *def,
   if (cimPassRegistryLookup(mlirStringRefCreateFromCString(def->argument)))
     return reject(errorCallback, userData,
                   "a pass with argument '%s' is already registered",
+                  def->argument);
+  if (cimPassRegistryLookupPipeline(
+          mlirStringRefCreateFromCString(def->argument)))
+    return reject(errorCallback, userData,
+                  "'%s' is already the name of a pass pipeline",
                   def->argument);
   if (!def->run || !def->name || !def->summary || !def->anchor)
     return reject(errorCallback, userData,

@@ -6,9 +6,10 @@
  *   element  ::= anchor '(' elements? ')'      nested pass manager
  *              | name ('{' option-text '}')?   a pass
  * Names are [A-Za-z0-9_.-]+; whitespace may surround any token.
- * cim passes are instantiated from the pass table; any other pass name goes
- * to MLIR's own parser (mlirOpPassManagerAddPipeline), whose complaint is
- * re-reported at the element's position.
+ * cim passes are instantiated from the pass table, cim pipelines expanded
+ * from the pipeline table (cimOpPassManagerAddPassPipeline); any other pass
+ * name goes to MLIR's own parser (mlirOpPassManagerAddPipeline), whose
+ * complaint is re-reported at the element's position.
  *===----------------------------------------------------------------------===*/
 
 #include "cim-c/Pipeline.h"
@@ -181,6 +182,21 @@ static void addUpstreamPass(Parser *p, MlirOpPassManager pm, size_t nameBegin,
   cimStrBufFree(&element);
 }
 
+/// Expands pipeline row `def` into `pm` (cim-compile and friends).
+static void addCimPipeline(Parser *p, MlirOpPassManager pm,
+                           const CimPassPipelineDef *def, size_t nameBegin,
+                           size_t optBegin, size_t optEnd, bool hasOptions) {
+  CimStrBuf err = {0};
+  intptr_t errOffset = 0;
+  MlirLogicalResult r = cimOpPassManagerAddPassPipeline(
+      pm, def, mlirStringRefCreate(p->text + optBegin, optEnd - optBegin),
+      cimStrBufCallback, &err, &errOffset);
+  if (mlirLogicalResultIsFailure(r))
+    fail(p, hasOptions ? optBegin + (size_t)errOffset : nameBegin, "%s",
+         cimStrBufGet(&err));
+  cimStrBufFree(&err);
+}
+
 static void parseElements(Parser *p, MlirOpPassManager pm, const char *anchor,
                           char closer);
 
@@ -241,10 +257,15 @@ static void parseElement(Parser *p, MlirOpPassManager pm, const char *anchor) {
     optEnd = p->pos++;
     hasOptions = true;
   }
-  const CimPassDef *def = cimPassRegistryLookup(
-      mlirStringRefCreate(p->text + nameBegin, nameEnd - nameBegin));
+  MlirStringRef name =
+      mlirStringRefCreate(p->text + nameBegin, nameEnd - nameBegin);
+  const CimPassDef *def = cimPassRegistryLookup(name);
+  const CimPassPipelineDef *pipeline =
+      def ? NULL : cimPassRegistryLookupPipeline(name);
   if (def)
     addCimPass(p, pm, anchor, def, nameBegin, optBegin, optEnd);
+  else if (pipeline)
+    addCimPipeline(p, pm, pipeline, nameBegin, optBegin, optEnd, hasOptions);
   else
     addUpstreamPass(p, pm, nameBegin, nameEnd, optBegin, optEnd, hasOptions);
 }

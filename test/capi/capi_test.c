@@ -13,7 +13,9 @@
 #include "cim-c/Dialects.h"
 #include "cim-c/Passes.h"
 #include "cim-c/Pipeline.h"
+#include "cim-c/Target.h"
 #include "cim-c/Version.h"
+#include "mlir-c/BuiltinAttributes.h"
 #include "mlir-c/Diagnostics.h"
 #include "mlir-c/IR.h"
 #include "mlir-c/Pass.h"
@@ -147,6 +149,92 @@ static void testPipeline(MlirContext ctx) {
   mlirPassManagerDestroy(pm);
 }
 
+/// Counts the ops named `name` nested anywhere in `op`.
+static int countOps(MlirOperation op, const char *name) {
+  int n = mlirStringRefEqual(mlirIdentifierStr(mlirOperationGetName(op)),
+                             mlirStringRefCreateFromCString(name));
+  for (intptr_t r = 0; r < mlirOperationGetNumRegions(op); ++r)
+    for (MlirBlock b = mlirRegionGetFirstBlock(mlirOperationGetRegion(op, r));
+         !mlirBlockIsNull(b); b = mlirBlockGetNextInRegion(b))
+      for (MlirOperation c = mlirBlockGetFirstOperation(b);
+           !mlirOperationIsNull(c); c = mlirOperationGetNextInBlock(c))
+        n += countOps(c, name);
+  return n;
+}
+
+/// A 100 -> 10 layer (i8 inputs, i4 weights) through cim-compile, with the
+/// target given in memory as the module's cim.target attribute.
+static const char *kLayer =
+    "func.func @mm(%a: tensor<1x100xi8>) -> tensor<1x10xi32> {\n"
+    "  %w = arith.constant dense<3> : tensor<100x10xi4>\n"
+    "  %z = arith.constant dense<0> : tensor<1x10xi32>\n"
+    "  %r = linalg.matmul ins(%a, %w : tensor<1x100xi8>, tensor<100x10xi4>)\n"
+    "                     outs(%z : tensor<1x10xi32>) -> tensor<1x10xi32>\n"
+    "  return %r : tensor<1x10xi32>\n"
+    "}\n";
+
+static void compileAndCount(MlirContext ctx, const CimTarget *target,
+                            const char *options) {
+  MlirModule module =
+      mlirModuleCreateParse(ctx, mlirStringRefCreateFromCString(kLayer));
+  MlirOperation op = mlirModuleGetOperation(module);
+  if (target)
+    mlirOperationSetAttributeByName(
+        op, mlirStringRefCreateFromCString(CIM_TARGET_ATTR_NAME),
+        cimTargetToAttribute(ctx, target));
+  MlirPassManager pm = mlirPassManagerCreateOnOperation(
+      ctx, mlirStringRefCreateFromCString("builtin.module"));
+  MlirLogicalResult added = cimOpPassManagerAddCompilePipeline(
+      mlirPassManagerGetAsOpPassManager(pm),
+      mlirStringRefCreateFromCString(options), printToStdout, NULL);
+  bool ran = mlirLogicalResultIsSuccess(added) &&
+             mlirLogicalResultIsSuccess(mlirPassManagerRunOnOp(pm, op));
+  printf("ran %d: %d writes, %d mvms\n", ran, countOps(op, "xbar.write"),
+         countOps(op, "xbar.mvm"));
+  mlirPassManagerDestroy(pm);
+  mlirModuleDestroy(module);
+}
+
+static void testCompilePipeline(MlirContext ctx) {
+  // CHECK-LABEL: testCompilePipeline
+  printf("testCompilePipeline\n");
+  // Default target (256x256, 4-bit cells): one slice, 10 x 2 = 20 columns,
+  // 100 rows: one tile; 8 input bit-planes: 8 MVMs.
+  // CHECK: ran 1: 1 writes, 8 mvms
+  compileAndCount(ctx, NULL, "");
+  // In memory, 64x64 with 2-bit cells: 2 slices, 40 columns, ceil(100/64) =
+  // 2 row tiles: 2 writes, 16 MVMs. Every stage read the attribute (tiling
+  // with the default and slicing with this one would not give these).
+  CimTarget small = cimTargetGetDefault();
+  small.rows = small.cols = small.ouRows = 64;
+  small.cellBits = 2;
+  // CHECK: ran 1: 2 writes, 16 mvms
+  compileAndCount(ctx, &small, "");
+  // Stage options through the same option text as --cim-compile='...'.
+  // 32 rows: ceil(100/32) = 4 row tiles, 32 MVMs.
+  // CHECK: ran 1: 4 writes, 32 mvms
+  compileAndCount(ctx, &small, "cim-tile={rows=32}");
+  // A bad option: one message, nothing run.
+  // CHECK: pipeline 'cim-compile' has no option 'colz'ran 0
+  compileAndCount(ctx, &small, "colz=3");
+
+  // A pass manager on func.func cannot take a module pipeline.
+  MlirPassManager pm = mlirPassManagerCreateOnOperation(
+      ctx, mlirStringRefCreateFromCString("func.func"));
+  // CHECK: pipeline 'cim-compile' runs on 'builtin.module' but the pass manager runs on 'func.func'
+  MlirLogicalResult r = cimOpPassManagerAddCompilePipeline(
+      mlirPassManagerGetAsOpPassManager(pm), mlirStringRefCreate(NULL, 0),
+      printToStdout, NULL);
+  printf("\n");
+  // CHECK: func.func pass manager rejected: 1
+  printf("func.func pass manager rejected: %d\n",
+         mlirLogicalResultIsFailure(r));
+  mlirPassManagerDestroy(pm);
+  // CHECK: live instances at the end: 0
+  printf("live instances at the end: %ld\n",
+         (long)cimPassGetLiveInstanceCount());
+}
+
 int main(void) {
   testVersion();
   mlirRegisterAllPasses();
@@ -159,6 +247,7 @@ int main(void) {
   testDialects(ctx);
   testPassTable();
   testPipeline(ctx);
+  testCompilePipeline(ctx);
   mlirContextDestroy(ctx);
   // CHECK: done
   printf("done\n");

@@ -267,12 +267,76 @@ START_TEST(test_docs_generated_from_table) {
 }
 END_TEST
 
+START_TEST(test_pipeline_table) {
+  ck_assert_int_eq(cimPassRegistryGetNumPipelines(), 1);
+  const CimPassPipelineDef *def = cimPassRegistryGetPipeline(0);
+  ck_assert_ptr_eq(def, cimPassRegistryLookupPipeline(
+                            mlirStringRefCreateFromCString("cim-compile")));
+  ck_assert_ptr_null(cimPassRegistryLookupPipeline(
+      mlirStringRefCreateFromCString("cim-tile")));
+  ck_assert_ptr_null(
+      cimPassRegistryLookup(mlirStringRefCreateFromCString("cim-compile")));
+  /* Every stage that has options is reachable by an option of its name
+   * (the stages as documented in docs/passes.md). */
+  const char *stages[] = {"cim-assign-precision", "convert-linalg-to-cim",
+                          "cim-tile",             "cim-bitslice",
+                          "convert-cim-to-xbar",  "cim-duplicate",
+                          "cim-schedule"};
+  for (size_t i = 0; i < sizeof stages / sizeof stages[0]; ++i) {
+    const CimPassDef *stage =
+        cimPassRegistryLookup(mlirStringRefCreateFromCString(stages[i]));
+    ck_assert_ptr_nonnull(stage);
+    bool found = false;
+    for (intptr_t k = 0; k < def->numOptions; ++k)
+      if (!strcmp(def->options[k].name, stages[i])) {
+        found = true;
+        ck_assert_int_eq(def->options[k].type, CIM_PASS_OPTION_STRING);
+      }
+    ck_assert_msg(found == (stage->numOptions > 0), "stage option of %s",
+                  stages[i]);
+  }
+  /* A pass may not take a pipeline's name. */
+  static const CimPassDef clash = {
+      .argument = "cim-compile",
+      .name = "Clash",
+      .summary = "s",
+      .description = "d",
+      .anchor = "",
+      .run = recordRun,
+  };
+  lastError[0] = '\0';
+  ck_assert(mlirLogicalResultIsFailure(
+      cimPassRegistryAdd(&clash, captureError, NULL)));
+  ck_assert_str_eq(lastError,
+                   "'cim-compile' is already the name of a pass pipeline");
+  /* A null row fails like cimPassCreate's. */
+  MlirContext ctx = mlirContextCreate();
+  MlirPassManager pm = mlirPassManagerCreate(ctx);
+  intptr_t offset = -1;
+  ck_assert(mlirLogicalResultIsFailure(cimOpPassManagerAddPassPipeline(
+      mlirPassManagerGetAsOpPassManager(pm), NULL,
+      mlirStringRefCreate(NULL, 0), captureError, NULL, &offset)));
+  ck_assert_int_eq(offset, 0);
+  /* Option errors carry their offset in the option text. */
+  ck_assert(mlirLogicalResultIsFailure(cimOpPassManagerAddPassPipeline(
+      mlirPassManagerGetAsOpPassManager(pm), def,
+      mlirStringRefCreateFromCString("schedule a-bits=0"), captureError, NULL,
+      &offset)));
+  ck_assert_int_eq(offset, 16);
+  ck_assert_str_eq(lastError, "option 'a-bits' of pipeline 'cim-compile' must "
+                              "be in [1, 8], got 0");
+  mlirPassManagerDestroy(pm);
+  mlirContextDestroy(ctx);
+}
+END_TEST
+
 static Suite *passesSuite(void) {
   Suite *s = suite_create("passes");
   TCase *table = tcase_create("table");
   tcase_add_test(table, test_builtin_table);
   tcase_add_test(table, test_add_rejects_bad_rows);
   tcase_add_test(table, test_docs_generated_from_table);
+  tcase_add_test(table, test_pipeline_table);
   suite_add_tcase(s, table);
   TCase *options = tcase_create("options");
   tcase_add_test(options, test_option_errors);

@@ -63,13 +63,17 @@ static void appendToSink(MlirStringRef s, void *userData) {
 
 /// Adds one pass flag to the top-level pass manager (anchored on `anchor`),
 /// nesting it under the op it runs on as mlir-opt's implicit nesting does: a
-/// cim pass under its table anchor; an upstream pass at the top, or under
-/// func.func when MLIR says it cannot run on the top op. `*unknown` is set
-/// when the flag names no pass at all.
+/// cim pass or pipeline under its table anchor; an upstream pass at the top,
+/// or under func.func when MLIR says it cannot run on the top op. `*unknown`
+/// is set when the flag names no pass at all.
 static bool addPassFlag(MlirOpPassManager top, const char *anchor,
                         const CimOptPassFlag *f, bool *unknown) {
-  const CimPassDef *def =
-      cimPassRegistryLookup(mlirStringRefCreate(f->name, f->nameLength));
+  MlirStringRef name = mlirStringRefCreate(f->name, f->nameLength);
+  const CimPassDef *def = cimPassRegistryLookup(name);
+  const CimPassPipelineDef *pipeline =
+      def ? NULL : cimPassRegistryLookupPipeline(name);
+  const char *defAnchor = def ? def->anchor : pipeline ? pipeline->anchor : "";
+  bool known = def || pipeline;
   const char *opts = f->options;
   size_t cap = f->nameLength + (opts ? strlen(opts) : 0) + 300;
   char *element = malloc(cap);
@@ -84,16 +88,16 @@ static bool addPassFlag(MlirOpPassManager top, const char *anchor,
   else
     snprintf(element, cap, "%.*s", (int)f->nameLength, f->name);
 
-  bool nestUnderAnchor = def && def->anchor[0] && strcmp(def->anchor, anchor);
+  bool nestUnderAnchor = defAnchor[0] && strcmp(defAnchor, anchor);
   if (nestUnderAnchor)
-    snprintf(text, cap, "%s(%s)", def->anchor, element);
+    snprintf(text, cap, "%s(%s)", defAnchor, element);
   else
     snprintf(text, cap, "%s", element);
 
   TextSink err = {0};
   bool ok = mlirLogicalResultIsSuccess(cimOpPassManagerAddPipeline(
       top, mlirStringRefCreateFromCString(text), appendToSink, &err));
-  if (!ok && !def && err.data && strstr(err.data, "cannot run on the ops") &&
+  if (!ok && !known && err.data && strstr(err.data, "cannot run on the ops") &&
       strcmp(anchor, "func.func") != 0) {
     free(err.data);
     err = (TextSink){0};
@@ -101,7 +105,7 @@ static bool addPassFlag(MlirOpPassManager top, const char *anchor,
     ok = mlirLogicalResultIsSuccess(cimOpPassManagerAddPipeline(
         top, mlirStringRefCreateFromCString(text), appendToSink, &err));
   }
-  if (!ok && !def && err.data && strstr(err.data, "is neither a cim pass")) {
+  if (!ok && !known && err.data && strstr(err.data, "is neither a cim pass")) {
     *unknown = true;
   } else if (!ok) {
     fprintf(stderr, TOOL ": in '--%s':\n%s\n", element,
@@ -320,7 +324,7 @@ static bool checkPassFlags(const CimOptOptions *o) {
   for (int i = 0; i < o->numPassFlags && ok; ++i) {
     const CimOptPassFlag *f = &o->passFlags[i];
     MlirStringRef name = mlirStringRefCreate(f->name, f->nameLength);
-    if (cimPassRegistryLookup(name))
+    if (cimPassRegistryLookup(name) || cimPassRegistryLookupPipeline(name))
       continue;
     TextSink err = {0};
     /* Only the name: options are checked when the pipeline is built. */

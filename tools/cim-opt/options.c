@@ -487,6 +487,9 @@ void cimOptReportUnknownFlag(FILE *stream, const char *argv0,
   for (intptr_t i = 0, e = cimPassRegistryGetNumPasses(); i < e; ++i)
     consider(name, n, cimPassRegistryGetPass(i)->argument, &best,
              &bestDistance);
+  for (intptr_t i = 0, e = cimPassRegistryGetNumPipelines(); i < e; ++i)
+    consider(name, n, cimPassRegistryGetPipeline(i)->argument, &best,
+             &bestDistance);
   for (int k = 0; k < kNumFlags; ++k)
     if (kFlags[k].kind != kRefused && strlen(kFlags[k].name) > 1)
       consider(name, n, kFlags[k].name, &best, &bestDistance);
