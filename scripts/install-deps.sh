@@ -10,6 +10,7 @@ PACKAGES=(
   libjansson-dev check
   protobuf-c-compiler libprotobuf-c-dev libonnx-dev
   python3-onnx python3-numpy libonnx-testdata
+  python3-torch python3-torchvision python3-sklearn
 )
 # make fuzz: clang with libFuzzer and its sanitizer runtimes.
 if [ "${1:-}" = fuzz ]; then

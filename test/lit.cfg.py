@@ -43,3 +43,10 @@ if config.cim_sanitizers:
     config.available_features.add("sanitizers")
 else:
     config.available_features.add("no-sanitizers")
+
+# Tests of real PyTorch exports need Debian's torch and torchvision
+# (scripts/install-deps.sh installs them); without them they are skipped.
+import subprocess
+if subprocess.run(["/usr/bin/python3", "-c", "import torch, torchvision, sklearn"],
+                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0:
+    config.available_features.add("torch")

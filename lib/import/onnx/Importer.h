@@ -89,6 +89,9 @@ typedef struct Value {
   /// The Conv producing this value has its BatchNormalization folded in: the
   /// BatchNormalization node is an alias.
   bool bnFolded;
+  /// DequantizeLinear of a tensor: the parameters it was read with (every
+  /// value lies on their grid); scales == NULL otherwise.
+  QParams grid;
 } Value;
 
 typedef struct Importer {

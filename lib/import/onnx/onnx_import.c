@@ -83,6 +83,7 @@ static void valueFree(Value *v) {
   cimOnnxConstFree(v->dqInt);
   cimOnnxQFree(&v->q);
   cimOnnxQFree(&v->dqq);
+  cimOnnxQFree(&v->grid);
   free(v);
 }
 
@@ -1411,11 +1412,13 @@ static bool hDequantizeLinear(Importer *I, const Onnx__NodeProto *n,
     return true;
   }
   MlirValue f = cimOnnxUseDequantized(I, n, loc, x, &q, "input");
-  cimOnnxQFree(&q);
-  if (mlirValueIsNull(f))
+  if (mlirValueIsNull(f)) {
+    cimOnnxQFree(&q);
     return false;
+  }
   y->kind = K_FLOAT;
   y->v = f;
+  y->grid = q; /* every value of y lies on q's grid */
   return true;
 }
 
@@ -1882,7 +1885,25 @@ static bool hRelu(Importer *I, const Onnx__NodeProto *n, MlirLocation loc) {
   const char *maps[2] = {m, m};
   MlirValue y = cimOnnxEmitGeneric(I, loc, 1, &xf, maps, x->rank, x->dims,
                                    B_MAX_CAPTURE, cimOnnxZeroF32(I, loc));
-  return cimOnnxDefineFloat(I, n, loc, y, x->rank, x->dims);
+  if (!x->grid.scales || x->grid.n != 1)
+    return cimOnnxDefineFloat(I, n, loc, y, x->rank, x->dims);
+  /* ReLU of a dequantized value (QAT exports quantize before the ReLU):
+   * max(s * (q - z), 0) = s * (max(q, z) - z) is on the same grid, so the
+   * result is that quantized type again, exactly; the next layer then reads
+   * dcast(qcast(...)) as the quant contract asks. */
+  Value *o = cimOnnxOutput(I, n, 0, loc);
+  if (!o)
+    return false;
+  if (!cimOnnxQCopy(&o->q, &x->grid))
+    return cimOnnxFail(loc, "out of memory");
+  o->kind = K_QUANT;
+  o->dtype = o->q.dtype;
+  cimOnnxSetShape(o, x->rank, x->dims);
+  o->v = cimOnnxEmit1(
+      I, "quant.qcast", loc, 1, &y,
+      cimOnnxTensorOf(x->rank, x->dims, cimOnnxQuantElemType(I, &o->q)), 0,
+      NULL);
+  return true;
 }
 
 static bool hMaxPool(Importer *I, const Onnx__NodeProto *n, MlirLocation loc) {

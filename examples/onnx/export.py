@@ -1,0 +1,195 @@
+#!/usr/bin/python3
+"""Exports real PyTorch models as ONNX for `cim-translate --import-onnx`.
+
+Run with Debian's Python (/usr/bin/python3: python3-torch 1.13,
+python3-torchvision 0.14, python3-sklearn, python3-onnx); nothing is
+downloaded.
+
+  export.py OUTDIR [--no-resnet]
+
+writes
+  digits-float.onnx  a small CNN for scikit-learn's 8x8 digits
+                     (conv-relu-maxpool-conv-relu-flatten-linear-relu-linear),
+                     trained for a few epochs on load_digits() (seeded)
+  digits-qdq.onnx    the same network fake-quantized and exported by
+                     torch.onnx.export (opset 13): QuantizeLinear /
+                     DequantizeLinear pairs on the input (uint8, scale 1/255),
+                     every weight (int8, symmetric per tensor: zero point 0,
+                     scale max|w| / 127), every ReLU output (uint8, scale
+                     calibrated on the training set) and the logits (int8)
+  digits-qat.onnx    the same float weights through torch.ao.quantization's
+                     eager QAT flow (QuantStub, prepare_qat with the qnnpack
+                     default QAT qconfig, version 0) exported without
+                     convert(): what a QAT framework hands over
+  digits-test.npz    the held-out test images x [N, 1, 8, 8] (float32 in
+                     [0, 1]) and labels y
+  resnet18.onnx      torchvision's ResNet-18, random weights, 1x3x224x224
+                     (skipped with --no-resnet)
+
+The QDQ model's numbers follow ONNX: QuantizeLinear divides by the scale,
+rounds half to even and saturates; torch's fake quantization (which the
+model was trained and calibrated with) also rounds half to even
+(std::nearbyint), so the exported graph computes what was trained.
+"""
+import argparse
+import os
+import sys
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+class DigitsCNN(nn.Module):
+    """conv(1->8, 3x3, pad 1)-relu-maxpool(2)-conv(8->16, 3x3, pad 1)-relu-
+    flatten-linear(256->32)-relu-linear(32->10); input [N, 1, 8, 8]."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 8, 3, padding=1)
+        self.conv2 = nn.Conv2d(8, 16, 3, padding=1)
+        self.fc1 = nn.Linear(16 * 4 * 4, 32)
+        self.fc2 = nn.Linear(32, 10)
+
+    def forward(self, x):
+        x = F.max_pool2d(F.relu(self.conv1(x)), 2)
+        x = F.relu(self.conv2(x))
+        x = x.reshape(x.shape[0], -1)  # exports as a Shape chain + Reshape
+        return self.fc2(F.relu(self.fc1(x)))
+
+
+def digits():
+    from sklearn.datasets import load_digits
+    d = load_digits()
+    x = (d.images / 16.0).astype(np.float32)[:, None]
+    y = d.target.astype(np.int64)
+    rng = np.random.default_rng(0)
+    order = rng.permutation(len(y))
+    cut = len(y) * 4 // 5
+    return (x[order[:cut]], y[order[:cut]]), (x[order[cut:]], y[order[cut:]])
+
+
+def train(model, x, y, epochs=8):
+    torch.manual_seed(0)
+    opt = torch.optim.Adam(model.parameters(), lr=1e-2)
+    xt, yt = torch.from_numpy(x), torch.from_numpy(y)
+    for _ in range(epochs):
+        perm = torch.randperm(len(yt))
+        for i in range(0, len(yt), 64):
+            idx = perm[i:i + 64]
+            opt.zero_grad()
+            F.cross_entropy(model(xt[idx]), yt[idx]).backward()
+            opt.step()
+    return model
+
+
+def fq_u8(x, scale):
+    return torch.fake_quantize_per_tensor_affine(x, scale, 0, 0, 255)
+
+
+def fq_i8(x, scale):
+    return torch.fake_quantize_per_tensor_affine(x, scale, 0, -128, 127)
+
+
+class DigitsQDQ(nn.Module):
+    """DigitsCNN with fake quantization where the crossbar needs integers."""
+
+    def __init__(self, f, scales):
+        super().__init__()
+        self.f = f
+        self.s = scales
+        self.w = {n: float(p.detach().abs().max()) / 127.0
+                  for n, p in f.named_parameters() if n.endswith("weight")}
+
+    def forward(self, x):
+        f, s, w = self.f, self.s, self.w
+        x = fq_u8(x, 1.0 / 255.0)
+        x = F.conv2d(x, fq_i8(f.conv1.weight, w["conv1.weight"]), f.conv1.bias,
+                     padding=1)
+        x = F.max_pool2d(fq_u8(F.relu(x), s[0]), 2)
+        x = F.conv2d(x, fq_i8(f.conv2.weight, w["conv2.weight"]), f.conv2.bias,
+                     padding=1)
+        x = fq_u8(F.relu(x), s[1])
+        x = torch.flatten(x, 1)
+        x = F.linear(x, fq_i8(f.fc1.weight, w["fc1.weight"]), f.fc1.bias)
+        x = fq_u8(F.relu(x), s[2])
+        x = F.linear(x, fq_i8(f.fc2.weight, w["fc2.weight"]), f.fc2.bias)
+        return fq_i8(x, s[3])
+
+
+def calibrate(f, x):
+    """Activation scales: max of each ReLU output (uint8) and max |logit|
+    (int8) over the training set."""
+    with torch.no_grad():
+        a = F.relu(f.conv1(torch.from_numpy(x)))
+        m0 = float(a.max())
+        a = F.relu(f.conv2(F.max_pool2d(a, 2)))
+        m1 = float(a.max())
+        a = F.relu(f.fc1(torch.flatten(a, 1)))
+        m2 = float(a.max())
+        m3 = float(f.fc2(a).abs().max())
+    return [m0 / 255.0, m1 / 255.0, m2 / 255.0, m3 / 127.0]
+
+
+class DigitsQAT(nn.Module):
+    def __init__(self, f):
+        super().__init__()
+        from torch.ao.quantization import DeQuantStub, QuantStub
+        self.quant, self.dequant = QuantStub(), DeQuantStub()
+        self.conv1, self.conv2 = f.conv1, f.conv2
+        self.fc1, self.fc2 = f.fc1, f.fc2
+        self.r1, self.r2, self.r3 = nn.ReLU(), nn.ReLU(), nn.ReLU()
+        self.pool = nn.MaxPool2d(2)
+
+    def forward(self, x):
+        x = self.pool(self.r1(self.conv1(self.quant(x))))
+        x = torch.flatten(self.r2(self.conv2(x)), 1)
+        return self.dequant(self.fc2(self.r3(self.fc1(x))))
+
+
+def export(model, x, path, fold=True):
+    model.eval()
+    torch.onnx.export(model, x, path, opset_version=13, do_constant_folding=fold,
+                      input_names=["x"], output_names=["logits"])
+
+
+def main(argv):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("outdir")
+    ap.add_argument("--no-resnet", action="store_true")
+    args = ap.parse_args(argv)
+    os.makedirs(args.outdir, exist_ok=True)
+    out = lambda name: os.path.join(args.outdir, name)
+    torch.manual_seed(0)
+    (xtr, ytr), (xte, yte) = digits()
+    f = train(DigitsCNN(), xtr, ytr).eval()
+    with torch.no_grad():
+        acc = (f(torch.from_numpy(xte)).argmax(1).numpy() == yte).mean()
+    print(f"digits float test accuracy {acc:.3f}", file=sys.stderr)
+    np.savez(out("digits-test.npz"), x=xte, y=yte)
+    one = torch.from_numpy(xte[:1])
+    # Without constant folding the reshape keeps its Shape -> Gather ->
+    # Unsqueeze -> Concat -> Reshape chain (the importer folds it).
+    export(f, one, out("digits-float.onnx"), fold=False)
+    export(DigitsQDQ(f, calibrate(f, xtr)), one, out("digits-qdq.onnx"))
+
+    from torch.ao.quantization import get_default_qat_qconfig, prepare_qat
+    torch.backends.quantized.engine = "qnnpack"
+    q = DigitsQAT(f).train()
+    q.qconfig = get_default_qat_qconfig("qnnpack", version=0)
+    q = prepare_qat(q)
+    with torch.no_grad():  # observers only: calibrate, do not train
+        q(torch.from_numpy(xtr))
+    q.apply(torch.ao.quantization.disable_observer)
+    export(q, one, out("digits-qat.onnx"))
+
+    if not args.no_resnet:
+        import torchvision
+        r = torchvision.models.resnet18(weights=None).eval()
+        export(r, torch.zeros(1, 3, 224, 224), out("resnet18.onnx"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
