@@ -21,6 +21,7 @@
 #define CIM_PASSES_LINALG_TO_CIM_CONVERT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "mlir-c/IR.h"
@@ -55,8 +56,8 @@ typedef struct CvRep {
   int64_t *bias;
   double lo, hi;        /* pending clamp, real units (-inf / +inf: none) */
   MlirOperation layer;  /* q is this MVM layer's result and nothing else */
-  int64_t *values;      /* storage values of a compile-time constant q */
-  intptr_t numValues;
+  MlirAttribute values; /* the dense integer attribute of a compile-time
+                           constant q (borrowed from the context), or null */
   intptr_t numCache;
   MlirType cacheType[CV_CACHE];
   MlirValue cacheValue[CV_CACHE];
@@ -136,11 +137,24 @@ int64_t cvNumElements(intptr_t rank, const int64_t *shape);
 MlirValue cvIntConstant(CvConverter *cv, MlirLocation loc, intptr_t rank,
                         const int64_t *shape, unsigned bits,
                         const int64_t *values);
-/// Reads an integer dense constant into a malloc'ed array (caller frees).
-int64_t *cvReadIntConstant(MlirAttribute attr, bool isSigned, intptr_t *n);
-/// Reads a float dense constant (f32 / f64) into a malloc'ed array.
-double *cvReadFloatConstant(MlirAttribute attr, intptr_t *n);
-/// The `value` attribute of an `arith.constant` producing v, or null.
+/// An arith.constant of `bits`-bit integers from raw storage (Elements.h:
+/// cimElementsStorageWidth(bits) bytes per element, low bits; one element
+/// when `splat`). *attr (if not NULL) receives its dense attribute.
+MlirValue cvRawConstant(CvConverter *cv, MlirLocation loc, intptr_t rank,
+                        const int64_t *shape, unsigned bits, const void *raw,
+                        bool splat, MlirAttribute *attr);
+/// The integer constant `values` (dense or dense_resource, shape `shape`)
+/// permuted by `perm` (NULL: not permuted) and given the shape `newShape`, as
+/// a new dense `bits`-bit constant; storage is moved in bulk, a splat stays a
+/// splat. *attr (if not NULL) receives the new attribute. Null (after an
+/// error at `op`) if `values` cannot be read.
+MlirValue cvTransformConstant(CvConverter *cv, MlirOperation op,
+                              MlirAttribute values, intptr_t rank,
+                              const int64_t *shape, const int64_t *perm,
+                              intptr_t newRank, const int64_t *newShape,
+                              unsigned bits, MlirAttribute *attr);
+/// The `value` attribute of an `arith.constant` producing v, or null: a
+/// scalar, a dense elements or a dense_resource elements attribute.
 MlirAttribute cvConstantAttr(MlirValue v);
 /// A scalar float constant (arith.constant or splat), looking through nothing.
 bool cvScalarFloat(MlirValue v, double *out);
@@ -169,9 +183,10 @@ bool cvFlatten(CvConverter *cv, MlirOperation user, CvRep *r);
 CvRep *cvForward(CvConverter *cv, MlirValue result, const CvRep *src,
                  MlirValue newQ, int64_t axis);
 
-/// Permutes a row-major array: out dim i = in dim perm[i].
+/// Permutes a row-major array of `width`-byte elements: out dim i = in dim
+/// perm[i].
 void cvPermute(intptr_t rank, const int64_t *shape, const int64_t *perm,
-               const int64_t *in, int64_t *out);
+               size_t width, const void *in, void *out);
 
 /*===-- layers.c ----------------------------------------------------------===*/
 

@@ -10,6 +10,7 @@
 #include "mlir-c/BuiltinTypes.h"
 #include "mlir-c/Dialect/Quant.h"
 
+#include "ir/Elements.h"
 #include "ir/PassUtils.h"
 
 static bool isFloatTensor(MlirType t) {
@@ -60,8 +61,42 @@ bool cvCheckQcast(CvConverter *cv, MlirOperation op) {
   return true;
 }
 
+/// Reads a per-axis type's scales into *scales (malloc'ed) after checking it
+/// against the constant's shape; *inner is the number of elements after the
+/// axis. False after an error.
+static bool readPerAxis(CvConverter *cv, MlirOperation op, MlirType quant,
+                        intptr_t rank, const int64_t *shape, int64_t *axis,
+                        int64_t *channels, int64_t *inner, double **scales,
+                        int64_t *zp) {
+  *axis = mlirUniformQuantizedPerAxisTypeGetQuantizedDimension(quant);
+  *channels = mlirUniformQuantizedPerAxisTypeGetNumDims(quant);
+  if (*axis < 0 || *axis >= rank || shape[*axis] != *channels) {
+    cvError(cv, op, "per-axis quantization along axis %lld does not match "
+                    "the constant's shape",
+            (long long)*axis);
+    return false;
+  }
+  *inner = 1;
+  for (intptr_t d = *axis + 1; d < rank; ++d)
+    *inner *= shape[d];
+  *scales = malloc((size_t)(*channels ? *channels : 1) * sizeof **scales);
+  if (!*scales)
+    abort();
+  *zp = mlirUniformQuantizedPerAxisTypeGetZeroPoint(quant, 0);
+  for (int64_t c = 0; c < *channels; ++c) {
+    (*scales)[c] = mlirUniformQuantizedPerAxisTypeGetScale(quant, c);
+    if (mlirUniformQuantizedPerAxisTypeGetZeroPoint(quant, c) != *zp) {
+      free(*scales);
+      cvError(cv, op, "per-axis zero points must all be equal");
+      return false;
+    }
+  }
+  return true;
+}
+
 /// Quantizes a float constant (ONNX QuantizeLinear: divide, round half to
-/// even, add the zero point, saturate).
+/// even, add the zero point, saturate) in one pass over its storage
+/// (lib/ir/Elements.h) straight into the integer constant's raw buffer.
 static bool quantizeConstant(CvConverter *cv, MlirOperation op,
                              MlirAttribute attr, MlirType quant,
                              const CvQType *t, MlirValue result) {
@@ -72,56 +107,40 @@ static bool quantizeConstant(CvConverter *cv, MlirOperation op,
             CV_MAX_RANK);
     return false;
   }
-  intptr_t n;
-  double *x = cvReadFloatConstant(attr, &n);
-  if (!x) {
-    cvError(cv, op, "only f32 and f64 constants can be quantized");
+  CimElements e;
+  const char *why = cimElementsOpen(attr, &e);
+  if (!why && e.kind == CIM_ELEMENTS_INT)
+    why = "only float constants can be quantized";
+  if (why) {
+    cvError(cv, op, "cannot quantize this constant: %s", why);
     return false;
   }
   bool perAxis = mlirTypeIsAUniformQuantizedPerAxisType(quant);
-  int64_t axis = -1, channels = 1, stride = 1;
+  int64_t axis = -1, channels = 1, inner = 1, zp = t->zeroPoint;
   double *scales = NULL;
-  int64_t zp = t->zeroPoint;
-  if (perAxis) {
-    axis = mlirUniformQuantizedPerAxisTypeGetQuantizedDimension(quant);
-    channels = mlirUniformQuantizedPerAxisTypeGetNumDims(quant);
-    if (axis < 0 || axis >= rank || shape[axis] != channels) {
-      free(x);
-      cvError(cv, op, "per-axis quantization along axis %lld does not match "
-                      "the constant's shape",
-              (long long)axis);
-      return false;
-    }
-    for (intptr_t d = axis + 1; d < rank; ++d)
-      stride *= shape[d];
-    scales = malloc((size_t)channels * sizeof *scales);
-    if (!scales)
-      abort();
-    zp = mlirUniformQuantizedPerAxisTypeGetZeroPoint(quant, 0);
-    for (int64_t c = 0; c < channels; ++c) {
-      scales[c] = mlirUniformQuantizedPerAxisTypeGetScale(quant, c);
-      if (mlirUniformQuantizedPerAxisTypeGetZeroPoint(quant, c) != zp) {
-        free(x);
-        free(scales);
-        cvError(cv, op, "per-axis zero points must all be equal");
-        return false;
-      }
-    }
-  }
-  int64_t *q = malloc((size_t)(n ? n : 1) * sizeof *q);
+  if (perAxis && !readPerAxis(cv, op, quant, rank, shape, &axis, &channels,
+                              &inner, &scales, &zp))
+    return false;
+  unsigned bits = cvSignedBitsFor(t->qmin, t->qmax);
+  CimQuantizeLinear p = {perAxis ? scales : &t->scale, channels, inner, zp,
+                         t->qmin, t->qmax};
+  bool splat = e.splat && channels == 1;
+  int64_t n = splat ? 1 : e.count;
+  void *q = malloc((size_t)(n ? n : 1) * cimElementsStorageWidth(bits));
   if (!q)
     abort();
-  for (intptr_t i = 0; i < n; ++i) {
-    double s = perAxis ? scales[(i / stride) % channels] : t->scale;
-    double v = nearbyint(x[i] / s) + (double)zp;
-    q[i] = v < (double)t->qmin   ? t->qmin
-           : v > (double)t->qmax ? t->qmax
-                                 : (int64_t)v;
+  int64_t nan = cimElementsQuantize(&e, &p, bits, q);
+  if (nan >= 0) {
+    free(q);
+    free(scales);
+    cvError(cv, op, "cannot quantize this constant: element %lld is NaN",
+            (long long)nan);
+    return false;
   }
-  free(x);
-  unsigned bits = cvSignedBitsFor(t->qmin, t->qmax);
   CvRep *r = cvNewRep(cv, result);
-  r->q = cvIntConstant(cv, mlirOperationGetLocation(op), rank, shape, bits, q);
+  r->q = cvRawConstant(cv, mlirOperationGetLocation(op), rank, shape, bits, q,
+                       splat, &r->values);
+  free(q);
   r->storage = true;
   r->bits = t->bits;
   r->isSigned = t->isSigned;
@@ -135,8 +154,6 @@ static bool quantizeConstant(CvConverter *cv, MlirOperation op,
   } else {
     r->s[0] = t->scale;
   }
-  r->values = q;
-  r->numValues = n;
   return true;
 }
 
@@ -170,7 +187,8 @@ bool cvConvertDcast(CvConverter *cv, MlirOperation op) {
     return false;
   MlirValue x = mlirOperationGetOperand(mlirOpResultGetOwner(in), 0);
   MlirAttribute c = cvConstantAttr(x);
-  if (!mlirAttributeIsNull(c) && mlirAttributeIsADenseElements(c))
+  if (!mlirAttributeIsNull(c) && (mlirAttributeIsADenseElements(c) ||
+                                  mlirAttributeIsADenseResourceElements(c)))
     return quantizeConstant(cv, op, c, quant, &t, result);
   if (mlirTypeIsAUniformQuantizedPerAxisType(quant)) {
     cvError(cv, op, "per-axis quantization is supported for constant "

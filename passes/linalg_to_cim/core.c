@@ -13,6 +13,7 @@
 #include "mlir-c/Diagnostics.h"
 #include "mlir-c/Dialect/Quant.h"
 
+#include "ir/Elements.h"
 #include "ir/PassUtils.h"
 #include "support/StrBuf.h"
 
@@ -222,24 +223,28 @@ int64_t cvNumElements(intptr_t rank, const int64_t *shape) {
 }
 
 void cvPermute(intptr_t rank, const int64_t *shape, const int64_t *perm,
-               const int64_t *in, int64_t *out) {
-  int64_t outShape[CV_MAX_RANK], inStride[CV_MAX_RANK];
+               size_t width, const void *in, void *out) {
+  int64_t outShape[CV_MAX_RANK], inStride[CV_MAX_RANK], step[CV_MAX_RANK];
   int64_t stride = 1;
   for (intptr_t d = rank - 1; d >= 0; --d) {
     inStride[d] = stride;
     stride *= shape[d];
   }
-  for (intptr_t i = 0; i < rank; ++i)
+  for (intptr_t i = 0; i < rank; ++i) {
     outShape[i] = shape[perm[i]];
-  int64_t n = stride, idx[CV_MAX_RANK] = {0};
+    step[i] = inStride[perm[i]];
+  }
+  /* Walks the output in order; src follows incrementally. */
+  const unsigned char *src = in;
+  unsigned char *dst = out;
+  int64_t n = stride, idx[CV_MAX_RANK] = {0}, at = 0;
   for (int64_t o = 0; o < n; ++o) {
-    int64_t src = 0;
-    for (intptr_t i = 0; i < rank; ++i)
-      src += idx[i] * inStride[perm[i]];
-    out[o] = in[src];
+    memcpy(dst + (size_t)o * width, src + (size_t)at * width, width);
     for (intptr_t i = rank - 1; i >= 0; --i) {
+      at += step[i];
       if (++idx[i] < outShape[i])
         break;
+      at -= step[i] * outShape[i];
       idx[i] = 0;
     }
   }
@@ -249,97 +254,114 @@ void cvPermute(intptr_t rank, const int64_t *shape, const int64_t *perm,
  * Constants
  *===----------------------------------------------------------------------===*/
 
-MlirValue cvIntConstant(CvConverter *cv, MlirLocation loc, intptr_t rank,
-                        const int64_t *shape, unsigned bits,
-                        const int64_t *values) {
+MlirValue cvRawConstant(CvConverter *cv, MlirLocation loc, intptr_t rank,
+                        const int64_t *shape, unsigned bits, const void *raw,
+                        bool splat, MlirAttribute *attrOut) {
   MlirType elem = cvIntType(cv->ctx, bits);
   MlirType type = cvTensorType(cv->ctx, rank, shape, elem);
   int64_t n = cvNumElements(rank, shape);
-  bool splat = true;
-  for (int64_t i = 1; i < n && splat; ++i)
-    splat = values[i] == values[0];
+  size_t width = cimElementsStorageWidth(bits);
+  const unsigned char *bytes = raw;
+  if (!splat && n > 1) {
+    /* MLIR stores a tensor of equal elements as a splat; so do we. */
+    splat = true;
+    for (int64_t i = 1; i < n && splat; ++i)
+      splat = memcmp(bytes, bytes + (size_t)i * width, width) == 0;
+  }
   MlirAttribute attr;
   if (splat || n == 0) {
-    attr = mlirDenseElementsAttrSplatGet(
-        type, mlirIntegerAttrGet(elem, n ? values[0] : 0));
+    int64_t v = 0;
+    if (n) {
+      uint64_t u = 0;
+      for (size_t b = 0; b < width; ++b)
+        u |= (uint64_t)bytes[b] << (8 * b);
+      if (bits < 64 && (u >> (bits - 1)) & 1) /* sign-extend */
+        u |= ~((UINT64_C(1) << bits) - 1);
+      v = (int64_t)u;
+    }
+    attr = mlirDenseElementsAttrSplatGet(type, mlirIntegerAttrGet(elem, v));
   } else if (bits == 1) {
+    /* i1 is bit-packed in MLIR's storage: built from ints instead. */
     int *b = malloc((size_t)n * sizeof *b);
     if (!b)
       abort();
     for (int64_t i = 0; i < n; ++i)
-      b[i] = values[i] != 0;
+      b[i] = bytes[i] & 1;
     attr = mlirDenseElementsAttrBoolGet(type, n, b);
     free(b);
   } else {
     /* Byte-aligned storage holding the value's low `bits` bits, the layout
      * MLIR writes itself. */
-    size_t width = bits <= 8 ? 1 : bits <= 16 ? 2 : bits <= 32 ? 4 : 8;
-    unsigned char *raw = malloc((size_t)n * width);
-    if (!raw)
-      abort();
-    uint64_t mask = bits >= 64 ? ~0ull : ((1ull << bits) - 1);
-    for (int64_t i = 0; i < n; ++i) {
-      uint64_t v = (uint64_t)values[i] & mask;
-      for (size_t byte = 0; byte < width; ++byte)
-        raw[(size_t)i * width + byte] = (unsigned char)(v >> (8 * byte));
-    }
     attr = mlirDenseElementsAttrRawBufferGet(type, (size_t)n * width, raw);
-    free(raw);
   }
+  if (attrOut)
+    *attrOut = attr;
   MlirNamedAttribute value = mlirNamedAttributeGet(
       mlirIdentifierGet(cv->ctx, mlirStringRefCreateFromCString("value")),
       attr);
   return cvBuild1(cv, "arith.constant", loc, 0, NULL, type, 1, &value);
 }
 
-int64_t *cvReadIntConstant(MlirAttribute attr, bool isSigned, intptr_t *n) {
-  MlirType type = mlirAttributeGetType(attr);
-  MlirType elem = mlirShapedTypeGetElementType(type);
-  unsigned bits = mlirIntegerTypeGetWidth(elem);
-  *n = mlirElementsAttrGetNumElements(attr);
-  int64_t *out = malloc((size_t)(*n ? *n : 1) * sizeof *out);
-  if (!out)
+MlirValue cvIntConstant(CvConverter *cv, MlirLocation loc, intptr_t rank,
+                        const int64_t *shape, unsigned bits,
+                        const int64_t *values) {
+  int64_t n = cvNumElements(rank, shape);
+  size_t width = cimElementsStorageWidth(bits);
+  unsigned char *raw = malloc((size_t)(n ? n : 1) * width);
+  if (!raw)
     abort();
-  bool splat = mlirDenseElementsAttrIsSplat(attr);
-  if (bits == 1) {
-    for (intptr_t i = 0; i < *n; ++i)
-      out[i] = mlirDenseElementsAttrGetBoolValue(attr, splat ? 0 : i)
-                   ? (isSigned ? -1 : 1)
-                   : 0;
-    return out;
-  }
-  const unsigned char *raw = mlirDenseElementsAttrGetRawData(attr);
-  size_t width = bits <= 8 ? 1 : bits <= 16 ? 2 : bits <= 32 ? 4 : 8;
-  for (intptr_t i = 0; i < *n; ++i) {
-    const unsigned char *p = raw + (splat ? 0 : (size_t)i * width);
-    uint64_t v = 0;
-    for (size_t byte = 0; byte < width; ++byte)
-      v |= (uint64_t)p[byte] << (8 * byte);
-    if (bits < 64) {
-      v &= (1ull << bits) - 1;
-      if (isSigned && (v >> (bits - 1)) & 1)
-        v |= ~((1ull << bits) - 1);
-    }
-    out[i] = (int64_t)v;
-  }
-  return out;
+  for (int64_t i = 0; i < n; ++i)
+    cimElementsStore(raw, width, bits, i, values[i]);
+  MlirValue v = cvRawConstant(cv, loc, rank, shape, bits, raw, false, NULL);
+  free(raw);
+  return v;
 }
 
-double *cvReadFloatConstant(MlirAttribute attr, intptr_t *n) {
-  MlirType elem = mlirShapedTypeGetElementType(mlirAttributeGetType(attr));
-  bool f64 = mlirTypeIsAF64(elem);
-  if (!f64 && !mlirTypeIsAF32(elem))
-    return NULL;
-  *n = mlirElementsAttrGetNumElements(attr);
-  double *out = malloc((size_t)(*n ? *n : 1) * sizeof *out);
-  if (!out)
-    abort();
-  bool splat = mlirDenseElementsAttrIsSplat(attr);
-  for (intptr_t i = 0; i < *n; ++i)
-    out[i] = f64 ? mlirDenseElementsAttrGetDoubleValue(attr, splat ? 0 : i)
-                 : (double)mlirDenseElementsAttrGetFloatValue(attr,
-                                                              splat ? 0 : i);
-  return out;
+MlirValue cvTransformConstant(CvConverter *cv, MlirOperation op,
+                              MlirAttribute values, intptr_t rank,
+                              const int64_t *shape, const int64_t *perm,
+                              intptr_t newRank, const int64_t *newShape,
+                              unsigned bits, MlirAttribute *attr) {
+  MlirLocation loc = mlirOperationGetLocation(op);
+  CimElements e;
+  const char *why = cimElementsOpen(values, &e);
+  if (!why && e.kind != CIM_ELEMENTS_INT)
+    why = "expected integer elements";
+  if (why) {
+    cvError(cv, op, "cannot read the constant weights: %s", why);
+    return (MlirValue){NULL};
+  }
+  size_t width = cimElementsStorageWidth(bits);
+  if (e.splat) {
+    unsigned char one[8];
+    cimElementsStore(one, width, bits, 0, cimElementsGetInt(&e, 0, true));
+    return cvRawConstant(cv, loc, newRank, newShape, bits, one, true, attr);
+  }
+  /* Same element width in and out (the storage type of the constant is
+   * `bits` wide) and dense storage: moved as bytes. Otherwise (i1, a
+   * resource) read once into the storage layout first. */
+  unsigned char *in = NULL;
+  const unsigned char *src = e.raw;
+  if (!src || e.bits != bits) {
+    in = malloc((size_t)(e.count ? e.count : 1) * width);
+    if (!in)
+      abort();
+    for (int64_t i = 0; i < e.count; ++i)
+      cimElementsStore(in, width, bits, i, cimElementsGetInt(&e, i, true));
+    src = in;
+  }
+  unsigned char *out = NULL;
+  if (perm) {
+    out = malloc((size_t)(e.count ? e.count : 1) * width);
+    if (!out)
+      abort();
+    cvPermute(rank, shape, perm, width, src, out);
+  }
+  MlirValue v = cvRawConstant(cv, loc, newRank, newShape, bits,
+                              out ? out : src, false, attr);
+  free(in);
+  free(out);
+  return v;
 }
 
 MlirAttribute cvConstantAttr(MlirValue v) {
@@ -351,10 +373,11 @@ MlirAttribute cvConstantAttr(MlirValue v) {
   MlirAttribute a = mlirOperationGetAttributeByName(
       def, mlirStringRefCreateFromCString("value"));
   if (mlirAttributeIsNull(a) || !(mlirAttributeIsADenseElements(a) ||
+                                  mlirAttributeIsADenseResourceElements(a) ||
                                   mlirAttributeIsAFloat(a) ||
                                   mlirAttributeIsAInteger(a)))
     return mlirAttributeGetNull();
-  /* dense_resource and other opaque elements are not readable here. */
+  /* Other dense elements (strings, complex) are not readable here. */
   if (mlirAttributeIsADenseElements(a) &&
       !(mlirAttributeIsADenseFPElements(a) ||
         mlirAttributeIsADenseIntElements(a)))
@@ -666,9 +689,7 @@ CvRep *cvForward(CvConverter *cv, MlirValue result, const CvRep *src,
   cvCopyRep(r, src);
   r->q = newQ;
   r->axis = axis;
-  free(r->values);
-  r->values = NULL;
-  r->numValues = 0;
+  r->values = mlirAttributeGetNull();
   return r;
 }
 
@@ -676,7 +697,6 @@ void cvDestroy(CvConverter *cv) {
   for (intptr_t i = 0; i < cv->numReps; ++i) {
     free(cv->reps[i]->s);
     free(cv->reps[i]->bias);
-    free(cv->reps[i]->values);
     free(cv->reps[i]);
   }
   free(cv->reps);

@@ -20,6 +20,7 @@
 #include "mlir-c/BuiltinAttributes.h"
 #include "mlir-c/BuiltinTypes.h"
 
+#include "ir/Elements.h"
 #include "ir/PassUtils.h"
 
 typedef enum Kind { K_NONE, K_CLAMP, K_SCALE, K_ADD } Kind;
@@ -258,22 +259,19 @@ static bool noRep(CvConverter *cv, MlirOperation op, intptr_t i) {
 /// indexing map has the single result d_axis, or it is a splat.
 static double *biasValues(MlirOperation op, intptr_t operand, MlirValue c,
                           int64_t axis, int64_t channels) {
+  CimElements elems;
   MlirAttribute attr = cvConstantAttr(c);
-  if (mlirAttributeIsNull(attr) || !mlirAttributeIsADenseFPElements(attr))
-    return NULL;
-  intptr_t n;
-  double *v = cvReadFloatConstant(attr, &n);
-  if (!v)
+  if (mlirAttributeIsNull(attr) || cimElementsOpen(attr, &elems) ||
+      elems.kind == CIM_ELEMENTS_INT)
     return NULL;
   double *out = malloc((size_t)(channels ? channels : 1) * sizeof *out);
   if (!out)
     abort();
-  if (mlirDenseElementsAttrIsSplat(attr)) {
-    for (int64_t i = 0; i < channels; ++i)
-      out[i] = v[0];
-    free(v);
+  if (elems.splat) {
+    cimElementsGetDoubles(&elems, 0, channels, out);
     return out;
   }
+  int64_t n = elems.count;
   MlirAttribute maps = mlirOperationGetAttributeByName(
       op, mlirStringRefCreateFromCString("indexing_maps"));
   bool ok = false;
@@ -287,12 +285,10 @@ static double *biasValues(MlirOperation op, intptr_t operand, MlirValue c,
     }
   }
   if (!ok) {
-    free(v);
     free(out);
     return NULL;
   }
-  memcpy(out, v, (size_t)channels * sizeof *out);
-  free(v);
+  cimElementsGetDoubles(&elems, 0, channels, out);
   return out;
 }
 

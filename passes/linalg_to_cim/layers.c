@@ -20,8 +20,10 @@
 #include "mlir-c/BuiltinAttributes.h"
 #include "mlir-c/BuiltinTypes.h"
 
+#include "ir/Elements.h"
 #include "ir/LayerRegistry.h"
 #include "ir/PassUtils.h"
+#include "support/Checked.h"
 #include "support/StrBuf.h"
 
 /// Shape of one operand transform: permute (if perm) then reshape (if rank).
@@ -206,7 +208,8 @@ typedef struct Operand {
   unsigned bits;
   bool isSigned;
   int64_t lo, hi;        /* storage range */
-  const int64_t *values; /* compile-time values, or NULL */
+  MlirAttribute values; /* compile-time values (dense or dense_resource), or
+                           null */
   bool isConst;
   unsigned elemBits; /* element width of v */
 } Operand;
@@ -221,31 +224,28 @@ static void rangeOf(Operand *o) {
   }
 }
 
-/// Applies a transform. Constants (values != NULL) are transformed at compile
-/// time into a new constant; *outValues receives the malloc'ed values.
-static MlirValue applyXform(CvConverter *cv, MlirLocation loc, Operand *o,
+/// Applies a transform. Constants (non-null values) are transformed at
+/// compile time into a new dense constant whose attribute *outValues
+/// receives; so is a dense_resource constant without a transform (the
+/// levels below read dense integer storage). Null after an error.
+static MlirValue applyXform(CvConverter *cv, MlirOperation op, Operand *o,
                             intptr_t rank, const int64_t *shape,
-                            const Xform *x, int64_t **outValues) {
-  *outValues = NULL;
-  if (!x->permute && !x->reshapeRank)
+                            const Xform *x, MlirAttribute *outValues) {
+  MlirLocation loc = mlirOperationGetLocation(op);
+  *outValues = o->values;
+  bool resource = !mlirAttributeIsNull(o->values) &&
+                  mlirAttributeIsADenseResourceElements(o->values);
+  if (!x->permute && !x->reshapeRank && !resource)
     return o->v;
   int64_t pshape[CV_MAX_RANK];
   for (intptr_t i = 0; i < rank; ++i)
     pshape[i] = x->permute ? shape[x->perm[i]] : shape[i];
   intptr_t newRank = x->reshapeRank ? x->reshapeRank : rank;
   const int64_t *newShape = x->reshapeRank ? x->reshape : pshape;
-  if (o->values) {
-    int64_t n = cvNumElements(rank, shape);
-    int64_t *vals = malloc((size_t)(n ? n : 1) * sizeof *vals);
-    if (!vals)
-      abort();
-    if (x->permute)
-      cvPermute(rank, shape, x->perm, o->values, vals);
-    else
-      memcpy(vals, o->values, (size_t)n * sizeof *vals);
-    *outValues = vals;
-    return cvIntConstant(cv, loc, newRank, newShape, o->elemBits, vals);
-  }
+  if (!mlirAttributeIsNull(o->values))
+    return cvTransformConstant(cv, op, o->values, rank, shape,
+                               x->permute ? x->perm : NULL, newRank, newShape,
+                               o->elemBits, outValues);
   MlirType elem = mlirShapedTypeGetElementType(mlirValueGetType(o->v));
   MlirValue v = o->v;
   if (x->permute) {
@@ -259,15 +259,12 @@ static MlirValue applyXform(CvConverter *cv, MlirLocation loc, Operand *o,
   return v;
 }
 
+/// The accumulator bits a k-term dot product of a and w needs (65: more
+/// than int64 holds).
 static unsigned accumulatorBits(int64_t k, const Operand *a,
                                 const Operand *w) {
-  int64_t c[4] = {a->lo * w->lo, a->lo * w->hi, a->hi * w->lo, a->hi * w->hi};
-  int64_t mn = c[0], mx = c[0];
-  for (int i = 1; i < 4; ++i) {
-    mn = c[i] < mn ? c[i] : mn;
-    mx = c[i] > mx ? c[i] : mx;
-  }
-  return cvSignedBitsFor(k * mn, k * mx);
+  unsigned bits;
+  return cimDotProductBits(k, a->lo, a->hi, w->lo, w->hi, &bits) ? bits : 65;
 }
 
 /// The QDQ operand of a layer: a plain per-tensor (activations) storage rep.
@@ -376,7 +373,8 @@ static bool readIntegerOperands(CvConverter *cv, MlirOperation op, Layer *L) {
   a->isSigned = !L->f.unsignedA, w->isSigned = !L->f.unsignedW;
   rangeOf(a);
   rangeOf(w);
-  w->isConst = !mlirAttributeIsNull(cvConstantAttr(L->wv));
+  w->values = cvConstantAttr(L->wv);
+  w->isConst = !mlirAttributeIsNull(w->values);
   L->accBits = mlirIntegerTypeGetWidth(
       mlirShapedTypeGetElementType(mlirValueGetType(L->result)));
   if (!mlirAttributeIsNull(L->padAttr)) {
@@ -404,7 +402,7 @@ static bool readQdqOperands(CvConverter *cv, MlirOperation op, Layer *L) {
   a->lo = ra->qmin, a->hi = ra->qmax, w->lo = rw->qmin, w->hi = rw->qmax;
   a->elemBits = cvSignedBitsFor(a->lo, a->hi);
   w->elemBits = cvSignedBitsFor(w->lo, w->hi);
-  w->isConst = rw->values != NULL;
+  w->isConst = !mlirAttributeIsNull(rw->values);
   w->values = rw->values;
   L->accBits = 0;
   if (!mlirAttributeIsNull(L->padAttr)) {
@@ -467,9 +465,16 @@ static bool checkLayer(CvConverter *cv, MlirOperation op, Layer *L) {
 
 /// Asymmetric activations: sum_k (q_a - z_a) w = acc - z_a * sum_k w, one
 /// correction per output channel of the cim weights `wvals` (malloc'ed,
-/// *num entries).
-static int64_t *zeroPointBias(const Form *f, const int64_t *wvals, int64_t z,
+/// *num entries). NULL after an error at `op`.
+static int64_t *zeroPointBias(CvConverter *cv, MlirOperation op,
+                              const Form *f, MlirAttribute wvals, int64_t z,
                               intptr_t *num) {
+  CimElements e;
+  const char *why = cimElementsOpen(wvals, &e);
+  if (why) {
+    cvError(cv, op, "cannot read the constant weights: %s", why);
+    return NULL;
+  }
   /* cim layout: matmul [.., K, N] and hwcf [.., F]: channel last;
    * fchw [F, ..]: channel first. */
   bool first = f->conv && strcmp(f->layout, "nchw_fchw") == 0;
@@ -486,7 +491,7 @@ static int64_t *zeroPointBias(const Form *f, const int64_t *wvals, int64_t z,
     abort();
   for (int64_t i = 0; i < wn; ++i) {
     int64_t c = first ? i / (wn / channels) : i % channels;
-    bias[c] -= z * wvals[i];
+    bias[c] -= z * cimElementsGetInt(&e, i, true);
   }
   *num = channels;
   return bias;
@@ -576,32 +581,25 @@ bool cvConvertLayer(CvConverter *cv, MlirOperation op) {
                    : readQdqOperands(cv, op, L)) ||
       !checkLayer(cv, op, L))
     return false;
-  int64_t *ownedW = NULL;
-  if (L->integer && L->w.isConst && (f->wX.permute || f->wX.reshapeRank)) {
-    intptr_t n;
-    ownedW = cvReadIntConstant(cvConstantAttr(L->wv), L->w.isSigned, &n);
-    L->w.values = ownedW;
-  }
   bool needBias = !L->integer && L->ra->z != 0;
-  if (needBias && (!L->w.values || f->outAxis < 0 ||
+  if (needBias && (mlirAttributeIsNull(L->w.values) || f->outAxis < 0 ||
                    (!f->conv && f->cimRank == 3 && f->cim[0] != 1))) {
     cvError(cv, op,
             "activations of %s have zero point %lld, which needs constant "
             "weights with one output channel axis (the correction is "
             "-zero_point * sum of each output channel's weights)",
             f->name, (long long)L->ra->z);
-    free(ownedW);
     return false;
   }
-  int64_t *ownedA = NULL, *cimW = NULL, *bias = NULL;
+  MlirAttribute aValues, cimW;
+  int64_t *bias = NULL;
   intptr_t numBias = 0;
-  MlirValue av = applyXform(cv, loc, &L->a, f->aRank, f->a, &f->actX, &ownedA);
-  MlirValue wv = applyXform(cv, loc, &L->w, f->wRank, f->w, &f->wX, &cimW);
-  if (needBias)
-    bias = zeroPointBias(f, cimW ? cimW : L->w.values, L->ra->z, &numBias);
-  free(ownedA);
-  free(cimW);
-  free(ownedW);
+  MlirValue av = applyXform(cv, op, &L->a, f->aRank, f->a, &f->actX, &aValues);
+  MlirValue wv = applyXform(cv, op, &L->w, f->wRank, f->w, &f->wX, &cimW);
+  if (mlirValueIsNull(av) || mlirValueIsNull(wv) ||
+      (needBias &&
+       !(bias = zeroPointBias(cv, op, f, cimW, L->ra->z, &numBias))))
+    return false;
   MlirOperation layer;
   MlirValue out = buildLayer(cv, loc, L, av, wv, &layer);
   if (L->integer)
