@@ -62,10 +62,11 @@ def enforce(policy, oracle, target_ps, min_bit=1, first_last_8bit=False,
     while cost > target_ps:
         changed = False
         for i in reversed(range(len(p))):
+            if first_last_8bit and i in (0, len(p) - 1):
+                continue  # fixed at 8/8
             for j in (1, 0):  # activation first, then weight (HAQ)
                 if p[i, j] > min_bit:
                     p[i, j] -= 1
-                    p = constrain(p, first_last_8bit)
                     changed = True
                     cost = oracle.latency(p)
                     if cost <= target_ps:

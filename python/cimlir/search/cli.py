@@ -119,7 +119,7 @@ def _load_data(args):
 
 def _float_model(args, split, out):
     torch.manual_seed(args.seed)
-    model = data.build_model(args.model, split.num_classes)
+    model = data.build_model(args.model, split.num_classes, split.image_shape)
     path = os.path.join(out, "float.pt")
     qat.train(model, split.x_train, split.y_train, args.float_epochs,
               args.float_lr, seed=args.seed)

@@ -76,22 +76,25 @@ def load_image_folder(root, image_size=224, limit=None, seed=0):
                  (3, image_size, image_size))
 
 
-def digits_cnn(num_classes=10):
-    """Small CNN for 1x8x8 digits: 3 convolutions, 2 dense layers."""
+def digits_cnn(num_classes=10, image_shape=(1, 8, 8)):
+    """Small CNN (3 convolutions, 2 dense layers); for 1x8x8 digits by
+    default, any ``(C, H, W)`` with H, W divisible by 4."""
+    c, h, w = image_shape
     return nn.Sequential(
-        nn.Conv2d(1, 16, 3, padding=1), nn.ReLU(),
+        nn.Conv2d(c, 16, 3, padding=1), nn.ReLU(),
         nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
         nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
         nn.Flatten(),
-        nn.Linear(64 * 2 * 2, 64), nn.ReLU(),
+        nn.Linear(64 * (h // 4) * (w // 4), 64), nn.ReLU(),
         nn.Linear(64, num_classes))
 
 
-def digits_mlp(num_classes=10):
-    """MLP for flattened 8x8 digits: 64-128-64-10."""
+def digits_mlp(num_classes=10, image_shape=(1, 8, 8)):
+    """MLP for flattened images: (C*H*W)-128-64-classes."""
+    c, h, w = image_shape
     return nn.Sequential(
         nn.Flatten(),
-        nn.Linear(64, 128), nn.ReLU(),
+        nn.Linear(c * h * w, 128), nn.ReLU(),
         nn.Linear(128, 64), nn.ReLU(),
         nn.Linear(64, num_classes))
 
@@ -100,10 +103,10 @@ DIGITS_MODELS = {"digits-cnn": digits_cnn, "digits-mlp": digits_mlp}
 TORCHVISION_MODELS = ("resnet18", "vgg16", "vit_b_32")
 
 
-def build_model(name, num_classes):
+def build_model(name, num_classes, image_shape=(1, 8, 8)):
     """A fresh (randomly initialised) model by name."""
     if name in DIGITS_MODELS:
-        return DIGITS_MODELS[name](num_classes)
+        return DIGITS_MODELS[name](num_classes, tuple(image_shape))
     if name in TORCHVISION_MODELS:
         import torchvision.models as tvm
         return getattr(tvm, name)(num_classes=num_classes)

@@ -61,7 +61,5 @@ def simulate(model, x, y, target, workdir, batch=None, narrow="clip"):
 
 
 def _input_name(program):
-    names = getattr(program, "input_names", None)
-    if names:
-        return names[0]
-    return "arg0"
+    """The program's (only) input: the image."""
+    return program.inputs[0]

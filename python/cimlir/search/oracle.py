@@ -63,9 +63,10 @@ class Oracle:
 
     def latency(self, policy):
         """Total latency (ps, int) of one ``[L, 2]`` policy."""
-        p = np.asarray(policy, dtype=np.int64).reshape(self.num_layers, 2)
-        est = self._timed(self._cimlir.estimate, self.model, self.target, p)
-        return int(est.total["latency_ps"])
+        p = np.asarray(policy, dtype=np.int64).reshape(1, self.num_layers, 2)
+        out = self._timed(self._cimlir.estimate_batch, self.model, self.target,
+                          p, ["latency_ps"])
+        return int(out["latency_ps"][0])
 
     def totals(self, policy):
         """Every total of one policy (dict: latency_ps, energy_fj, writes,
@@ -77,7 +78,8 @@ class Oracle:
     def latency_batch(self, policies):
         """Latencies (int64 ``[N]``) of ``policies`` (``[N, L, 2]``)."""
         p = np.asarray(policies, dtype=np.int64).reshape(-1, self.num_layers, 2)
-        out = self._timed(self._cimlir.estimate_batch, self.model, self.target, p)
+        out = self._timed(self._cimlir.estimate_batch, self.model, self.target,
+                          p, ["latency_ps"])
         return np.asarray(out["latency_ps"], dtype=np.int64)
 
     def uniform(self, w_bits, a_bits):

@@ -165,8 +165,10 @@ class _QLayer:
         through the rounding: straight through)."""
         if self.bias is None or not self.w_bits or not self.act.bits:
             return self.bias
+        # The exact product of the two float32 scales (the compiler's
+        # double), in the bias' dtype: float64 when evaluated as reference.
         s = (self.act.scale().to(torch.float64)
-             * self.weight_scale().to(torch.float64)).to(torch.float32)
+             * self.weight_scale().to(torch.float64)).to(self.bias.dtype)
         return _RoundSTE.apply(self.bias / s) * s
 
     def weight_int(self):
