@@ -455,11 +455,46 @@ Const *cimOnnxConstNew(int32_t dtype, int rank, const int64_t *dims) {
   return c;
 }
 
+/// Why `location` (an external data entry) is refused, or NULL. ONNX's
+/// rules (onnx.checker, "External data"): the path is relative to the
+/// model's directory and stays inside it, so it is not empty, not absolute
+/// (no leading '/' or '\\', no Windows drive "C:"), and has no ".."
+/// component ("w..bin" is a fine name; "../w.bin" and "a/../../w.bin" are
+/// not). Both separators count, as ONNX normalizes Windows paths.
+static const char *badLocation(const char *location) {
+  if (!location || !*location)
+    return "has no 'location'";
+  if (location[0] == '/' || location[0] == '\\' ||
+      (((location[0] | 0x20) >= 'a' && (location[0] | 0x20) <= 'z') &&
+       location[1] == ':'))
+    return "is an absolute path; ONNX requires a path relative to the model's "
+           "directory";
+  for (const char *c = location; *c;) {
+    size_t len = strcspn(c, "/\\");
+    if (len == 2 && c[0] == '.' && c[1] == '.')
+      return "has a '..' component; ONNX requires a path inside the model's "
+             "directory";
+    c += len;
+    c += *c ? 1 : 0;
+  }
+  return NULL;
+}
+
+/// Parses a non-negative decimal integer (the whole string); -1 otherwise.
+static long long parseSize(const char *v) {
+  if (!v || *v < '0' || *v > '9')
+    return -1;
+  char *end;
+  errno = 0;
+  long long x = strtoll(v, &end, 10);
+  return errno || *end ? -1 : x;
+}
+
 /// Reads an external data file region (location/offset/length entries).
 static bool readExternal(Importer *I, const Onnx__TensorProto *t,
                          MlirLocation loc, uint8_t **out, size_t *len) {
-  const char *location = NULL;
-  long long offset = 0, length = -1;
+  const char *name = t->name ? t->name : "";
+  const char *location = NULL, *offsetText = NULL, *lengthText = NULL;
   for (size_t i = 0; i < t->n_external_data; ++i) {
     const char *k = t->external_data[i]->key, *v = t->external_data[i]->value;
     if (!k || !v)
@@ -467,15 +502,21 @@ static bool readExternal(Importer *I, const Onnx__TensorProto *t,
     if (!strcmp(k, "location"))
       location = v;
     else if (!strcmp(k, "offset"))
-      offset = atoll(v);
+      offsetText = v;
     else if (!strcmp(k, "length"))
-      length = atoll(v);
+      lengthText = v;
   }
-  if (!location || strstr(location, "..") || location[0] == '/')
-    return cimOnnxFail(loc,
-                       "tensor '%s': external data needs a relative 'location' "
-                       "inside the model's directory",
-                       t->name ? t->name : "");
+  const char *why = badLocation(location);
+  if (why)
+    return cimOnnxFail(loc, "tensor '%s': external data location '%s' %s",
+                       name, location ? location : "", why);
+  long long offset = offsetText ? parseSize(offsetText) : 0;
+  long long length = lengthText ? parseSize(lengthText) : -2;
+  if (offset < 0 || length == -1)
+    return cimOnnxFail(loc, "tensor '%s': external data %s '%s' is not a "
+                            "non-negative integer",
+                       name, offset < 0 ? "offset" : "length",
+                       offset < 0 ? offsetText : lengthText);
   const char *slash = strrchr(I->sourceName, '/');
   size_t dirLen = slash ? (size_t)(slash - I->sourceName + 1) : 0;
   char *path = malloc(dirLen + strlen(location) + 1);
@@ -483,27 +524,43 @@ static bool readExternal(Importer *I, const Onnx__TensorProto *t,
     return cimOnnxFail(loc, "out of memory");
   memcpy(path, I->sourceName, dirLen);
   strcpy(path + dirLen, location);
-  FILE *f = fopen(path, "rb");
-  if (!f) {
-    cimOnnxFail(loc, "tensor '%s': cannot open external data file '%s': %s",
-                t->name ? t->name : "", path, strerror(errno));
+  /* A symbolic link could lead anywhere: only regular files are read. */
+  struct stat st;
+  FILE *f = NULL;
+  if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+    cimOnnxFail(loc, "tensor '%s': external data file '%s' is not a regular "
+                     "file (symbolic links and directories are refused)",
+                name, path);
     free(path);
     return false;
   }
-  bool ok = fseeko(f, offset, SEEK_SET) == 0;
-  if (ok && length < 0) {
-    struct stat st;
-    ok = fstat(fileno(f), &st) == 0;
-    length = ok ? st.st_size - offset : 0;
+  if (!(f = fopen(path, "rb"))) {
+    cimOnnxFail(loc, "tensor '%s': cannot open external data file '%s': %s",
+                name, path, strerror(errno));
+    free(path);
+    return false;
   }
-  uint8_t *buf = ok && length >= 0 ? malloc((size_t)length + 1) : NULL;
-  ok = buf && fread(buf, 1, (size_t)length, f) == (size_t)length;
+  bool ok = fstat(fileno(f), &st) == 0;
+  if (ok && length < 0)
+    length = st.st_size - offset;
+  if (!ok || offset > st.st_size || length < 0 || length > st.st_size - offset) {
+    fclose(f);
+    cimOnnxFail(loc, "tensor '%s': external data offset %lld and length %lld "
+                     "are outside '%s' (%lld bytes)",
+                name, offset, length < 0 ? 0 : length, path,
+                (long long)st.st_size);
+    free(path);
+    return false;
+  }
+  uint8_t *buf = malloc((size_t)length + 1);
+  ok = buf && fseeko(f, offset, SEEK_SET) == 0 &&
+       fread(buf, 1, (size_t)length, f) == (size_t)length;
   fclose(f);
   if (!ok) {
     free(buf);
-    cimOnnxFail(loc,
-                "tensor '%s': cannot read %lld bytes at offset %lld of '%s'",
-                t->name ? t->name : "", length, offset, path);
+    cimOnnxFail(loc, "tensor '%s': cannot read %lld bytes at offset %lld of "
+                     "'%s'",
+                name, length, offset, path);
     free(path);
     return false;
   }

@@ -3,6 +3,8 @@
 
   make_models.py KIND OUT.onnx [REF_IN.npy REF_OUT.npy]
 
+  make_models.py external OUT.onnx LOCATION [OFFSET [LENGTH]]
+
 KIND: qdq (QDQ Conv + Relu + MaxPool + Flatten + Gemm, per-axis int8
 weights; with REF_* also writes a float input and the expected quantized
 output computed here in NumPy by ONNX's definitions of QuantizeLinear /
@@ -108,8 +110,35 @@ def simple(kind):
     return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
 
 
+def external_model(out, location, offset=None, length=None):
+    """y = x + w, w [1, 4] float stored in external data at LOCATION (raw
+    entries, not checked: the importer must refuse the bad ones itself).
+    Also writes OUT's directory/w..bin: 8 bytes of padding, then w =
+    [1, 2, 3, 4] as float32 (offset 8, length 16)."""
+    import os
+    d = os.path.dirname(os.path.abspath(out))
+    with open(os.path.join(d, "w..bin"), "wb") as f:
+        f.write(b"\0" * 8 + np.array([1, 2, 3, 4], np.float32).tobytes())
+    w = TensorProto(name="w", data_type=TensorProto.FLOAT, dims=[1, 4])
+    w.data_location = TensorProto.EXTERNAL
+    for k, v in (("location", location), ("offset", offset), ("length", length)):
+        if v is not None:
+            e = w.external_data.add()
+            e.key, e.value = k, v
+    graph = helper.make_graph(
+        [helper.make_node("Add", ["x", "w"], ["y"], name="add")], "external",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 4])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 4])], [w])
+    m = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+    with open(out, "wb") as f:
+        f.write(m.SerializeToString())
+
+
 def main(argv):
     kind, out = argv[1], argv[2]
+    if kind == "external":
+        external_model(out, *argv[3:6])
+        return 0
     if kind == "qdq":
         m, ref = qdq_model()
         onnx.save(m, out)
