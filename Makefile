@@ -5,7 +5,7 @@ BUILD_ASAN ?= build-asan
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_ARGS ?=
 
-.PHONY: all deps configure build check check-asan demo bench fuzz install docs clean
+.PHONY: all deps configure build check check-asan demo demo-search bench fuzz install docs clean
 
 all: build
 
@@ -43,6 +43,10 @@ docs: build
 
 demo: build
 	@./scripts/demo.sh $(BUILD)
+
+# The training half on digits: float, CIM-AQ search, QAT, simulator (docs/search.md).
+demo-search: build
+	@./scripts/demo-search.sh $(BUILD)
 
 bench: build
 	@./scripts/bench.sh $(BUILD)

@@ -37,6 +37,7 @@
 
 #include "cost/Calibration.h"
 #include "ir/FrontEndMatch.h"
+#include "AssignPrecision.h"
 #include "ir/LayerInfo.h"
 #include "ir/LayerRegistry.h"
 #include "ir/PassUtils.h"
@@ -72,6 +73,7 @@ typedef struct State {
   MlirContext ctx;
   MlirLocation moduleLoc;
   const CimPassOptions *options;
+  CimPolicy givenPolicy; /* cimAssignPrecisionWithPolicy's, or null */
   bool failed;
   /* Layers in program order and their bits. */
   MlirOperation *layers;
@@ -781,15 +783,20 @@ static bool assignBits(State *st, MlirOperation module) {
                                "not both");
     return false;
   }
-  if (policyPath.length > 0) {
-    CimStrBuf path = {0};
-    cimStrBufAppendRef(&path, policyPath);
-    CimPolicy policy = cimPolicyLoadFile(cimStrBufGet(&path), emitAtModule, st);
-    cimStrBufFree(&path);
+  bool given = !cimPolicyIsNull(st->givenPolicy);
+  if (policyPath.length > 0 || given) {
+    CimPolicy policy = st->givenPolicy;
+    if (!given) {
+      CimStrBuf path = {0};
+      cimStrBufAppendRef(&path, policyPath);
+      policy = cimPolicyLoadFile(cimStrBufGet(&path), emitAtModule, st);
+      cimStrBufFree(&path);
+    }
     if (cimPolicyIsNull(policy) ||
         mlirLogicalResultIsFailure(
             cimPolicyCheckLayerCount(policy, n, emitAtModule, st))) {
-      cimPolicyDestroy(policy);
+      if (!given)
+        cimPolicyDestroy(policy);
       return false;
     }
     for (intptr_t i = 0; i < n; ++i) {
@@ -801,13 +808,15 @@ static bool assignBits(State *st, MlirOperation module) {
                 "policy row %ld is for layer '%s' but layer %ld of the "
                 "module is '%s'",
                 (long)i, expected, (long)i, name);
-        cimPolicyDestroy(policy);
+        if (!given)
+          cimPolicyDestroy(policy);
         return false;
       }
       st->wBits[i] = cimPolicyGetWeightBits(policy, i);
       st->aBits[i] = cimPolicyGetActivationBits(policy, i);
     }
-    cimPolicyDestroy(policy);
+    if (!given)
+      cimPolicyDestroy(policy);
   } else {
     for (intptr_t i = 0; i < n; ++i) {
       st->wBits[i] = cimPassOptionsGetInt(o, "w-bits");
@@ -1099,7 +1108,14 @@ static void freeState(State *st) {
 
 static MlirLogicalResult runAssignPrecision(MlirOperation module,
                                             const CimPassOptions *options) {
+  return cimAssignPrecisionWithPolicy(module, options, (CimPolicy){NULL});
+}
+
+MlirLogicalResult cimAssignPrecisionWithPolicy(MlirOperation module,
+                                               const CimPassOptions *options,
+                                               CimPolicy policy) {
   State st = {0};
+  st.givenPolicy = policy;
   st.ctx = mlirOperationGetContext(module);
   st.moduleLoc = mlirOperationGetLocation(module);
   st.options = options;

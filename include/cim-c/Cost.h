@@ -118,22 +118,47 @@ typedef struct CimLayer {
   bool aSigned;        ///< Activations two's complement (else unsigned).
 } CimLayer;
 
+/// The fields of CimLayerCost, in order: member, JSON key (reports, the
+/// Python package), prose name (messages), meaning. Every consumer (the
+/// struct, the checked sum, the JSON report, cimLayerCostFieldGetName)
+/// iterates this one list.
+#define CIM_LAYER_COST_FIELDS(X)                                               \
+  X(weightSlices, "weight_slices", "weight slices", "ceil(wBits / cellBits)")  \
+  X(inputPlanes, "input_planes", "input planes", "ceil(aBits / dacBits)")      \
+  X(columns, "columns", "columns",                                             \
+    "Logical crossbar columns incl. differential pairs.")                      \
+  X(rows, "rows", "rows", "Logical crossbar rows incl. differential pairs.")   \
+  X(rowTiles, "row_tiles", "row tiles", "Tiles along the rows.")               \
+  X(colTiles, "col_tiles", "column tiles", "Tiles along the columns.")         \
+  X(tiles, "tiles", "tiles", "rowTiles * colTiles")                            \
+  X(cells, "cells", "cells", "Cells holding weights (or bias), one copy.")      \
+  X(writes, "writes", "crossbar writes", "Crossbar writes: tiles * repeat.")   \
+  X(mvmCycles, "mvm_cycles", "MVM cycles",                                     \
+    "Crossbar MVM cycles incl. OU sub-cycles.")                                \
+  X(adcConversions, "adc_conversions", "ADC conversions", "Column read-outs.") \
+  X(rowActivations, "row_activations", "row activations",                      \
+    "Active rows summed over all MVM cycles.")                                 \
+  X(latencyPs, "latency_ps", "latency (ps)",                                   \
+    "Sequential latency on one crossbar.")                                     \
+  X(energyFj, "energy_fj", "energy (fJ)",                                      \
+    "Energy of writes, MVMs and conversions.")
+
 typedef struct CimLayerCost {
-  int64_t weightSlices;   ///< ceil(wBits / cellBits)
-  int64_t inputPlanes;    ///< ceil(aBits / dacBits)
-  int64_t columns;        ///< Logical crossbar columns incl. differential pairs.
-  int64_t rows;           ///< Logical crossbar rows incl. differential pairs.
-  int64_t rowTiles;       ///< Tiles along the rows.
-  int64_t colTiles;       ///< Tiles along the columns.
-  int64_t tiles;          ///< rowTiles * colTiles
-  int64_t cells;          ///< Cells holding weights (or bias), one copy.
-  int64_t writes;         ///< Crossbar writes: tiles * repeat.
-  int64_t mvmCycles;      ///< Crossbar MVM cycles incl. OU sub-cycles.
-  int64_t adcConversions; ///< Column read-outs.
-  int64_t rowActivations; ///< Active rows summed over all MVM cycles.
-  int64_t latencyPs;      ///< Sequential latency on one crossbar.
-  int64_t energyFj;       ///< Energy of writes, MVMs and conversions.
+#define CIM_LAYER_COST_MEMBER(MEMBER, KEY, PROSE, DOC) int64_t MEMBER;
+  CIM_LAYER_COST_FIELDS(CIM_LAYER_COST_MEMBER)
+#undef CIM_LAYER_COST_MEMBER
 } CimLayerCost;
+
+/// The number of fields of CimLayerCost (all int64_t).
+CIM_CAPI_EXPORTED intptr_t cimLayerCostGetNumFields(void);
+
+/// The JSON key of field `index` ("mvm_cycles"; borrowed, static), or NULL
+/// when `index` is out of range.
+CIM_CAPI_EXPORTED const char *cimLayerCostFieldGetName(intptr_t index);
+
+/// Field `index` of `cost` (asserted in range).
+CIM_CAPI_EXPORTED int64_t cimLayerCostGetField(const CimLayerCost *cost,
+                                               intptr_t index);
 
 /// Computes the cost of `layer` on `target`. Fails, with one message naming
 /// the reason, when the layer cannot be mapped: bits outside 1..8,

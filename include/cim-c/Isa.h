@@ -260,6 +260,19 @@ cimProgramVerify(const CimProgram *program, MlirStringCallback errorCallback,
 CIM_CAPI_EXPORTED int64_t cimProgramGetDataValue(const CimProgram *program,
                                                  uint32_t block, uint64_t i);
 
+/// Accessors for bindings that hold a program by pointer only (the Python
+/// package): the number and names of its inputs and outputs (borrowed,
+/// valid while the program lives; indices asserted in range), and the
+/// target it was compiled for (borrowed).
+CIM_CAPI_EXPORTED intptr_t cimProgramGetNumInputs(const CimProgram *program);
+CIM_CAPI_EXPORTED const char *cimProgramGetInputName(const CimProgram *program,
+                                                     intptr_t i);
+CIM_CAPI_EXPORTED intptr_t cimProgramGetNumOutputs(const CimProgram *program);
+CIM_CAPI_EXPORTED const char *
+cimProgramGetOutputName(const CimProgram *program, intptr_t i);
+CIM_CAPI_EXPORTED const CimTarget *
+cimProgramGetTarget(const CimProgram *program);
+
 /// The mnemonic of an opcode ("mvm", "shift_add", ...), NULL if out of range.
 CIM_CAPI_EXPORTED const char *cimIsaOpcodeGetName(CimIsaOpcode opcode);
 

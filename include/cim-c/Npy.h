@@ -65,6 +65,13 @@ CIM_CAPI_EXPORTED MlirLogicalResult
 cimNpyWriteFile(const char *path, const CimNpyArray *array,
                 MlirStringCallback errorCallback, void *userData);
 
+/// Prints `array` as the bytes of a version 1.0 .npy file (the bytes
+/// cimNpyWriteFile writes), in three calls of `callback`: magic and header
+/// length, header, data. For bindings that hand arrays over as .npy bytes.
+CIM_CAPI_EXPORTED void cimNpyPrint(const CimNpyArray *array,
+                                   MlirStringCallback callback,
+                                   void *userData);
+
 /// Element `i` (C order) widened to int64 (uint64 values above INT64_MAX
 /// wrap; the simulator never produces them).
 CIM_CAPI_EXPORTED int64_t cimNpyArrayGetInt(const CimNpyArray *array,

@@ -99,6 +99,18 @@ CIM_CAPI_EXPORTED MlirLogicalResult cimSimRun(CimSim sim,
                                               MlirStringCallback errorCallback,
                                               void *userData);
 
+/// As cimSimSetInput, with the array given as the bytes of a .npy file
+/// (cimNpyParse's checks first).
+CIM_CAPI_EXPORTED MlirLogicalResult
+cimSimSetInputNpy(CimSim sim, int64_t index, const void *bytes, size_t size,
+                  MlirStringCallback errorCallback, void *userData);
+
+/// As cimSimGetOutput, with the array printed as the bytes of a .npy file
+/// through `callback` (cimNpyPrint). Failures go to `errorCallback`.
+CIM_CAPI_EXPORTED MlirLogicalResult cimSimPrintOutputNpy(
+    CimSim sim, uint32_t index, MlirStringCallback callback, void *userData,
+    MlirStringCallback errorCallback, void *errorUserData);
+
 /// Output `index` of the last successful run as a new array owned by the
 /// caller (cimNpyArrayDestroy), of the dtype cimSimGetDType gives. Fails when
 /// there was no successful run or memory runs out.

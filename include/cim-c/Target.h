@@ -82,6 +82,14 @@ typedef struct CimTarget {
 /// crossbar write, 1.4 us per MVM cycle, one crossbar.
 CIM_CAPI_EXPORTED CimTarget cimTargetGetDefault(void);
 
+/// A heap copy of `target` (NULL: of the default) owned by the caller
+/// (cimTargetDestroy), for bindings that hold targets by pointer only.
+/// Aborts when memory runs out.
+CIM_CAPI_EXPORTED CimTarget *cimTargetCreateCopy(const CimTarget *target);
+
+/// Frees a target made by cimTargetCreateCopy; NULL is a no-op.
+CIM_CAPI_EXPORTED void cimTargetDestroy(CimTarget *target);
+
 /// Parses a target from JSON text. Missing fields keep their defaults.
 /// Fails, passing one message to `errorCallback`, on malformed JSON
 /// ("NAME:LINE:COL: ..."), unknown fields, wrong types and values out of range

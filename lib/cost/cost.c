@@ -19,6 +19,7 @@
 
 #include "cim-c/Cost.h"
 
+#include <assert.h>
 #include <inttypes.h>
 #include <stddef.h>
 
@@ -202,31 +203,35 @@ MlirLogicalResult cimLayerCostCompute(const CimTarget *t, const CimLayer *l,
   return mlirLogicalResultSuccess();
 }
 
-/// The fields of CimLayerCost with their names, for the checked sum.
+/// The fields of CimLayerCost (CIM_LAYER_COST_FIELDS): JSON key, prose name
+/// and offset.
 static const struct {
-  const char *name;
+  const char *key, *name;
   size_t offset;
 } costFields[] = {
-#define COST_FIELD(f, name) {name, offsetof(CimLayerCost, f)}
-    COST_FIELD(weightSlices, "weight slices"),
-    COST_FIELD(inputPlanes, "input planes"),
-    COST_FIELD(columns, "columns"),
-    COST_FIELD(rows, "rows"),
-    COST_FIELD(rowTiles, "row tiles"),
-    COST_FIELD(colTiles, "column tiles"),
-    COST_FIELD(tiles, "tiles"),
-    COST_FIELD(cells, "cells"),
-    COST_FIELD(writes, "crossbar writes"),
-    COST_FIELD(mvmCycles, "MVM cycles"),
-    COST_FIELD(adcConversions, "ADC conversions"),
-    COST_FIELD(rowActivations, "row activations"),
-    COST_FIELD(latencyPs, "latency (ps)"),
-    COST_FIELD(energyFj, "energy (fJ)"),
+#define COST_FIELD(MEMBER, KEY, PROSE, DOC)                                    \
+  {KEY, PROSE, offsetof(CimLayerCost, MEMBER)},
+    CIM_LAYER_COST_FIELDS(COST_FIELD)
 #undef COST_FIELD
 };
 _Static_assert(sizeof costFields / sizeof costFields[0] ==
                    sizeof(CimLayerCost) / sizeof(int64_t),
-               "every field of CimLayerCost is summed");
+               "every field of CimLayerCost is in the table");
+
+intptr_t cimLayerCostGetNumFields(void) {
+  return (intptr_t)(sizeof costFields / sizeof costFields[0]);
+}
+
+const char *cimLayerCostFieldGetName(intptr_t index) {
+  if (index < 0 || index >= cimLayerCostGetNumFields())
+    return NULL;
+  return costFields[index].key;
+}
+
+int64_t cimLayerCostGetField(const CimLayerCost *cost, intptr_t index) {
+  assert(index >= 0 && index < cimLayerCostGetNumFields());
+  return *(const int64_t *)((const char *)cost + costFields[index].offset);
+}
 
 MlirLogicalResult cimLayerCostAccumulate(CimLayerCost *total,
                                          const CimLayerCost *c,

@@ -193,22 +193,11 @@ void cimEstimatePrintTable(CimEstimate estimate, MlirStringCallback callback,
 }
 
 static json_t *costToJSON(const CimLayerCost *c) {
-  return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
-                   "s:I, s:I, s:I}",
-                   "weight_slices", (json_int_t)c->weightSlices,
-                   "input_planes", (json_int_t)c->inputPlanes,
-                   "columns", (json_int_t)c->columns,
-                   "rows", (json_int_t)c->rows,
-                   "row_tiles", (json_int_t)c->rowTiles,
-                   "col_tiles", (json_int_t)c->colTiles,
-                   "tiles", (json_int_t)c->tiles,
-                   "cells", (json_int_t)c->cells,
-                   "writes", (json_int_t)c->writes,
-                   "mvm_cycles", (json_int_t)c->mvmCycles,
-                   "adc_conversions", (json_int_t)c->adcConversions,
-                   "row_activations", (json_int_t)c->rowActivations,
-                   "latency_ps", (json_int_t)c->latencyPs,
-                   "energy_fj", (json_int_t)c->energyFj);
+  json_t *o = json_object();
+  for (intptr_t k = 0; o && k < cimLayerCostGetNumFields(); ++k)
+    json_object_set_new(o, cimLayerCostFieldGetName(k),
+                        json_integer((json_int_t)cimLayerCostGetField(c, k)));
+  return o;
 }
 
 static bool writeJSON(FILE *out, void *root) {

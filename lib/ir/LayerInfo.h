@@ -20,6 +20,22 @@ bool cimIsLayerOp(MlirOperation op);
 MlirLogicalResult cimLayerFromOp(MlirOperation op, CimLayer *layer,
                                  int64_t *index);
 
+/// The geometry of a layer as a network description states it (the fields
+/// a quantization search embeds): channels over all groups, kernel, stride,
+/// groups, batch, input (before padding) and output sizes. A matmul has
+/// kernel and stride 1, in_h = out_h = its rows M, in_w = out_w = 1.
+typedef struct CimLayerGeometry {
+  int64_t inChannels, outChannels, kernelH, kernelW, strideH, strideW, groups,
+      batch, inH, inW, outH, outW;
+} CimLayerGeometry;
+
+/// Reads the geometry of layer op `op` (cimIsLayerOp) whose crossbar view
+/// `layer` cimLayerFromOp already read. Emits an error at the op and fails
+/// when a shape is not static.
+MlirLogicalResult cimLayerGeometryFromOp(MlirOperation op,
+                                         const CimLayer *layer,
+                                         CimLayerGeometry *geometry);
+
 /// Every layer op under `root` (cimIsLayerOp) in program order, i.e. a
 /// pre-order walk over the whole module: the numbering policy rows and
 /// calibration entries refer to. `*ops` is malloc'ed (the caller frees it,

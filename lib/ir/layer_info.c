@@ -219,6 +219,105 @@ MlirLogicalResult cimLayerFromOp(MlirOperation op, CimLayer *l,
   return mlirLogicalResultSuccess();
 }
 
+/// `strides` of a convolution op (a dense i64 pair, default 1).
+static void stridesOf(MlirOperation op, int64_t *h, int64_t *w) {
+  MlirAttribute a = attr(op, "strides");
+  *h = *w = 1;
+  if (!mlirAttributeIsNull(a) && mlirAttributeIsADenseIntElements(a) &&
+      mlirElementsAttrGetNumElements(a) == 2) {
+    *h = mlirDenseElementsAttrGetInt64Value(a, 0);
+    *w = mlirDenseElementsAttrGetInt64Value(a, 1);
+  }
+}
+
+/// The dim of `shape` with letter `letter` in `axes`, else `fallback`.
+static int64_t axisDim(const char *axes, const int64_t *shape, char letter,
+                       int64_t fallback) {
+  int at = cimLayerAxesFind(axes, letter);
+  return at < 0 ? fallback : shape[at];
+}
+
+/// A matmul's geometry: K inputs, N outputs, M rows per invocation, one
+/// group per weight matrix (batch_matmul's heads).
+static void matmulGeometry(const CimLayer *l, CimLayerGeometry *g) {
+  g->inChannels = l->inDim;
+  g->outChannels = l->outDim;
+  g->kernelH = g->kernelW = g->strideH = g->strideW = 1;
+  g->groups = l->repeat;
+  g->batch = 1;
+  g->inH = g->outH = l->invocations;
+  g->inW = g->outW = 1;
+}
+
+/// A linalg convolution, read through its row's letters.
+static MlirLogicalResult linalgConvGeometry(MlirOperation op,
+                                            CimLayerGeometry *g) {
+  CimLayerAxes ax;
+  if (mlirLogicalResultIsFailure(cimLayerOpGetAxes(op, NULL, &ax)))
+    return mlirLogicalResultFailure();
+  MlirValue act = mlirOperationGetOperand(op, ax.actIdx);
+  MlirValue unpadded = throughOp(act, "tensor.pad");
+  int64_t a[CIM_LAYER_MAX_RANK], w[CIM_LAYER_MAX_RANK], r[CIM_LAYER_MAX_RANK];
+  if (shapeOf(mlirValueIsNull(unpadded) ? act : unpadded, a) < 0 ||
+      shapeOf(mlirOperationGetOperand(op, ax.weightIdx), w) < 0 ||
+      shapeOf(mlirOperationGetResult(op, 0), r) < 0) {
+    cimEmitErrorf(mlirOperationGetLocation(op),
+                  "layer needs static tensor shapes to be described");
+    return mlirLogicalResultFailure();
+  }
+  int64_t groups = cimLayerAxesProduct(ax.weight, w, "G");
+  g->groups = groups;
+  g->inChannels = groups * axisDim(ax.weight, w, 'C', 1);
+  g->outChannels = groups * axisDim(ax.weight, w, 'F', 1);
+  g->kernelH = axisDim(ax.weight, w, 'R', 1);
+  g->kernelW = axisDim(ax.weight, w, 'S', 1);
+  stridesOf(op, &g->strideH, &g->strideW);
+  g->batch = axisDim(ax.result, r, 'B', 1);
+  g->inH = axisDim(ax.act, a, 'H', 1);
+  g->inW = axisDim(ax.act, a, 'W', 1);
+  g->outH = axisDim(ax.result, r, 'P', 1);
+  g->outW = axisDim(ax.result, r, 'Q', 1);
+  return mlirLogicalResultSuccess();
+}
+
+/// A cim.conv2d, read through its layout.
+static MlirLogicalResult cimConvGeometry(MlirOperation op, const CimLayer *l,
+                                         CimLayerGeometry *g) {
+  int64_t a[CIM_LAYER_MAX_RANK], w[CIM_LAYER_MAX_RANK], r[CIM_LAYER_MAX_RANK];
+  if (shapeOf(mlirOperationGetOperand(op, 0), a) != 4 ||
+      shapeOf(mlirOperationGetOperand(op, 1), w) != 4 ||
+      shapeOf(mlirOperationGetResult(op, 0), r) != 4) {
+    cimEmitErrorf(mlirOperationGetLocation(op),
+                  "cim.conv2d operands and result must be 4-D");
+    return mlirLogicalResultFailure();
+  }
+  bool nchw = stringAttrIs(op, "layout", "nchw_fchw");
+  g->groups = l->repeat;
+  g->inChannels = nchw ? a[1] : a[3];
+  g->outChannels = nchw ? w[0] : w[3];
+  g->kernelH = nchw ? w[2] : w[0];
+  g->kernelW = nchw ? w[3] : w[1];
+  stridesOf(op, &g->strideH, &g->strideW);
+  g->batch = a[0];
+  g->inH = nchw ? a[2] : a[1];
+  g->inW = nchw ? a[3] : a[2];
+  g->outH = nchw ? r[2] : r[1];
+  g->outW = nchw ? r[3] : r[2];
+  return mlirLogicalResultSuccess();
+}
+
+MlirLogicalResult cimLayerGeometryFromOp(MlirOperation op, const CimLayer *l,
+                                         CimLayerGeometry *g) {
+  memset(g, 0, sizeof *g);
+  const CimLayerOpDef *def = cimLayerOpLookup(op);
+  if (def && cimLayerOpIsConv(def))
+    return linalgConvGeometry(op, g);
+  if (!def && cimOpIsA(op, "cim.conv2d"))
+    return cimConvGeometry(op, l, g);
+  matmulGeometry(l, g);
+  return mlirLogicalResultSuccess();
+}
+
 /// Collects layers; remembers the first op that looks like a layer but has
 /// no row in the table.
 static bool isLayer(MlirOperation op, void *userData) {

@@ -276,26 +276,45 @@ static bool writeNpy(FILE *f, void *data) {
              (size_t)a->numElements;
 }
 
+/// The version 1.0 header of `array`, padded so that the data starts on a
+/// 64-byte boundary and ending with '\n'.
+static void npyHeader(const CimNpyArray *array, CimStrBuf *header) {
+  cimStrBufPrintf(header, "{'descr': '%s', 'fortran_order': False, 'shape': (",
+                  descrs[array->dtype]);
+  for (int i = 0; i < array->rank; ++i)
+    cimStrBufPrintf(header, "%" PRId64 "%s", array->shape[i],
+                    array->rank == 1 || i + 1 < array->rank ? ", " : "");
+  cimStrBufAppendCString(header, "), }");
+  size_t total = 10 + header->length + 1;
+  size_t pad = (64 - total % 64) % 64;
+  for (size_t i = 0; i < pad; ++i)
+    cimStrBufAppendCString(header, " ");
+  cimStrBufAppendCString(header, "\n");
+}
+
 MlirLogicalResult cimNpyWriteFile(const char *path, const CimNpyArray *array,
                                   MlirStringCallback errorCallback,
                                   void *userData) {
   NpyWrite w = {array, {0}};
-  cimStrBufPrintf(&w.header, "{'descr': '%s', 'fortran_order': False, 'shape': (",
-                  descrs[array->dtype]);
-  for (int i = 0; i < array->rank; ++i)
-    cimStrBufPrintf(&w.header, "%" PRId64 "%s", array->shape[i],
-                    array->rank == 1 || i + 1 < array->rank ? ", " : "");
-  cimStrBufAppendCString(&w.header, "), }");
-  /* Pad so that the data starts on a 64-byte boundary; end with '\n'. */
-  size_t total = 10 + w.header.length + 1;
-  size_t pad = (64 - total % 64) % 64;
-  for (size_t i = 0; i < pad; ++i)
-    cimStrBufAppendCString(&w.header, " ");
-  cimStrBufAppendCString(&w.header, "\n");
+  npyHeader(array, &w.header);
   MlirLogicalResult r =
       cimWriteFileAtomically(path, writeNpy, &w, errorCallback, userData);
   cimStrBufFree(&w.header);
   return r;
+}
+
+void cimNpyPrint(const CimNpyArray *array, MlirStringCallback callback,
+                 void *userData) {
+  CimStrBuf header = {0};
+  npyHeader(array, &header);
+  char pre[10] = {(char)0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0,
+                  (char)(header.length & 0xff), (char)(header.length >> 8)};
+  callback(mlirStringRefCreate(pre, sizeof pre), userData);
+  callback(mlirStringRefCreate(header.data, header.length), userData);
+  callback(mlirStringRefCreate(array->data, sizes[array->dtype] *
+                                                (size_t)array->numElements),
+           userData);
+  cimStrBufFree(&header);
 }
 
 int64_t cimNpyArrayGetInt(const CimNpyArray *a, int64_t i) {

@@ -11,6 +11,7 @@
  *===----------------------------------------------------------------------===*/
 
 #include <assert.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "target/TargetInternal.h"
@@ -72,6 +73,16 @@ const char *cimWeightMappingGetName(CimWeightMapping m) {
 const char *cimInputEncodingGetName(CimInputEncoding e) {
   return (unsigned)e < 3 ? encodingNames[e] : "invalid";
 }
+
+CimTarget *cimTargetCreateCopy(const CimTarget *target) {
+  CimTarget *t = malloc(sizeof *t);
+  if (!t)
+    abort();
+  *t = target ? *target : cimTargetGetDefault();
+  return t;
+}
+
+void cimTargetDestroy(CimTarget *target) { free(target); }
 
 CimTarget cimTargetGetDefault(void) {
   CimTarget t;

@@ -31,6 +31,7 @@ LAYERS = [
     ["sim"],
     ["pass"],
     ["import", "passes"],
+    ["model"],
     ["tools"],
 ]
 
@@ -47,6 +48,7 @@ PUBLIC = {
     "Sim.h": "sim",
     "Passes.h": "pass", "Pipeline.h": "pass", "Plugin.h": "pass",
     "Import.h": "import",
+    "Model.h": "model",
 }
 
 RANK = {m: i for i, layer in enumerate(LAYERS) for m in layer}
@@ -79,6 +81,8 @@ def owner(root, includer, header):
         return module_of(root, in_lib)
     if os.path.exists(os.path.join(root, "lib", "support", header)):
         return "support"
+    if os.path.exists(os.path.join(root, header)):
+        return module_of(root, os.path.join(root, header))
     return None
 
 

@@ -64,6 +64,8 @@ def parse_args(argv):
     p.add_argument("--narrow", choices=("clip", "none"), default="clip",
                    help="QDQ export of sub-8-bit ranges (docs/search.md)")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--threads", type=int, default=None,
+                   help="torch threads (default: torch's choice)")
     p.add_argument("--output", required=True, help="output directory")
     p.add_argument("--quiet", action="store_true")
     return p.parse_args(argv)
@@ -150,6 +152,8 @@ def main(argv=None):
     out = args.output
     os.makedirs(out, exist_ok=True)
     t0 = time.perf_counter()
+    if args.threads:
+        torch.set_num_threads(args.threads)
     split = _load_data(args)
     fields = _target_fields(args.target_set)
     target = oracle.load_target(args.target, **fields)
