@@ -12,6 +12,7 @@ PACKAGES=(
   python3-onnx python3-numpy libonnx-testdata
   python3-torch python3-torchvision python3-sklearn
   python3-matplotlib python3-tqdm python3-pytest python3-pil
+  parallel
 )
 # make fuzz: clang with libFuzzer and its sanitizer runtimes.
 if [ "${1:-}" = fuzz ]; then
