@@ -16,13 +16,15 @@ def cimlir_or_skip():
 
 
 def tool(name):
-    """Path of a cimlir tool in the build that CIMLIR_LIBRARY points into
-    (<build>/lib/libcimlir.so -> <build>/tools/<name>/<name>)."""
+    """Path of a cimlir tool: <build>/tools/<name>/<name>, the build being
+    CIMLIR_BUILD or the one CIMLIR_LIBRARY (<build>/lib/libcimlir.so) is in."""
+    build = os.environ.get("CIMLIR_BUILD")
     lib = os.environ.get("CIMLIR_LIBRARY")
-    if not lib:
-        pytest.skip("CIMLIR_LIBRARY is not set")
-    path = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(lib))),
-                        "tools", name, name)
+    if not build and lib:
+        build = os.path.dirname(os.path.dirname(os.path.abspath(lib)))
+    if not build:
+        pytest.skip("neither CIMLIR_BUILD nor CIMLIR_LIBRARY is set")
+    path = os.path.join(build, "tools", name, name)
     if not os.path.exists(path):
         pytest.skip(f"{path} not built")
     return path
