@@ -4,7 +4,7 @@
  * dialect plus cim and xbar), the module parsed from MLIR or imported from
  * ONNX, and the layer records read once through lib/ir (cimLayerCollect,
  * cimLayerFromOp, cimLayerGeometryFromOp). Diagnostics go to the caller's
- * callback as "file:line:col: error: message" lines (lib/model/ModelDiag.h).
+ * callback as "file:line:col: error: message" lines (lib/model/model_diag.c).
  *===----------------------------------------------------------------------===*/
 
 #define _GNU_SOURCE

@@ -14,6 +14,7 @@ estimate               exact cost of one policy
 estimate_batch         exact cost of many policies (``int[N, L, 2]``)
 latency_table          the ``[L, 8, 8]`` table HAQ / CIM-AQ load
 cost_table             every cost field: ``[L, 8, 8, F]``
+load_policy            a policy file (.npy [L, 2] or JSON) as int64[L, 2]
 compile                model -> Program (binary, assembly), in-process
 Program                ``program.run(inputs)`` -> outputs, simulator report
 Error                  the one exception type, with the C library's message
@@ -23,7 +24,7 @@ COST_FIELDS            names of the cost fields
 from ._errors import Error
 from ._target import Target
 from ._model import (COST_FIELDS, Estimate, Layer, Model, cost_table,
-                     estimate, estimate_batch, latency_table)
+                     estimate, estimate_batch, latency_table, load_policy)
 from ._program import Program, compile
 from . import _ffi
 
@@ -31,4 +32,4 @@ __version__ = _ffi.lib.cimGetVersion().decode()
 
 __all__ = ["Error", "Target", "Model", "Layer", "Estimate", "Program",
            "COST_FIELDS", "estimate", "estimate_batch", "latency_table",
-           "cost_table", "compile"]
+           "cost_table", "compile", "load_policy"]

@@ -113,6 +113,15 @@ _SIGNATURES = {
     # Costs (cim-c/Cost.h)
     "cimLayerCostGetNumFields": (ctypes.c_ssize_t, []),
     "cimLayerCostFieldGetName": (ctypes.c_char_p, [ctypes.c_ssize_t]),
+    # Policies (cim-c/Policy.h)
+    "cimPolicyLoadFile": (Handle, [ctypes.c_char_p, StringCallback,
+                                   ctypes.c_void_p]),
+    "cimPolicyDestroy": (None, [Handle]),
+    "cimPolicyGetNumLayers": (ctypes.c_ssize_t, [Handle]),
+    "cimPolicyGetWeightBits": (ctypes.c_int64, [Handle, ctypes.c_ssize_t]),
+    "cimPolicyGetActivationBits": (ctypes.c_int64, [Handle,
+                                                    ctypes.c_ssize_t]),
+    "cimPolicyGetLayerName": (ctypes.c_char_p, [Handle, ctypes.c_ssize_t]),
     # Model (cim-c/Model.h)
     "cimModelLoadFile": (Handle, [ctypes.c_char_p, StringCallback,
                                   ctypes.c_void_p]),

@@ -88,7 +88,7 @@ class Model:
                 lib.cimModelGetLayerName(_handle, i).decode(),
                 lib.cimModelGetLayerOpName(_handle, i).decode(), values))
         self.layers = layers
-        self._tables = {}
+        self._names = [l.name for l in layers]
 
     def __del__(self):
         h = getattr(self, "_handle", None)
@@ -157,7 +157,37 @@ def _target(target):
     return Target.load(target)
 
 
+def load_policy(path):
+    """Reads a policy file as cim-opt does (``cim-c/Policy.h``): the
+    reference system's ``.npy`` (int64 ``[L, 2]``) or JSON (``[[w, a], ...]``
+    or ``{"layers": [{"name", "w_bits", "a_bits"}, ...]}``).
+
+    Returns
+    -------
+    policy : numpy.ndarray
+        int64 ``[L, 2]``: weight and activation bits per layer.
+    names : list of str
+        The layer names of a named JSON policy, else empty strings.
+    """
+    errors = _ffi.Collector()
+    h = lib.cimPolicyLoadFile(os.fsencode(path), errors.callback, None)
+    if not h.ptr:
+        raise Error(errors.messages() or [f"cannot load policy {path}"])
+    try:
+        n = lib.cimPolicyGetNumLayers(h)
+        p = np.array([[lib.cimPolicyGetWeightBits(h, i),
+                       lib.cimPolicyGetActivationBits(h, i)]
+                      for i in range(n)], dtype=np.int64).reshape(n, 2)
+        names = [(lib.cimPolicyGetLayerName(h, i) or b"").decode()
+                 for i in range(n)]
+    finally:
+        lib.cimPolicyDestroy(h)
+    return p, names
+
+
 def _policies(model, policies, ndim):
+    if isinstance(policies, (str, os.PathLike)):
+        policies = load_policy(policies)[0]
     p = np.ascontiguousarray(policies, dtype=np.int64)
     L = len(model.layers)
     if p.ndim != ndim or p.shape[-2:] != (L, 2):
@@ -277,7 +307,8 @@ class Estimate:
 
 
 def estimate(model, target=None, policy=None):
-    """The exact cost of one policy (``int[L, 2]``) on `target`.
+    """The exact cost of one policy (``int[L, 2]``, or a policy file that
+    ``load_policy`` reads) on `target`.
 
     With `policy` None the model's own bits are used (a quantized model);
     a float model needs a policy.
@@ -291,7 +322,14 @@ def estimate(model, target=None, policy=None):
             raise Error(f"layer '{bad}' has float operands and no precision: "
                         "give a policy or quantize the model first")
     p = _policies(model, policy, 2)
-    totals, layers = estimate_batch(model, target, p[None], per_layer=True)
-    return Estimate([l.name for l in model.layers],
-                    {f: int(v[0]) for f, v in totals.items()},
-                    {f: v[0].copy() for f, v in layers.items()})
+    t = _target(target)
+    L, F = p.shape[0], len(COST_FIELDS)
+    totals = np.empty(F, dtype=np.int64)
+    layers = np.empty((L, F), dtype=np.int64)
+    errors = _ffi.Collector()
+    check(lib.cimModelEstimateBatch(
+        model._handle, t._ptr, 1, p.ctypes.data_as(_ffi.c_int64_p), None, F,
+        totals.ctypes.data_as(_ffi.c_int64_p),
+        layers.ctypes.data_as(_ffi.c_int64_p), errors.callback, None), errors)
+    return Estimate(model._names, dict(zip(COST_FIELDS, totals.tolist())),
+                    dict(zip(COST_FIELDS, layers.T.copy())))
