@@ -235,7 +235,11 @@ def _qat(args, fmodel, policy, split, summary, key):
     qat.train(m, split.x_train, split.y_train, args.qat_epochs, args.qat_lr,
               seed=args.seed)
     m.eval()
-    summary[f"{key}_acc"] = qat.accuracy(m, split.x_test, split.y_test)
+    # Evaluated in float64: the integer-exact fake-quant reference that the
+    # simulator reproduces (loop.py); float32 evaluation can round a few
+    # re-quantizations differently.
+    summary[f"{key}_acc"] = qat.accuracy(m, split.x_test, split.y_test,
+                                         double=True)
     _log(args, f"{key}: accuracy {summary[f'{key}_acc']:.2f}% "
                f"(before QAT {summary[f'{key}_ptq_acc']:.2f}%)")
     return m

@@ -67,7 +67,7 @@ def save_plot(path, records, best, budget, title):
             top = acc[i]
             front_x.append(ratio[i])
             front_y.append(acc[i])
-    ax.step(front_x, front_y, where="post", color="C3", label="best-so-far front")
+    ax.step(front_x, front_y, where="post", color="C3", label="front: best accuracy up to this ratio")
     ax.scatter([best.latency_ratio], [best.accuracy], marker="*", s=160,
                color="C3", zorder=3, label="best reward")
     ax.axvline(budget, color="grey", ls="--", lw=1, label=f"budget {budget:g}")
