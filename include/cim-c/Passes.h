@@ -115,6 +115,11 @@ cimPassRegistryGetPipeline(intptr_t pos);
 CIM_CAPI_EXPORTED const CimPassPipelineDef *
 cimPassRegistryLookupPipeline(MlirStringRef argument);
 
+/// The pass or pipeline argument closest to `typed` within a typo's reach
+/// (cimSuggesterCreate's rule, cim-c/Tooling.h), for "did you mean"
+/// messages; NULL when none is that close. Borrowed from the table.
+CIM_CAPI_EXPORTED const char *cimPassRegistrySuggest(MlirStringRef typed);
+
 /// Adds a row (borrowed: `def` must stay valid until the process exits). Fails,
 /// with a one-line reason passed to `errorCallback`, when the argument is
 /// already taken, is not kebab-case, the row has no run function, or an option

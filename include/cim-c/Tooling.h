@@ -7,8 +7,9 @@
 |* can build its own mlir-opt-like driver: splitting an input buffer at       *|
 |* `// -----`, parsing a chunk with locations that refer to the original      *|
 |* file, printing diagnostics with the source line and a caret, verifying     *|
-|* `expected-error` comments (mlir-opt's --verify-diagnostics). Output files *|
-|* are in cim-c/Output.h, which this header includes.                         *|
+|* `expected-error` comments (mlir-opt's --verify-diagnostics), "did you    *|
+|* mean" suggestions. Output files are in cim-c/Output.h, which this header   *|
+|* includes.                                                                  *|
 \*===----------------------------------------------------------------------===*/
 
 #ifndef CIM_C_TOOLING_H
@@ -229,6 +230,42 @@ CIM_CAPI_EXPORTED int64_t cimGetMaxNestingDepth(void);
 /// in `*line` (if not NULL), when brackets nest deeper than `limit`.
 CIM_CAPI_EXPORTED bool cimCheckNestingDepth(MlirStringRef text, int64_t limit,
                                             unsigned *line);
+
+/*===----------------------------------------------------------------------===*
+ * "Did you mean" suggestions
+ *===----------------------------------------------------------------------===*/
+
+/// The Levenshtein distance between `a` and `b` (inserting, deleting or
+/// replacing one byte costs 1), as llvm::StringRef::edit_distance with
+/// replacements allowed. With `maxDistance` > 0 the scan stops as soon as the
+/// distance must exceed it and returns maxDistance + 1. Returns -1 when out of
+/// memory.
+CIM_CAPI_EXPORTED intptr_t cimEditDistance(MlirStringRef a, MlirStringRef b,
+                                           intptr_t maxDistance);
+
+/// The closest candidate to what a user typed, among those close enough to be
+/// a typo: at most length / 3 + 1 edits away (LLVM's option parser suggests
+/// any option, however far; a long unrelated name helps nobody).
+typedef struct CimSuggester {
+  MlirStringRef typed;  ///< Borrowed.
+  const char *best;     ///< Borrowed from the candidates; NULL: none yet.
+  intptr_t bestDistance; ///< Distance of `best`, or the limit + 1.
+} CimSuggester;
+
+/// A suggester for `typed` (borrowed) with no candidate yet.
+CIM_CAPI_EXPORTED CimSuggester cimSuggesterCreate(MlirStringRef typed);
+
+/// Returns the distance from the typed text to `candidate` if that is below
+/// the best so far (and within the limit), else a larger value; does not
+/// change `suggester`. For candidates that need a check before they are
+/// accepted (cimSuggesterAccept).
+CIM_CAPI_EXPORTED intptr_t cimSuggesterDistance(const CimSuggester *suggester,
+                                                const char *candidate);
+
+/// Makes `candidate` (borrowed, must outlive the suggester's use) the best
+/// when its distance is smaller than the best so far; returns true if so.
+CIM_CAPI_EXPORTED bool cimSuggesterConsider(CimSuggester *suggester,
+                                            const char *candidate);
 
 #ifdef __cplusplus
 }

@@ -2,6 +2,8 @@
 
 #include "pass/PassInternal.h"
 
+#include "cim-c/Tooling.h"
+
 #include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,6 +50,15 @@ cimPassRegistryLookupPipeline(MlirStringRef argument) {
                                          cimBuiltinPipelines[i]->argument)))
       return cimBuiltinPipelines[i];
   return NULL;
+}
+
+const char *cimPassRegistrySuggest(MlirStringRef typed) {
+  CimSuggester suggester = cimSuggesterCreate(typed);
+  for (intptr_t i = 0, n = cimPassRegistryGetNumPasses(); i < n; ++i)
+    cimSuggesterConsider(&suggester, cimPassRegistryGetPass(i)->argument);
+  for (intptr_t i = 0; i < cimNumBuiltinPipelines; ++i)
+    cimSuggesterConsider(&suggester, cimBuiltinPipelines[i]->argument);
+  return suggester.best;
 }
 
 CimPassDef cimPassPipelineOptionsView(const CimPassPipelineDef *def) {

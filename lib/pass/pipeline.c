@@ -150,7 +150,14 @@ static void addUpstreamPass(Parser *p, MlirOpPassManager pm, size_t nameBegin,
   if (mlirLogicalResultIsFailure(r)) {
     const char *e = cimStrBufGet(&err);
     int n = (int)(nameEnd - nameBegin);
-    if (strstr(e, "does not refer to a registered pass")) {
+    const char *suggestion = cimPassRegistrySuggest(
+        mlirStringRefCreate(p->text + nameBegin, (size_t)n));
+    if (strstr(e, "does not refer to a registered pass") && suggestion) {
+      fail(p, nameBegin,
+           "'%.*s' is neither a cim pass nor a registered MLIR pass; did you "
+           "mean '%s'?",
+           n, p->text + nameBegin, suggestion);
+    } else if (strstr(e, "does not refer to a registered pass")) {
       fail(p, nameBegin,
            "'%.*s' is neither a cim pass nor a registered MLIR pass "
            "(cim-opt --list-passes lists the cim passes)",

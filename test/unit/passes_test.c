@@ -295,6 +295,15 @@ START_TEST(test_pipeline_table) {
     ck_assert_msg(found == (stage->numOptions > 0), "stage option of %s",
                   stages[i]);
   }
+  /* Suggestions cover passes and pipelines, only within a typo's reach. */
+  ck_assert_str_eq(
+      cimPassRegistrySuggest(mlirStringRefCreateFromCString("cim-compil")),
+      "cim-compile");
+  ck_assert_str_eq(
+      cimPassRegistrySuggest(mlirStringRefCreateFromCString("cim-bitslce")),
+      "cim-bitslice");
+  ck_assert_ptr_null(
+      cimPassRegistrySuggest(mlirStringRefCreateFromCString("canonicalize")));
   /* A pass may not take a pipeline's name. */
   static const CimPassDef clash = {
       .argument = "cim-compile",

@@ -1090,8 +1090,58 @@ END_TEST
 
 /*===----------------------------------------------------------------------===*/
 
+/* Distances counted by hand: kitten -> sitting replaces k and e and
+ * inserts g (3); flaw -> lawn deletes f and inserts n (2). */
+static intptr_t dist(const char *a, const char *b, intptr_t max) {
+  return cimEditDistance(mlirStringRefCreateFromCString(a),
+                         mlirStringRefCreateFromCString(b), max);
+}
+
+START_TEST(test_edit_distance) {
+  ck_assert_int_eq(dist("kitten", "sitting", 0), 3);
+  ck_assert_int_eq(dist("sitting", "kitten", 0), 3);
+  ck_assert_int_eq(dist("flaw", "lawn", 0), 2);
+  ck_assert_int_eq(dist("", "abc", 0), 3);
+  ck_assert_int_eq(dist("abc", "", 0), 3);
+  ck_assert_int_eq(dist("same", "same", 0), 0);
+  /* A transposition is two edits (LLVM's rule too). */
+  ck_assert_int_eq(dist("motoin", "motion", 0), 2);
+  /* Capped: beyond the maximum the answer is max + 1. */
+  ck_assert_int_eq(dist("abcdef", "uvwxyz", 2), 3);
+  ck_assert_int_eq(dist("kitten", "sitting", 3), 3);
+  ck_assert_int_eq(dist("kitten", "sitting", 2), 3);
+}
+END_TEST
+
+START_TEST(test_suggester) {
+  /* "cim-bitslce" has 11 characters: limit 11 / 3 + 1 = 4 edits. */
+  CimSuggester s =
+      cimSuggesterCreate(mlirStringRefCreateFromCString("cim-bitslce"));
+  ck_assert_ptr_null(s.best);
+  ck_assert_int_eq(s.bestDistance, 5);
+  ck_assert(!cimSuggesterConsider(&s, "convert-cim-to-xbar"));
+  ck_assert(cimSuggesterConsider(&s, "cim-tile"));      /* 4 edits */
+  ck_assert_str_eq(s.best, "cim-tile");
+  ck_assert_int_eq(s.bestDistance, 4);
+  ck_assert(cimSuggesterConsider(&s, "cim-bitslice")); /* 1 edit */
+  ck_assert(!cimSuggesterConsider(&s, "cim-bitslicf"));  /* 2: not better */
+  ck_assert_str_eq(s.best, "cim-bitslice");
+  ck_assert_int_eq(s.bestDistance, 1);
+  ck_assert_int_ge(cimSuggesterDistance(&s, "cim-tile"), 1);
+  /* A short word: "cs" may be 1 edit off at most. */
+  s = cimSuggesterCreate(mlirStringRefCreateFromCString("cs"));
+  ck_assert(!cimSuggesterConsider(&s, "dce"));
+  ck_assert(cimSuggesterConsider(&s, "cse"));
+}
+END_TEST
+
 static Suite *toolingSuite(void) {
   Suite *s = suite_create("tooling");
+  TCase *suggest = tcase_create("suggest");
+  tcase_add_test(suggest, test_edit_distance);
+  tcase_add_test(suggest, test_suggester);
+  suite_add_tcase(s, suggest);
+
   TCase *split = tcase_create("split");
   tcase_add_test(split, test_split_default_marker);
   tcase_add_test(split, test_split_edge_cases);

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "cim-c/Passes.h"
+#include "cim-c/Tooling.h"
 #include "cim-c/Version.h"
 #include "usage.h"
 
@@ -430,46 +431,28 @@ void cimOptOptionsFree(CimOptOptions *o) {
  * Suggestions
  *===----------------------------------------------------------------------===*/
 
-/// Levenshtein distance, as llvm::StringRef::edit_distance (with
-/// replacements allowed), capped at `max` + 1.
-static size_t editDistance(const char *a, size_t n, const char *b, size_t m,
-                           size_t max) {
-  size_t *row = malloc((m + 1) * sizeof *row);
-  if (!row)
-    return max + 1;
-  for (size_t j = 0; j <= m; ++j)
-    row[j] = j;
-  for (size_t i = 1; i <= n; ++i) {
-    size_t prev = row[0]; /* row[i-1][j-1] */
-    row[0] = i;
-    size_t best = row[0];
-    for (size_t j = 1; j <= m; ++j) {
-      size_t old = row[j];
-      size_t sub = prev + (a[i - 1] == b[j - 1] ? 0 : 1);
-      size_t del = row[j] + 1, ins = row[j - 1] + 1;
-      row[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
-      prev = old;
-      if (row[j] < best)
-        best = row[j];
-    }
-    if (best > max) {
-      free(row);
-      return max + 1;
-    }
-  }
-  size_t d = row[m];
-  free(row);
-  return d;
+/* Upstream pass and pipeline names (generated from mlir-opt --help, see
+ * CMakeLists.txt); a name is suggested only if MLIR's C API accepts it. */
+static const char *const kUpstreamPasses[] = {
+#include <UpstreamPasses.inc> /* generated in the build tree */
+    NULL,
+};
+
+static void ignoreMessage(MlirStringRef message, void *userData) {
+  (void)message;
+  (void)userData;
 }
 
-static void consider(const char *typed, size_t n, const char *candidate,
-                     const char **best, size_t *bestDistance) {
-  size_t d = editDistance(typed, n, candidate, strlen(candidate),
-                          *bestDistance);
-  if (d < *bestDistance) {
-    *bestDistance = d;
-    *best = candidate;
-  }
+/// True when MLIR's pass registry (mlirRegisterAllPasses) knows `name`.
+static bool isRegisteredUpstreamPass(const char *name) {
+  MlirContext ctx = mlirContextCreate();
+  MlirPassManager pm = mlirPassManagerCreate(ctx);
+  MlirLogicalResult r = mlirOpPassManagerAddPipeline(
+      mlirPassManagerGetAsOpPassManager(pm),
+      mlirStringRefCreateFromCString(name), ignoreMessage, NULL);
+  mlirPassManagerDestroy(pm);
+  mlirContextDestroy(ctx);
+  return mlirLogicalResultIsSuccess(r);
 }
 
 void cimOptReportUnknownFlag(FILE *stream, const char *argv0,
@@ -480,21 +463,20 @@ void cimOptReportUnknownFlag(FILE *stream, const char *argv0,
   const char *name = arg + ((arg[1] == '-') ? 2 : 1);
   const char *eq = strchr(name, '=');
   size_t n = eq ? (size_t)(eq - name) : strlen(name);
-  /* Like LLVM's cl::opt: suggest only what is close relative to length. */
-  size_t limit = n / 3 + 1;
-  const char *best = NULL;
-  size_t bestDistance = limit + 1;
-  for (intptr_t i = 0, e = cimPassRegistryGetNumPasses(); i < e; ++i)
-    consider(name, n, cimPassRegistryGetPass(i)->argument, &best,
-             &bestDistance);
-  for (intptr_t i = 0, e = cimPassRegistryGetNumPipelines(); i < e; ++i)
-    consider(name, n, cimPassRegistryGetPipeline(i)->argument, &best,
-             &bestDistance);
+  /* The closest cim pass or pipeline, driver flag or upstream pass. */
+  CimSuggester s = cimSuggesterCreate(mlirStringRefCreate(name, n));
+  const char *cim = cimPassRegistrySuggest(mlirStringRefCreate(name, n));
+  if (cim)
+    cimSuggesterConsider(&s, cim);
   for (int k = 0; k < kNumFlags; ++k)
     if (kFlags[k].kind != kRefused && strlen(kFlags[k].name) > 1)
-      consider(name, n, kFlags[k].name, &best, &bestDistance);
-  if (best)
-    fprintf(stream, TOOL ": Did you mean '--%s'?\n", best);
+      cimSuggesterConsider(&s, kFlags[k].name);
+  for (int k = 0; kUpstreamPasses[k]; ++k)
+    if (cimSuggesterDistance(&s, kUpstreamPasses[k]) < s.bestDistance &&
+        isRegisteredUpstreamPass(kUpstreamPasses[k]))
+      cimSuggesterConsider(&s, kUpstreamPasses[k]);
+  if (s.best)
+    fprintf(stream, TOOL ": Did you mean '--%s'?\n", s.best);
 }
 
 void cimOptPrintFlagHelp(FILE *stream) {
