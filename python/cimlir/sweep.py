@@ -19,7 +19,6 @@ import ctypes
 import io
 import itertools
 import json
-import math
 import multiprocessing
 import os
 import sys
@@ -49,25 +48,18 @@ class UsageError(Exception):
 
 # --- Policies ----------------------------------------------------------------
 # Policy files are read by the C library (cim-c/Policy.h), the same reader
-# cim-opt's policy= option uses, so formats and messages are identical.
+# cim-opt's policy= option uses, so formats and messages are identical. The
+# handle is kept (rather than cimlir.load_policy's arrays) for the C
+# library's layer-count check; _ffi binds the readers, the two functions
+# below are bound here.
 
 lib = _ffi.lib
-_SIZE = ctypes.c_ssize_t
 _CB = (_ffi.StringCallback, ctypes.c_void_p)
-for _name, _res, _args in (
-        ("cimPolicyLoadFile", _ffi.Handle, [ctypes.c_char_p, *_CB]),
-        ("cimPolicyCreate", _ffi.Handle,
-         [_SIZE, _ffi.c_int64_p, _ffi.c_int64_p, *_CB]),
-        ("cimPolicyDestroy", None, [_ffi.Handle]),
-        ("cimPolicyGetNumLayers", _SIZE, [_ffi.Handle]),
-        ("cimPolicyGetWeightBits", ctypes.c_int64, [_ffi.Handle, _SIZE]),
-        ("cimPolicyGetActivationBits", ctypes.c_int64, [_ffi.Handle, _SIZE]),
-        ("cimPolicyGetLayerName", ctypes.c_char_p, [_ffi.Handle, _SIZE]),
-        ("cimPolicyCheckLayerCount", _ffi.LogicalResult,
-         [_ffi.Handle, _SIZE, *_CB])):
-    _fn = getattr(lib, _name)
-    _fn.restype = _res
-    _fn.argtypes = _args
+lib.cimPolicyCreate.restype = _ffi.Handle
+lib.cimPolicyCreate.argtypes = [ctypes.c_ssize_t, _ffi.c_int64_p,
+                                _ffi.c_int64_p, *_CB]
+lib.cimPolicyCheckLayerCount.restype = _ffi.LogicalResult
+lib.cimPolicyCheckLayerCount.argtypes = [_ffi.Handle, ctypes.c_ssize_t, *_CB]
 
 
 def _policy_from_handle(h, label, model):
@@ -84,7 +76,7 @@ def _policy_from_handle(h, label, model):
         for i in range(n):
             p[i] = (lib.cimPolicyGetWeightBits(h, i),
                     lib.cimPolicyGetActivationBits(h, i))
-            want = lib.cimPolicyGetLayerName(h, i).decode()
+            want = (lib.cimPolicyGetLayerName(h, i) or b"").decode()
             if want and want != model.layers[i].name:
                 raise cimlir.Error(
                     f"policy '{label}': row {i} is for layer '{want}' but "

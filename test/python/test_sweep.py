@@ -9,6 +9,7 @@ inputs against the C library's messages.
 import csv
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -207,28 +208,70 @@ SHARD_ARGS = ["--model", SMALL, "--model", MLP, "--set", "cell_bits=1,2,4",
               "--policy", "uniform:3,5", "--policy", "uniform:8,2", "-q"]
 
 
+FENCE = re.compile(r"^```sh[ \t]*\n(.*?)^```", re.S | re.M)
+
+FAKE_SBATCH = """#!/bin/bash
+# sbatch stand-in: runs the array's tasks here, two at a time, and waits.
+script="${@: -1}"
+range=$(sed -n 's/^#SBATCH .*--array=\\([0-9]*-[0-9]*\\).*/\\1/p' "$script")
+seq "${range%-*}" "${range#*-}" |
+  parallel -j 2 "SLURM_ARRAY_TASK_ID={} bash $script"
+"""
+
+FAKE_SSH = """#!/bin/bash
+# ssh stand-in: runs the remote command on this machine.
+while [ $# -gt 0 ]; do
+  case "$1" in
+    -o|-p|-l|-i|-F) shift 2 ;;
+    --) shift; break ;;
+    -*) shift ;;
+    *) shift; [ "${1:-}" = -- ] && shift; break ;;
+  esac
+done
+exec bash -c "$*"
+"""
+
+
 @pytest.mark.skipif(shutil.which("parallel") is None,
                     reason="GNU parallel (Debian package parallel) missing")
-def test_shards_run_by_gnu_parallel_merge_to_the_unsharded_run(tmp_path):
-    sweep_process(*SHARD_ARGS, "--output", str(tmp_path / "full"))
-    cmd = ([shutil.which("parallel"), "--will-cite", "-j", "2",
-            sys.executable, SWEEP] + SHARD_ARGS
-           + ["--output", str(tmp_path / "part{}"), "--shard", "{}/5",
-              ":::", "0", "1", "2", "3", "4"])
-    r = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
-    assert r.returncode == 0, r.stderr
-    parts = [str(tmp_path / f"part{i}") for i in (3, 0, 4, 1, 2)]
-    sweep("merge", str(tmp_path / "merged"), *parts)
-    for f in ("points.csv", "layers.csv", "points.json"):
-        assert (tmp_path / "full" / f).read_bytes() == \
-            (tmp_path / "merged" / f).read_bytes(), f
-    # Each shard is a contiguous slice; together they cover every point once.
-    seen = []
-    for i in range(5):
-        doc = json.loads((tmp_path / f"part{i}" / "points.json").read_text())
-        assert doc["shard"] == f"{i}/5"
-        seen += [p["point"] for p in doc["points"]]
-    assert seen == list(range(3 * 2 * 2 * 3))
+def test_doc_recipes_run(tmp_path):
+    """Every ```sh block of docs/sweep.md, in order, in one directory: the
+    quick start, the Slurm array (stand-in sbatch), GNU parallel locally and
+    over ssh (stand-in ssh); merged shards equal the unsharded runs."""
+    text = open(os.path.join(ROOT, "docs", "sweep.md")).read()
+    blocks = FENCE.findall(text)
+    assert len(blocks) >= 5
+    for d in ("examples", "test"):
+        os.symlink(os.path.join(ROOT, d), tmp_path / d)
+    bindir = tmp_path / "fakebin"
+    bindir.mkdir()
+    for name, body in (("sbatch", FAKE_SBATCH), ("ssh", FAKE_SSH)):
+        (bindir / name).write_text(body)
+        (bindir / name).chmod(0o755)
+    env = dict(os.environ)
+    env["PATH"] = os.pathsep.join([os.path.join(ROOT, "python", "bin"),
+                                   str(bindir), env["PATH"]])
+    env["PARALLEL_SSH"] = str(bindir / "ssh")
+    for i, block in enumerate(blocks):
+        r = subprocess.run(["bash", "-euo", "pipefail", "-c", block],
+                           cwd=tmp_path, env=env, capture_output=True,
+                           text=True, timeout=300)
+        assert r.returncode == 0, f"block {i}:\n{block}\n{r.stderr}"
+        assert "Traceback" not in r.stderr
+    assert len(read_csv(tmp_path / "quick" / "points.csv")) == 24
+    for stem in ("speedup-cell-bits", "layers-latency",
+                 "pareto-latency-bits"):
+        assert (tmp_path / "quick" / f"{stem}.svg").stat().st_size > 0
+    assert len(read_csv(tmp_path / "slurm-out" / "points.csv")) == \
+        4 * 4 * 2 * 3
+    assert len(list((tmp_path / "parts").glob("*/points.json"))) == 16
+    # The local GNU parallel shards against the unsharded run.
+    sweep("--model", RESNET, "--set", "cell_bits=1,2,3,4", "--policy",
+          "uniform:4,4", "--policy", "uniform:2,8", "--quiet", "--output",
+          str(tmp_path / "par-whole"))
+    for f in ("points.csv", "layers.csv"):
+        assert (tmp_path / "par-whole" / f).read_bytes() == \
+            (tmp_path / "par-out" / f).read_bytes()
 
 
 def test_merge_refuses_incomplete_or_foreign_shards(tmp_path):
