@@ -36,6 +36,7 @@
 #include "mlir-c/IR.h"
 
 #include "cost/Calibration.h"
+#include "ir/Elements.h"
 #include "ir/FrontEndMatch.h"
 #include "AssignPrecision.h"
 #include "ir/LayerInfo.h"
@@ -174,36 +175,43 @@ static bool isLayerResult(const State *st, MlirValue v) {
  * Constants and ranges
  *===----------------------------------------------------------------------===*/
 
-/// The dense f32 value of an arith.constant `v`, or a null attribute.
+/// The float elements (dense or dense_resource, lib/ir/Elements.h) of an
+/// arith.constant `v`, or a null attribute. A constant the reader cannot
+/// open (a blob without data) counts as no constant here;
+/// convert-linalg-to-cim reports it where it quantizes it.
 static MlirAttribute constantValue(MlirValue v) {
   if (!definedBy(v, "arith.constant"))
     return (MlirAttribute){NULL};
   MlirAttribute a = mlirOperationGetAttributeByName(
       definingOp(v), mlirStringRefCreateFromCString("value"));
-  return !mlirAttributeIsNull(a) && mlirAttributeIsADenseElements(a)
+  CimElements e;
+  return !mlirAttributeIsNull(a) && !cimElementsOpen(a, &e) &&
+                 e.kind != CIM_ELEMENTS_INT
              ? a
              : (MlirAttribute){NULL};
 }
 
-/// max |x| and min x over a dense f32 constant; false on non-finite values.
+/// max |x| and min x over a float constant of constantValue, read in bulk;
+/// false on non-finite values.
 static bool constantStats(MlirAttribute a, double *maxAbs, double *minValue) {
   *maxAbs = 0.0;
   *minValue = INFINITY;
-  if (mlirDenseElementsAttrIsSplat(a)) {
-    double x = mlirFloatAttrGetValueDouble(mlirDenseElementsAttrGetSplatValue(a));
-    *maxAbs = fabs(x);
-    *minValue = x;
-    return isfinite(x);
-  }
-  int64_t n = mlirElementsAttrGetNumElements(a);
-  for (int64_t i = 0; i < n; ++i) {
-    double x = mlirDenseElementsAttrGetFloatValue(a, (intptr_t)i);
-    if (!isfinite(x))
-      return false;
-    if (fabs(x) > *maxAbs)
-      *maxAbs = fabs(x);
-    if (x < *minValue)
-      *minValue = x;
+  CimElements e;
+  if (cimElementsOpen(a, &e) || e.kind == CIM_ELEMENTS_INT)
+    return false;
+  enum { CHUNK = 4096 };
+  double x[CHUNK];
+  for (int64_t i = 0; i < (e.splat ? 1 : e.count); i += CHUNK) {
+    int64_t n = e.splat ? 1 : e.count - i < CHUNK ? e.count - i : CHUNK;
+    cimElementsGetDoubles(&e, i, n, x);
+    for (int64_t k = 0; k < n; ++k) {
+      if (!isfinite(x[k]))
+        return false;
+      if (fabs(x[k]) > *maxAbs)
+        *maxAbs = fabs(x[k]);
+      if (x[k] < *minValue)
+        *minValue = x[k];
+    }
   }
   return true;
 }

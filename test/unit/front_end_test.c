@@ -26,6 +26,7 @@
 #include "ir/front_end/eval.c"
 #include "ir/front_end/match.c"
 #include "ir/front_end/params.c"
+#include "ir/elements.c"
 #include "ir/pass_utils.c"
 #include "support/strbuf.c"
 

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "FrontEndInternal.h"
+#include "ir/Elements.h"
 #include "ir/PassUtils.h"
 
 #include "mlir-c/AffineExpr.h"
@@ -46,14 +47,19 @@ static MlirOperation definingOp(MlirValue v, const char *name) {
   return (name && !cimOpIsA(d, name)) ? (MlirOperation){NULL} : d;
 }
 
-/* A dense f32 elements constant. */
+/* A dense f32 elements constant: `dense<...>`, or a `dense_resource<...>`
+ * blob with data (lib/ir/Elements.h checks; denseGet relies on it). */
 static bool denseF32Const(MlirValue v, MlirAttribute *attr,
                           MlirOperation *op) {
   MlirOperation d = definingOp(v, "arith.constant");
   if (mlirOperationIsNull(d))
     return false;
   MlirAttribute a = attrOf(d, "value");
-  if (mlirAttributeIsNull(a) || !mlirAttributeIsADenseFPElements(a) ||
+  CimElements e;
+  if (mlirAttributeIsNull(a) ||
+      !(mlirAttributeIsADenseFPElements(a) ||
+        (mlirAttributeIsADenseResourceElements(a) &&
+         !cimElementsOpen(a, &e))) ||
       !isF32Tensor(mlirAttributeGetType(a)))
     return false;
   *attr = a;
@@ -63,15 +69,22 @@ static bool denseF32Const(MlirValue v, MlirAttribute *attr,
 }
 
 static double denseGet(MlirAttribute a, intptr_t i) {
+  if (mlirAttributeIsADenseResourceElements(a))
+    return (double)mlirDenseFloatResourceElementsAttrGetValue(a, i);
   if (mlirDenseElementsAttrIsSplat(a))
     return (double)mlirDenseElementsAttrGetFloatSplatValue(a);
   return (double)mlirDenseElementsAttrGetFloatValue(a, i);
 }
 
+static bool denseIsSplat(MlirAttribute a) {
+  return !mlirAttributeIsADenseResourceElements(a) &&
+         mlirDenseElementsAttrIsSplat(a);
+}
+
 /* A splat dense f32 constant's value. */
 static bool splatF32Const(MlirValue v, double *out) {
   MlirAttribute a;
-  if (!denseF32Const(v, &a, NULL) || !mlirDenseElementsAttrIsSplat(a))
+  if (!denseF32Const(v, &a, NULL) || !denseIsSplat(a))
     return false;
   *out = denseGet(a, 0);
   return true;
@@ -313,11 +326,13 @@ static void rowMajorStrides(MlirType t, int64_t *strides) {
 /* The one dim of constant `a` along which it varies: -1 when uniform; -2
  * when it varies along several. */
 static int64_t varyingDim(MlirAttribute a) {
-  if (mlirDenseElementsAttrIsSplat(a))
+  if (denseIsSplat(a))
     return -1;
   MlirType t = mlirAttributeGetType(a);
   int64_t rank = mlirShapedTypeGetRank(t);
-  int64_t n = mlirElementsAttrGetNumElements(a);
+  int64_t n = 1;
+  for (int64_t j = 0; j < rank; ++j)
+    n *= mlirShapedTypeGetDimSize(t, j);
   bool uniform = true;
   double v0 = denseGet(a, 0);
   for (int64_t i = 1; i < n && uniform; ++i)
