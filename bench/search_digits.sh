@@ -15,6 +15,8 @@ run() { /usr/bin/python3 "$here/python/bin/cim-aq-search" --model digits-cnn \
           --float-epochs 40 --qat-epochs 15 --simulate --seed 0 --quiet "$@"; }
 run --budget 0.4 --episodes 100 --compare --output "$out/search-cell4"
 run --budget 0.45 --cell-aligned --episodes 40 --warmup 10 --compare \
+    --output "$out/search-cell4-b045"
+run --budget 0.45 --cell-aligned --episodes 40 --warmup 10 --compare \
     --target-set cell_bits=2 --output "$out/search-cell2"
 for u in 8,8 4,4 2,2; do run --uniform "$u" --output "$out/uniform-${u/,/}"; done
 /usr/bin/python3 - "$out" <<'PY'
