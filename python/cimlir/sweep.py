@@ -380,62 +380,79 @@ def _target_values(grid, c):
     return [getattr(t, f) for f in grid.varied]
 
 
+def _strs(values):
+    return [fmt(v) for v in values]
+
+
 def rows(grid, results):
-    """Yields (point dict for JSON, points.csv row, layers.csv rows)."""
+    """Yields (point dict for JSON, points.csv row, layers.csv rows), the
+    CSV rows as lists of formatted cells."""
     fields = list(cimlir.COST_FIELDS)
     lat = fields.index("latency_ps")
     has_base = grid.spec["baseline"] is not None
+    info = [[_strs(getattr(l, a) for a in LAYER_INFO) for l in m.layers]
+            for m in grid.models]
     for (c, m, k0, k1), tot, per, base in results:
         tvals = _target_values(grid, c)
+        tstrs = _strs(tvals)
         fp = "0x%016x" % grid.targets[c].fingerprint
-        model = grid.models[m]
         name = grid.names[m]
+        pols = grid.policies[m][k0:k1]
+        means = np.stack([pols[:, :, 0].mean(1), pols[:, :, 1].mean(1),
+                          pols.mean((1, 2))], axis=1).tolist()
+        tots = tot.tolist()
+        if has_base:
+            bt = dict(zip(fields, base[0].tolist()))
+            blat = base[1][:, lat]
+            blat_s = [str(b) for b in blat.tolist()]
         for j, k in enumerate(range(k0, k1)):
             idx = grid.point_index(c, m, k)
             label = grid.labels[m][k]
-            pol = grid.policies[m][k]
-            mw = float(pol[:, 0].mean())
-            ma = float(pol[:, 1].mean())
-            mb = float(pol.mean())
-            total = {f: int(tot[j, i]) for i, f in enumerate(fields)}
+            total = dict(zip(fields, tots[j]))
             point = {"point": idx,
                      "target": dict(zip(grid.varied, tvals)),
                      "target_fingerprint": fp, "model": name,
                      "policy": label, "total": total,
-                     "mean_w_bits": mw, "mean_a_bits": ma, "mean_bits": mb}
-            prow = [idx] + tvals + [fp, name, label]
-            prow += [int(x) for x in tot[j]] + [mw, ma, mb]
+                     "mean_w_bits": means[j][0], "mean_a_bits": means[j][1],
+                     "mean_bits": means[j][2]}
+            prow = ([str(idx)] + tstrs + [fp, name, label]
+                    + [str(x) for x in tots[j]] + [repr(x) for x in means[j]])
             if has_base:
-                bt = {f: int(base[0][i]) for i, f in enumerate(fields)}
                 sp = ratio(bt["latency_ps"], total["latency_ps"])
                 point["baseline_total"] = bt
                 point["speedup"] = sp
-                prow += [bt["latency_ps"], sp]
+                prow += [str(bt["latency_ps"]), fmt(sp)]
             lrows = []
             if per is not None:
-                for i, layer in enumerate(model.layers):
-                    r = [idx] + tvals + [name, label, i]
-                    r += [getattr(layer, a) for a in LAYER_INFO]
-                    r += [int(pol[i, 0]), int(pol[i, 1])]
-                    r += [int(x) for x in per[j, i]]
+                head = [str(idx)] + tstrs + [name, label]
+                costs = per[j].tolist()
+                bits = pols[j].tolist()
+                for i, (cost, (w, a)) in enumerate(zip(costs, bits)):
+                    r = (head + [str(i)] + info[m][i] + [str(w), str(a)]
+                         + [str(x) for x in cost])
                     if has_base:
-                        b = int(base[1][i, lat])
-                        r += [b, ratio(b, per[j, i, lat])]
+                        r += [blat_s[i], fmt(ratio(blat[i], cost[lat]))]
                     lrows.append(r)
             yield point, prow, lrows
 
 
 def csv_text(header, rowlist):
+    """CSV of already formatted cells (csv quoting, "\\n" line ends)."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(header)
-    for r in rowlist:
-        w.writerow([fmt(v) for v in r])
+    w.writerows(rowlist)
     return buf.getvalue()
 
 
 def json_text(doc):
-    return json.dumps(doc, indent=1, allow_nan=False) + "\n"
+    """The document with its ``points`` one per line: readable head, and
+    fast to write and to merge (the compact encoder per point)."""
+    head = {k: v for k, v in doc.items() if k != "points"}
+    text = json.dumps(head, indent=1, allow_nan=False)
+    pts = ",\n".join(json.dumps(p, separators=(",", ":"), allow_nan=False)
+                      for p in doc["points"])
+    return text[:-2] + ',\n "points": [\n' + pts + "\n ]\n}\n"
 
 
 def write_files(outdir, files):
