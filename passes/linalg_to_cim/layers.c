@@ -355,8 +355,13 @@ static bool readForm(CvConverter *cv, MlirOperation op, Layer *L) {
     readPair(op, "dilations", L->dilations);
     MlirValue src;
     if (cvMatchPad(L->act, f->aRank, f->hDim, f->wDim, L->padding,
-                   &L->padAttr, &src))
+                   &L->padAttr, &src)) {
       L->act = src;
+      /* The form describes the unpadded operand: a layout that reshapes the
+       * activation (a grouped convolution's [B, G, C, H, W]) reshapes src. */
+      cvReadShape(mlirValueGetType(src), &f->aRank, f->a);
+      buildForm(op, &ax, f);
+    }
   }
   return true;
 }

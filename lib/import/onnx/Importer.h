@@ -227,7 +227,7 @@ bool cimOnnxAnyPad(const ConvGeom *g);
 MlirValue cimOnnxConvCore(Importer *I, const Onnx__NodeProto *n,
                           MlirLocation loc, MlirValue x, const int64_t *xd,
                           MlirValue w, const int64_t *wd, const float *bias,
-                          int64_t *od);
+                          int64_t *od, const Value *wv, const QParams *wq);
 bool cimOnnxIsIntType(int32_t t);
 float *cimOnnxBiasVector(const Onnx__NodeProto *n, MlirLocation loc,
                          const Value *b, int64_t nOut, double scale,

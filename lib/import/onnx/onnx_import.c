@@ -1224,10 +1224,76 @@ bool cimOnnxAnyPad(const ConvGeom *g) {
 /// conv_2d_nchw_fchw of f32 `x` [N,C,H,W] and `w` [F,C,KH,KW], optional
 /// bias[F]; zero padding as a tensor.pad between the operand's dcast and the
 /// convolution (where the quant contract looks for it).
+/// tensor.pad of the last two dimensions of `x` (rank `rank`) by `pads` =
+/// [top, left, bottom, right] with 0.
+static MlirValue padLast2(Importer *I, MlirLocation loc, MlirValue x, int rank,
+                          const int64_t *dims, const int64_t *pads,
+                          int64_t *outDims) {
+  int64_t lo[MAX_RANK] = {0}, hi[MAX_RANK] = {0};
+  lo[rank - 2] = pads[0];
+  lo[rank - 1] = pads[1];
+  hi[rank - 2] = pads[2];
+  hi[rank - 1] = pads[3];
+  MlirType idx[MAX_RANK];
+  MlirLocation locs[MAX_RANK];
+  for (int i = 0; i < rank; ++i) {
+    outDims[i] = dims[i] + lo[i] + hi[i];
+    idx[i] = mlirIndexTypeGet(I->ctx);
+    locs[i] = loc;
+  }
+  MlirBlock b = mlirBlockCreate(rank, idx, locs);
+  MlirValue zero = cimOnnxZeroF32(I, loc);
+  cimOnnxEmitIn(I, b, "tensor.yield", loc, 1, &zero, 0, NULL, 0, NULL, NULL);
+  MlirRegion r = mlirRegionCreate();
+  mlirRegionAppendOwnedBlock(r, b);
+  int32_t seg[3] = {1, 0, 0};
+  MlirNamedAttribute attrs[3] = {
+      cimOnnxNA(I, "static_low", mlirDenseI64ArrayGet(I->ctx, rank, lo)),
+      cimOnnxNA(I, "static_high", mlirDenseI64ArrayGet(I->ctx, rank, hi)),
+      cimOnnxNA(I, "operandSegmentSizes", mlirDenseI32ArrayGet(I->ctx, 3, seg))};
+  MlirType t = cimOnnxF32Tensor(I, rank, outDims);
+  return mlirOperationGetResult(
+      cimOnnxEmitIn(I, I->block, "tensor.pad", loc, 1, &x, 1, &t, 3, attrs, &r),
+      0);
+}
+
+/// The conv weight `w` (value `wf`, shape `wd`) in the shape `nd`: a
+/// constant weight is materialized in that shape (the quant contract wants
+/// the layer's weight to be dcast(qcast(constant)) or a constant), with the
+/// parameters `wq` (QOperator) or those of its DequantizeLinear; otherwise
+/// (per-axis parameters along a split axis, runtime weights) the value is
+/// reshaped.
+static MlirValue reshapedWeight(Importer *I, MlirLocation loc, const Value *w,
+                                const QParams *wq, MlirValue wf,
+                                const int64_t *wd, int rank, const int64_t *nd) {
+  const Const *src = w && w->kind == K_CONST ? (w->dqInt ? w->dqInt : w->c) : NULL;
+  const QParams *q = !w ? NULL : wq ? wq : w->dqInt ? &w->dqq : NULL;
+  bool perAxisOk = !q || q->n == 1 || nd[0] == wd[0];
+  if (!src || !perAxisOk || (!q && src->dtype != DT_FLOAT) || src->rank != 4)
+    return cimOnnxReshape(I, loc, wf, 4, wd, rank, nd);
+  Const *c = cimOnnxConstNew(src->dtype, rank, nd);
+  if (!c)
+    return cimOnnxFail(loc, "out of memory"), (MlirValue){NULL};
+  memcpy(c->v, src->v, (size_t)src->n * sizeof(double));
+  MlirValue r;
+  if (q) {
+    r = cimOnnxMaterializeDq(I, loc, c, q);
+  } else {
+    float *f = malloc((size_t)(c->n + 1) * sizeof(float));
+    for (int64_t i = 0; f && i < c->n; ++i)
+      f[i] = (float)c->v[i];
+    r = f ? cimOnnxConstF32(I, loc, rank, nd, f, c->n)
+          : (cimOnnxFail(loc, "out of memory"), (MlirValue){NULL});
+    free(f);
+  }
+  cimOnnxConstFree(c);
+  return r;
+}
+
 MlirValue cimOnnxConvCore(Importer *I, const Onnx__NodeProto *n,
                           MlirLocation loc, MlirValue x, const int64_t *xd,
                           MlirValue w, const int64_t *wd, const float *bias,
-                          int64_t *od) {
+                          int64_t *od, const Value *wv, const QParams *wq) {
   ConvGeom g;
   if (!cimOnnxReadConvGeom(n, loc, xd, wd[2], wd[3], false, &g))
     return (MlirValue){NULL};
@@ -1240,8 +1306,9 @@ MlirValue cimOnnxConvCore(Importer *I, const Onnx__NodeProto *n,
                        cimOnnxNodeName(n), n->op_type, (long long)wd[1],
                        (long long)wd[0], (long long)xd[1], (long long)G),
            (MlirValue){NULL};
-  int64_t pd[4] = {xd[0], xd[1], xd[2], xd[3]};
-  if (cimOnnxAnyPad(&g))
+  int64_t pd[4] = {xd[0], xd[1], xd[2] + g.pads[0] + g.pads[2],
+                   xd[3] + g.pads[1] + g.pads[3]};
+  if (cimOnnxAnyPad(&g) && G == 1)
     x = cimOnnxEmitPad(I, loc, x, xd, g.pads, cimOnnxZeroF32(I, loc), pd);
   od[0] = xd[0];
   od[1] = wd[0];
@@ -1264,20 +1331,25 @@ MlirValue cimOnnxConvCore(Importer *I, const Onnx__NodeProto *n,
   } else if (wd[0] == G && wd[1] == 1) {
     /* Depthwise (one filter per channel): the weight [C, 1, R, S] as
      * [C, R, S]. */
-    int64_t w3[3] = {wd[0], wd[2], wd[3]};
+    int64_t w3[3] = {wd[0], wd[2], wd[3]}, padded[4];
+    if (cimOnnxAnyPad(&g))
+      x = padLast2(I, loc, x, 4, xd, g.pads, padded);
     MlirValue init = cimOnnxFillF32(I, loc, 4, od, cimOnnxZeroF32(I, loc));
-    MlirValue ins[2] = {x, cimOnnxReshape(I, loc, w, 4, wd, 3, w3)};
+    MlirValue ins[2] = {x, reshapedWeight(I, loc, wv, wq, w, wd, 3, w3)};
     y = cimOnnxEmitNamed(I, "linalg.depthwise_conv_2d_nchw_chw", loc, 2, ins,
                          init, 2, attrs);
   } else {
     /* Grouped: x [N, G, C/G, H, W], w [G, F/G, C/G, R, S], the result
      * [N, G, F/G, P, Q] collapsed back to [N, F, P, Q]. */
-    int64_t x5[5] = {pd[0], G, pd[1] / G, pd[2], pd[3]};
+    int64_t x5[5] = {xd[0], G, xd[1] / G, xd[2], xd[3]}, p5[5];
     int64_t w5[5] = {G, wd[0] / G, wd[1], wd[2], wd[3]};
     int64_t o5[5] = {od[0], G, od[1] / G, od[2], od[3]};
+    /* The padding goes after the expand, in front of the convolution. */
+    MlirValue x5v = cimOnnxReshape(I, loc, x, 4, xd, 5, x5);
+    if (cimOnnxAnyPad(&g))
+      x5v = padLast2(I, loc, x5v, 5, x5, g.pads, p5);
     MlirValue init = cimOnnxFillF32(I, loc, 5, o5, cimOnnxZeroF32(I, loc));
-    MlirValue ins[2] = {cimOnnxReshape(I, loc, x, 4, pd, 5, x5),
-                        cimOnnxReshape(I, loc, w, 4, wd, 5, w5)};
+    MlirValue ins[2] = {x5v, reshapedWeight(I, loc, wv, wq, w, wd, 5, w5)};
     y = cimOnnxEmitNamed(I, "linalg.conv_2d_ngchw_gfchw", loc, 2, ins, init, 2,
                          attrs);
     y = cimOnnxReshape(I, loc, y, 5, o5, 4, od);
@@ -1628,7 +1700,8 @@ static bool hConv(Importer *I, const Onnx__NodeProto *n, MlirLocation loc) {
       return false;
   }
   int64_t od[4];
-  MlirValue y = cimOnnxConvCore(I, n, loc, xf, x->dims, wf, w->dims, bias, od);
+  MlirValue y = cimOnnxConvCore(I, n, loc, xf, x->dims, wf, w->dims, bias, od,
+                                folded ? NULL : w, NULL);
   free(bias);
   if (!cimOnnxDefineOutput(I, n, loc, y, DT_FLOAT, 4, od))
     return false;
@@ -1795,7 +1868,8 @@ static bool hQLinearConv(Importer *I, const Onnx__NodeProto *n,
   int64_t od[4];
   MlirValue y = {NULL};
   if (ok)
-    y = cimOnnxConvCore(I, n, loc, xf, xd, wf, wd, bias, od);
+    y = cimOnnxConvCore(I, n, loc, xf, xd, wf, wd, bias, od,
+                        split ? NULL : in[3], split ? NULL : &qw);
   free(bias);
   cimOnnxQFree(&qa);
   cimOnnxQFree(&qw);
@@ -1916,7 +1990,8 @@ static bool hConvInteger(Importer *I, const Onnx__NodeProto *n,
                        "supported",
                        cimOnnxNodeName(n));
   int64_t od[4];
-  MlirValue y = cimOnnxConvCore(I, n, loc, xf, x->dims, wf, w->dims, NULL, od);
+  MlirValue y = cimOnnxConvCore(I, n, loc, xf, x->dims, wf, w->dims, NULL, od,
+                                NULL, NULL);
   return cimOnnxDefineOutput(I, n, loc, y, DT_INT32, 4, od);
 }
 

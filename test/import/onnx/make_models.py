@@ -4,6 +4,7 @@
   make_models.py KIND OUT.onnx [REF_IN.npy REF_OUT.npy]
 
   make_models.py external OUT.onnx LOCATION [OFFSET [LENGTH]]
+  make_models.py gconv OUT.onnx GROUPS CIN COUT X_ZERO_POINT X.npy REF.npy
 
 KIND: qdq (QDQ Conv + Relu + MaxPool + Flatten + Gemm, per-axis int8
 weights; with REF_* also writes a float input and the expected quantized
@@ -134,8 +135,56 @@ def external_model(out, location, offset=None, length=None):
         f.write(m.SerializeToString())
 
 
+def gconv_model(out, groups, cin, cout, xz, xpath, refpath):
+    """QDQ Conv with `group` = groups (pads 1, 3x3, 4-bit-valued int8 weights
+    at scale 1/16, uint8 activations at scale 1/2 with zero point xz, output
+    uint8 at scale 1/4, zero point 10). Writes an input and the expected
+    output computed here by ONNX's definitions (power-of-two scales: every
+    tie of the output rounding is exact, and rounds half to even)."""
+    G, C, F, XZ = (int(v) for v in (groups, cin, cout, xz))
+    rng = np.random.default_rng(1)
+    w = rng.integers(-7, 8, size=(F, C // G, 3, 3)).astype(np.int8)
+    init = numpy_helper.from_array
+    inits = [init(w, "w_q"), init(np.array(np.float32(0.0625)), "w_s"),
+             init(np.array(0, np.int8), "w_z"),
+             init(np.array(np.float32(0.5)), "x_s"),
+             init(np.array(XZ, np.uint8), "x_z"),
+             init(np.array(np.float32(0.25)), "y_s"),
+             init(np.array(10, np.uint8), "y_z")]
+    N = helper.make_node
+    nodes = [N("QuantizeLinear", ["x", "x_s", "x_z"], ["xq"]),
+             N("DequantizeLinear", ["xq", "x_s", "x_z"], ["xd"]),
+             N("DequantizeLinear", ["w_q", "w_s", "w_z"], ["wd"]),
+             N("Conv", ["xd", "wd"], ["c"], pads=[1, 1, 1, 1], group=G,
+               name="gconv"),
+             N("QuantizeLinear", ["c", "y_s", "y_z"], ["yq"]),
+             N("DequantizeLinear", ["yq", "y_s", "y_z"], ["y"])]
+    g = helper.make_graph(
+        nodes, "gconv", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, C, 5, 5])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, F, 5, 5])], inits)
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)])
+    onnx.checker.check_model(m)
+    onnx.save(m, out)
+    x = rng.uniform(-1, 5, size=(1, C, 5, 5)).astype(np.float32)
+    np.save(xpath, x)
+    xd = (q(x, 0.5, XZ, 0, 255) - XZ) * 0.5
+    xp = np.pad(xd, ((0, 0), (0, 0), (1, 1), (1, 1)))
+    wd = w.astype(np.float64) * 0.0625
+    y = np.zeros((1, F, 5, 5))
+    cg, fg = C // G, F // G
+    for f in range(F):
+        gi = f // fg
+        for i in range(5):
+            for j in range(5):
+                y[0, f, i, j] = np.sum(xp[0, gi * cg:(gi + 1) * cg, i:i + 3, j:j + 3] * wd[f])
+    np.save(refpath, ((q(y, 0.25, 10, 0, 255) - 10) * 0.25).astype(np.float32))
+
+
 def main(argv):
     kind, out = argv[1], argv[2]
+    if kind == "gconv":
+        gconv_model(out, *argv[3:9])
+        return 0
     if kind == "external":
         external_model(out, *argv[3:6])
         return 0
