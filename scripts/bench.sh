@@ -2,7 +2,7 @@
 # make bench: runs the benchmark drivers and appends their results, with the
 # command, the date and the machine, to bench/results/ (see bench/README.md).
 #
-#   bench.sh [BUILD_DIR] [all|cost-oracle|pipeline|schedule]
+#   bench.sh [BUILD_DIR] [all|cost-oracle|pipeline|schedule|python]
 #
 # cost-oracle: bench/cim-bench-cost-oracle -> bench/results/cost-oracle.txt
 # pipeline:    scripts/bench_pipeline.py (compile time of the reference
@@ -12,6 +12,10 @@
 #              the reference networks on 1, 2*H and H/4 crossbars, every
 #              duplication mode, against the bounds)
 #              -> bench/results/schedule.txt
+# python:      bench/python_oracle.py (the Python package as a search
+#              oracle: batch and single estimates, latency tables, compile,
+#              against a cim-opt process per policy)
+#              -> bench/results/python-oracle.txt
 set -euo pipefail
 BUILD=${1:-build}
 what=${2:-all}
@@ -48,4 +52,22 @@ if [[ $what == all || $what == schedule ]]; then
   python3 "$here/scripts/bench_schedule.py" "$build_abs" \
     "$here/bench/results/schedule.txt"
   echo "recorded in bench/results/schedule.txt"
+fi
+
+if [[ $what == all || $what == python ]]; then
+  build_abs=$(cd "$BUILD" && pwd)
+  out="$here/bench/results/python-oracle.txt"
+  cmd="PYTHONPATH=python CIMLIR_LIBRARY=$BUILD/lib/libcimlir.so /usr/bin/python3 bench/python_oracle.py $BUILD 1000000"
+  echo "\$ $cmd"
+  result=$(cd "$here" && PYTHONPATH="$here/python" \
+    CIMLIR_LIBRARY="$build_abs/lib/libcimlir.so" \
+    /usr/bin/python3 bench/python_oracle.py "$build_abs" 1000000)
+  echo "$result"
+  {
+    echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)  host: $(nproc) cores, $(uname -m)  commit: $(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+    echo "command: $cmd"
+    echo "$result"
+    echo
+  } >> "$out"
+  echo "recorded in bench/results/python-oracle.txt"
 fi

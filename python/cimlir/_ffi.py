@@ -58,8 +58,8 @@ def _candidates():
     here = os.path.dirname(os.path.abspath(__file__))
     # Installed (make install writes _libpath.py next to this file).
     try:
-        from ._libpath import LIBRARY
-        yield LIBRARY
+        from ._libpath import LIBRARY  # relative to this directory
+        yield os.path.normpath(os.path.join(here, LIBRARY))
     except ImportError:
         pass
     # Source tree: python/cimlir -> build/lib.
