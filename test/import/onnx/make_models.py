@@ -4,6 +4,8 @@
   make_models.py KIND OUT.onnx [REF_IN.npy REF_OUT.npy]
 
   make_models.py external OUT.onnx LOCATION [OFFSET [LENGTH]]
+  make_models.py conv-bn OUT.onnx X.npy REF.npy
+  make_models.py op-error OUT.onnx NAME   (see op_error_model)
   make_models.py gconv OUT.onnx GROUPS CIN COUT X_ZERO_POINT X.npy REF.npy
 
 KIND: qdq (QDQ Conv + Relu + MaxPool + Flatten + Gemm, per-axis int8
@@ -180,8 +182,113 @@ def gconv_model(out, groups, cin, cout, xz, xpath, refpath):
     np.save(refpath, ((q(y, 0.25, 10, 0, 255) - 10) * 0.25).astype(np.float32))
 
 
+def op_error_model(name):
+    """One-node (or two-node) models each of which the importer must refuse
+    with one diagnostic (op-errors.test)."""
+    N, V, F = helper.make_node, helper.make_tensor_value_info, TensorProto.FLOAT
+    init = numpy_helper.from_array
+    i64 = lambda v: np.array(v, np.int64)
+    x4 = [V("x", F, [1, 4])]
+    x44 = [V("x", F, [1, 4, 4, 4])]
+    opset, extra_in = 13, []
+    inits = []
+    if name == "reshape-runtime":
+        nodes = [N("Reshape", ["x", "s"], ["y"], name="n")]
+        extra_in = [V("s", TensorProto.INT64, [1])]
+        ins = x4
+    elif name == "reshape-count":
+        nodes, ins = [N("Reshape", ["x", "s"], ["y"], name="n")], x4
+        inits = [init(i64([3]), "s")]
+    elif name == "gather-scattered":
+        nodes, ins = [N("Gather", ["x", "i"], ["y"], name="n", axis=1)], x4
+        inits = [init(i64([0, 2]), "i")]
+    elif name == "slice-empty":
+        nodes, ins = [N("Slice", ["x", "b", "e", "a"], ["y"], name="n")], x4
+        inits = [init(i64([2]), "b"), init(i64([1]), "e"), init(i64([1]), "a")]
+    elif name == "slice-step":
+        nodes, ins = [N("Slice", ["x", "b", "e", "a", "st"], ["y"], name="n")], x4
+        inits = [init(i64([3]), "b"), init(i64([0]), "e"), init(i64([1]), "a"),
+                 init(i64([-1]), "st")]
+    elif name == "cast-tensor":
+        nodes, ins = [N("Cast", ["x"], ["y"], name="n", to=TensorProto.INT32)], x4
+    elif name == "dropout-mask":
+        nodes, ins = [N("Dropout", ["x"], ["y", "mask"], name="n")], x4
+    elif name == "softmax-old":
+        opset = 11
+        nodes = [N("Softmax", ["x"], ["y"], name="n", axis=1)]
+        ins = [V("x", F, [1, 4, 4])]
+    elif name == "avgpool-pads":
+        nodes = [N("AveragePool", ["x"], ["y"], name="n", kernel_shape=[2, 2],
+                   pads=[1, 1, 1, 1])]
+        ins = x44
+    elif name == "batchnorm-training":
+        nodes = [N("BatchNormalization", ["x", "g", "b", "m", "v"], ["y"],
+                   name="n", training_mode=1)]
+        ins = x44
+        inits = [init(np.ones(4, np.float32), k) for k in "gbmv"]
+    elif name == "conv-groups":
+        nodes = [N("Conv", ["x", "w"], ["y"], name="n", group=3)]
+        ins = x44
+        inits = [init(np.ones((3, 1, 1, 1), np.float32), "w")]
+    elif name == "transpose-perm":
+        nodes, ins = [N("Transpose", ["x"], ["y"], name="n", perm=[0, 0])], x4
+    elif name == "concat-shapes":
+        nodes = [N("Concat", ["x", "z"], ["y"], name="n", axis=0)]
+        ins = x4
+        extra_in = [V("z", F, [1, 3])]
+    elif name == "mul-broadcast":
+        nodes = [N("Mul", ["x", "z"], ["y"], name="n")]
+        ins = x4
+        extra_in = [V("z", F, [4])]
+    else:
+        sys.exit(f"unknown error model {name}")
+    graph = helper.make_graph(nodes, name, ins + extra_in, [V("y", F, None)],
+                              inits)
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
+
+
+def conv_bn_model(out, xpath, refpath):
+    """Conv (with bias) -> BatchNormalization, float; the expected output
+    computed here by ONNX's definitions in float64."""
+    rng = np.random.default_rng(5)
+    w = rng.standard_normal((3, 2, 3, 3)).astype(np.float32)
+    b = rng.standard_normal(3).astype(np.float32)
+    gamma, beta = rng.uniform(0.5, 2, 3).astype(np.float32), rng.standard_normal(3).astype(np.float32)
+    mean, var = rng.standard_normal(3).astype(np.float32), rng.uniform(0.5, 2, 3).astype(np.float32)
+    init = numpy_helper.from_array
+    N = helper.make_node
+    nodes = [N("Conv", ["x", "w", "b"], ["c"], name="conv", pads=[1, 1, 1, 1]),
+             N("BatchNormalization", ["c", "g", "be", "m", "v"], ["y"], name="bn",
+               epsilon=1e-3)]
+    g = helper.make_graph(
+        nodes, "conv_bn", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 2, 4, 4])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 3, 4, 4])],
+        [init(w, "w"), init(b, "b"), init(gamma, "g"), init(beta, "be"),
+         init(mean, "m"), init(var, "v")])
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)])
+    onnx.checker.check_model(m)
+    onnx.save(m, out)
+    x = rng.standard_normal((1, 2, 4, 4)).astype(np.float32)
+    np.save(xpath, x)
+    xp = np.pad(x.astype(np.float64), ((0, 0), (0, 0), (1, 1), (1, 1)))
+    c = np.zeros((1, 3, 4, 4))
+    for f in range(3):
+        for i in range(4):
+            for j in range(4):
+                c[0, f, i, j] = np.sum(xp[0, :, i:i + 3, j:j + 3] * w[f]) + b[f]
+    sh = lambda a: a.astype(np.float64)[None, :, None, None]
+    y = (c - sh(mean)) / np.sqrt(sh(var) + np.float64(np.float32(1e-3))) * sh(gamma) + sh(beta)
+    np.save(refpath, y.astype(np.float32))
+
+
 def main(argv):
     kind, out = argv[1], argv[2]
+    if kind == "conv-bn":
+        conv_bn_model(out, argv[3], argv[4])
+        return 0
+    if kind == "op-error":
+        onnx.save(op_error_model(argv[3]), out)
+        return 0
     if kind == "gconv":
         gconv_model(out, *argv[3:9])
         return 0
