@@ -265,11 +265,17 @@ def run_unit(grid, unit, layers):
         pols = np.concatenate([pols, grid.baselines[m][None]])
     fields = list(cimlir.COST_FIELDS)
     res = cimlir.estimate_batch(model, grid.targets[c], pols,
-                                per_layer=True)
-    tot = np.stack([res[0][f] for f in fields], axis=-1)
-    per = np.stack([res[1][f] for f in fields], axis=-1)
+                                per_layer=layers)
+    if layers:
+        tot = np.stack([res[0][f] for f in fields], axis=-1)
+        per = np.stack([res[1][f] for f in fields], axis=-1)
+    else:
+        tot = np.stack([res[f] for f in fields], axis=-1)
+        per = None
     n = k1 - k0
-    base = (tot[n], per[n]) if grid.baselines is not None else None
+    base = None
+    if grid.baselines is not None:
+        base = (tot[n], per[n] if layers else None)
     return unit, tot[:n], (per[:n] if layers else None), base
 
 
@@ -280,8 +286,40 @@ def _worker_init(spec):
     _WORKER["grid"] = Grid(spec).resolve()
 
 
-def _worker_run(unit, layers):
-    return run_unit(_WORKER["grid"], unit, layers)
+def run_task(grid, units, layers):
+    """Costs and formats a list of units: (points, JSON lines, points.csv
+    body, layers.csv body). Formatting is most of a sweep's time, so it is
+    done where the costing is, in the worker processes."""
+    results = [run_unit(grid, u, layers) for u in units]
+    lines, prows, lrows = [], [], []
+    for point, prow, lr in rows(grid, results):
+        lines.append(json_point(point))
+        prows.append(prow)
+        lrows.extend(lr)
+    return (sum(u[3] - u[2] for u in units), lines, csv_text(None, prows),
+            csv_text(None, lrows))
+
+
+def _worker_run(units, layers):
+    return run_task(_WORKER["grid"], units, layers)
+
+
+def _tasks(units, jobs):
+    """Units grouped into about 8 tasks per process, contiguous, each of
+    about the same number of points (a task per unit would spend more on
+    inter-process traffic than on costing)."""
+    total = sum(u[3] - u[2] for u in units)
+    size = max(1, total // (8 * jobs))
+    tasks, cur, n = [], [], 0
+    for u in units:
+        cur.append(u)
+        n += u[3] - u[2]
+        if n >= size:
+            tasks.append(cur)
+            cur, n = [], 0
+    if cur:
+        tasks.append(cur)
+    return tasks
 
 
 class Progress:
@@ -307,29 +345,29 @@ class Progress:
 
 
 def run(grid, lo, hi, jobs, layers, progress):
-    """Runs points [lo, hi) and returns the results in point order."""
-    units = grid.units(lo, hi)
-    results = {}
+    """Runs points [lo, hi); returns run_task's chunks in point order."""
+    tasks = _tasks(grid.units(lo, hi), jobs)
+    chunks = [None] * len(tasks)
     bar = Progress(hi - lo, progress)
     try:
-        if jobs <= 1 or len(units) <= 1:
-            for u in units:
-                results[u] = run_unit(grid, u, layers)
-                bar.update(u[3] - u[2])
+        if jobs <= 1 or len(tasks) <= 1:
+            for i, t in enumerate(tasks):
+                chunks[i] = run_task(grid, t, layers)
+                bar.update(chunks[i][0])
         else:
             ctx = multiprocessing.get_context("spawn")
             with concurrent.futures.ProcessPoolExecutor(
-                    max_workers=min(jobs, len(units)), mp_context=ctx,
+                    max_workers=min(jobs, len(tasks)), mp_context=ctx,
                     initializer=_worker_init,
                     initargs=(grid.spec,)) as pool:
-                futs = [pool.submit(_worker_run, u, layers) for u in units]
+                futs = {pool.submit(_worker_run, t, layers): i
+                        for i, t in enumerate(tasks)}
                 for f in concurrent.futures.as_completed(futs):
-                    r = f.result()
-                    results[r[0]] = r
-                    bar.update(r[0][3] - r[0][2])
+                    chunks[futs[f]] = f.result()
+                    bar.update(chunks[futs[f]][0])
     finally:
         bar.close()
-    return [results[u] for u in units]
+    return chunks
 
 
 # --- Output ----------------------------------------------------------------------
@@ -403,6 +441,7 @@ def rows(grid, results):
         tots = tot.tolist()
         if has_base:
             bt = dict(zip(fields, base[0].tolist()))
+        if has_base and per is not None:
             blat = base[1][:, lat]
             blat_s = [str(b) for b in blat.tolist()]
         for j, k in enumerate(range(k0, k1)):
@@ -437,22 +476,26 @@ def rows(grid, results):
 
 
 def csv_text(header, rowlist):
-    """CSV of already formatted cells (csv quoting, "\\n" line ends)."""
+    """CSV of already formatted cells (csv quoting, "\\n" line ends), with
+    a header row unless `header` is None."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(header)
+    if header is not None:
+        w.writerow(header)
     w.writerows(rowlist)
     return buf.getvalue()
 
 
-def json_text(doc):
-    """The document with its ``points`` one per line: readable head, and
-    fast to write and to merge (the compact encoder per point)."""
-    head = {k: v for k, v in doc.items() if k != "points"}
+def json_point(point):
+    """One point of points.json: one line, the compact encoder."""
+    return json.dumps(point, separators=(",", ":"), allow_nan=False)
+
+
+def json_text(head, lines):
+    """points.json: the readable `head`, then ``points`` one per line."""
     text = json.dumps(head, indent=1, allow_nan=False)
-    pts = ",\n".join(json.dumps(p, separators=(",", ":"), allow_nan=False)
-                      for p in doc["points"])
-    return text[:-2] + ',\n "points": [\n' + pts + "\n ]\n}\n"
+    return (text[:-2] + ',\n "points": [\n' + ",\n".join(lines)
+            + "\n ]\n}\n")
 
 
 def write_files(outdir, files):
@@ -476,18 +519,14 @@ def header_doc(grid, shard=None, lo=None, hi=None):
     return doc
 
 
-def outputs(grid, results, shard, lo, hi):
-    points, prows, lrows = [], [], []
-    for point, prow, lr in rows(grid, results):
-        points.append(point)
-        prows.append(prow)
-        lrows.extend(lr)
-    doc = header_doc(grid, shard, lo, hi)
-    doc["points"] = points
-    files = {POINTS_CSV: csv_text(point_columns(grid), prows),
-             POINTS_JSON: json_text(doc)}
+def outputs(grid, chunks, shard, lo, hi):
+    head = header_doc(grid, shard, lo, hi)
+    files = {POINTS_CSV: csv_text(point_columns(grid), [])
+             + "".join(c[2] for c in chunks),
+             POINTS_JSON: json_text(head, [l for c in chunks for l in c[1]])}
     if grid.spec["layers"]:
-        files[LAYERS_CSV] = csv_text(layer_columns(grid), lrows)
+        files[LAYERS_CSV] = (csv_text(layer_columns(grid), [])
+                             + "".join(c[3] for c in chunks))
     return files
 
 
@@ -534,8 +573,8 @@ def merge(out, shard_dirs):
     ordered = [by_index[i] for i in range(n)]
     merged = {k: v for k, v in first.items()
               if k not in ("shard", "point_range", "points")}
-    merged["points"] = [p for doc, _ in ordered for p in doc["points"]]
-    files = {POINTS_JSON: json_text(merged)}
+    files = {POINTS_JSON: json_text(merged, [
+        json_point(p) for doc, _ in ordered for p in doc["points"]])}
     names = [POINTS_CSV] + ([LAYERS_CSV] if first["sweep"]["layers"] else [])
     for name in names:
         parts = [_read(os.path.join(d, name)) for _, d in ordered]
@@ -622,9 +661,9 @@ def main_sweep(argv):
     grid = Grid(spec).resolve()
     lo, hi = grid.point_range(shard) if shard else (0, grid.num_points)
     jobs = args.jobs if args.jobs > 0 else (os.cpu_count() or 1)
-    results = run(grid, lo, hi, jobs, spec["layers"],
-                  not args.quiet and sys.stderr.isatty())
-    write_files(args.output, outputs(grid, results, shard, lo, hi))
+    chunks = run(grid, lo, hi, jobs, spec["layers"],
+                 not args.quiet and sys.stderr.isatty())
+    write_files(args.output, outputs(grid, chunks, shard, lo, hi))
     if args.plot:
         from . import _sweep_plot
         _sweep_plot.plot(args.output, args.plot_point)
