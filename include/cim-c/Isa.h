@@ -273,6 +273,17 @@ cimProgramGetOutputName(const CimProgram *program, intptr_t i);
 CIM_CAPI_EXPORTED const CimTarget *
 cimProgramGetTarget(const CimProgram *program);
 
+/// cimProgramGetCost on the program's own target as one JSON object, in one
+/// call of `callback`: {"events": {writes, cells_written, mvm_cycles,
+/// row_activations, adc_conversions, digital_ops, buffer_accesses},
+/// "latency_ps": {component: ps}, "energy_fj": {component: fJ},
+/// "total_latency_ps", "total_energy_fj"}, components named by
+/// CIM_COST_COMPONENTS in lower case ("write", "mvm", ...). Fails as
+/// cimProgramGetCost does, through `errorCallback`.
+CIM_CAPI_EXPORTED MlirLogicalResult cimProgramPrintCostJSON(
+    const CimProgram *program, MlirStringCallback callback, void *userData,
+    MlirStringCallback errorCallback, void *errorUserData);
+
 /// The mnemonic of an opcode ("mvm", "shift_add", ...), NULL if out of range.
 CIM_CAPI_EXPORTED const char *cimIsaOpcodeGetName(CimIsaOpcode opcode);
 

@@ -163,6 +163,9 @@ _SIGNATURES = {
     "cimProgramGetOutputName": (ctypes.c_char_p, [ctypes.c_void_p,
                                                   ctypes.c_ssize_t]),
     "cimProgramGetTarget": (ctypes.c_void_p, [ctypes.c_void_p]),
+    "cimProgramPrintCostJSON": (LogicalResult, [
+        ctypes.c_void_p, StringCallback, ctypes.c_void_p, StringCallback,
+        ctypes.c_void_p]),
     # Simulator (cim-c/Sim.h)
     "cimSimCreate": (LogicalResult, [ctypes.c_void_p, ctypes.c_void_p,
                                      ctypes.POINTER(Handle), StringCallback,

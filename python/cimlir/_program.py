@@ -56,6 +56,18 @@ class Program:
         return cls(ptr.value)
 
     @property
+    def report(self):
+        """The program's own events and cost on its target, run one
+        instruction after the other (``cimProgramGetCost``): a dict with
+        ``events`` (writes, mvm_cycles, adc_conversions, ...),
+        ``latency_ps`` and ``energy_fj`` per component, and their totals.
+        For a scheduled program, ``run`` reports the scheduled time."""
+        out, errors = _ffi.Collector(), _ffi.Collector()
+        check(lib.cimProgramPrintCostJSON(self._ptr, out.callback, None,
+                                          errors.callback, None), errors)
+        return json.loads(out.text())
+
+    @property
     def assembly(self):
         """The text assembly (``cim-translate --cim-bin-to-asm``)."""
         out = _ffi.Collector()

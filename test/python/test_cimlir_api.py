@@ -309,6 +309,14 @@ def test_compile_and_run_equal_the_tools(smallcnn, tmp_path):
     assert (outputs["result0"] == want).all()
     with open(tmp_path / "r.json") as f:
         assert json.load(f)["total"] == report["total"]
+    # The compile-time report counts the same events as the simulator
+    # (one crossbar: the sequential schedule) and as the analytic estimate.
+    static = prog.report
+    est = cimlir.estimate(smallcnn, None, policy)
+    assert static["events"]["writes"] == report["total"]["writes"] == \
+        est.total["writes"]
+    assert static["events"]["mvm_cycles"] == est.total["mvm_cycles"]
+    assert static["total_latency_ps"] == report["total"]["latency_ps"]
     asm = subprocess.run([tool("cim-translate"), "--cim-bin-to-asm",
                           str(tmp_path / "p.bin")], check=True,
                          capture_output=True, text=True).stdout
