@@ -5,7 +5,7 @@
 
 Runs python/bin/cim-sweep (as a user would, one process) on ResNet-18 with
 400 random policies (.npy files, seed 3) over 64 targets (cell_bits 1..8 x
-square crossbars 64..512 x dac_bits 1, 2) = 25,600 points, with and without
+square crossbars 64..512 x t_mvm_ns 700, 1400) = 25,600 points, with and without
 layers.csv, with --jobs 1 and 2. Records wall time, CPU time (the command and
 its workers) and the load average, and appends them to
 bench/results/sweep.txt. Checks that --jobs 2 writes the same bytes.
@@ -22,7 +22,7 @@ import numpy as np
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 GRID = ["--set", "cell_bits=1,2,3,4,5,6,7,8",
-        "--set", "rows,cols=64,128,256,512", "--set", "dac_bits=1,2"]
+        "--set", "rows,cols=64,128,256,512", "--set", "t_mvm_ns=700,1400"]
 
 
 def run(args, env):

@@ -21,6 +21,7 @@ import itertools
 import json
 import multiprocessing
 import os
+import re
 import sys
 
 import numpy as np
@@ -178,7 +179,7 @@ class Grid:
     given, so outputs do not depend on the working directory).
     """
 
-    def __init__(self, spec, models=None):
+    def __init__(self, spec):
         self.spec = spec
         base = spec["target"]
         self.base = (cimlir.Target.load(base) if base
@@ -200,8 +201,7 @@ class Grid:
             self.settings.append(s)
         self.model_paths = list(spec["models"])
         self.names = model_names(self.model_paths)
-        self.models = models
-        # policies[m] = [(label, int64[L, 2])]; filled by resolve().
+        # labels[m]: the policies of model m, in command-line order.
         self.labels = [[lab for scope, lab in spec["policies"]
                         if scope is None or scope == name]
                        for name in self.names]
@@ -216,18 +216,17 @@ class Grid:
     def resolve(self):
         """Loads models and policies and checks every target: all errors
         surface here, before any point runs or any file is written."""
+        for name, labs in zip(self.names, self.labels):
+            if not labs:
+                raise UsageError(f"model '{name}' has no policy")
         self.targets = [self.target(c) for c in range(len(self.settings))]
-        if self.models is None:
-            self.models = [cimlir.Model.load(p) for p in self.model_paths]
+        self.models = [cimlir.Model.load(p) for p in self.model_paths]
+        # policies[m]: int64[P_m, L_m, 2], the rows of labels[m].
         self.policies = [np.stack([load_policy(lab, m) for lab in labs])
-                         if labs else np.empty((0, len(m.layers), 2), np.int64)
                          for m, labs in zip(self.models, self.labels)]
         base = self.spec["baseline"]
         self.baselines = ([load_policy(base, m) for m in self.models]
                           if base else None)
-        for name, labs in zip(self.names, self.labels):
-            if not labs:
-                raise UsageError(f"model '{name}' has no policy")
         return self
 
     def point_range(self, shard):
@@ -264,8 +263,11 @@ def run_unit(grid, unit, layers):
     if grid.baselines is not None:
         pols = np.concatenate([pols, grid.baselines[m][None]])
     fields = list(cimlir.COST_FIELDS)
-    res = cimlir.estimate_batch(model, grid.targets[c], pols,
-                                per_layer=layers)
+    try:
+        res = cimlir.estimate_batch(model, grid.targets[c], pols,
+                                    per_layer=layers)
+    except cimlir.Error as e:
+        raise _point_error(grid, unit, e) from None
     if layers:
         tot = np.stack([res[0][f] for f in fields], axis=-1)
         per = np.stack([res[1][f] for f in fields], axis=-1)
@@ -277,6 +279,27 @@ def run_unit(grid, unit, layers):
     if grid.baselines is not None:
         base = (tot[n], per[n] if layers else None)
     return unit, tot[:n], (per[:n] if layers else None), base
+
+
+def _point_error(grid, unit, error):
+    """The library's message with the point it is about: estimate_batch
+    names the policy by its index in the batch ("policy 3, layer ...")."""
+    c, m, k0, k1 = unit
+    where = ", ".join(f"{f}={v}" for f, v in grid.settings[c].items())
+    msgs = []
+    for msg in error.messages:
+        match = re.match(r"policy (\d+)(.*)", msg, re.S)
+        if match:
+            k = k0 + int(match.group(1))
+            parts = [f"model '{grid.names[m]}'"] + ([where] if where else [])
+            if k < k1:
+                head = f"point {grid.point_index(c, m, k)}"
+                parts.insert(0, f"policy '{grid.labels[m][k]}'")
+            else:
+                head = f"baseline '{grid.spec['baseline']}'"
+            msg = f"{head} ({', '.join(parts)})" + match.group(2)
+        msgs.append(msg)
+    return cimlir.Error(msgs)
 
 
 _WORKER = {}

@@ -178,15 +178,15 @@ def test_scoped_policies_and_point_order(tmp_path):
     """NAME=P applies P to one model; the order is target x model x
     policy, the last --set axis fastest."""
     sweep("--model", RESNET, "--model", MLP, "--set", "cell_bits=1,2",
-          "--set", "dac_bits=1,2", "--policy", "uniform:4,4",
+          "--set", "ou_rows=64,128", "--policy", "uniform:4,4",
           "--policy", f"resnet18={PUBLISHED}", "--output", str(tmp_path),
           "--no-layers", "-q")
     pts = read_csv(tmp_path / "points.csv")
-    got = [(p["target.cell_bits"], p["target.dac_bits"], p["model"],
+    got = [(p["target.cell_bits"], p["target.ou_rows"], p["model"],
             p["policy"]) for p in pts]
     want = []
     for c in ("1", "2"):
-        for dac in ("1", "2"):
+        for dac in ("64", "128"):
             want += [(c, dac, "resnet18", "uniform:4,4"),
                      (c, dac, "resnet18", PUBLISHED),
                      (c, dac, "mlp", "uniform:4,4")]
@@ -341,6 +341,22 @@ def test_missing_model(tmp_path):
     err = bad(tmp_path, "--model", str(tmp_path / "nope.mlir"),
               "--policy", "uniform:8,8")
     assert "cannot open model" in err and "nope.mlir" in err
+
+
+def test_unmappable_point_names_the_point(tmp_path):
+    """A point the library cannot cost stops the sweep with its message and
+    which point it is (dac_bits 2 cannot drive 4-bit two's complement
+    activations, docs/target.md)."""
+    err = bad(tmp_path, "--model", MLP, "--set", "dac_bits=1,2",
+              "--policy", "uniform:3,3", "--policy", "uniform:4,4")
+    assert "point 3 (policy 'uniform:4,4', model 'mlp', dac_bits=2), " \
+        "layer 0" in err and "dac_bits must divide" in err, err
+
+
+def test_model_without_policy(tmp_path):
+    err = bad(tmp_path, "--model", MLP, "--model", RESNET,
+              "--policy", "mlp=uniform:4,4")
+    assert "model 'resnet18' has no policy" in err
 
 
 def test_command_exit_status_and_message(tmp_path):
