@@ -18,6 +18,10 @@ typedef struct CimStrBuf {
   bool oom;
 } CimStrBuf;
 
+/// Makes room for `extra` more bytes in one allocation (a buffer about to
+/// receive a large text is then not grown, and copied, step by step); false
+/// (and `oom`) when out of memory.
+bool cimStrBufReserve(CimStrBuf *b, size_t extra);
 void cimStrBufAppend(CimStrBuf *b, const char *data, size_t length);
 void cimStrBufAppendCString(CimStrBuf *b, const char *s);
 void cimStrBufAppendRef(CimStrBuf *b, MlirStringRef s);

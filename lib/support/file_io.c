@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cim-c/Input.h"
 #include "cim-c/Output.h"
@@ -71,6 +72,13 @@ static void readWhole(const char *path, const char *what, CimStrBuf *contents,
     return;
   }
   uint64_t limit = cimInputGetLimit();
+  /* A regular file's size known: one buffer of that size (+1 to see EOF),
+   * not a doubling series. Reserving is only a hint; the limit is checked
+   * while reading. */
+  struct stat st;
+  if (!useStdin && fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) &&
+      st.st_size > 0 && (uint64_t)st.st_size <= limit)
+    cimStrBufReserve(contents, (size_t)st.st_size + 1);
   errno = 0;
   int error = readStream(f, limit, contents);
   if (!useStdin)

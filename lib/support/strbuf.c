@@ -25,6 +25,8 @@ static bool reserve(CimStrBuf *b, size_t extra) {
   return true;
 }
 
+bool cimStrBufReserve(CimStrBuf *b, size_t extra) { return reserve(b, extra); }
+
 void cimStrBufAppend(CimStrBuf *b, const char *data, size_t length) {
   if (!reserve(b, length))
     return;

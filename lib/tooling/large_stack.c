@@ -71,18 +71,6 @@ int64_t cimGetMaxNestingDepth(void) {
   return (int64_t)(cimGetStackBytes() / STACK_BYTES_PER_LEVEL);
 }
 
-/// Skips a string literal starting at text[i] == '"'; returns the index just
-/// past its closing quote (or the end).
-static size_t skipString(MlirStringRef text, size_t i) {
-  for (++i; i < text.length; ++i) {
-    if (text.data[i] == '\\')
-      ++i;
-    else if (text.data[i] == '"')
-      return i + 1;
-  }
-  return text.length;
-}
-
 bool cimCheckNestingDepth(MlirStringRef text, int64_t limit, unsigned *line) {
   int64_t depth = 0;
   unsigned currentLine = 1;
@@ -91,10 +79,15 @@ bool cimCheckNestingDepth(MlirStringRef text, int64_t limit, unsigned *line) {
     if (c == '\n') {
       ++currentLine;
     } else if (c == '"') {
-      size_t end = skipString(text, i);
-      for (size_t k = i; k < end; ++k)
+      /* One pass over the string (weights' hex strings are most of a
+       * large input): lines counted on the way. */
+      size_t k = i + 1;
+      for (; k < text.length && text.data[k] != '"'; ++k) {
+        if (text.data[k] == '\\' && k + 1 < text.length)
+          ++k;
         currentLine += text.data[k] == '\n';
-      i = end - 1;
+      }
+      i = k < text.length ? k : text.length - 1;
     } else if (c == '/' && i + 1 < text.length && text.data[i + 1] == '/') {
       while (i + 1 < text.length && text.data[i + 1] != '\n')
         ++i;

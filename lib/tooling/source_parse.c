@@ -294,19 +294,11 @@ static bool buildWrapped(const char *src, size_t n, CimStrBuf *out,
                          Shift *shift, bool *movedAliases) {
   Scan s = {.t = src, .n = n};
   scanTopLevel(&s);
-  bool ok = !s.aliases.oom && !s.resources.oom;
-  char *body = ok ? malloc(n + 1) : NULL;
-  if (!body) {
+  if (s.aliases.oom || s.resources.oom) {
     free(s.aliases.items);
     free(s.resources.items);
     return false;
   }
-  memcpy(body, src, n);
-  body[n] = '\0';
-  for (size_t i = 0; i < s.aliases.size; ++i)
-    blank(body, s.aliases.items[i]);
-  for (size_t i = 0; i < s.resources.size; ++i)
-    blank(body, s.resources.items[i]);
 
   /* The opening text: moved aliases, then "module {". */
   CimStrBuf open = {0};
@@ -344,18 +336,34 @@ static bool buildWrapped(const char *src, size_t n, CimStrBuf *out,
     shift->by = (unsigned)open.length;
   }
 
-  cimStrBufAppend(out, body, at);
+  /* One buffer of the final size; the source is copied once. */
+  size_t size = n + open.length + 3;
+  for (size_t i = 0; i < s.resources.size; ++i)
+    size += s.resources.items[i].end - s.resources.items[i].begin + 1;
+  cimStrBufReserve(out, size);
+  size_t base = out->length;
+  cimStrBufAppend(out, src, at);
   cimStrBufAppend(out, cimStrBufGet(&open), open.length);
-  cimStrBufAppend(out, body + at, n - at);
+  cimStrBufAppend(out, src + at, n - at);
   cimStrBufAppendCString(out, "\n}\n");
   for (size_t i = 0; i < s.resources.size; ++i) {
     Span r = s.resources.items[i];
     cimStrBufAppend(out, src + r.begin, r.end - r.begin);
     cimStrBufAppendCString(out, "\n");
   }
-  ok = !open.oom && !out->oom;
+  bool ok = !open.oom && !out->oom;
+  /* Aliases and resources after the first operation are blanked where they
+   * were (all of them start at or after firstOp >= at: shifted by the
+   * opening text). */
+  for (size_t i = 0; ok && i < s.aliases.size; ++i) {
+    Span a = s.aliases.items[i];
+    blank(out->data + base + open.length, a);
+  }
+  for (size_t i = 0; ok && i < s.resources.size; ++i) {
+    Span r = s.resources.items[i];
+    blank(out->data + base + open.length, r);
+  }
   cimStrBufFree(&open);
-  free(body);
   free(s.aliases.items);
   free(s.resources.items);
   return ok;
@@ -497,6 +505,19 @@ static bool isBytecode(MlirStringRef text) {
   return text.length >= 4 && memcmp(text.data, "ML\xefR", 4) == 0;
 }
 
+/// `text` behind padLines newlines and padColumns spaces, in one
+/// allocation; false when out of memory.
+static bool padSource(CimStrBuf *source, MlirStringRef text, unsigned padLines,
+                      unsigned padColumns) {
+  cimStrBufReserve(source, (size_t)padLines + padColumns + text.length);
+  for (unsigned i = 0; i < padLines && !source->oom; ++i)
+    cimStrBufAppend(source, "\n", 1);
+  for (unsigned i = 0; i < padColumns && !source->oom; ++i)
+    cimStrBufAppend(source, " ", 1);
+  cimStrBufAppendRef(source, text);
+  return !source->oom;
+}
+
 /// Parses `text` as if it started at (1-based) line padLines + 1, column
 /// padColumns + 1 of the buffer named `bufferName`; an implicit module is
 /// located at `moduleLoc`.
@@ -508,22 +529,21 @@ static MlirOperation parsePadded(MlirContext context, MlirStringRef bufferName,
   if (bytecode)
     padLines = padColumns = 0;
 
-  /* The padded, NUL-terminated copy the parser sees. */
+  /* The padded, NUL-terminated copy the parser sees. Without padding it is
+     made only if the wrapped text is not enough (step 2): a large input is
+     then copied once, not twice. */
   CimStrBuf source = {0}, wrapped = {0};
-  for (unsigned i = 0; i < padLines && !source.oom; ++i)
-    cimStrBufAppend(&source, "\n", 1);
-  for (unsigned i = 0; i < padColumns && !source.oom; ++i)
-    cimStrBufAppend(&source, " ", 1);
-  cimStrBufAppendRef(&source, text);
-  Shift shift = {0, 0, 0};
-  bool movedAliases = false;
-  bool haveWrapped = !source.oom && !bytecode &&
-                     buildWrapped(cimStrBufGet(&source), source.length,
-                                  &wrapped, &shift, &movedAliases);
-  if (source.oom) {
+  bool padded = padLines || padColumns;
+  if (padded && !padSource(&source, text, padLines, padColumns)) {
     mlirEmitError(moduleLoc, "out of memory while reading the source");
     goto done;
   }
+  Shift shift = {0, 0, 0};
+  bool movedAliases = false;
+  bool haveWrapped =
+      !bytecode && buildWrapped(padded ? cimStrBufGet(&source) : text.data,
+                                padded ? source.length : text.length,
+                                &wrapped, &shift, &movedAliases);
 
   /* 1. One parse of the wrapped text, its diagnostics held back: if the
         text is wrong, the second attempt reports on what the user wrote.
@@ -541,6 +561,10 @@ static MlirOperation parsePadded(MlirContext context, MlirStringRef bufferName,
   }
 
   /* 2. Parse what the user wrote. */
+  if (!padded && !padSource(&source, text, 0, 0)) {
+    mlirEmitError(moduleLoc, "out of memory while reading the source");
+    goto done;
+  }
   Swallow count = {.all = false};
   MlirOperation op = parse(context, &source, bufferName, &count);
   if (!mlirOperationIsNull(op)) {
