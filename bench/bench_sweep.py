@@ -85,7 +85,8 @@ def main():
         head,
         "command: /usr/bin/python3 bench/bench_sweep.py "
         + " ".join(sys.argv[1:]),
-        "ResNet-18, 400 random policies x 64 targets = 25,600 points"]
+        "ResNet-18, 400 random policies x 64 targets = 25,600 points "
+        "(grid: " + " ".join(GRID) + ")"]
         + lines + [""]) + "\n"
     print(text, end="")
     with open(os.path.join(ROOT, "bench", "results", "sweep.txt"), "a") as f:
