@@ -837,11 +837,15 @@ static bool assignBits(State *st, MlirOperation module) {
   }
   if (cimPassOptionsGetBool(o, "cell-aligned")) {
     CimTarget target;
-    if (mlirLogicalResultIsFailure(cimTargetResolve(
-            module, cimPassOptionsGetString(o, "target"), &target))) {
+    MlirStringRef option = cimPassOptionsGetString(o, "target");
+    if (mlirLogicalResultIsFailure(cimTargetResolveForPass(
+            module, mlirStringRefCreateFromCString("cim-assign-precision"),
+            option, &target))) {
       st->failed = true;
       return false;
     }
+    if (option.length > 0) /* the first pass given target= records it */
+      cimTargetRecord(module, &target);
     int64_t cell = target.cellBits;
     for (intptr_t i = 0; i < n; ++i) {
       int64_t aligned = (st->wBits[i] + cell - 1) / cell * cell;
@@ -1224,8 +1228,10 @@ static const CimPassOptionDef assignPrecisionOptions[] = {
      "above 8).",
      0, 0},
     {"target", CIM_PASS_OPTION_STRING, "",
-     "Target JSON for cell-aligned; overrides the module's cim.target "
-     "attribute and the built-in default.",
+     "Target JSON for cell-aligned; empty for the program's target (the "
+     "module's cim.target attribute, else the built-in default). A "
+     "different one than the program's is an error; a given one is "
+     "recorded on the module.",
      0, 0},
     {"digital-bits", CIM_PASS_OPTION_INT, "8",
      "Bits of the quantization points of digital ops (tensor add, concat, "

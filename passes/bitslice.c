@@ -116,6 +116,18 @@ static MlirValue shiftAdd(MlirContext ctx, MlirLocation loc, MlirOperation at,
                            mlirValueGetType(acc), 6, attrs);
 }
 
+/// "cim-bitslice: layer N: REASON" at the tile.
+typedef struct LayerError {
+  MlirLocation loc;
+  int64_t layer;
+} LayerError;
+
+static void emitLayerError(MlirStringRef reason, void *data) {
+  const LayerError *e = data;
+  cimEmitErrorf(e->loc, "cim-bitslice: layer %lld: %.*s", (long long)e->layer,
+                (int)reason.length, reason.data);
+}
+
 static MlirLogicalResult sliceTile(Slicer *s, MlirOperation op) {
   MlirContext ctx = s->ctx;
   MlirLocation loc = mlirOperationGetLocation(op);
@@ -167,33 +179,13 @@ static MlirLogicalResult sliceTile(Slicer *s, MlirOperation op) {
   }
 
   /* The input side: signed activations need a signed encoding, and a
-   * two's complement sign plane must hold the sign bit alone. */
-  if (aSigned && t->inputEncoding == CIM_INPUT_ENCODING_UNSIGNED) {
-    cimEmitErrorf(loc,
-                  "cim-bitslice: layer %lld has signed activations but the "
-                  "target's input encoding is 'unsigned'",
-                  (long long)layer);
+   * two's complement sign plane must hold the sign bit alone; the check is
+   * the cost model's too (cimTargetCheckActivations). */
+  LayerError le = {loc, layer};
+  if (mlirLogicalResultIsFailure(
+          cimTargetCheckActivations(t, aBits, aSigned, emitLayerError, &le)))
     return mlirLogicalResultFailure();
-  }
-  if (aSigned && t->inputEncoding == CIM_INPUT_ENCODING_OFFSET) {
-    cimEmitErrorf(loc,
-                  "cim-bitslice: layer %lld: the 'offset' input encoding is "
-                  "not supported for signed activations (its correction "
-                  "2^(a_bits-1) * sum_k w needs the weights); use "
-                  "'twos-complement'",
-                  (long long)layer);
-    return mlirLogicalResultFailure();
-  }
   int64_t dac = t->dacBits;
-  if (aSigned && (aBits - 1) % dac != 0) {
-    cimEmitErrorf(loc,
-                  "cim-bitslice: layer %lld: %lld-bit two's complement "
-                  "activations on a %lld-bit DAC would put the sign bit and "
-                  "magnitude bits in one plane (unipolar DACs cannot drive "
-                  "it); dac_bits must divide a_bits - 1",
-                  (long long)layer, (long long)aBits, (long long)dac);
-    return mlirLogicalResultFailure();
-  }
   const Planes *planes = planesFor(s, op, a, aBits, aSigned);
   if (!planes) {
     cimEmitErrorf(loc, "cim-bitslice: out of memory");
@@ -329,10 +321,11 @@ MlirLogicalResult cimMapBitsliceTiles(MlirOperation root,
 static MlirLogicalResult runBitslice(MlirOperation func,
                                      const CimPassOptions *options) {
   CimTarget target;
-  if (mlirLogicalResultIsFailure(cimTargetResolve(
-          cimMapEnclosingModule(func),
+  if (mlirLogicalResultIsFailure(cimTargetResolveForPass(
+          func, mlirStringRefCreateFromCString("cim-bitslice"),
           cimPassOptionsGetString(options, "target"), &target)))
     return mlirLogicalResultFailure();
+  cimTargetRecord(func, &target);
   return cimMapBitsliceTiles(func, &target, true);
 }
 
@@ -360,7 +353,9 @@ const CimPassDef cimBitslicePass = {
         "(differential columns subtracted; the offset mapping's bias column\n"
         "subtracted at `2^(w_bits-1)`). With an ideal ADC the result is the\n"
         "exact product. The schedule is sequential on crossbar 0: each tile\n"
-        "is written, then all its MVMs run. Untiled layers are an error (run\n"
+        "is written, then all its MVMs run. The target is the program's (the\n"
+        "one `cim-tile` recorded); another `target=` is an error. Untiled\n"
+        "layers are an error (run\n"
         "`cim-tile` first); signed activations need a `twos-complement` target\n"
         "whose `dac_bits` divides `a_bits - 1`.",
     .anchor = "func.func",

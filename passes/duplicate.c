@@ -181,9 +181,11 @@ static bool measureLayers(MlirOperation module, MlirOperation *writes,
 static MlirLogicalResult runDuplicate(MlirOperation module,
                                       const CimPassOptions *options) {
   CimTarget target;
-  if (mlirLogicalResultIsFailure(cimTargetResolve(
-          module, cimPassOptionsGetString(options, "target"), &target)))
+  if (mlirLogicalResultIsFailure(cimTargetResolveForPass(
+          module, mlirStringRefCreateFromCString("cim-duplicate"),
+          cimPassOptionsGetString(options, "target"), &target)))
     return mlirLogicalResultFailure();
+  cimTargetRecord(module, &target);
   MlirStringRef mode = cimPassOptionsGetString(options, "mode");
   int64_t factor = cimPassOptionsGetInt(options, "factor");
   bool greedy = mlirStringRefEqual(mode, mlirStringRefCreateFromCString("greedy"));

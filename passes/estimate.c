@@ -147,9 +147,15 @@ static MlirLogicalResult runEstimate(MlirOperation module,
     return mlirLogicalResultFailure();
   }
   CimTarget target;
-  if (mlirLogicalResultIsFailure(cimTargetResolve(
-          module, cimPassOptionsGetString(options, "target"), &target)))
+  MlirStringRef targetOption = cimPassOptionsGetString(options, "target");
+  if (mlirLogicalResultIsFailure(cimTargetResolveForPass(
+          module, mlirStringRefCreateFromCString("cim-estimate"), targetOption,
+          &target)))
     return mlirLogicalResultFailure();
+  /* An analysis bakes nothing into the IR: it records the target only when
+   * it is the first pass given one, for the passes after it. */
+  if (targetOption.length > 0)
+    cimTargetRecord(module, &target);
 
   /* Every layer, or an error at the first linalg layer the table lacks:
    * never a total that silently leaves one out. */
@@ -257,8 +263,12 @@ const CimPassDef cimEstimatePass = {
         "program order is costed at the policy's row i instead of its own\n"
         "bits; a policy with another number of rows is an error that says\n"
         "both counts, and a named row (JSON) must name the layer it meets.\n\n"
-        "The target is the `target=FILE` option if given, else the module's\n"
-        "`cim.target` attribute, else the built-in reference target.\n"
+        "The target is the program's (the module's `cim.target` attribute),\n"
+        "else `target=FILE`, else the built-in reference target; a\n"
+        "`target=` that differs from the program's is an error, and one\n"
+        "given to a module without a target is recorded on it for the\n"
+        "passes after (docs/target.md, \"One target per program\"). The\n"
+        "JSON report carries the target and its `target_fingerprint`.\n"
         "Layers are named by their name location (`loc(\"conv1\")`) or by\n"
         "their position in program order. Integer operands give the bits;\n"
         "float layers need a policy. The IR is left unchanged.\n\n"

@@ -208,13 +208,12 @@ static MlirLogicalResult scheduleFunction(MlirOperation func,
 static MlirLogicalResult runSchedule(MlirOperation module,
                                      const CimPassOptions *options) {
   CimTarget target;
-  if (mlirLogicalResultIsFailure(cimTargetResolve(
-          module, cimPassOptionsGetString(options, "target"), &target)))
+  if (mlirLogicalResultIsFailure(cimTargetResolveForPass(
+          module, mlirStringRefCreateFromCString("cim-schedule"),
+          cimPassOptionsGetString(options, "target"), &target)))
     return mlirLogicalResultFailure();
   /* The schedule holds for this target only: record it. */
-  mlirOperationSetAttributeByName(
-      module, mlirStringRefCreateFromCString("cim.target"),
-      cimTargetToAttribute(mlirOperationGetContext(module), &target));
+  cimTargetRecord(module, &target);
   bool verify = cimPassOptionsGetBool(options, "verify");
 #ifndef NDEBUG
   verify = true; /* debug builds always check what they produce */
@@ -283,7 +282,10 @@ const CimPassDef cimSchedulePass = {
         "producer has finished (inter-layer pipelining). Run-time writes of\n"
         "dynamic weights wait for their operands. With one crossbar the\n"
         "result is the sequential schedule. The module gets the target as\n"
-        "`cim.target`. docs/schedule.md defines the timing model, the\n"
+        "`cim.target`; a `target=` that differs from the program's is an\n"
+        "error (docs/target.md, \"One target per program\"), and the report\n"
+        "names the target by `target_fingerprint`. docs/schedule.md defines\n"
+        "the timing model, the\n"
         "verifier's rules and the lower bounds of the report.",
     .anchor = "builtin.module",
     .options = scheduleOptions,

@@ -504,13 +504,14 @@ MlirLogicalResult cimMapTileLayers(MlirOperation root, const CimTarget *target,
 
 static MlirLogicalResult runTile(MlirOperation func,
                                  const CimPassOptions *options) {
-  /* The target is a module attribute; reading it from a function pass is
-   * read-only. */
-  MlirOperation module = cimMapEnclosingModule(func);
+  /* A function pass reads the module's target and records its own on the
+   * function (cimTargetRecord): it may not change the module. */
   CimTarget target;
-  if (mlirLogicalResultIsFailure(cimTargetResolve(
-          module, cimPassOptionsGetString(options, "target"), &target)))
+  if (mlirLogicalResultIsFailure(cimTargetResolveForPass(
+          func, mlirStringRefCreateFromCString("cim-tile"),
+          cimPassOptionsGetString(options, "target"), &target)))
     return mlirLogicalResultFailure();
+  cimTargetRecord(func, &target);
   int64_t rows = cimPassOptionsGetInt(options, "rows");
   int64_t cols = cimPassOptionsGetInt(options, "cols");
   return cimMapTileLayers(func, &target, rows ? rows : target.rows,
@@ -547,7 +548,10 @@ const CimPassDef cimTilePass = {
         "batches and groups are reassembled with `cim.slice`, `cim.reshape`,\n"
         "`cim.transpose` and `cim.concat`. A crossbar too small for one\n"
         "column pair, row pair or data column is an error at the layer.\n"
-        "Run `cim-bitslice` next (docs/design.md, \"Crossbar mapping\").",
+        "Run `cim-bitslice` next (docs/design.md, \"Crossbar mapping\").\n"
+        "The function records the target it was tiled for as `cim.target`\n"
+        "unless the module has one; a `target=` that differs from the\n"
+        "program's is an error (docs/target.md, \"One target per program\").",
     .anchor = "func.func",
     .options = tileOptions,
     .numOptions = sizeof tileOptions / sizeof tileOptions[0],

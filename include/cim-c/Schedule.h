@@ -88,6 +88,7 @@ typedef struct CimScheduleReport {
   int64_t boundPs;         ///< max of the three bounds
   int64_t writes, copies;  ///< writes, and those that were tile copies
   int64_t numCrossbars;    ///< the target's crossbars
+  uint64_t targetFingerprint; ///< cimTargetGetFingerprint of the program's target
   int64_t *crossbarBusyPs; ///< numCrossbars entries
   int64_t numLayers;
   CimScheduleLayer *layers;

@@ -130,10 +130,11 @@ CIM_CAPI_EXPORTED uint64_t cimTargetGetFingerprint(const CimTarget *target);
 /// The help text of a pass's `target=` option (cimTargetResolve's value),
 /// shared by every pass that takes one.
 #define CIM_TARGET_OPTION_DESCRIPTION                                          \
-  "Target JSON file; overrides the module's cim.target attribute and the "     \
-  "built-in default. A suffix :field=value,... sets single fields of that "    \
-  "target (docs/target.md), e.g. target=t.json:cell_bits=2 or, on the "        \
-  "module's target, target=:cell_bits=2."
+  "Target JSON file; empty for the program's target (the module's "            \
+  "cim.target attribute, which an earlier pass records) or else the built-in " \
+  "default. A program has one target: a different one is an error. A suffix " \
+  ":field=value,... sets single fields of that target (docs/target.md), e.g. " \
+  "target=t.json:cell_bits=2 or, on the default, target=:cell_bits=2."
 
 /// The name of the module attribute that carries the target: `cim.target`.
 #define CIM_TARGET_ATTR_NAME "cim.target"
@@ -149,17 +150,62 @@ CIM_CAPI_EXPORTED MlirLogicalResult
 cimTargetFromAttribute(MlirAttribute attr, CimTarget *target,
                        MlirStringCallback errorCallback, void *userData);
 
-/// The target a pass should use for `module`, from a pass's `target=` value
-/// `overridePath`: the JSON file it names when it is non-empty, else the
-/// module's `cim.target` attribute, else the built-in default. A suffix
-/// `:field=value,field=value` (the first ':' followed by a field name and
-/// '=') overrides single fields of that target (cimTargetApplyOverrides), so
-/// `t.json:cell_bits=2` and, on the module's own target, `:cell_bits=2` are
-/// both accepted. Errors (unreadable file, bad attribute, bad override) are
-/// emitted as diagnostics at the module.
+/// The target a pass running on `op` (a module, or an op such as a
+/// `func.func` nested in one) should use, given the pass's `target=` value
+/// `option`. The program's target is the one recorded in `cim.target`
+/// attributes (cimTargetRecord): the module's, and the function's own (`op`
+/// nested) or those of the module's top-level ops (`op` the module); they
+/// must all be equal. With an empty `option` the result is the program's
+/// target, else the built-in default. Otherwise it is the JSON file `option`
+/// names (else the program's target or the default) with the settings of a
+/// suffix `:field=value,field=value` applied (cimTargetApplyOverrides), so
+/// `t.json:cell_bits=2` and `:cell_bits=2` are both accepted. Fails, with a
+/// diagnostic at `op`, on an unreadable file, a bad attribute or setting,
+/// recorded targets that differ, and an `option` whose target differs from
+/// the program's: "PASS: target 'T' (fingerprint 0x...) differs from the
+/// program's target, the cim.target attribute of the module (fingerprint
+/// 0x...): cell_bits 2 vs 4 (given vs the program's); ...". `passName`
+/// (may be empty) starts that message.
+CIM_CAPI_EXPORTED MlirLogicalResult
+cimTargetResolveForPass(MlirOperation op, MlirStringRef passName,
+                        MlirStringRef option, CimTarget *target);
+
+/// cimTargetResolveForPass with no pass name: the target of the program
+/// `module` for a `target=` value `overridePath`. Never changes the IR.
 CIM_CAPI_EXPORTED MlirLogicalResult cimTargetResolve(MlirOperation module,
                                                      MlirStringRef overridePath,
                                                      CimTarget *target);
+
+/// Records `target` as the program's target. On a module: sets its
+/// `cim.target` attribute and removes the attribute from its top-level ops
+/// (functions), so that the module holds the one copy. On an op nested in a
+/// module (a function pass's function, which may not change its module):
+/// sets the op's own attribute unless the module already has one. Call it
+/// after cimTargetResolveForPass succeeded with the same target.
+CIM_CAPI_EXPORTED void cimTargetRecord(MlirOperation op,
+                                       const CimTarget *target);
+
+/// Whether `target` can apply `aBits`-bit activations (signed when
+/// `aSigned`): the one check the cost model (cimLayerCostCompute) and the
+/// crossbar mapping (cim-bitslice) share, so that they reject the same
+/// designs with the same reason. Fails, passing one message to
+/// `errorCallback`, for signed activations on an `unsigned` input encoding
+/// ("the layer has signed activations but the target's input encoding is
+/// 'unsigned'"), on the `offset` encoding (its correction is not
+/// implemented), and when `dac_bits` does not divide `aBits - 1` (the sign
+/// bit would share a plane with magnitude bits: "... dac_bits must divide
+/// a_bits - 1").
+CIM_CAPI_EXPORTED MlirLogicalResult
+cimTargetCheckActivations(const CimTarget *target, int64_t aBits, bool aSigned,
+                          MlirStringCallback errorCallback, void *userData);
+
+/// Prints the fields in which `a` and `b` differ, "cell_bits 2 vs 4,
+/// dac_bits 1 vs 2" (values in JSON units, `a`'s first), or "" when they are
+/// equal, through `callback` (one call).
+CIM_CAPI_EXPORTED void cimTargetPrintDifferences(const CimTarget *a,
+                                                 const CimTarget *b,
+                                                 MlirStringCallback callback,
+                                                 void *userData);
 
 /*===----------------------------------------------------------------------===*
  * The fields, by name

@@ -67,11 +67,10 @@ static MlirLogicalResult checkLayer(const CimTarget *t, const CimLayer *l,
                     l->inDim, l->outDim, l->invocations, l->repeat);
     return fail(cb, ud, &msg);
   }
-  if (l->aSigned && t->inputEncoding == CIM_INPUT_ENCODING_UNSIGNED) {
-    cimStrBufAppendCString(&msg, "the layer has signed activations but the "
-                                 "target's input encoding is 'unsigned'");
-    return fail(cb, ud, &msg);
-  }
+  /* The check cim-bitslice makes: the same designs, the same reason. */
+  if (mlirLogicalResultIsFailure(
+          cimTargetCheckActivations(t, l->aBits, l->aSigned, cb, ud)))
+    return mlirLogicalResultFailure();
   /* Dimensions up to 2^31 keep every product below of three of them in
    * int64 range; the event counts are then multiplied with overflow checks. */
   const int64_t maxDim = INT64_C(1) << 31;

@@ -228,7 +228,11 @@ MlirLogicalResult cimEstimateWriteJSON(CimEstimate estimate, const char *path,
     }
     json_array_append_new(layers, entry);
   }
-  json_t *root = json_pack("{s:o, s:o, s:o}", "target", target, "layers",
+  char fingerprint[24];
+  snprintf(fingerprint, sizeof fingerprint, "0x%016" PRIx64,
+           cimTargetGetFingerprint(&e->target));
+  json_t *root = json_pack("{s:o, s:s, s:o, s:o}", "target", target,
+                           "target_fingerprint", fingerprint, "layers",
                            layers, "total", costToJSON(&e->total));
   if (e->baselineBits > 0) {
     json_object_set_new(root, "baseline_bits", json_integer(e->baselineBits));

@@ -881,6 +881,7 @@ MlirLogicalResult cimScheduleAnalyze(const CimProgram *p,
     rep->sequentialPs = sequentialPs;
     rep->scheduled = isScheduled(p);
     rep->numCrossbars = p->target.crossbars;
+    rep->targetFingerprint = cimTargetGetFingerprint(&p->target);
     rep->crossbarBusyPs =
         calloc((size_t)rep->numCrossbars, sizeof *rep->crossbarBusyPs);
     ok = rep->crossbarBusyPs != NULL;

@@ -3,8 +3,10 @@
  * docs/schedule.md, "The report", lists every field.
  *===----------------------------------------------------------------------===*/
 
+#include <inttypes.h>
 #include <jansson.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "ScheduleReport.h"
 
@@ -42,14 +44,17 @@ json_t *cimScheduleReportToJSON(const CimScheduleReport *r) {
                   (json_int_t)l->workBoundPs, "span_over_work_bound",
                   ratio(span, l->workBoundPs)));
   }
+  char fingerprint[24];
+  snprintf(fingerprint, sizeof fingerprint, "0x%016" PRIx64,
+           r->targetFingerprint);
   int64_t used = 0, busy = 0;
   for (int64_t x = 0; x < r->numCrossbars; ++x)
     if (r->crossbarBusyPs[x])
       ++used, busy += r->crossbarBusyPs[x];
   return json_pack(
-      "{s:b, s:I, s:I, s:f, s:{s:I, s:I, s:I, s:I}, s:f, s:I, s:I, s:I, "
+      "{s:s, s:b, s:I, s:I, s:f, s:{s:I, s:I, s:I, s:I}, s:f, s:I, s:I, s:I, "
       "s:f, s:o, s:o}",
-      "scheduled", r->scheduled, "latency_ps", (json_int_t)r->latencyPs,
+      "target_fingerprint", fingerprint, "scheduled", r->scheduled, "latency_ps", (json_int_t)r->latencyPs,
       "sequential_ps", (json_int_t)r->sequentialPs, "speedup_over_sequential",
       ratio(r->sequentialPs, r->latencyPs), "bounds", "work_ps",
       (json_int_t)r->workBoundPs, "write_ports_ps",

@@ -5,6 +5,7 @@
  * them exactly in us and nJ.
  *===----------------------------------------------------------------------===*/
 
+#include <inttypes.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,6 +72,11 @@ void cimSimPrintReportJSON(CimSim sim, MlirStringCallback cb, void *ud) {
       countersToJSON(m, &m->layerCounters[m->numLayers]), "crossbars",
       crossbars, "mvm_instructions", "deferred", (json_int_t)m->deferred,
       "direct", (json_int_t)m->direct);
+  char fingerprint[24];
+  snprintf(fingerprint, sizeof fingerprint, "0x%016" PRIx64,
+           cimTargetGetFingerprint(&m->target));
+  if (root)
+    json_object_set_new(root, "target_fingerprint", json_string(fingerprint));
   if (root && m->schedule)
     json_object_set_new(root, "schedule",
                         cimScheduleReportToJSON(m->schedule));

@@ -54,4 +54,13 @@ MlirLogicalResult cimTargetValidateWithPrefix(const CimTarget *t,
                                               const char *prefix,
                                               MlirStringCallback cb, void *ud);
 
+/// The target a pass's `target=` value `option` names: the JSON file before
+/// its `:field=value,...` suffix when there is one, else `*base`, with the
+/// suffix's settings applied. Errors are diagnostics at `loc`; `*target` is
+/// written only on success.
+MlirLogicalResult cimTargetResolveOption(MlirLocation loc,
+                                         MlirStringRef option,
+                                         const CimTarget *base,
+                                         CimTarget *target);
+
 #endif /* CIM_TARGET_TARGETINTERNAL_H */

@@ -156,31 +156,24 @@ static void emitAt(MlirStringRef s, void *loc) {
   cimStrBufFree(&b);
 }
 
-MlirLogicalResult cimTargetResolve(MlirOperation module,
-                                   MlirStringRef overridePath,
-                                   CimTarget *target) {
-  MlirLocation loc = mlirOperationGetLocation(module);
-  size_t split = overrideSplit(overridePath);
-  CimTarget t;
-  MlirLogicalResult r;
+MlirLogicalResult cimTargetResolveOption(MlirLocation loc,
+                                         MlirStringRef option,
+                                         const CimTarget *base,
+                                         CimTarget *target) {
+  size_t split = overrideSplit(option);
+  CimTarget t = *base;
+  MlirLogicalResult r = mlirLogicalResultSuccess();
   if (split > 0) {
     CimStrBuf path = {0};
-    cimStrBufAppend(&path, overridePath.data, split);
+    cimStrBufAppend(&path, option.data, split);
     r = cimTargetLoadFile(cimStrBufGet(&path), &t, emitAt, &loc);
     cimStrBufFree(&path);
-  } else {
-    MlirAttribute attr = mlirOperationGetAttributeByName(
-        module, mlirStringRefCreateFromCString(CIM_TARGET_ATTR_NAME));
-    t = cimTargetGetDefault();
-    r = mlirAttributeIsNull(attr)
-            ? mlirLogicalResultSuccess()
-            : cimTargetFromAttribute(attr, &t, emitAt, &loc);
   }
-  if (mlirLogicalResultIsSuccess(r) && split < overridePath.length)
+  if (mlirLogicalResultIsSuccess(r) && split < option.length)
     r = cimTargetApplyOverrides(
         &t,
-        mlirStringRefCreate(overridePath.data + split + 1,
-                            overridePath.length - split - 1),
+        mlirStringRefCreate(option.data + split + 1,
+                            option.length - split - 1),
         mlirStringRefCreateFromCString("target override"), emitAt, &loc);
   if (mlirLogicalResultIsSuccess(r))
     *target = t;

@@ -15,6 +15,7 @@
  * A count or a cost beyond int64 is an error naming the layer, never a wrap.
  *===----------------------------------------------------------------------===*/
 
+#include <inttypes.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +29,7 @@
 #include "Mapping.h"
 #include "ir/PassUtils.h"
 #include "support/StrBuf.h"
+#include "target/TargetJSON.h"
 
 typedef struct Group {
   MlirOperation func; /* the function the layer is in */
@@ -200,6 +202,7 @@ static void printRow(FILE *out, const char *name, const CimXbarCounts *c) {
 typedef struct Report {
   const Counter *counter;
   const CimXbarCounts *total;
+  const CimTarget *target;
 } Report;
 
 static bool writeTable(FILE *out, void *data) {
@@ -234,7 +237,12 @@ static bool writeJSON(FILE *out, void *data) {
     json_object_set_new(e, "layer", json_integer(g->layer));
     json_array_append_new(layers, e);
   }
-  json_t *root = json_pack("{s:s, s:o, s:o}", "source", "xbar", "layers",
+  char fingerprint[24];
+  snprintf(fingerprint, sizeof fingerprint, "0x%016" PRIx64,
+           cimTargetGetFingerprint(r->target));
+  json_t *root = json_pack("{s:s, s:o, s:s, s:o, s:o}", "source", "xbar",
+                           "target", cimTargetToJSON(r->target),
+                           "target_fingerprint", fingerprint, "layers",
                            layers, "total", countsJSON(r->total));
   bool ok = root && json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER) == 0 &&
             fputc('\n', out) != EOF;
@@ -259,7 +267,7 @@ MlirLogicalResult cimXbarEstimate(MlirOperation module, const CimTarget *target,
   if (c.oom)
     cimEmitErrorf(loc, "cim-estimate: out of memory");
   bool ok = !c.oom && !c.failed && priceAll(&c, target, &total, loc);
-  Report r = {&c, &total};
+  Report r = {&c, &total, target};
   if (ok && mlirStringRefEqual(tablePath, mlirStringRefCreateFromCString("-"))) {
     ok = writeTable(stderr, &r);
   } else if (ok && tablePath.length > 0) {

@@ -15,7 +15,7 @@ func.func @untiled(%a: tensor<1x2xi8>, %w: tensor<2x2xi8>) -> tensor<1x2xi32> {
 // Signed activations on a target that only drives unsigned inputs.
 module attributes {cim.target = #cim.target<256, 256, 4, 1, 0, "differential-column", "unsigned", 1, 256, 1, 56000000, 1400000, 0, 0, 0, 0, 0, 0, 0, 0>} {
   func.func @unsigned_target(%acc: tensor<1x2xi32>, %a: tensor<1x2xi8>, %w: tensor<2x2xi8>) -> tensor<1x2xi32> {
-    // expected-error @+1 {{cim-bitslice: layer 0 has signed activations but the target's input encoding is 'unsigned'}}
+    // expected-error @+1 {{cim-bitslice: layer 0: the layer has signed activations but the target's input encoding is 'unsigned'}}
     %r = "cim.matmul_tile"(%acc, %a, %w) {a_bits = 8 : i64, a_signed = true, cell_bits = 4 : i64, k_offset = 0 : i64, k_size = 2 : i64, layer = 0 : i64, mapping = "differential-column", unit_offset = 0 : i64, units = 4 : i64, w_bits = 8 : i64, w_signed = true, weights = "dynamic"} : (tensor<1x2xi32>, tensor<1x2xi8>, tensor<2x2xi8>) -> tensor<1x2xi32>
     return %r : tensor<1x2xi32>
   }

@@ -1,9 +1,15 @@
 // Where cim-estimate takes the target from: the module's cim.target attribute
-// beats the built-in default, and the target=FILE option beats both.
+// beats the built-in default; target=FILE is used on a module without one
+// (here the same module with its attribute removed) and is an error naming
+// both targets on a module whose attribute differs: a program has one target.
 
 // RUN: cim-opt %s --cim-estimate -o /dev/null 2>&1 | FileCheck %s --check-prefix=MODULE
-// RUN: cim-opt %s --cim-estimate='target=%cim_src_root/examples/targets/multi-crossbar-ou.json' -o /dev/null 2>&1 \
+// RUN: sed 's/^module attributes {cim.target = .*} {$/module {/' %s > %t.mlir
+// RUN: cim-opt %t.mlir --cim-estimate='target=%cim_src_root/examples/targets/multi-crossbar-ou.json' -o /dev/null 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=FILE
+// RUN: not cim-opt %s --cim-estimate='target=%cim_src_root/examples/targets/multi-crossbar-ou.json' -o /dev/null 2>&1 \
+// RUN:   | FileCheck %s --check-prefix=DIFFERS
+// DIFFERS: error: cim-estimate: target '{{.*}}multi-crossbar-ou.json' (fingerprint 0x{{[0-9a-f]+}}) differs from the program's target, the cim.target attribute of the module (fingerprint 0x{{[0-9a-f]+}}): rows 128 vs 256, cols 128 vs 256, adc_bits 8 vs ideal, crossbars 64 vs 1, ou_rows 16 vs 64, write_ports 4 vs 1, t_mvm_ns 100 vs 1400,
 
 // The module says 2-bit cells and 64 active rows (OU) on 256x256 crossbars.
 // 4-bit weights: 2 slices, 3*2*2 = 12 columns, 4 rows, 1 tile; 4 planes;

@@ -1124,8 +1124,14 @@ START_TEST(test_random_layers_match_reference_and_cost_model) {
     CimLayer layer = {CIM_LAYER_DENSE, l.K, l.N, l.M, 1, l.wBits, l.aBits,
                       l.wSigned, l.aSigned};
     CimLayerCost cost;
-    OK(cimLayerCostCompute(&t, &layer, &cost, capture, NULL));
-    if (planes == cost.inputPlanes) {
+    /* The model rejects what cim-bitslice rejects (a sign bit sharing a
+     * 2-bit plane, cimTargetCheckActivations): then there is nothing to
+     * compare with. */
+    bool mappable = mlirLogicalResultIsSuccess(
+        cimTargetCheckActivations(&t, l.aBits, l.aSigned, NULL, NULL));
+    if (mappable)
+      OK(cimLayerCostCompute(&t, &layer, &cost, capture, NULL));
+    if (mappable && planes == cost.inputPlanes) {
       ck_assert_int_eq(c1.writes, cost.writes);
       ck_assert_int_eq(c1.cellsWritten, cost.cells);
       ck_assert_int_eq(c1.mvmCycles, cost.mvmCycles);

@@ -17,6 +17,7 @@
 
 #include "cim-c/Dialects.h"
 #include "cim-c/Target.h"
+#include "mlir-c/Diagnostics.h"
 
 static char message[2048];
 
@@ -621,23 +622,29 @@ START_TEST(test_overrides_apply) {
 }
 END_TEST
 
+static MlirLogicalResult lastErrorOf(MlirDiagnostic d, void *userData) {
+  mlirDiagnosticPrint(d, capture, userData);
+  return mlirLogicalResultSuccess();
+}
+
+#define TWO_BIT_TARGET_ATTR                                                    \
+  "#cim.target<256 : i64, 256 : i64, 2 : i64, 1 : i64, 0 : i64, "              \
+  "\"differential-column\", \"twos-complement\", 1 : i64, 64 : i64, 1 : i64, " \
+  "56000000 : i64, 1400000 : i64, 0 : i64, 0 : i64, 0 : i64, 0 : i64, 0 : "    \
+  "i64, 0 : i64, 0 : i64, 0 : i64>"
+
 START_TEST(test_resolve_with_overrides) {
   MlirContext ctx = cimContextCreate();
   MlirModule m = mlirModuleCreateParse(
-      ctx, mlirStringRefCreateFromCString(
-               "module attributes {cim.target = #cim.target<256 : i64, "
-               "256 : i64, 2 : i64, 1 : i64, 0 : i64, \"differential-column\", "
-               "\"twos-complement\", 1 : i64, 64 : i64, 1 : i64, 56000000 : "
-               "i64, 1400000 : i64, 0 : i64, 0 : i64, 0 : i64, 0 : i64, 0 : "
-               "i64, 0 : i64, 0 : i64, 0 : i64>} {}"));
+      ctx, mlirStringRefCreateFromCString("module {}"));
   ck_assert(!mlirModuleIsNull(m));
   MlirOperation op = mlirModuleGetOperation(m);
   CimTarget t;
-  /* On the module's own target. */
+  /* On the default (the module records no target). */
   ck_assert(mlirLogicalResultIsSuccess(cimTargetResolve(
-      op, mlirStringRefCreateFromCString(":cell_bits=4,t_mvm_ns=2"), &t)));
-  ck_assert_int_eq(t.cellBits, 4);
-  ck_assert_int_eq(t.ouRows, 64);
+      op, mlirStringRefCreateFromCString(":cell_bits=2,t_mvm_ns=2"), &t)));
+  ck_assert_int_eq(t.cellBits, 2);
+  ck_assert_int_eq(t.ouRows, 256);
   ck_assert_int_eq(t.mvmPs, 2000);
   /* On a file's. */
   ck_assert(mlirLogicalResultIsSuccess(cimTargetResolve(
@@ -660,6 +667,92 @@ START_TEST(test_resolve_with_overrides) {
 }
 END_TEST
 
+/* One target per program: the recorded target is used, an equal one is
+ * accepted, a different one is an error naming the fields that differ. */
+START_TEST(test_resolve_recorded_target) {
+  MlirContext ctx = cimContextCreate();
+  mlirContextAttachDiagnosticHandler(ctx, lastErrorOf, NULL, NULL);
+  MlirModule m = mlirModuleCreateParse(
+      ctx, mlirStringRefCreateFromCString(
+               "module attributes {cim.target = " TWO_BIT_TARGET_ATTR "} {\n"
+               "  func.func @f() { return }\n}"));
+  ck_assert(!mlirModuleIsNull(m));
+  MlirOperation op = mlirModuleGetOperation(m);
+  MlirStringRef pass = mlirStringRefCreateFromCString("p");
+  CimTarget t;
+  ck_assert(mlirLogicalResultIsSuccess(cimTargetResolveForPass(
+      op, pass, mlirStringRefCreateFromCString(""), &t)));
+  ck_assert_int_eq(t.cellBits, 2);
+  ck_assert_int_eq(t.ouRows, 64);
+  /* A setting that leaves it as it is. */
+  ck_assert(mlirLogicalResultIsSuccess(cimTargetResolveForPass(
+      op, pass, mlirStringRefCreateFromCString(":ou_rows=64"), &t)));
+  /* Two fields differ; the given value comes first. */
+  message[0] = '\0';
+  ck_assert(mlirLogicalResultIsFailure(cimTargetResolveForPass(
+      op, pass, mlirStringRefCreateFromCString(":ou_rows=16,t_mvm_ns=2"),
+      &t)));
+  ck_assert_ptr_nonnull(strstr(message, "p: target ':ou_rows=16,t_mvm_ns=2' "
+                                        "(fingerprint 0x"));
+  ck_assert_ptr_nonnull(strstr(message, "the cim.target attribute of the "
+                                        "module (fingerprint 0x"));
+  ck_assert_ptr_nonnull(strstr(message, "): ou_rows 16 vs 64, t_mvm_ns 2 vs "
+                                        "1400 (given vs the program's)"));
+  /* The function pass's view: the module's record; recording on the
+   * function then changes nothing (the module holds the one copy). */
+  MlirOperation func = mlirBlockGetFirstOperation(mlirModuleGetBody(m));
+  ck_assert(mlirLogicalResultIsSuccess(cimTargetResolveForPass(
+      func, pass, mlirStringRefCreateFromCString(""), &t)));
+  ck_assert_int_eq(t.cellBits, 2);
+  cimTargetRecord(func, &t);
+  MlirStringRef name = mlirStringRefCreateFromCString(CIM_TARGET_ATTR_NAME);
+  ck_assert(mlirAttributeIsNull(mlirOperationGetAttributeByName(func, name)));
+  mlirModuleDestroy(m);
+
+  /* Without a module record a function records its own; a module pass
+   * then moves it up. */
+  m = mlirModuleCreateParse(
+      ctx, mlirStringRefCreateFromCString("module {\n"
+                                          "  func.func @f() { return }\n}"));
+  op = mlirModuleGetOperation(m);
+  func = mlirBlockGetFirstOperation(mlirModuleGetBody(m));
+  CimTarget two = cimTargetGetDefault();
+  two.cellBits = 2;
+  cimTargetRecord(func, &two);
+  ck_assert(!mlirAttributeIsNull(mlirOperationGetAttributeByName(func, name)));
+  ck_assert(mlirLogicalResultIsSuccess(cimTargetResolveForPass(
+      op, pass, mlirStringRefCreateFromCString(""), &t)));
+  ck_assert(cimTargetEqual(&t, &two));
+  cimTargetRecord(op, &t);
+  ck_assert(mlirAttributeIsNull(mlirOperationGetAttributeByName(func, name)));
+  ck_assert(!mlirAttributeIsNull(mlirOperationGetAttributeByName(op, name)));
+  mlirModuleDestroy(m);
+  mlirContextDestroy(ctx);
+}
+END_TEST
+
+static void appendMessage(MlirStringRef s, void *userData) {
+  (void)userData;
+  size_t have = strlen(message);
+  snprintf(message + have, sizeof message - have, "%.*s", (int)s.length,
+           s.data);
+}
+
+START_TEST(test_print_differences) {
+  CimTarget a = cimTargetGetDefault(), b = a;
+  message[0] = '\0';
+  cimTargetPrintDifferences(&a, &b, appendMessage, NULL);
+  ck_assert_str_eq(message, "");
+  b.adcBits = 8;
+  b.weightMapping = CIM_WEIGHT_MAPPING_OFFSET;
+  b.writePs = 1500;
+  cimTargetPrintDifferences(&a, &b, appendMessage, NULL);
+  ck_assert_str_eq(message, "adc_bits ideal vs 8, weight_mapping "
+                            "differential-column vs offset, t_write_ns "
+                            "56000 vs 1.5");
+}
+END_TEST
+
 static Suite *targetSuite(void) {
   Suite *s = suite_create("target");
   TCase *tc = tcase_create("json");
@@ -679,6 +772,8 @@ static Suite *targetSuite(void) {
   tcase_add_test(fields, test_override_errors);
   tcase_add_test(fields, test_overrides_apply);
   tcase_add_test(fields, test_resolve_with_overrides);
+  tcase_add_test(fields, test_resolve_recorded_target);
+  tcase_add_test(fields, test_print_differences);
   suite_add_tcase(s, fields);
   return s;
 }
