@@ -21,17 +21,23 @@ BUILD=${1:-build}
 what=${2:-all}
 here=$(cd "$(dirname "$0")/.." && pwd)
 
+# record FILE COMMAND RESULT: appends one record (date, host, commit, the
+# command and its output) to a results file.
+record() {
+  {
+    echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)  host: $(nproc) cores, $(uname -m)  commit: $(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+    echo "command: $2"
+    echo "$3"
+    echo
+  } >> "$1"
+}
+
 if [[ $what == all || $what == cost-oracle ]]; then
   out="$here/bench/results/cost-oracle.txt"
   cmd="$BUILD/bench/cim-bench-cost-oracle test/data/cim-aq-policies.json 5"
   result=$(cd "$here" && $cmd)
   echo "$result"
-  {
-    echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)  host: $(nproc) cores, $(uname -m)  commit: $(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo unknown)"
-    echo "command: $cmd"
-    echo "$result"
-    echo
-  } >> "$out"
+  record "$out" "$cmd" "$result"
   echo "recorded in bench/results/cost-oracle.txt"
   echo
 fi
@@ -63,11 +69,6 @@ if [[ $what == all || $what == python ]]; then
     CIMLIR_LIBRARY="$build_abs/lib/libcimlir.so" \
     /usr/bin/python3 bench/python_oracle.py "$build_abs" 1000000)
   echo "$result"
-  {
-    echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)  host: $(nproc) cores, $(uname -m)  commit: $(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo unknown)"
-    echo "command: $cmd"
-    echo "$result"
-    echo
-  } >> "$out"
+  record "$out" "$cmd" "$result"
   echo "recorded in bench/results/python-oracle.txt"
 fi

@@ -106,6 +106,10 @@ typedef enum CimLayerKind {
 } CimLayerKind;
 
 /// One matrix-vector layer as the crossbar sees it.
+/// The name of layer kind `kind` in tables and reports: "conv2d", "dense"
+/// or "matmul" ("?" for a value outside the enum).
+CIM_CAPI_EXPORTED const char *cimLayerKindGetName(CimLayerKind kind);
+
 typedef struct CimLayer {
   CimLayerKind kind;
   int64_t inDim;       ///< Crossbar rows before mapping (reduction length).

@@ -113,9 +113,6 @@ CIM_CAPI_EXPORTED const char *cimModelLayerFieldGetName(intptr_t field);
 /// The meaning of field `field` (static), or NULL out of range.
 CIM_CAPI_EXPORTED const char *cimModelLayerFieldGetDoc(intptr_t field);
 
-/// The name of layer kind `kind`: "conv2d", "dense" or "matmul".
-CIM_CAPI_EXPORTED const char *cimLayerKindGetName(CimLayerKind kind);
-
 /// Layers of the model, in program order (= policy rows).
 CIM_CAPI_EXPORTED intptr_t cimModelGetNumLayers(CimModel model);
 

@@ -217,6 +217,18 @@ _Static_assert(sizeof costFields / sizeof costFields[0] ==
                    sizeof(CimLayerCost) / sizeof(int64_t),
                "every field of CimLayerCost is in the table");
 
+const char *cimLayerKindGetName(CimLayerKind kind) {
+  switch (kind) {
+  case CIM_LAYER_CONV2D:
+    return "conv2d";
+  case CIM_LAYER_DENSE:
+    return "dense";
+  case CIM_LAYER_MATMUL:
+    return "matmul";
+  }
+  return "?";
+}
+
 intptr_t cimLayerCostGetNumFields(void) {
   return (intptr_t)(sizeof costFields / sizeof costFields[0]);
 }

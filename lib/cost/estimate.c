@@ -124,18 +124,6 @@ const CimLayerCost *cimEstimateGetBaselineTotalCost(CimEstimate estimate) {
   return &((EstimateImpl *)estimate.ptr)->baselineTotal;
 }
 
-static const char *kindName(CimLayerKind k) {
-  switch (k) {
-  case CIM_LAYER_CONV2D:
-    return "conv2d";
-  case CIM_LAYER_DENSE:
-    return "dense";
-  case CIM_LAYER_MATMUL:
-    return "matmul";
-  }
-  return "?";
-}
-
 /// Picoseconds as microseconds with three decimals (exact to the ns).
 static void appendMicros(CimStrBuf *b, int64_t ps, int width) {
   char buf[64];
@@ -184,7 +172,7 @@ void cimEstimatePrintTable(CimEstimate estimate, MlirStringCallback callback,
     char bits[16];
     snprintf(bits, sizeof bits, "%" PRId64 "/%" PRId64, l->layer.wBits,
              l->layer.aBits);
-    appendRow(&b, e, l->name, kindName(l->layer.kind), bits, &l->cost,
+    appendRow(&b, e, l->name, cimLayerKindGetName(l->layer.kind), bits, &l->cost,
               &l->baseline);
   }
   appendRow(&b, e, "total", "", "", &e->total, &e->baselineTotal);
@@ -215,7 +203,7 @@ MlirLogicalResult cimEstimateWriteJSON(CimEstimate estimate, const char *path,
     const EstimateLayer *l = &e->layers[i];
     json_t *entry = json_pack(
         "{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:b, s:o}", "name",
-        l->name, "kind", kindName(l->layer.kind), "in_dim",
+        l->name, "kind", cimLayerKindGetName(l->layer.kind), "in_dim",
         (json_int_t)l->layer.inDim, "out_dim", (json_int_t)l->layer.outDim,
         "invocations", (json_int_t)l->layer.invocations, "repeat",
         (json_int_t)l->layer.repeat, "w_bits", (json_int_t)l->layer.wBits,

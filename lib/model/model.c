@@ -43,18 +43,6 @@ const char *cimModelLayerFieldGetDoc(intptr_t field) {
              : NULL;
 }
 
-const char *cimLayerKindGetName(CimLayerKind kind) {
-  switch (kind) {
-  case CIM_LAYER_CONV2D:
-    return "conv2d";
-  case CIM_LAYER_DENSE:
-    return "dense";
-  case CIM_LAYER_MATMUL:
-    return "matmul";
-  }
-  return "unknown";
-}
-
 static void freeModel(CimModelImpl *m) {
   if (!m)
     return;
