@@ -116,6 +116,11 @@ _SIGNATURES = {
     # Policies (cim-c/Policy.h)
     "cimPolicyLoadFile": (Handle, [ctypes.c_char_p, StringCallback,
                                    ctypes.c_void_p]),
+    "cimPolicyCreate": (Handle, [ctypes.c_ssize_t, c_int64_p, c_int64_p,
+                                 StringCallback, ctypes.c_void_p]),
+    "cimPolicyCheckLayerCount": (LogicalResult, [Handle, ctypes.c_ssize_t,
+                                                 StringCallback,
+                                                 ctypes.c_void_p]),
     "cimPolicyDestroy": (None, [Handle]),
     "cimPolicyGetNumLayers": (ctypes.c_ssize_t, [Handle]),
     "cimPolicyGetWeightBits": (ctypes.c_int64, [Handle, ctypes.c_ssize_t]),

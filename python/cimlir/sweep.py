@@ -15,7 +15,6 @@ only enumerates, batches, formats and plots.
 import argparse
 import concurrent.futures
 import csv
-import ctypes
 import io
 import itertools
 import json
@@ -55,12 +54,6 @@ class UsageError(Exception):
 # below are bound here.
 
 lib = _ffi.lib
-_CB = (_ffi.StringCallback, ctypes.c_void_p)
-lib.cimPolicyCreate.restype = _ffi.Handle
-lib.cimPolicyCreate.argtypes = [ctypes.c_ssize_t, _ffi.c_int64_p,
-                                _ffi.c_int64_p, *_CB]
-lib.cimPolicyCheckLayerCount.restype = _ffi.LogicalResult
-lib.cimPolicyCheckLayerCount.argtypes = [_ffi.Handle, ctypes.c_ssize_t, *_CB]
 
 
 def _policy_from_handle(h, label, model):
