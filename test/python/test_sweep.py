@@ -252,6 +252,9 @@ def test_doc_recipes_run(tmp_path):
     env["PATH"] = os.pathsep.join([os.path.join(ROOT, "python", "bin"),
                                    str(bindir), env["PATH"]])
     env["PARALLEL_SSH"] = str(bindir / "ssh")
+    # CI machines may run without $HOME: the ssh recipe must not depend on it.
+    env.pop("HOME", None)
+    env["MPLCONFIGDIR"] = str(tmp_path / "mplconfig")
     for i, block in enumerate(blocks):
         r = subprocess.run(["bash", "-euo", "pipefail", "-c", block],
                            cwd=tmp_path, env=env, capture_output=True,
