@@ -1,9 +1,17 @@
 /*===-- SimMachine.h - The simulator's machine state (internal) -----------===*
  *
- * Buffers, crossbar contents, inputs, outputs and counters of one simulator
- * (lib/sim/machine.c executes, lib/sim/report.c prints). The deferred
- * ("lazy") values of the exact MVM shortcut are described in machine.c and
- * docs/cim-sim.md.
+ * Buffers, crossbar contents, inputs, outputs and counters of one simulator,
+ * and the functions the simulator's files share. One concern per file:
+ *   machine.c     creation, checks of program and target, destruction
+ *   buffers.c     helpers, tiles, deferred values, materializing, data blocks
+ *   io.c          program inputs and outputs
+ *   crossbar.c    write and mvm
+ *   accumulate.c  adc and shift_add (the deferred planes of an accumulator)
+ *   digital.c     the digital unit and data movement, store
+ *   run.c         the run loop (instruction dispatch) and counters
+ *   report.c      the report and table
+ * The deferred ("lazy") values of the exact MVM shortcut are described in
+ * machine.c and docs/cim-sim.md.
  *===----------------------------------------------------------------------===*/
 
 #ifndef CIM_LIB_SIM_SIMMACHINE_H
@@ -100,6 +108,82 @@ typedef struct SimMachine {
   uint32_t pc;
   CimStrBuf kernelMessage;
 } SimMachine;
+
+/*===----------------------------------------------------------------------===*
+ * Shared by the simulator's files (buffers.c unless noted)
+ *===----------------------------------------------------------------------===*/
+
+/// The kernels' message sink: a kernel failure is forwarded by
+/// cimSimKernelFailed.
+#define KCB cimStrBufCallback, &m->kernelMessage
+
+CimSimTensor cimSimViewOf(const CimIsaTensorType *t, int64_t *data);
+int64_t cimSimTypeNumElements(const CimIsaTensorType *t);
+/// The value range of an element type.
+void cimSimElemRange(CimIsaElemType e, int64_t *lo, int64_t *hi);
+/// Reports one error of the running instruction.
+MlirLogicalResult cimSimMachineFail(SimMachine *m, MlirStringCallback cb,
+                                    void *ud, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/// Forwards the message a kernel left in m->kernelMessage.
+MlirLogicalResult cimSimKernelFailed(SimMachine *m, MlirStringCallback cb,
+                                     void *ud);
+/// calloc / malloc of n (at least 1) elements; NULL when the size overflows.
+void *cimSimCalloc(int64_t n, size_t size);
+void *cimSimMalloc(int64_t n, size_t size);
+
+void cimSimTileRelease(SimTile *t);
+void cimSimLazyRelease(SimLazy *l);
+/// Drops whatever `b` holds (a constant keeps its data).
+void cimSimBufferReset(SimBuffer *b);
+/// value[m, c] of a deferred product into out [M, tile.cols].
+void cimSimLazyProduct(const SimLazy *l, int64_t *out);
+/// Checks values written to buffer `bufIdx` against its element type.
+MlirLogicalResult cimSimCheckFits(SimMachine *m, uint32_t bufIdx,
+                                  const int64_t *v, int64_t n,
+                                  MlirStringCallback cb, void *ud);
+/// Makes buffer `idx` hold plain values (multiplying out a deferred product
+/// and pending terms) and returns them in *out.
+MlirLogicalResult cimSimMaterialize(SimMachine *m, uint32_t idx, int64_t **out,
+                                    MlirStringCallback cb, void *ud);
+/// Gives buffer `idx` fresh storage for a result (dropping what it held).
+MlirLogicalResult cimSimPrepareDst(SimMachine *m, uint32_t idx, int64_t **out,
+                                   MlirStringCallback cb, void *ud);
+/// Makes buffer `idx` hold the deferred product `l` (taking the reference).
+MlirLogicalResult cimSimSetLazy(SimMachine *m, uint32_t idx, SimLazy *l,
+                                MlirStringCallback cb, void *ud);
+/// Values of data block `blk` (decoded once); `want` >= 0 requires that many.
+MlirLogicalResult cimSimBlockValues(SimMachine *m, int64_t blk, int64_t want,
+                                    const char *what, const int64_t **values,
+                                    int64_t *count, MlirStringCallback cb,
+                                    void *ud);
+
+/* machine.c */
+void cimSimMachineDestroy(SimMachine *m);
+/* run.c */
+/// Drops all run state: scratch buffers, crossbar contents, outputs.
+void cimSimResetRun(SimMachine *m);
+
+/* One instruction each; `ev` receives its crossbar events. */
+MlirLogicalResult cimSimExecWrite(SimMachine *m, const CimIsaInstr *in,
+                                  CimSimCounters *ev, MlirStringCallback cb,
+                                  void *ud); /* crossbar.c */
+MlirLogicalResult cimSimExecMvm(SimMachine *m, const CimIsaInstr *in,
+                                CimSimCounters *ev, MlirStringCallback cb,
+                                void *ud); /* crossbar.c */
+MlirLogicalResult cimSimExecAdc(SimMachine *m, const CimIsaInstr *in,
+                                CimSimCounters *ev, MlirStringCallback cb,
+                                void *ud); /* accumulate.c */
+MlirLogicalResult cimSimExecShiftAdd(SimMachine *m, const CimIsaInstr *in,
+                                     CimSimCounters *ev,
+                                     MlirStringCallback cb,
+                                     void *ud); /* accumulate.c */
+MlirLogicalResult cimSimExecDigital(SimMachine *m, const CimIsaInstr *in,
+                                    MlirStringCallback cb,
+                                    void *ud); /* digital.c */
+MlirLogicalResult cimSimExecStore(SimMachine *m, const CimIsaInstr *in,
+                                  MlirStringCallback cb,
+                                  void *ud); /* digital.c */
 
 /// Time and energy of counters on the machine's target (cimPriceEvents).
 /// Fails, with the pricing message, when they do not fit in int64.

@@ -1,0 +1,238 @@
+/*===-- accumulate.c - ADC and shift-add -----------------------------------===*
+ *
+ * The ADC passes a deferred value through when it provably neither clips
+ * nor rounds; shift_add folds deferred planes into coefficient matrices
+ * (SimTerm) of the accumulator (the exact shortcut, machine.c).
+ *===----------------------------------------------------------------------===*/
+
+#include <assert.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "SimMachine.h"
+
+MlirLogicalResult cimSimExecAdc(SimMachine *m, const CimIsaInstr *in,
+                                 CimSimCounters *ev, MlirStringCallback cb,
+                                 void *ud) {
+  const CimProgram *p = m->program;
+  const CimIsaTensorType *t = &p->buffers[in->src[0]].type;
+  CimSimTensor vt = cimSimViewOf(t, NULL),
+               rt = cimSimViewOf(&p->buffers[in->dst].type, NULL);
+  if (!cimSimSameShape(&vt, &rt))
+    return cimSimMachineFail(m, cb, ud,
+                             "the result must have the operand's shape");
+  ev->adcConversions = cimSimTypeNumElements(t);
+  int64_t bits = in->adc.bits, shift = in->adc.shift;
+  if (bits < 0 || bits > 62 || shift < 0 || shift > 62)
+    return cimSimMachineFail(m, cb, ud, "bits and shift must lie in [0, 62]");
+  SimBuffer *src = &m->buffers[in->src[0]];
+  if (src->valid && src->lazy && src->numTerms == 0) {
+    /* Deferred sums pass an ADC that provably neither clips nor rounds. */
+    const SimLazy *l = src->lazy;
+    bool exact = bits == 0;
+    if (!exact) {
+      int64_t lo = in->adc.isSigned ? -(INT64_C(1) << (bits - 1)) : 0;
+      int64_t hi = in->adc.isSigned ? (INT64_C(1) << (bits - 1)) - 1
+                                    : (INT64_C(1) << bits) - 1;
+      exact = shift == 0 && hi >= l->bound &&
+              (l->hasNegative ? lo <= -l->bound : lo <= 0);
+    }
+    if (exact) {
+      if (in->dst == in->src[0])
+        return mlirLogicalResultSuccess();
+      ++src->lazy->refs;
+      return cimSimSetLazy(m, in->dst, src->lazy, cb, ud);
+    }
+  }
+  int64_t *v, *out;
+  if (mlirLogicalResultIsFailure(cimSimMaterialize(m, in->src[0], &v, cb, ud)))
+    return mlirLogicalResultFailure();
+  int64_t n = cimSimTypeNumElements(t);
+  if (in->dst == in->src[0]) {
+    out = v;
+  } else {
+    if (mlirLogicalResultIsFailure(cimSimPrepareDst(m, in->dst, &out, cb, ud)))
+      return mlirLogicalResultFailure();
+  }
+  vt.data = v;
+  rt.data = out;
+  MlirLogicalResult r =
+      cimSimAdc(&vt, bits, shift, in->adc.isSigned != 0, &rt, KCB);
+  if (mlirLogicalResultIsFailure(r))
+    return cimSimKernelFailed(m, cb, ud);
+  m->buffers[in->dst].valid = true;
+  return cimSimCheckFits(m, in->dst, out, n, cb, ud);
+}
+
+/// Adds c * drive of the deferred `part` into a pending term of `dst`;
+/// false when the coefficients would grow too large (the caller then adds
+/// the materialized values instead).
+static bool addTerm(SimMachine *m, SimBuffer *dst, const SimLazy *l,
+                    const CimSimShiftAddParams *sp) {
+  (void)m;
+  if (sp->shift > 40)
+    return false;
+  int64_t mult = (sp->negate ? -1 : 1) * (INT64_C(1) << sp->shift);
+  int64_t maxDrive = 0;
+  for (int64_t i = 0; i < l->M * l->rows; ++i) {
+    int64_t a = l->drive[i] < 0 ? -l->drive[i] : l->drive[i];
+    maxDrive = a > maxDrive ? a : maxDrive;
+  }
+  int64_t add = maxDrive * (mult < 0 ? -mult : mult); /* <= 2^48 */
+  SimTerm *t = NULL;
+  for (int64_t i = 0; i < dst->numTerms; ++i) {
+    SimTerm *c = &dst->terms[i];
+    if (c->tile == l->tile && c->rowOffset == l->rowOffset &&
+        c->rows == l->rows && c->M == l->M && c->srcOffset == sp->srcOffset &&
+        c->srcStride == sp->srcStride && c->dstOffset == sp->dstOffset &&
+        c->count == sp->count) {
+      t = c;
+      break;
+    }
+  }
+  /* Keep rows * maxAbsCoef * maxCell below 2^62 so that the product of a
+   * term can never overflow. */
+  const cimI128 limit = (cimI128)1 << 62;
+  cimI128 fresh =
+      (cimI128)l->rows * add * (l->tile->maxCell ? l->tile->maxCell : 1);
+  if (fresh >= limit)
+    return false;
+  if (t && (cimI128)l->rows * (t->maxAbsCoef + add) *
+                   (l->tile->maxCell ? l->tile->maxCell : 1) >= limit)
+    return false;
+  if (!t) {
+    if (dst->numTerms == dst->capTerms) {
+      int64_t cap = dst->capTerms ? 2 * dst->capTerms : 4;
+      SimTerm *g = realloc(dst->terms, (size_t)cap * sizeof *g);
+      if (!g)
+        return false;
+      dst->terms = g;
+      dst->capTerms = cap;
+    }
+    int64_t *coef = cimSimCalloc(l->M * l->rows, sizeof(int64_t));
+    if (!coef)
+      return false;
+    t = &dst->terms[dst->numTerms++];
+    *t = (SimTerm){l->tile, l->rowOffset, l->rows, l->M, sp->srcOffset,
+                   sp->srcStride, sp->dstOffset, sp->count, coef, 0};
+    ++l->tile->refs;
+  }
+  for (int64_t i = 0; i < l->M * l->rows; ++i)
+    t->coef[i] += mult * l->drive[i];
+  t->maxAbsCoef += add;
+  return true;
+}
+
+MlirLogicalResult cimSimExecShiftAdd(SimMachine *m, const CimIsaInstr *in,
+                                      CimSimCounters *ev, MlirStringCallback cb,
+                                      void *ud) {
+  const CimProgram *p = m->program;
+  uint32_t a = in->src[0], pa = in->src[1], d = in->dst;
+  CimSimTensor at = cimSimViewOf(&p->buffers[a].type, NULL);
+  CimSimTensor pt = cimSimViewOf(&p->buffers[pa].type, NULL);
+  CimSimTensor dt = cimSimViewOf(&p->buffers[d].type, NULL);
+  if (!cimSimSameShape(&at, &dt))
+    return cimSimMachineFail(m, cb, ud,
+                       "the result must have the accumulator's shape");
+  CimSimShiftAddParams sp = {in->shiftAdd.srcOffset, in->shiftAdd.srcStride,
+                             in->shiftAdd.dstOffset, in->shiftAdd.count,
+                             in->shiftAdd.shift, in->shiftAdd.negate != 0};
+  if (mlirLogicalResultIsFailure(cimSimCheckShiftAdd(&at, &pt, &sp, KCB)))
+    return cimSimKernelFailed(m, cb, ud);
+  (void)ev;
+  SimBuffer *acc = &m->buffers[a], *part = &m->buffers[pa],
+            *dst = &m->buffers[d];
+  if (dst->isConst)
+    return cimSimMachineFail(m, cb, ud, "writes constant buffer %u", d);
+  if (!acc->valid)
+    return cimSimMachineFail(m, cb, ud,
+                             "reads buffer %u before any instruction "
+                             "wrote it",
+                             a);
+  if (!part->valid)
+    return cimSimMachineFail(m, cb, ud,
+                             "reads buffer %u before any instruction "
+                             "wrote it",
+                             pa);
+  int64_t Na = at.rank ? at.shape[at.rank - 1] : 1;
+  int64_t Ma = cimSimNumElements(&at) / (Na ? Na : 1);
+  int64_t Np = pt.rank ? pt.shape[pt.rank - 1] : 1;
+  int64_t Mp = cimSimNumElements(&pt) / (Np ? Np : 1);
+
+  /* A part that is the destination (but not the accumulator) is read
+   * before the destination is prepared. */
+  int64_t *partCopy = NULL;
+  SimLazy *lazyPart = NULL;
+  if (part->lazy && part->numTerms == 0 && m->shortcuts) {
+    lazyPart = part->lazy;
+    ++lazyPart->refs;
+  } else if (pa == d || pa == a) {
+    int64_t *v;
+    if (mlirLogicalResultIsFailure(cimSimMaterialize(m, pa, &v, cb, ud)))
+      return mlirLogicalResultFailure();
+    partCopy = cimSimMalloc(Mp * Np, sizeof(int64_t));
+    if (!partCopy)
+      return cimSimMachineFail(m, cb, ud, "out of memory");
+    memcpy(partCopy, v, (size_t)(Mp * Np) * sizeof(int64_t));
+  }
+
+  /* The destination starts as the accumulator: in place, moved when the
+   * accumulator dies here, else copied. */
+  MlirLogicalResult r = mlirLogicalResultSuccess();
+  if (acc->lazy) {
+    int64_t *v;
+    r = cimSimMaterialize(m, a, &v, cb, ud);
+  }
+  if (mlirLogicalResultIsSuccess(r) && d != a) {
+    bool accDies = (m->dead[m->pc] & 1) && !acc->isConst && a != pa;
+    if (accDies) {
+      cimSimBufferReset(dst);
+      free(dst->terms);
+      *dst = *acc;
+      memset(acc, 0, sizeof *acc);
+    } else {
+      int64_t *v, *out;
+      r = cimSimMaterialize(m, a, &v, cb, ud);
+      if (mlirLogicalResultIsSuccess(r))
+        r = cimSimPrepareDst(m, d, &out, cb, ud);
+      if (mlirLogicalResultIsSuccess(r)) {
+        memcpy(out, v, (size_t)(Ma * Na) * sizeof(int64_t));
+        dst->valid = true;
+      }
+    }
+  }
+  if (mlirLogicalResultIsFailure(r)) {
+    free(partCopy);
+    cimSimLazyRelease(lazyPart);
+    return r;
+  }
+  if (lazyPart) {
+    bool ok = addTerm(m, dst, lazyPart, &sp);
+    if (!ok) {
+      /* Coefficients too large to defer: multiply this plane out now. */
+      partCopy = cimSimMalloc(Mp * Np, sizeof(int64_t));
+      if (partCopy)
+        cimSimLazyProduct(lazyPart, partCopy);
+    }
+    cimSimLazyRelease(lazyPart);
+    if (ok)
+      return mlirLogicalResultSuccess();
+    if (!partCopy)
+      return cimSimMachineFail(m, cb, ud, "out of memory");
+  }
+  const int64_t *pv = partCopy;
+  if (!pv) {
+    int64_t *v;
+    if (mlirLogicalResultIsFailure(cimSimMaterialize(m, pa, &v, cb, ud)))
+      return mlirLogicalResultFailure();
+    pv = v;
+  }
+  r = cimSimShiftAddCore(dst->data, Ma, Na, pv, Mp, Np, &sp, KCB);
+  free(partCopy);
+  if (mlirLogicalResultIsFailure(r))
+    return cimSimKernelFailed(m, cb, ud);
+  if (dst->numTerms == 0)
+    return cimSimCheckFits(m, d, dst->data, Ma * Na, cb, ud);
+  return mlirLogicalResultSuccess();
+}
