@@ -51,6 +51,8 @@ typedef struct CvRep {
   intptr_t numS; /* 1, or one scale per channel along `axis` */
   double *s;
   int64_t axis; /* channel axis of per-channel s / bias; -1 if none */
+  int64_t axisSpan; /* channels index `axisSpan` adjacent dims from `axis`
+                       (row-major): 2 for a grouped convolution's G, F */
   int64_t z;
   intptr_t numBias; /* 0, or one per channel along `axis` */
   int64_t *bias;
@@ -179,7 +181,7 @@ MlirValue cvStorageValue(CvConverter *cv, MlirOperation user, CvRep *r,
 /// afterwards r is an accumulator with z = 0 and nothing pending.
 bool cvFlatten(CvConverter *cv, MlirOperation user, CvRep *r);
 /// Data movement on q keeps everything else: a new rep for `result` with
-/// q = newQ, channel axis `axis`.
+/// q = newQ, channel axis `axis` (its span kept from src).
 CvRep *cvForward(CvConverter *cv, MlirValue result, const CvRep *src,
                  MlirValue newQ, int64_t axis);
 

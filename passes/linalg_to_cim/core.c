@@ -86,6 +86,7 @@ CvRep *cvNewRep(CvConverter *cv, MlirValue v) {
   if (!r)
     abort();
   r->axis = -1;
+  r->axisSpan = 1;
   r->lo = -INFINITY;
   r->hi = INFINITY;
   r->numS = 1;
@@ -140,6 +141,7 @@ void cvCopyRep(CvRep *dst, const CvRep *src) {
   dst->qmax = src->qmax;
   cvSetScales(dst, src->numS, src->s);
   dst->axis = src->axis;
+  dst->axisSpan = src->axisSpan;
   dst->z = src->z;
   cvSetBias(dst, src->numBias, src->bias);
   dst->lo = src->lo;
@@ -533,7 +535,28 @@ static MlirValue buildRequantize(CvConverter *cv, MlirOperation user,
   MlirValue bias;
   if (!biasOperand(cv, user, r, &bias))
     return (MlirValue){NULL};
-  MlirValue operands[2] = {r->q, bias};
+  /* Channels spanning adjacent dims (a grouped convolution's G, F) are
+   * requantized along one merged dim, then reshaped back. */
+  MlirLocation loc = mlirOperationGetLocation(user);
+  MlirValue x = r->q;
+  MlirType xt = mlirValueGetType(x);
+  intptr_t rank = mlirShapedTypeGetRank(xt);
+  int64_t shape[CV_MAX_RANK], merged[CV_MAX_RANK];
+  intptr_t mrank = 0;
+  bool span = r->axis >= 0 && r->axisSpan > 1;
+  for (intptr_t i = 0; i < rank && i < CV_MAX_RANK; ++i) {
+    shape[i] = mlirShapedTypeGetDimSize(xt, i);
+    if (span && i > r->axis && i < r->axis + r->axisSpan)
+      merged[mrank - 1] *= shape[i];
+    else
+      merged[mrank++] = shape[i];
+  }
+  if (span)
+    x = cvBuild1(cv, "cim.reshape", loc, 1, &x,
+                 cvTensorType(cv->ctx, mrank, merged,
+                              mlirShapedTypeGetElementType(xt)),
+                 0, NULL);
+  MlirValue operands[2] = {x, bias};
   MlirNamedAttribute attrs[] = {
       cimNamedI64(cv->ctx, "axis", r->axis >= 0 ? r->axis : 0),
       cvNamedArray(cv->ctx, "multiplier", numRatios, mult),
@@ -543,9 +566,14 @@ static MlirValue buildRequantize(CvConverter *cv, MlirOperation user,
       cimNamedI64(cv->ctx, "qmin", qmin),
       cimNamedI64(cv->ctx, "qmax", qmax),
   };
-  return cvBuild1(cv, "cim.requantize", mlirOperationGetLocation(user),
-                  mlirValueIsNull(bias) ? 1 : 2, operands,
-                  withElem(r->q, elem), sizeof attrs / sizeof attrs[0], attrs);
+  MlirValue v = cvBuild1(cv, "cim.requantize", loc,
+                         mlirValueIsNull(bias) ? 1 : 2, operands,
+                         withElem(x, elem), sizeof attrs / sizeof attrs[0],
+                         attrs);
+  if (span)
+    v = cvBuild1(cv, "cim.reshape", loc, 1, &v,
+                 cvTensorType(cv->ctx, rank, shape, elem), 0, NULL);
+  return v;
 }
 
 MlirValue cvMaterialize(CvConverter *cv, MlirOperation user, CvRep *r,
@@ -679,7 +707,7 @@ bool cvFlatten(CvConverter *cv, MlirOperation user, CvRep *r) {
   r->hi = INFINITY;
   r->numCache = 0;
   if (r->numS == 1)
-    r->axis = -1;
+    r->axis = -1, r->axisSpan = 1;
   return true;
 }
 
@@ -688,6 +716,8 @@ CvRep *cvForward(CvConverter *cv, MlirValue result, const CvRep *src,
   CvRep *r = cvNewRep(cv, result);
   cvCopyRep(r, src);
   r->q = newQ;
+  if (axis != src->axis)
+    r->axisSpan = 1;
   r->axis = axis;
   r->values = mlirAttributeGetNull();
   return r;

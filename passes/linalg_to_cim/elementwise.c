@@ -296,6 +296,15 @@ static bool biasAdd(CvConverter *cv, MlirOperation op, CvRep *acc,
                     intptr_t biasOperand, MlirValue result) {
   MlirValue c = mlirOperationGetOperand(op, biasOperand);
   MlirType rt = mlirValueGetType(result);
+  if (acc->axisSpan > 1) {
+    cvError(cv, op,
+            "a bias added to a grouped convolution's result, whose output "
+            "channels span dims %lld to %lld, is not supported; collapse "
+            "them into one dim first",
+            (long long)acc->axis,
+            (long long)(acc->axis + acc->axisSpan - 1));
+    return false;
+  }
   int64_t channels =
       acc->axis >= 0 ? mlirShapedTypeGetDimSize(rt, acc->axis) : 1;
   double *b = biasValues(op, biasOperand, c, acc->axis, channels);

@@ -53,6 +53,7 @@ typedef struct Form {
   int hDim, wDim;
   int64_t reduction;
   int64_t outAxis; /* channel axis of the linalg result, -1: none */
+  int64_t outSpan; /* adjacent dims from outAxis that index the channels */
   int64_t wAxis;   /* axis of the linalg weights carrying output channels */
   bool unsignedA, unsignedW;
 } Form;
@@ -149,12 +150,23 @@ static intptr_t plan(const char *src, const int64_t *shape,
 }
 
 /// The channel axis of an operand: its N / F letter, else (depthwise) its
-/// G; none (-1) when a convolution's output channels span two axes (G, F).
-static int64_t channelAxis(const char *axes, bool conv) {
+/// G. A convolution's output channels that span two axes (G then F, as in
+/// every grouped layout of LayerOps.def) give G with *span 2 when `span` is
+/// non-null, else none (-1).
+static int64_t channelAxis(const char *axes, bool conv, int64_t *span) {
   int out = cimLayerAxesFind(axes, strchr(axes, 'N') ? 'N' : 'F');
   int g = cimLayerAxesFind(axes, 'G');
-  if (conv && g >= 0)
-    return out >= 0 ? -1 : g;
+  if (span)
+    *span = 1;
+  if (conv && g >= 0) {
+    if (out < 0)
+      return g;
+    if (span && out == g + 1) {
+      *span = 2;
+      return g;
+    }
+    return -1;
+  }
   return out;
 }
 
@@ -193,8 +205,8 @@ static void buildForm(MlirOperation op, const CimLayerAxes *ax, Form *f) {
   f->hDim = cimLayerAxesFind(ax->act, 'H');
   f->wDim = cimLayerAxesFind(ax->act, 'W');
   f->reduction = cimLayerAxesProduct(ax->weight, f->w, "KCRS");
-  f->outAxis = channelAxis(ax->result, f->conv);
-  f->wAxis = channelAxis(ax->weight, f->conv);
+  f->outAxis = channelAxis(ax->result, f->conv, &f->outSpan);
+  f->wAxis = channelAxis(ax->weight, f->conv, NULL);
   f->unsignedA = cimLayerOperandIsUnsigned(op, ax->actIdx);
   f->unsignedW = cimLayerOperandIsUnsigned(op, ax->weightIdx);
 }
@@ -558,7 +570,10 @@ static void recordQdqResult(CvConverter *cv, const Layer *L,
   r->q = out;
   r->storage = false;
   r->axis = f->outAxis; /* where a bias add finds the output channels */
-  r->layer = (f->resReshape || f->resPermute) ? (MlirOperation){NULL} : layer;
+  r->axisSpan = f->outSpan;
+  /* A bias add may follow directly; a reshape back into the linalg result
+   * (grouped convolutions) keeps the channels in order, a permute not. */
+  r->layer = f->resPermute ? (MlirOperation){NULL} : layer;
   if (rw->numS > 1) {
     double *s = malloc((size_t)rw->numS * sizeof *s);
     if (!s)

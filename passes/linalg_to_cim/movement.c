@@ -320,26 +320,29 @@ static bool convertPool(CvConverter *cv, MlirOperation op) {
  *===----------------------------------------------------------------------===*/
 
 /// Channel axis after a reshape with reassociation groups; -1 on failure.
+/// The channels index `span` adjacent source dims from `axis`; a collapse
+/// that merges all of them (and only dims of size 1 besides) gives one axis.
 static int64_t reshapeAxis(MlirAttribute reassoc, bool collapse,
                            const int64_t *src, const int64_t *dst,
-                           int64_t axis) {
+                           int64_t axis, int64_t span) {
   intptr_t groups = mlirArrayAttrGetNumElements(reassoc);
   for (intptr_t g = 0; g < groups; ++g) {
     MlirAttribute grp = mlirArrayAttrGetElement(reassoc, g);
     intptr_t n = mlirArrayAttrGetNumElements(grp);
     if (collapse) {
       /* source dims of group g collapse into result dim g */
-      bool has = false, othersOne = true;
+      int64_t has = 0;
+      bool othersOne = true;
       for (intptr_t i = 0; i < n; ++i) {
         int64_t d = mlirIntegerAttrGetValueInt(mlirArrayAttrGetElement(grp, i));
-        if (d == axis)
-          has = true;
+        if (d >= axis && d < axis + span)
+          ++has;
         else if (src[d] != 1)
           othersOne = false;
       }
       if (has)
-        return othersOne ? g : -1;
-    } else if (g == axis) {
+        return othersOne && has == span ? g : -1;
+    } else if (g == axis && span == 1) {
       /* source dim g expands into these result dims */
       int64_t found = -1;
       for (intptr_t i = 0; i < n; ++i) {
@@ -413,6 +416,15 @@ static bool convertReshapeLike(CvConverter *cv, MlirOperation op) {
   MlirType elem = elemOf(q);
   int64_t axis = -1;
   if (r && channelDependent(r)) {
+    if (r->axisSpan > 1 && !cimOpIsA(op, "tensor.collapse_shape")) {
+      cvError(cv, op,
+              "%s moves the output channels of a grouped convolution, which "
+              "span dims %lld to %lld and carry per-channel biases, before "
+              "they are merged into one dim; collapse them first",
+              name, (long long)r->axis,
+              (long long)(r->axis + r->axisSpan - 1));
+      return false;
+    }
     if (isTranspose) {
       for (intptr_t i = 0; i < srcRank; ++i)
         if (perm[i] == r->axis)
@@ -437,7 +449,7 @@ static bool convertReshapeLike(CvConverter *cv, MlirOperation op) {
     } else {
       axis = reshapeAxis(attrOf(op, "reassociation"),
                          cimOpIsA(op, "tensor.collapse_shape"), src, dst,
-                         r->axis);
+                         r->axis, r->axisSpan);
     }
     if (axis < 0) {
       cvError(cv, op,
@@ -468,7 +480,12 @@ static bool convertReshapeLike(CvConverter *cv, MlirOperation op) {
     mlirValueReplaceAllUsesOfWith(result, v);
     return true;
   }
-  cvForward(cv, result, r, v, axis);
+  CvRep *out = cvForward(cv, result, r, v, axis);
+  out->axisSpan = 1;
+  /* A collapse merging a grouped convolution's (G, F) into one channel dim
+   * is still the layer's result: its bias add may follow. */
+  if (r->axisSpan > 1 && axis >= 0)
+    out->layer = r->layer;
   return true;
 }
 

@@ -288,3 +288,51 @@ func.func @sum_pool_padded(%x: tensor<1x1x2x2xf32>) -> tensor<1x1x2x2xf32> {
   %s = linalg.pooling_nchw_sum {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%p, %w : tensor<1x1x4x4xf32>, tensor<3x3xf32>) outs(%z : tensor<1x1x2x2xf32>) -> tensor<1x1x2x2xf32>
   return %s : tensor<1x1x2x2xf32>
 }
+
+// -----
+
+// A grouped convolution's output channels span dims 1 and 2 (G, F): a bias
+// added there, or a transpose before they are collapsed, is refused.
+#id5 = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d3, d4)>
+#g5 = affine_map<(d0, d1, d2, d3, d4) -> (d1, d2)>
+func.func @grouped_bias_unmerged(%x: tensor<1x2x1x1x1xf32>) -> tensor<1x2x2x1x1xf32> {
+  %zero = arith.constant 0.0 : f32
+  %xq = quant.qcast %x : tensor<1x2x1x1x1xf32> to tensor<1x2x1x1x1x!quant.uniform<u8:f32, 0.5:3>>
+  %xd = quant.dcast %xq : tensor<1x2x1x1x1x!quant.uniform<u8:f32, 0.5:3>> to tensor<1x2x1x1x1xf32>
+  %w = arith.constant dense<0.5> : tensor<2x2x1x1x1xf32>
+  %wq = quant.qcast %w : tensor<2x2x1x1x1xf32> to tensor<2x2x1x1x1x!quant.uniform<i8:f32, 0.25>>
+  %wd = quant.dcast %wq : tensor<2x2x1x1x1x!quant.uniform<i8:f32, 0.25>> to tensor<2x2x1x1x1xf32>
+  %e = tensor.empty() : tensor<1x2x2x1x1xf32>
+  %z = linalg.fill ins(%zero : f32) outs(%e : tensor<1x2x2x1x1xf32>) -> tensor<1x2x2x1x1xf32>
+  %c = linalg.conv_2d_ngchw_gfchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%xd, %wd : tensor<1x2x1x1x1xf32>, tensor<2x2x1x1x1xf32>) outs(%z : tensor<1x2x2x1x1xf32>) -> tensor<1x2x2x1x1xf32>
+  %b = arith.constant dense<[[1.0, 2.0], [3.0, 4.0]]> : tensor<2x2xf32>
+  // expected-error @+1 {{a bias added to a grouped convolution's result, whose output channels span dims 1 to 2, is not supported; collapse them into one dim first}}
+  %cb = linalg.generic {indexing_maps = [#id5, #g5, #id5], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel"]} ins(%c, %b : tensor<1x2x2x1x1xf32>, tensor<2x2xf32>) outs(%e : tensor<1x2x2x1x1xf32>) {
+  ^bb0(%a0: f32, %a1: f32, %o: f32):
+    %y = arith.addf %a0, %a1 : f32
+    linalg.yield %y : f32
+  } -> tensor<1x2x2x1x1xf32>
+  %rq = quant.qcast %cb : tensor<1x2x2x1x1xf32> to tensor<1x2x2x1x1x!quant.uniform<u8:f32, 0.25>>
+  %rd = quant.dcast %rq : tensor<1x2x2x1x1x!quant.uniform<u8:f32, 0.25>> to tensor<1x2x2x1x1xf32>
+  return %rd : tensor<1x2x2x1x1xf32>
+}
+
+// -----
+
+func.func @grouped_transpose_unmerged(%x: tensor<1x2x1x1x1xf32>) -> tensor<1x1x2x2x1xf32> {
+  %zero = arith.constant 0.0 : f32
+  %xq = quant.qcast %x : tensor<1x2x1x1x1xf32> to tensor<1x2x1x1x1x!quant.uniform<u8:f32, 0.5:3>>
+  %xd = quant.dcast %xq : tensor<1x2x1x1x1x!quant.uniform<u8:f32, 0.5:3>> to tensor<1x2x1x1x1xf32>
+  %w = arith.constant dense<0.5> : tensor<2x2x1x1x1xf32>
+  %wq = quant.qcast %w : tensor<2x2x1x1x1xf32> to tensor<2x2x1x1x1x!quant.uniform<i8:f32, 0.25>>
+  %wd = quant.dcast %wq : tensor<2x2x1x1x1x!quant.uniform<i8:f32, 0.25>> to tensor<2x2x1x1x1xf32>
+  %e = tensor.empty() : tensor<1x2x2x1x1xf32>
+  %z = linalg.fill ins(%zero : f32) outs(%e : tensor<1x2x2x1x1xf32>) -> tensor<1x2x2x1x1xf32>
+  %c = linalg.conv_2d_ngchw_gfchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%xd, %wd : tensor<1x2x1x1x1xf32>, tensor<2x2x1x1x1xf32>) outs(%z : tensor<1x2x2x1x1xf32>) -> tensor<1x2x2x1x1xf32>
+  %e2 = tensor.empty() : tensor<1x1x2x2x1xf32>
+  // expected-error @+1 {{linalg.transpose moves the output channels of a grouped convolution, which span dims 1 to 2 and carry per-channel biases, before they are merged into one dim; collapse them first}}
+  %t = linalg.transpose ins(%c : tensor<1x2x2x1x1xf32>) outs(%e2 : tensor<1x1x2x2x1xf32>) permutation = [0, 3, 1, 2, 4]
+  %rq = quant.qcast %t : tensor<1x1x2x2x1xf32> to tensor<1x1x2x2x1x!quant.uniform<u8:f32, 0.25>>
+  %rd = quant.dcast %rq : tensor<1x1x2x2x1x!quant.uniform<u8:f32, 0.25>> to tensor<1x1x2x2x1xf32>
+  return %rd : tensor<1x1x2x2x1xf32>
+}

@@ -259,3 +259,36 @@ func.func @gelu_softmax(%x: tensor<2x4xf32>) -> tensor<2x4xf32> {
   %sd = quant.dcast %sq : tensor<2x4x!quant.uniform<u8:f32, 0.00390625>> to tensor<2x4xf32>
   return %sd : tensor<2x4xf32>
 }
+
+// -----
+
+// Grouped convolution with asymmetric activations: the output channels span
+// two dims (G, F) of the linalg result, so the zero-point correction is one
+// bias per (g, f), applied along the merged dim and reshaped back.
+//   x: u8, scale 0.5, zp 3; w (per tensor, scale 0.25) [g][f] =
+//     [[1.0, -0.5], [0.25, 0.75]] -> [[4, -2], [1, 3]] in i4<-7:7>
+//   correction -3 * w[g, f] (C = R = S = 1): [-12, 6, -3, -9] in (g, f) order
+//   to u8 scale 0.25: ratio 0.125 / 0.25 = 0.5 -> (2^30, 31)
+// CHECK-LABEL: func.func @grouped_conv_asymmetric
+// CHECK: %[[C:.*]] = "cim.conv2d"
+// CHECK-SAME: groups = 2 : i64
+// CHECK-SAME: -> tensor<1x4x1x1xi32>
+// CHECK: %[[C5:.*]] = "cim.reshape"(%[[C]]) : (tensor<1x4x1x1xi32>) -> tensor<1x2x2x1x1xi32>
+// CHECK: %[[B:.*]] = arith.constant dense<[-12, 6, -3, -9]> : tensor<4xi32>
+// CHECK: %[[M:.*]] = "cim.reshape"(%[[C5]]) : (tensor<1x2x2x1x1xi32>) -> tensor<1x4x1x1xi32>
+// CHECK: %[[Q:.*]] = "cim.requantize"(%[[M]], %[[B]]) {axis = 1 : i64, in_zero_point = 0 : i64, multiplier = array<i64: 1073741824>, out_zero_point = 0 : i64, qmax = 255 : i64, qmin = 0 : i64, shift = array<i64: 31>} : (tensor<1x4x1x1xi32>, tensor<4xi32>) -> tensor<1x4x1x1xi9>
+// CHECK: "cim.reshape"(%[[Q]]) : (tensor<1x4x1x1xi9>) -> tensor<1x2x2x1x1xi9>
+func.func @grouped_conv_asymmetric(%x: tensor<1x2x1x1x1xf32>) -> tensor<1x2x2x1x1xf32> {
+  %zero = arith.constant 0.0 : f32
+  %xq = quant.qcast %x : tensor<1x2x1x1x1xf32> to tensor<1x2x1x1x1x!quant.uniform<u8:f32, 0.5:3>>
+  %xd = quant.dcast %xq : tensor<1x2x1x1x1x!quant.uniform<u8:f32, 0.5:3>> to tensor<1x2x1x1x1xf32>
+  %w = arith.constant dense<[[[[[1.0]]], [[[-0.5]]]], [[[[0.25]]], [[[0.75]]]]]> : tensor<2x2x1x1x1xf32>
+  %wq = quant.qcast %w : tensor<2x2x1x1x1xf32> to tensor<2x2x1x1x1x!quant.uniform<i4<-7:7>:f32, 0.25>>
+  %wd = quant.dcast %wq : tensor<2x2x1x1x1x!quant.uniform<i4<-7:7>:f32, 0.25>> to tensor<2x2x1x1x1xf32>
+  %e = tensor.empty() : tensor<1x2x2x1x1xf32>
+  %z = linalg.fill ins(%zero : f32) outs(%e : tensor<1x2x2x1x1xf32>) -> tensor<1x2x2x1x1xf32>
+  %c = linalg.conv_2d_ngchw_gfchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%xd, %wd : tensor<1x2x1x1x1xf32>, tensor<2x2x1x1x1xf32>) outs(%z : tensor<1x2x2x1x1xf32>) -> tensor<1x2x2x1x1xf32>
+  %rq = quant.qcast %c : tensor<1x2x2x1x1xf32> to tensor<1x2x2x1x1x!quant.uniform<u8:f32, 0.25>>
+  %rd = quant.dcast %rq : tensor<1x2x2x1x1x!quant.uniform<u8:f32, 0.25>> to tensor<1x2x2x1x1xf32>
+  return %rd : tensor<1x2x2x1x1xf32>
+}

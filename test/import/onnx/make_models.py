@@ -6,7 +6,7 @@
   make_models.py external OUT.onnx LOCATION [OFFSET [LENGTH]]
   make_models.py conv-bn OUT.onnx X.npy REF.npy
   make_models.py op-error OUT.onnx NAME   (see op_error_model)
-  make_models.py gconv OUT.onnx GROUPS CIN COUT X_ZERO_POINT X.npy REF.npy
+  make_models.py gconv OUT.onnx GROUPS CIN COUT X_ZERO_POINT X.npy REF.npy [bias]
 
 KIND: qdq (QDQ Conv + Relu + MaxPool + Flatten + Gemm, per-axis int8
 weights; with REF_* also writes a float input and the expected quantized
@@ -137,15 +137,17 @@ def external_model(out, location, offset=None, length=None):
         f.write(m.SerializeToString())
 
 
-def gconv_model(out, groups, cin, cout, xz, xpath, refpath):
+def gconv_model(out, groups, cin, cout, xz, xpath, refpath, bias=None):
     """QDQ Conv with `group` = groups (pads 1, 3x3, 4-bit-valued int8 weights
     at scale 1/16, uint8 activations at scale 1/2 with zero point xz, output
-    uint8 at scale 1/4, zero point 10). Writes an input and the expected
+    uint8 at scale 1/4, zero point 10; with `bias`, a float bias of
+    (f - F/2) / 8 per filter f). Writes an input and the expected
     output computed here by ONNX's definitions (power-of-two scales: every
     tie of the output rounding is exact, and rounds half to even)."""
     G, C, F, XZ = (int(v) for v in (groups, cin, cout, xz))
     rng = np.random.default_rng(1)
     w = rng.integers(-7, 8, size=(F, C // G, 3, 3)).astype(np.int8)
+    b = (np.arange(F) - F / 2).astype(np.float32) / 8 if bias else None
     init = numpy_helper.from_array
     inits = [init(w, "w_q"), init(np.array(np.float32(0.0625)), "w_s"),
              init(np.array(0, np.int8), "w_z"),
@@ -153,12 +155,14 @@ def gconv_model(out, groups, cin, cout, xz, xpath, refpath):
              init(np.array(XZ, np.uint8), "x_z"),
              init(np.array(np.float32(0.25)), "y_s"),
              init(np.array(10, np.uint8), "y_z")]
+    if bias:
+        inits.append(init(b, "b"))
     N = helper.make_node
     nodes = [N("QuantizeLinear", ["x", "x_s", "x_z"], ["xq"]),
              N("DequantizeLinear", ["xq", "x_s", "x_z"], ["xd"]),
              N("DequantizeLinear", ["w_q", "w_s", "w_z"], ["wd"]),
-             N("Conv", ["xd", "wd"], ["c"], pads=[1, 1, 1, 1], group=G,
-               name="gconv"),
+             N("Conv", ["xd", "wd"] + (["b"] if bias else []), ["c"],
+               pads=[1, 1, 1, 1], group=G, name="gconv"),
              N("QuantizeLinear", ["c", "y_s", "y_z"], ["yq"]),
              N("DequantizeLinear", ["yq", "y_s", "y_z"], ["y"])]
     g = helper.make_graph(
@@ -179,6 +183,8 @@ def gconv_model(out, groups, cin, cout, xz, xpath, refpath):
         for i in range(5):
             for j in range(5):
                 y[0, f, i, j] = np.sum(xp[0, gi * cg:(gi + 1) * cg, i:i + 3, j:j + 3] * wd[f])
+        if bias:
+            y[0, f] += b[f]
     np.save(refpath, ((q(y, 0.25, 10, 0, 255) - 10) * 0.25).astype(np.float32))
 
 
@@ -290,7 +296,7 @@ def main(argv):
         onnx.save(op_error_model(argv[3]), out)
         return 0
     if kind == "gconv":
-        gconv_model(out, *argv[3:9])
+        gconv_model(out, *argv[3:10])
         return 0
     if kind == "external":
         external_model(out, *argv[3:6])
