@@ -9,7 +9,10 @@ peak RSS of
              --cim-tile --cim-bitslice --convert-cim-to-xbar -o /dev/null
 and of
   mlir-opt IN -o /dev/null          (stock /usr/lib/llvm-22/bin/mlir-opt)
-and their ratios; the median of RUNS runs (default 3) of each. Inputs: the
+and their ratios; the median of RUNS runs (default 3) of each. Then, per
+input, one more run of the cim-opt command with --mlir-timing: the wall
+time of each pass (MLIR's timing report), and the rest of the run (parse,
+print, start-up) as the whole run's wall time minus the passes. Inputs: the
 splat reference networks examples/models/{resnet18,vitb32,vgg16}.mlir and
 ResNet-18 with random weights from bench/gen_random_weights.py, once as hex
 dense attributes and once as dense_resource blobs (generated into a temp
@@ -25,6 +28,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import re
 import time
 
 MLIR_OPT = "/usr/lib/llvm-22/bin/mlir-opt"
@@ -41,6 +45,27 @@ def run(cmd):
     return (usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024.0,
             os.waitstatus_to_exitcode(status),
             err.read().decode(errors="replace"))
+
+
+TIMING_LINE = re.compile(r"^\s*([0-9.]+) \(\s*[0-9.]+%\)\s+(\S.*?)\s*$")
+
+
+def pass_times(cmd):
+    """(wall s of the whole run, {pass: wall s}) of one run of cmd with
+    --mlir-timing: the report's leaf lines (passes, not pipelines), and
+    'Rest' (MLIR's own remainder of the pass manager's time)."""
+    t0 = time.monotonic()
+    p = subprocess.run(cmd + ["--mlir-timing"], stdout=subprocess.DEVNULL,
+                       stderr=subprocess.PIPE, text=True)
+    wall = time.monotonic() - t0
+    if p.returncode != 0:
+        raise RuntimeError("exit %d: %s" % (p.returncode, p.stderr[-300:]))
+    times = {}
+    for line in p.stderr.splitlines():
+        m = TIMING_LINE.match(line)
+        if m and m.group(2) not in ("Total",) and "Pipeline" not in m.group(2):
+            times[m.group(2)] = times.get(m.group(2), 0.0) + float(m.group(1))
+    return wall, times
 
 
 def main():
@@ -107,14 +132,27 @@ def main():
                 got.append((statistics.median(s[0] for s in samples),
                             max(s[1] for s in samples)))
             if len(got) == 2:
-                rows.append((label, os.path.getsize(path), got[0], got[1]))
+                rows.append((label, os.path.getsize(path), got[0], got[1],
+                             pass_times(ours)))
         out()
-        out("  %-24s %8s %12s %10s %12s %10s %7s %7s" % (
+        out("  %-27s %8s %12s %10s %12s %10s %7s %7s" % (
             "input", "MiB", "cim-opt CPU", "peak MiB", "mlir-opt CPU",
             "peak MiB", "CPU x", "RSS x"))
-        for label, size, (c1, m1), (c2, m2) in rows:
-            out("  %-24s %8.1f %12.2f %10.0f %12.2f %10.0f %7.2f %7.2f" % (
+        for label, size, (c1, m1), (c2, m2), _ in rows:
+            out("  %-27s %8.1f %12.2f %10.0f %12.2f %10.0f %7.2f %7.2f" % (
                 label, size / 2**20, c1, m1, c2, m2, c1 / c2, m1 / m2))
+        out()
+        names = []
+        for row in rows:
+            names += [n for n in row[4][1] if n not in names]
+        out("  per pass, wall s of one --mlir-timing run ('other' = parse, "
+            "print, start-up: the run's wall time minus the pass manager's)")
+        out("  %-27s %8s" % ("input", "other")
+            + "".join(" %12s" % n[:12] for n in names))
+        for label, _, _, _, (wall, times) in rows:
+            other = max(0.0, wall - sum(times.values()))
+            out("  %-27s %8.2f" % (label, other)
+                + "".join(" %12.3f" % times.get(n, 0.0) for n in names))
         out()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

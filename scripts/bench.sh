@@ -2,12 +2,16 @@
 # make bench: runs the benchmark drivers and appends their results, with the
 # command, the date and the machine, to bench/results/ (see bench/README.md).
 #
-#   bench.sh [BUILD_DIR] [all|cost-oracle|pipeline|schedule|python]
+#   bench.sh [BUILD_DIR] [all|cost-oracle|pipeline|compile|schedule|python]
 #
 # cost-oracle: bench/cim-bench-cost-oracle -> bench/results/cost-oracle.txt
 # pipeline:    scripts/bench_pipeline.py (compile time of the reference
 #              networks to a binary, cim-sim throughput on ResNet-18)
 #              -> bench/results/pipeline.txt
+# compile:     bench/bench_compile.py (cim-opt's front end against stock
+#              mlir-opt parse+print of the same input, CPU and peak RSS;
+#              per-pass times from --mlir-timing)
+#              -> bench/results/compile.txt
 # schedule:    scripts/bench_schedule.py (cim-duplicate + cim-schedule of
 #              the reference networks on 1, 2*H and H/4 crossbars, every
 #              duplication mode, against the bounds)
@@ -50,6 +54,14 @@ if [[ $what == all || $what == pipeline ]]; then
   python3 "$here/scripts/bench_pipeline.py" "$build_abs" \
     "$here/bench/results/pipeline.txt"
   echo "recorded in bench/results/pipeline.txt"
+fi
+
+if [[ $what == all || $what == compile ]]; then
+  build_abs=$(cd "$BUILD" && pwd)
+  echo "\$ /usr/bin/python3 bench/bench_compile.py $BUILD bench/results/compile.txt"
+  /usr/bin/python3 "$here/bench/bench_compile.py" "$build_abs" \
+    "$here/bench/results/compile.txt"
+  echo "recorded in bench/results/compile.txt"
 fi
 
 if [[ $what == all || $what == schedule ]]; then
