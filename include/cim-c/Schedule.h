@@ -76,6 +76,27 @@ typedef struct CimScheduleLayer {
   int64_t workBoundPs;      ///< ceil(its work without copies / crossbars)
 } CimScheduleLayer;
 
+/// The lower bounds of a schedule report, declared once: X(ID, name).
+/// `name` is the bound's key in the report (`<name>_ps`) and the binding
+/// term's name; the order breaks ties (the first term that attains the
+/// bound is the binding one).
+#define CIM_SCHEDULE_BOUNDS(X)                                                \
+  X(WORK, "work")                                                             \
+  X(WRITE_PORTS, "write_ports")                                               \
+  X(DIGITAL, "digital")                                                       \
+  X(CRITICAL_PATH, "critical_path")
+
+typedef enum CimScheduleBound {
+#define CIM_SCHEDULE_BOUND_ENUM(ID, NAME) CIM_SCHEDULE_BOUND_##ID,
+  CIM_SCHEDULE_BOUNDS(CIM_SCHEDULE_BOUND_ENUM)
+#undef CIM_SCHEDULE_BOUND_ENUM
+  CIM_SCHEDULE_NUM_BOUNDS
+} CimScheduleBound;
+
+/// The name of a bound ("work", "write_ports", "digital", "critical_path");
+/// "?" for a value out of range. Static storage.
+CIM_CAPI_EXPORTED const char *cimScheduleBoundGetName(CimScheduleBound bound);
+
 /// A program's schedule measured (docs/schedule.md, "Bounds").
 typedef struct CimScheduleReport {
   bool scheduled;          ///< the program has `sched` instructions
@@ -84,8 +105,10 @@ typedef struct CimScheduleReport {
   int64_t workPs;          ///< crossbar time without tile copies
   int64_t workBoundPs;     ///< ceil(workPs / crossbars)
   int64_t writeBoundPs;    ///< ceil(write time without copies / write ports)
+  int64_t digitalBoundPs;  ///< the in-order digital unit fed at ideal times
   int64_t criticalPathPs;  ///< dependency critical path, unlimited crossbars
-  int64_t boundPs;         ///< max of the three bounds
+  int64_t boundPs;         ///< max of the bounds
+  CimScheduleBound binding; ///< the bound that attains boundPs
   int64_t writes, copies;  ///< writes, and those that were tile copies
   int64_t numCrossbars;    ///< the target's crossbars
   uint64_t targetFingerprint; ///< cimTargetGetFingerprint of the program's target
