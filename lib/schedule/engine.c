@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "ScheduleInternal.h"
+#include "support/Checked.h"
 #include "support/StrBuf.h"
 #include "cim-c/Schedule.h"
 
@@ -46,6 +47,10 @@ typedef struct Engine {
   int64_t *freeAt;   ///< per crossbar: when it is free
   int64_t *portFree; ///< per write port
   int64_t digitalFree, barrierFloor, crossbarEnd, makespan;
+  /// IDEAL: the in-order digital unit fed at the ideal ready times, so a
+  /// lower bound on when each of its instructions can end in any schedule
+  /// (docs/schedule.md, "Bounds").
+  int64_t digitalChain;
   /* Residency by region (CHECK, IDEAL, tile derivation). */
   WriteRec *writes;
   int64_t numWrites, capWrites;
@@ -75,6 +80,8 @@ typedef struct Engine {
 
 static int64_t max64(int64_t a, int64_t b) { return a > b ? a : b; }
 static int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
+/// ceil(a / b) for a >= 0, b > 0, without the overflow of a + b - 1.
+static int64_t ceilDiv(int64_t a, int64_t b) { return a / b + (a % b != 0); }
 
 static bool fail(Engine *e, uint32_t i, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -88,6 +95,27 @@ static bool fail(Engine *e, uint32_t i, const char *fmt, ...) {
   cimStrBufVPrintf(e->err, fmt, ap);
   va_end(ap);
   return false;
+}
+
+/// *r = a + b; fails naming instruction i when the time does not fit in
+/// int64 (a start time of a hand-written `sched` can be anything).
+static bool addPs(Engine *e, uint32_t i, int64_t a, int64_t b, int64_t *r) {
+  if (cimCheckedAdd(a, b, r))
+    return true;
+  return fail(e, i, "a time of %lld + %lld ps exceeds the 64-bit picosecond "
+                    "counter",
+              (long long)a, (long long)b);
+}
+
+/// *r = a + n x per, checked like addPs.
+static bool addRowsPs(Engine *e, uint32_t i, int64_t a, int64_t n,
+                      int64_t per, int64_t *r) {
+  int64_t t = 0;
+  if (!cimCheckedMul(n, per, &t))
+    return fail(e, i, "a time of %lld rows x %lld ps exceeds the 64-bit "
+                      "picosecond counter",
+                (long long)n, (long long)per);
+  return addPs(e, i, a, t, r);
 }
 
 static bool growArr(void **arr, int64_t *cap, int64_t n, size_t size) {
@@ -154,23 +182,26 @@ static CimScheduleLayer *layerOf(Engine *e, int64_t layer) {
   return l;
 }
 
-/// Books one crossbar event [start, end) of instruction i on crossbar x.
-static void bookEvent(Engine *e, uint32_t i, int64_t x, int64_t start,
+/// Books one crossbar event [start, end) of instruction i on crossbar x
+/// (0 <= start <= end). Fails when a busy time does not fit in int64.
+static bool bookEvent(Engine *e, uint32_t i, int64_t x, int64_t start,
                       int64_t end) {
   e->makespan = max64(e->makespan, end);
   e->crossbarEnd = max64(e->crossbarEnd, end);
   if (!e->rep)
-    return;
-  e->rep->crossbarBusyPs[x] += end - start;
+    return true;
+  if (!addPs(e, i, e->rep->crossbarBusyPs[x], end - start,
+             &e->rep->crossbarBusyPs[x]))
+    return false;
   int64_t layer = e->p->instrs[i].layer;
   if (layer == CIM_ISA_NO_LAYER)
-    return;
+    return true;
   CimScheduleLayer *l = layerOf(e, layer);
   if (!l)
-    return;
+    return false;
   l->startPs = min64(l->startPs, start);
   l->endPs = max64(l->endPs, end);
-  l->busyPs += end - start;
+  return addPs(e, i, l->busyPs, end - start, &l->busyPs);
 }
 
 /*===----------------------------------------------------------------------===*
@@ -256,21 +287,26 @@ static bool doWrite(Engine *e, uint32_t i) {
     ++e->rep->writes;
     if (copy)
       ++e->rep->copies;
-    else
-      e->rep->workPs += dur, e->writeWorkPs += dur;
+    else if (!addPs(e, i, e->rep->workPs, dur, &e->rep->workPs) ||
+             !addPs(e, i, e->writeWorkPs, dur, &e->writeWorkPs))
+      return false;
     if (in->layer != CIM_ISA_NO_LAYER) {
       CimScheduleLayer *l = layerOf(e, in->layer);
-      if (l) {
-        ++l->writes;
-        l->copies += copy;
-        if (!copy)
-          l->workBoundPs += dur; /* divided by C at the end */
-      }
+      if (!l)
+        return false;
+      ++l->writes;
+      l->copies += copy;
+      /* divided by C at the end */
+      if (!copy && !addPs(e, i, l->workBoundPs, dur, &l->workBoundPs))
+        return false;
     }
   }
   if (e->mode == MODE_IDEAL) {
-    addWrite(e, i, in->write.crossbar, ready, ready + dur);
-    e->makespan = max64(e->makespan, ready + dur);
+    int64_t end;
+    if (!addPs(e, i, ready, dur, &end))
+      return false;
+    addWrite(e, i, in->write.crossbar, ready, end);
+    e->makespan = max64(e->makespan, end);
     return !e->oom;
   }
   if (e->mode == MODE_COMPUTE) {
@@ -293,7 +329,9 @@ static bool doWrite(Engine *e, uint32_t i) {
     int64_t port = earliestPort(e);
     int64_t start = max64(max64(ready, e->barrierFloor),
                           max64(e->freeAt[x], e->portFree[port]));
-    int64_t end = start + dur;
+    int64_t end;
+    if (!addPs(e, i, start, dur, &end))
+      return false;
     e->portFree[port] = end;
     e->freeAt[x] = end;
     e->holdTile[x] = g;
@@ -307,13 +345,16 @@ static bool doWrite(Engine *e, uint32_t i) {
       return e->oom = true, false;
     s->start[0] = start;
     s->crossbar[0] = x;
-    bookEvent(e, i, x, start, end);
-    return true;
+    return bookEvent(e, i, x, start, end);
   }
   /* CHECK: the preceding sched gives the time. */
   const CimIsaInstr *sc = &e->p->instrs[i - 1];
   int64_t start = cimProgramGetDataValue(e->p, (uint32_t)sc->sched.start, 0);
-  int64_t x = in->write.crossbar, end = start + dur;
+  int64_t x = in->write.crossbar, end;
+  if (start < 0)
+    return fail(e, i, "starts at %lld ps, before 0", (long long)start);
+  if (!addPs(e, i, start, dur, &end))
+    return false;
   if (start < ready)
     return fail(e, i, "starts at %lld ps, before its cells are ready at "
                       "%lld ps",
@@ -327,8 +368,7 @@ static bool doWrite(Engine *e, uint32_t i) {
                sizeof(Busy)))
     return e->oom = true, false;
   e->writeBusy[e->numWriteBusy++] = (Busy){start, end, i};
-  bookEvent(e, i, x, start, end);
-  return true;
+  return bookEvent(e, i, x, start, end);
 }
 
 /*===----------------------------------------------------------------------===*
@@ -363,7 +403,11 @@ static bool mvmResult(Engine *e, uint32_t i, const CimInstrSchedule *s,
     return e->oom = true, false;
   for (int64_t c = 0; c < s->numChunks; ++c) {
     int64_t r0 = c * s->chunkRows, r1 = min64(M, r0 + s->chunkRows);
-    int64_t end = s->start[c] + (r1 - r0) * perRow;
+    int64_t end = 0;
+    if (!addRowsPs(e, i, s->start[c], r1 - r0, perRow, &end)) {
+      free(a);
+      return false;
+    }
     for (int64_t r = r0; r < r1; ++r)
       a->t[r] = end;
   }
@@ -443,11 +487,16 @@ static bool scheduleTileMvms(Engine *e, uint32_t i) {
           bestStart = st;
         }
       }
-      int64_t end = bestStart + (r1 - r0) * perRowTime(e, j);
+      int64_t end = 0;
+      if (!addRowsPs(e, j, bestStart, r1 - r0, perRowTime(e, j), &end) ||
+          !bookEvent(e, j, best, bestStart, end)) {
+        free(copies);
+        free(set);
+        return false;
+      }
       s->start[c] = bestStart;
       s->crossbar[c] = best;
       e->freeAt[best] = end;
-      bookEvent(e, j, best, bestStart, end);
     }
   for (int64_t k = 0; k < n; ++k)
     e->done[set[k]] = true;
@@ -459,12 +508,13 @@ static bool scheduleTileMvms(Engine *e, uint32_t i) {
 static bool doMvm(Engine *e, uint32_t i) {
   const CimIsaInstr *in = &e->p->instrs[i];
   int64_t perRow = perRowTime(e, i), M = digitRows(e, i);
-  if (e->rep && e->countWork)
-    e->rep->workPs += perRow * M;
+  if (e->rep && e->countWork &&
+      !addRowsPs(e, i, e->rep->workPs, M, perRow, &e->rep->workPs))
+    return false;
   if (e->rep && e->countWork && in->layer != CIM_ISA_NO_LAYER) {
     CimScheduleLayer *l = layerOf(e, in->layer);
-    if (l)
-      l->workBoundPs += perRow * M;
+    if (!l || !addRowsPs(e, i, l->workBoundPs, M, perRow, &l->workBoundPs))
+      return false;
   }
   if (e->mode == MODE_COMPUTE) {
     if (!e->done[i] && !scheduleTileMvms(e, i))
@@ -481,7 +531,11 @@ static bool doMvm(Engine *e, uint32_t i) {
     if (!a)
       return e->oom = true, false;
     for (int64_t r = 0; r < M; ++r) {
-      a->t[r] = max64(digitsReady(e, i, r, r + 1), tileReady) + perRow;
+      if (!addPs(e, i, max64(digitsReady(e, i, r, r + 1), tileReady), perRow,
+                 &a->t[r])) {
+        free(a);
+        return false;
+      }
       e->makespan = max64(e->makespan, a->t[r]);
     }
     TimeBuf t = {TIME_ROWS, 0, a};
@@ -503,11 +557,16 @@ static bool doMvm(Engine *e, uint32_t i) {
     int64_t x = cimProgramGetDataValue(e->p, (uint32_t)sc->sched.crossbar,
                                        (uint64_t)c);
     int64_t r0 = c * s.chunkRows, r1 = min64(M, r0 + s.chunkRows);
-    int64_t end = st + (r1 - r0) * perRow;
+    int64_t end = 0;
     int64_t ready = digitsReady(e, i, r0, r1);
     WriteRec *w = residentWrite(e, x, in);
     s.start[c] = st;
-    if (st < ready)
+    if (st < 0)
+      ok = fail(e, i, "chunk %lld starts at %lld ps, before 0", (long long)c,
+                (long long)st);
+    else if (!addRowsPs(e, i, st, r1 - r0, perRow, &end))
+      ok = false;
+    else if (st < ready)
       ok = fail(e, i, "chunk %lld (rows [%lld, %lld)) starts at %lld ps, "
                       "before its digits are ready at %lld ps",
                 (long long)c, (long long)r0, (long long)r1, (long long)st,
@@ -524,8 +583,7 @@ static bool doMvm(Engine *e, uint32_t i) {
                 (long long)w->end);
     else {
       w->holdEnd = max64(w->holdEnd, end);
-      ok = addBusy(e, x, i, st, end);
-      bookEvent(e, i, x, st, end);
+      ok = addBusy(e, x, i, st, end) && bookEvent(e, i, x, st, end);
     }
   }
   ok = ok && mvmResult(e, i, &s, perRow);
@@ -571,10 +629,16 @@ static bool step(Engine *e, uint32_t i) {
       if (in->src[s] != CIM_ISA_NO_BUFFER)
         ready = max64(ready, cimTimeBufMax(&e->bufs[in->src[s]]));
     int64_t start = e->mode == MODE_IDEAL ? ready : max64(ready, e->digitalFree);
+    int64_t end;
+    if (!addPs(e, i, start, dur, &end))
+      return false;
     if (e->mode != MODE_IDEAL)
-      e->digitalFree = start + dur;
-    e->makespan = max64(e->makespan, start + dur);
-    TimeBuf t = {TIME_UNIFORM, start + dur, NULL};
+      e->digitalFree = end;
+    else if (!addPs(e, i, max64(ready, e->digitalChain), dur,
+                    &e->digitalChain))
+      return false;
+    e->makespan = max64(e->makespan, end);
+    TimeBuf t = {TIME_UNIFORM, end, NULL};
     cimTimeBufAssign(&e->bufs[in->dst], &t);
     return true;
   }
@@ -896,6 +960,7 @@ MlirLogicalResult cimScheduleAnalyze(const CimProgram *p,
     e.countWork = true;
     ok = ok && walk(&e);
     rep->criticalPathPs = e.makespan;
+    rep->digitalBoundPs = e.digitalChain;
     writeWork = e.writeWorkPs;
     ok = mlirLogicalResultIsSuccess(finish(&e, ok, cb, ud));
     engineFree(&e);
@@ -940,13 +1005,21 @@ MlirLogicalResult cimScheduleAnalyze(const CimProgram *p,
   if (ok) {
     int64_t C = rep->numCrossbars > 0 ? rep->numCrossbars : 1;
     int64_t P = p->target.writePorts > 0 ? p->target.writePorts : 1;
-    rep->workBoundPs = (rep->workPs + C - 1) / C;
-    rep->writeBoundPs = (writeWork + P - 1) / P;
-    rep->boundPs = max64(rep->workBoundPs,
-                         max64(rep->writeBoundPs, rep->criticalPathPs));
+    rep->workBoundPs = ceilDiv(rep->workPs, C);
+    rep->writeBoundPs = ceilDiv(writeWork, P);
+    const int64_t terms[CIM_SCHEDULE_NUM_BOUNDS] = {
+        [CIM_SCHEDULE_BOUND_WORK] = rep->workBoundPs,
+        [CIM_SCHEDULE_BOUND_WRITE_PORTS] = rep->writeBoundPs,
+        [CIM_SCHEDULE_BOUND_DIGITAL] = rep->digitalBoundPs,
+        [CIM_SCHEDULE_BOUND_CRITICAL_PATH] = rep->criticalPathPs};
+    rep->binding = CIM_SCHEDULE_BOUND_WORK;
+    for (int k = 1; k < CIM_SCHEDULE_NUM_BOUNDS; ++k)
+      if (terms[k] > terms[rep->binding])
+        rep->binding = (CimScheduleBound)k;
+    rep->boundPs = terms[rep->binding];
     for (int64_t k = 0; k < rep->numLayers; ++k) {
       CimScheduleLayer *l = &rep->layers[k];
-      l->workBoundPs = (l->workBoundPs + C - 1) / C;
+      l->workBoundPs = ceilDiv(l->workBoundPs, C);
       if (l->startPs == INT64_MAX)
         l->startPs = 0;
     }

@@ -21,6 +21,15 @@ static double ratio(int64_t a, int64_t b) {
   return b > 0 ? (double)a / (double)b : 0.0;
 }
 
+const char *cimScheduleBoundGetName(CimScheduleBound bound) {
+  static const char *const names[CIM_SCHEDULE_NUM_BOUNDS] = {
+#define CIM_SCHEDULE_BOUND_NAME(ID, NAME) [CIM_SCHEDULE_BOUND_##ID] = NAME,
+      CIM_SCHEDULE_BOUNDS(CIM_SCHEDULE_BOUND_NAME)
+#undef CIM_SCHEDULE_BOUND_NAME
+  };
+  return (unsigned)bound < CIM_SCHEDULE_NUM_BOUNDS ? names[bound] : "?";
+}
+
 json_t *cimScheduleReportToJSON(const CimScheduleReport *r) {
   json_t *crossbars = json_array();
   for (int64_t x = 0; x < r->numCrossbars; ++x)
@@ -51,15 +60,29 @@ json_t *cimScheduleReportToJSON(const CimScheduleReport *r) {
   for (int64_t x = 0; x < r->numCrossbars; ++x)
     if (r->crossbarBusyPs[x])
       ++used, busy += r->crossbarBusyPs[x];
+  /* The bounds in the order of CIM_SCHEDULE_BOUNDS, then the largest and
+   * the term that attains it. */
+  const int64_t terms[CIM_SCHEDULE_NUM_BOUNDS] = {
+      [CIM_SCHEDULE_BOUND_WORK] = r->workBoundPs,
+      [CIM_SCHEDULE_BOUND_WRITE_PORTS] = r->writeBoundPs,
+      [CIM_SCHEDULE_BOUND_DIGITAL] = r->digitalBoundPs,
+      [CIM_SCHEDULE_BOUND_CRITICAL_PATH] = r->criticalPathPs};
+  json_t *bounds = json_object();
+  for (int k = 0; k < CIM_SCHEDULE_NUM_BOUNDS; ++k) {
+    char key[32];
+    snprintf(key, sizeof key, "%s_ps",
+             cimScheduleBoundGetName((CimScheduleBound)k));
+    json_object_set_new(bounds, key, json_integer((json_int_t)terms[k]));
+  }
+  json_object_set_new(bounds, "bound_ps", json_integer((json_int_t)r->boundPs));
+  json_object_set_new(bounds, "binding",
+                      json_string(cimScheduleBoundGetName(r->binding)));
   return json_pack(
-      "{s:s, s:b, s:I, s:I, s:f, s:{s:I, s:I, s:I, s:I}, s:f, s:I, s:I, s:I, "
+      "{s:s, s:b, s:I, s:I, s:f, s:o, s:f, s:I, s:I, s:I, "
       "s:f, s:o, s:o}",
       "target_fingerprint", fingerprint, "scheduled", r->scheduled, "latency_ps", (json_int_t)r->latencyPs,
       "sequential_ps", (json_int_t)r->sequentialPs, "speedup_over_sequential",
-      ratio(r->sequentialPs, r->latencyPs), "bounds", "work_ps",
-      (json_int_t)r->workBoundPs, "write_ports_ps",
-      (json_int_t)r->writeBoundPs, "critical_path_ps",
-      (json_int_t)r->criticalPathPs, "bound_ps", (json_int_t)r->boundPs,
+      ratio(r->sequentialPs, r->latencyPs), "bounds", bounds,
       "latency_over_bound", ratio(r->latencyPs, r->boundPs), "writes",
       (json_int_t)r->writes, "copies", (json_int_t)r->copies,
       "crossbars_used", (json_int_t)used, "utilization",
