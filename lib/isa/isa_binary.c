@@ -284,38 +284,37 @@ static const char *locusName(CimIsaLocusKind k) {
   }
 }
 
-static bool decode(Reader *r, CimProgram *p) {
-  size_t size = r->end;
-  if (size < 4)
-    return need(r, HEADER_SIZE, "header");
-  if (memcmp(r->bytes, CIM_ISA_MAGIC, 4) != 0) {
-    char shown[17] = {0};
-    size_t len = 0;
-    for (int i = 0; i < 4; ++i) {
-      unsigned char c = r->bytes[i];
-      if (c >= 0x20 && c < 0x7f && c != '\'' && c != '\\')
-        shown[len++] = (char)c;
-      else
-        len += (size_t)snprintf(shown + len, 5, "\\x%02x", c);
-    }
-    return failAt(r, 0, "bad magic '%s' (expected 'CIMB'): not a cimlir "
-                        "binary program",
-                  shown);
+/// The header's counts and section bounds, once checked against the input.
+typedef struct Header {
+  uint32_t numInputs, numOutputs, numBuffers, numBlocks, numInstrs;
+  uint64_t codeSize, dataSize;
+  size_t codeStart, dataStart;
+} Header;
+
+/// Where each table entry starts in the input, so that an error found by the
+/// verifier points at the bytes that hold it.
+typedef struct EntryOffsets {
+  size_t *input, *output, *buffer, *block, *instr;
+} EntryOffsets;
+
+/// The magic, written as a C string literal for the message.
+static bool badMagic(Reader *r) {
+  char shown[17] = {0};
+  size_t len = 0;
+  for (int i = 0; i < 4; ++i) {
+    unsigned char c = r->bytes[i];
+    if (c >= 0x20 && c < 0x7f && c != '\'' && c != '\\')
+      shown[len++] = (char)c;
+    else
+      len += (size_t)snprintf(shown + len, 5, "\\x%02x", c);
   }
-  r->pos = 4;
-  if (!need(r, 2, "header"))
-    return false;
-  uint64_t version = get(r, 2);
-  if (version != CIM_ISA_VERSION)
-    return failAt(r, OFF_VERSION,
-                  "unsupported version %llu (this decoder reads version %d)",
-                  (unsigned long long)version, CIM_ISA_VERSION);
-  r->pos = 0;
-  if (!need(r, HEADER_SIZE, "header"))
-    return false;
-  r->pos = OFF_FLAGS;
-  if (get(r, 2) != 0)
-    return failAt(r, OFF_FLAGS, "flags must be 0 in version 1");
+  return failAt(r, 0, "bad magic '%s' (expected 'CIMB'): not a cimlir "
+                      "binary program",
+                shown);
+}
+
+/// The embedded target: valid, and hashing to the header's fingerprint.
+static bool decodeTarget(Reader *r, CimProgram *p) {
   p->fingerprint = get(r, 8);
   int64_t t[20];
   for (int i = 0; i < 20; ++i)
@@ -335,12 +334,42 @@ static bool decode(Reader *r, CimProgram *p) {
                   "fingerprint mismatch: the header says 0x%016" PRIx64
                   ", the target in the header hashes to 0x%016" PRIx64,
                   p->fingerprint, expected);
-  uint32_t numInputs = (uint32_t)get(r, 4), numOutputs = (uint32_t)get(r, 4);
-  uint32_t numBuffers = (uint32_t)get(r, 4), numBlocks = (uint32_t)get(r, 4);
-  uint32_t numInstrs = (uint32_t)get(r, 4);
+  return true;
+}
+
+/// The fixed header: magic, version, flags, target, counts and the section
+/// sizes, which must add up to the input's size.
+static bool decodeHeader(Reader *r, CimProgram *p, Header *h) {
+  size_t size = r->end;
+  if (size < 4)
+    return need(r, HEADER_SIZE, "header");
+  if (memcmp(r->bytes, CIM_ISA_MAGIC, 4) != 0)
+    return badMagic(r);
+  r->pos = 4;
+  if (!need(r, 2, "header"))
+    return false;
+  uint64_t version = get(r, 2);
+  if (version != CIM_ISA_VERSION)
+    return failAt(r, OFF_VERSION,
+                  "unsupported version %llu (this decoder reads version %d)",
+                  (unsigned long long)version, CIM_ISA_VERSION);
+  r->pos = 0;
+  if (!need(r, HEADER_SIZE, "header"))
+    return false;
+  r->pos = OFF_FLAGS;
+  if (get(r, 2) != 0)
+    return failAt(r, OFF_FLAGS, "flags must be 0 in version 1");
+  if (!decodeTarget(r, p))
+    return false;
+  h->numInputs = (uint32_t)get(r, 4);
+  h->numOutputs = (uint32_t)get(r, 4);
+  h->numBuffers = (uint32_t)get(r, 4);
+  h->numBlocks = (uint32_t)get(r, 4);
+  h->numInstrs = (uint32_t)get(r, 4);
   if (get(r, 4) != 0)
     return failAt(r, OFF_RESERVED, "reserved field must be 0");
-  uint64_t codeSize = get(r, 8), dataSize = get(r, 8);
+  h->codeSize = get(r, 8);
+  h->dataSize = get(r, 8);
   uint64_t totalSize = get(r, 8);
   if (totalSize > size)
     return failAt(r, OFF_TOTAL_SIZE,
@@ -353,219 +382,239 @@ static bool decode(Reader *r, CimProgram *p) {
                   "announces %" PRIu64 " bytes)",
                   size - (size_t)totalSize, totalSize);
   size_t rest = size - HEADER_SIZE;
-  if (codeSize > rest || dataSize > rest - codeSize)
+  if (h->codeSize > rest || h->dataSize > rest - h->codeSize)
     return failAt(r, OFF_CODE_SIZE,
                   "code size %" PRIu64 " and data size %" PRIu64
                   " exceed the %zu bytes after the header",
-                  codeSize, dataSize, rest);
-  size_t codeStart = size - (size_t)dataSize - (size_t)codeSize;
-  size_t dataStart = size - (size_t)dataSize;
+                  h->codeSize, h->dataSize, rest);
+  h->codeStart = size - (size_t)h->dataSize - (size_t)h->codeSize;
+  h->dataStart = size - (size_t)h->dataSize;
+  return true;
+}
 
-  /* Tables: [HEADER_SIZE, codeStart). */
-  r->end = codeStart;
-  size_t *inputAt = NULL, *outputAt = NULL, *bufferAt = NULL, *blockAt = NULL,
-         *instrAt = NULL;
-  bool ok = false;
-  p->inputs = allocTable(r, numInputs, 5, sizeof *p->inputs, OFF_COUNTS,
-                         "inputs");
-  if (numInputs && !p->inputs)
-    goto out;
-  p->numInputs = numInputs;
-  inputAt = calloc(numInputs + 1, sizeof *inputAt);
-  if (!inputAt) {
+/// An offsets array of count + 1 entries; null after an error.
+static size_t *allocOffsets(Reader *r, uint32_t count) {
+  size_t *at = calloc((size_t)count + 1, sizeof *at);
+  if (!at)
     failAt(r, r->pos, "out of memory");
-    goto out;
+  return at;
+}
+
+/// The input or output table: `count` ports into *ports.
+static bool decodePorts(Reader *r, uint32_t count, size_t countOffset,
+                        const char *table, const char *entry,
+                        CimIsaPort **ports, uint32_t *num, size_t **at) {
+  *ports = allocTable(r, count, 5, sizeof **ports, countOffset, table);
+  if (count && !*ports)
+    return false;
+  *num = count;
+  if (!(*at = allocOffsets(r, count)))
+    return false;
+  for (uint32_t i = 0; i < count; ++i) {
+    (*at)[i] = r->pos;
+    if (!getPort(r, &(*ports)[i], entry))
+      return false;
   }
-  for (uint32_t i = 0; i < numInputs; ++i) {
-    inputAt[i] = r->pos;
-    if (!getPort(r, &p->inputs[i], "input table entry"))
-      goto out;
-  }
-  p->outputs = allocTable(r, numOutputs, 5, sizeof *p->outputs,
-                          OFF_COUNTS + 4, "outputs");
-  if (numOutputs && !p->outputs)
-    goto out;
-  p->numOutputs = numOutputs;
-  outputAt = calloc(numOutputs + 1, sizeof *outputAt);
-  if (!outputAt) {
-    failAt(r, r->pos, "out of memory");
-    goto out;
-  }
-  for (uint32_t i = 0; i < numOutputs; ++i) {
-    outputAt[i] = r->pos;
-    if (!getPort(r, &p->outputs[i], "output table entry"))
-      goto out;
-  }
-  p->buffers = allocTable(r, numBuffers, 7, sizeof *p->buffers,
+  return true;
+}
+
+static bool decodeBuffers(Reader *r, CimProgram *p, const Header *h,
+                          size_t **at) {
+  p->buffers = allocTable(r, h->numBuffers, 7, sizeof *p->buffers,
                           OFF_COUNTS + 8, "buffers");
-  if (numBuffers && !p->buffers)
-    goto out;
-  p->numBuffers = numBuffers;
-  bufferAt = calloc(numBuffers + 1, sizeof *bufferAt);
-  if (!bufferAt) {
-    failAt(r, r->pos, "out of memory");
-    goto out;
-  }
-  for (uint32_t i = 0; i < numBuffers; ++i) {
-    bufferAt[i] = r->pos;
+  if (h->numBuffers && !p->buffers)
+    return false;
+  p->numBuffers = h->numBuffers;
+  if (!(*at = allocOffsets(r, h->numBuffers)))
+    return false;
+  for (uint32_t i = 0; i < h->numBuffers; ++i) {
+    (*at)[i] = r->pos;
     if (!getType(r, &p->buffers[i].type, "buffer table entry") ||
         !need(r, 4, "buffer table entry"))
-      goto out;
-    size_t at = r->pos;
+      return false;
+    size_t pos = r->pos;
     p->buffers[i].dataBlock = (uint32_t)get(r, 4);
     if (p->buffers[i].dataBlock != CIM_ISA_NO_DATA &&
-        p->buffers[i].dataBlock >= numBlocks) {
-      failAt(r, at, "buffer b%u: data block d%u does not exist (%u blocks)",
-             i, p->buffers[i].dataBlock, numBlocks);
-      goto out;
-    }
+        p->buffers[i].dataBlock >= h->numBlocks)
+      return failAt(r, pos,
+                    "buffer b%u: data block d%u does not exist (%u blocks)",
+                    i, p->buffers[i].dataBlock, h->numBlocks);
   }
-  p->blocks = allocTable(r, numBlocks, BLOCK_ENTRY, sizeof *p->blocks,
+  return true;
+}
+
+static bool decodeBlocks(Reader *r, CimProgram *p, const Header *h,
+                         size_t **at) {
+  p->blocks = allocTable(r, h->numBlocks, BLOCK_ENTRY, sizeof *p->blocks,
                          OFF_COUNTS + 12, "data blocks");
-  if (numBlocks && !p->blocks)
-    goto out;
-  p->numBlocks = numBlocks;
-  blockAt = calloc(numBlocks + 1, sizeof *blockAt);
-  if (!blockAt) {
-    failAt(r, r->pos, "out of memory");
-    goto out;
-  }
-  for (uint32_t i = 0; i < numBlocks; ++i) {
-    blockAt[i] = r->pos;
+  if (h->numBlocks && !p->blocks)
+    return false;
+  p->numBlocks = h->numBlocks;
+  if (!(*at = allocOffsets(r, h->numBlocks)))
+    return false;
+  for (uint32_t i = 0; i < h->numBlocks; ++i) {
+    (*at)[i] = r->pos;
     if (!need(r, BLOCK_ENTRY, "data block table entry"))
-      goto out;
+      return false;
     p->blocks[i].elemBytes = (uint8_t)get(r, 1);
     p->blocks[i].offset = get(r, 8);
     p->blocks[i].count = get(r, 8);
   }
-  if (r->pos != codeStart) {
-    failAt(r, r->pos,
-           "%zu bytes between the tables and the code section (the section "
-           "sizes in the header do not match the tables)",
-           codeStart - r->pos);
-    goto out;
-  }
+  return true;
+}
 
-  /* Code: [codeStart, dataStart). */
-  r->end = dataStart;
-  if ((uint64_t)numInstrs * INSTR_FIXED > codeSize) {
-    failAt(r, OFF_COUNTS + 16,
-           "%u instructions need at least %llu bytes; the code section has "
-           "%" PRIu64,
-           numInstrs, (unsigned long long)numInstrs * INSTR_FIXED, codeSize);
-    goto out;
-  }
-  p->instrs = calloc(numInstrs ? numInstrs : 1, sizeof *p->instrs);
-  instrAt = calloc(numInstrs + 1, sizeof *instrAt);
-  if (!p->instrs || !instrAt) {
-    failAt(r, OFF_COUNTS + 16, "out of memory");
-    goto out;
-  }
-  p->numInstrs = numInstrs;
-  for (uint32_t i = 0; i < numInstrs; ++i) {
-    size_t at = instrAt[i] = r->pos;
-    CimIsaInstr *in = &p->instrs[i];
-    if (!need(r, INSTR_FIXED, "code section"))
-      goto out;
-    uint64_t opcode = get(r, 1), numSrcs = get(r, 1), numImms = get(r, 1);
-    uint64_t reserved = get(r, 1);
-    if (opcode >= CIM_ISA_NUM_OPCODES) {
-      failAt(r, at, "instruction %u: unknown opcode %llu", i,
-             (unsigned long long)opcode);
-      goto out;
-    }
-    const CimIsaOpDesc *d = &cimIsaOpDescs[opcode];
-    if (numSrcs != d->numSrcs || numImms != d->numImms) {
-      failAt(r, at + 1,
-             "instruction %u (%s): %llu sources and %llu immediates; the "
-             "opcode has %u and %u",
-             i, d->name, (unsigned long long)numSrcs,
-             (unsigned long long)numImms, d->numSrcs, d->numImms);
-      goto out;
-    }
-    if (reserved != 0) {
-      failAt(r, at + 3, "instruction %u: reserved byte must be 0", i);
-      goto out;
-    }
-    in->opcode = (CimIsaOpcode)opcode;
-    in->layer = (int32_t)(uint32_t)get(r, 4);
-    in->dst = (uint32_t)get(r, 4);
-    in->src[0] = in->src[1] = CIM_ISA_NO_BUFFER;
-    if (!need(r, 4u * d->numSrcs + 8u * d->numImms, "code section"))
-      goto out;
-    for (unsigned s = 0; s < d->numSrcs; ++s)
-      in->src[s] = (uint32_t)get(r, 4);
-    for (unsigned k = 0; k < d->numImms; ++k)
-      in->imm[k] = (int64_t)get(r, 8);
-  }
-  if (r->pos != dataStart) {
-    failAt(r, r->pos,
-           "%zu bytes after the last instruction in the code section",
-           dataStart - r->pos);
-    goto out;
-  }
+/// The tables: [HEADER_SIZE, codeStart).
+static bool decodeTables(Reader *r, CimProgram *p, const Header *h,
+                         EntryOffsets *at) {
+  r->end = h->codeStart;
+  if (!decodePorts(r, h->numInputs, OFF_COUNTS, "inputs", "input table entry",
+                   &p->inputs, &p->numInputs, &at->input) ||
+      !decodePorts(r, h->numOutputs, OFF_COUNTS + 4, "outputs",
+                   "output table entry", &p->outputs, &p->numOutputs,
+                   &at->output) ||
+      !decodeBuffers(r, p, h, &at->buffer) ||
+      !decodeBlocks(r, p, h, &at->block))
+    return false;
+  if (r->pos != h->codeStart)
+    return failAt(r, r->pos,
+                  "%zu bytes between the tables and the code section (the "
+                  "section sizes in the header do not match the tables)",
+                  h->codeStart - r->pos);
+  return true;
+}
 
-  /* Data: [dataStart, size). */
-  p->dataSize = dataSize;
-  p->data = malloc(dataSize ? (size_t)dataSize : 1);
-  if (!p->data) {
-    failAt(r, dataStart, "out of memory");
-    goto out;
-  }
-  if (dataSize)
-    memcpy(p->data, r->bytes + dataStart, (size_t)dataSize);
+/// One instruction at r->pos: its fixed part checked against the opcode
+/// table, then its sources and immediates.
+static bool decodeInstr(Reader *r, uint32_t i, CimIsaInstr *in) {
+  size_t at = r->pos;
+  if (!need(r, INSTR_FIXED, "code section"))
+    return false;
+  uint64_t opcode = get(r, 1), numSrcs = get(r, 1), numImms = get(r, 1);
+  uint64_t reserved = get(r, 1);
+  if (opcode >= CIM_ISA_NUM_OPCODES)
+    return failAt(r, at, "instruction %u: unknown opcode %llu", i,
+                  (unsigned long long)opcode);
+  const CimIsaOpDesc *d = &cimIsaOpDescs[opcode];
+  if (numSrcs != d->numSrcs || numImms != d->numImms)
+    return failAt(r, at + 1,
+                  "instruction %u (%s): %llu sources and %llu immediates; "
+                  "the opcode has %u and %u",
+                  i, d->name, (unsigned long long)numSrcs,
+                  (unsigned long long)numImms, d->numSrcs, d->numImms);
+  if (reserved != 0)
+    return failAt(r, at + 3, "instruction %u: reserved byte must be 0", i);
+  in->opcode = (CimIsaOpcode)opcode;
+  in->layer = (int32_t)(uint32_t)get(r, 4);
+  in->dst = (uint32_t)get(r, 4);
+  in->src[0] = in->src[1] = CIM_ISA_NO_BUFFER;
+  if (!need(r, 4u * d->numSrcs + 8u * d->numImms, "code section"))
+    return false;
+  for (unsigned s = 0; s < d->numSrcs; ++s)
+    in->src[s] = (uint32_t)get(r, 4);
+  for (unsigned k = 0; k < d->numImms; ++k)
+    in->imm[k] = (int64_t)get(r, 8);
+  return true;
+}
 
-  /* Everything the tables refer to. */
-  {
-    CimStrBuf msg = {0};
-    CimIsaLocus locus;
-    if (!cimIsaVerify(p, &locus, &msg)) {
-      size_t at = 0;
-      switch (locus.kind) {
-      case CIM_ISA_LOCUS_TARGET:
-        at = OFF_TARGET;
-        break;
-      case CIM_ISA_LOCUS_INPUT:
-        at = inputAt[locus.index];
-        break;
-      case CIM_ISA_LOCUS_OUTPUT:
-        at = outputAt[locus.index];
-        break;
-      case CIM_ISA_LOCUS_BUFFER:
-        at = bufferAt[locus.index];
-        break;
-      case CIM_ISA_LOCUS_BLOCK:
-        at = blockAt[locus.index];
-        break;
-      case CIM_ISA_LOCUS_INSTR:
-        at = instrAt[locus.index];
-        break;
-      case CIM_ISA_LOCUS_PROGRAM:
-        at = codeStart;
-        break;
-      }
-      if (locus.kind == CIM_ISA_LOCUS_INSTR)
-        failAt(r, at, "instruction %u (%s): %s", locus.index,
-               cimIsaOpDescs[p->instrs[locus.index].opcode].name,
-               cimStrBufGet(&msg));
-      else if (locus.kind == CIM_ISA_LOCUS_PROGRAM ||
-               locus.kind == CIM_ISA_LOCUS_TARGET)
-        failAt(r, at, "%s", cimStrBufGet(&msg));
-      else
-        failAt(r, at, "%s %u: %s", locusName(locus.kind), locus.index,
-               cimStrBufGet(&msg));
-      cimStrBufFree(&msg);
-      goto out;
-    }
+/// The code section: [codeStart, dataStart).
+static bool decodeCode(Reader *r, CimProgram *p, const Header *h,
+                       size_t **at) {
+  r->end = h->dataStart;
+  if ((uint64_t)h->numInstrs * INSTR_FIXED > h->codeSize)
+    return failAt(r, OFF_COUNTS + 16,
+                  "%u instructions need at least %llu bytes; the code "
+                  "section has %" PRIu64,
+                  h->numInstrs,
+                  (unsigned long long)h->numInstrs * INSTR_FIXED,
+                  h->codeSize);
+  p->instrs = calloc(h->numInstrs ? h->numInstrs : 1, sizeof *p->instrs);
+  *at = calloc((size_t)h->numInstrs + 1, sizeof **at);
+  if (!p->instrs || !*at)
+    return failAt(r, OFF_COUNTS + 16, "out of memory");
+  p->numInstrs = h->numInstrs;
+  for (uint32_t i = 0; i < h->numInstrs; ++i) {
+    (*at)[i] = r->pos;
+    if (!decodeInstr(r, i, &p->instrs[i]))
+      return false;
+  }
+  if (r->pos != h->dataStart)
+    return failAt(r, r->pos,
+                  "%zu bytes after the last instruction in the code section",
+                  h->dataStart - r->pos);
+  return true;
+}
+
+/// The data section: [dataStart, size), copied.
+static bool decodeData(Reader *r, CimProgram *p, const Header *h) {
+  p->dataSize = h->dataSize;
+  p->data = malloc(h->dataSize ? (size_t)h->dataSize : 1);
+  if (!p->data)
+    return failAt(r, h->dataStart, "out of memory");
+  if (h->dataSize)
+    memcpy(p->data, r->bytes + h->dataStart, (size_t)h->dataSize);
+  return true;
+}
+
+/// Everything the tables refer to (cimIsaVerify), reported at the offset of
+/// the entry at fault.
+static bool verifyDecoded(Reader *r, CimProgram *p, const Header *h,
+                          const EntryOffsets *at) {
+  CimStrBuf msg = {0};
+  CimIsaLocus locus;
+  if (cimIsaVerify(p, &locus, &msg)) {
     cimStrBufFree(&msg);
+    return true;
   }
-  ok = true;
-out:
-  free(inputAt);
-  free(outputAt);
-  free(bufferAt);
-  free(blockAt);
-  free(instrAt);
+  size_t off = 0;
+  switch (locus.kind) {
+  case CIM_ISA_LOCUS_TARGET:
+    off = OFF_TARGET;
+    break;
+  case CIM_ISA_LOCUS_INPUT:
+    off = at->input[locus.index];
+    break;
+  case CIM_ISA_LOCUS_OUTPUT:
+    off = at->output[locus.index];
+    break;
+  case CIM_ISA_LOCUS_BUFFER:
+    off = at->buffer[locus.index];
+    break;
+  case CIM_ISA_LOCUS_BLOCK:
+    off = at->block[locus.index];
+    break;
+  case CIM_ISA_LOCUS_INSTR:
+    off = at->instr[locus.index];
+    break;
+  case CIM_ISA_LOCUS_PROGRAM:
+    off = h->codeStart;
+    break;
+  }
+  if (locus.kind == CIM_ISA_LOCUS_INSTR)
+    failAt(r, off, "instruction %u (%s): %s", locus.index,
+           cimIsaOpDescs[p->instrs[locus.index].opcode].name,
+           cimStrBufGet(&msg));
+  else if (locus.kind == CIM_ISA_LOCUS_PROGRAM ||
+           locus.kind == CIM_ISA_LOCUS_TARGET)
+    failAt(r, off, "%s", cimStrBufGet(&msg));
+  else
+    failAt(r, off, "%s %u: %s", locusName(locus.kind), locus.index,
+           cimStrBufGet(&msg));
+  cimStrBufFree(&msg);
+  return false;
+}
+
+static bool decode(Reader *r, CimProgram *p) {
+  Header h = {0};
+  if (!decodeHeader(r, p, &h))
+    return false;
+  EntryOffsets at = {0};
+  bool ok = decodeTables(r, p, &h, &at) && decodeCode(r, p, &h, &at.instr) &&
+            decodeData(r, p, &h) && verifyDecoded(r, p, &h, &at);
+  free(at.input);
+  free(at.output);
+  free(at.buffer);
+  free(at.block);
+  free(at.instr);
   return ok;
 }
 
