@@ -163,15 +163,23 @@ void cimDiagPrintAtLocation(FILE *os, CimSourceBuffer source, MlirLocation loc,
                             MlirDiagnosticSeverity severity,
                             MlirStringRef message, bool displaySourceLine) {
   MlirLocation fileLoc = cimDiagFindFileLoc(loc);
+  if (mlirLocationIsNull(fileLoc) && isUnknownLoc(loc)) {
+    cimDiagPrintUnknown(os, severity, message);
+    return;
+  }
   if (mlirLocationIsNull(fileLoc)) {
+    /* A name (or fused / call-site) location with no file position, such
+       as an imported ONNX node's loc("conv1"): mlir-opt prints
+       `<unknown>:0: error: loc("conv1"): message`; we name the buffer the
+       op was read from instead of `<unknown>:0` and keep the location. */
     CimStrBuf text = {0};
-    if (!isUnknownLoc(loc)) {
-      mlirLocationPrint(loc, cimStrBufCallback, &text);
-      cimStrBufAppendCString(&text, ": ");
-    }
+    mlirLocationPrint(loc, cimStrBufCallback, &text);
+    cimStrBufAppendCString(&text, ": ");
     cimStrBufAppendRef(&text, message);
-    cimDiagPrintUnknown(os, severity,
-                        mlirStringRefCreate(cimStrBufGet(&text), text.length));
+    cimDiagPrintSM(os, source.name.data ? source.name : mlirStringRefCreate("", 0),
+                   -1, -1, severity,
+                   mlirStringRefCreate(cimStrBufGet(&text), text.length), NULL,
+                   0, 0, 0);
     cimStrBufFree(&text);
     return;
   }
