@@ -475,11 +475,24 @@ START_TEST(test_print_without_source_line) {
   expectPrinted(fileLoc("p.mlir", 9, 1), "p.mlir:9:1: error: boom\n");
   expectPrinted(fileLoc("p.mlir", 0, 0), "p.mlir:0:0: error: boom\n");
   expectPrinted(fileLoc("other.mlir", 1, 1), "other.mlir:1:1: error: boom\n");
-  /* No file location at all. */
+  /* No file location at all: an unknown location is printed as mlir-opt
+     does; a name, fused or call-site location without a file position is
+     printed in the buffer the op came from, with the location itself where
+     mlir-opt prints `<unknown>:0: error: loc(...): `. */
   expectPrinted(mlirLocationUnknownGet(ctx), "<unknown>:0: error: boom\n");
-  expectPrinted(
-      mlirLocationNameGet(ctx, ref("foo"), mlirLocationUnknownGet(ctx)),
-      "<unknown>:0: error: loc(\"foo\"): boom\n");
+  MlirLocation foo =
+      mlirLocationNameGet(ctx, ref("foo"), mlirLocationUnknownGet(ctx));
+  expectPrinted(foo, "p.mlir: error: loc(\"foo\"): boom\n");
+  MlirLocation names[2] = {
+      foo, mlirLocationNameGet(ctx, ref("bar"), mlirLocationUnknownGet(ctx))};
+  expectPrinted(mlirLocationFusedGet(ctx, 2, names, (MlirAttribute){NULL}),
+                "p.mlir: error: loc(fused[\"foo\", \"bar\"]): boom\n");
+  expectPrinted(mlirLocationCallSiteGet(names[0], names[1]),
+                "p.mlir: error: loc(callsite(\"foo\" at \"bar\")): boom\n"
+                "p.mlir: note: loc(\"bar\"): called from\n");
+  char *unnamed = printedAt(foo, (CimSourceBuffer){{NULL, 0}, {NULL, 0}}, NULL);
+  ck_assert_str_eq(unnamed, "error: loc(\"foo\"): boom\n");
+  free(unnamed);
   /* A null source text: never a source line. */
   char *text = printedAt(fileLoc("p.mlir", 1, 1),
                          (CimSourceBuffer){ref("p.mlir"), {NULL, 0}}, NULL);
