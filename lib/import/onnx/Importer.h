@@ -48,6 +48,12 @@ typedef struct Const {
   int64_t dims[MAX_RANK];
   int64_t n;
   double *v;
+  /// An int8/uint8 constant narrowed by a Clip (a weight of fewer than 8
+  /// bits, "QCDQ"): every value lies in [lo, hi], and a DequantizeLinear of
+  /// it stores the narrowest type holding that range (docs/onnx.md,
+  /// "Narrow storage").
+  bool hasRange;
+  int64_t lo, hi;
 } Const;
 
 /// Scale(s) and zero point(s) of a quantized tensor; n == 1 is per tensor,
@@ -59,7 +65,9 @@ typedef struct QParams {
   int64_t *zps;
   int axis;
   /// A storage range narrower than the type's (Clip of a quantized tensor,
-  /// torch's (0, 127) activations): [lo, hi] when hasRange.
+  /// torch's (0, 127) activations, a clipped weight): [lo, hi] when
+  /// hasRange. The quant type then stores the narrowest integer holding it
+  /// (cimOnnxQuantElemType), which is how the compiler reads the bits.
   bool hasRange;
   int64_t lo, hi;
 } QParams;
@@ -200,6 +208,11 @@ bool cimOnnxDefineOutput(Importer *I, const Onnx__NodeProto *n,
                          MlirLocation loc, MlirValue y, int32_t dtype, int rank,
                          const int64_t *dims);
 bool cimOnnxStorageRange(int32_t dt, int64_t *lo, int64_t *hi);
+/// The narrowest integer storage holding [lo, hi]: unsigned `u<bits>` when
+/// lo >= 0, else signed two's complement `i<bits>` (docs/onnx.md, "Narrow
+/// storage"); at least 1 bit.
+void cimOnnxNarrowStorage(int64_t lo, int64_t hi, unsigned *bits,
+                          bool *isSigned);
 bool cimOnnxReadQParams(const Onnx__NodeProto *n, MlirLocation loc,
                         const Value *scale, const Value *zp, int32_t storage,
                         int axis, int rankOfData, const int64_t *dataDims,

@@ -873,6 +873,25 @@ bool cimOnnxQEqual(const QParams *a, const QParams *b) {
   return true;
 }
 
+void cimOnnxNarrowStorage(int64_t lo, int64_t hi, unsigned *bits,
+                          bool *isSigned) {
+  *isSigned = lo < 0;
+  unsigned b = 1;
+  if (*isSigned)
+    while (b < 63 && !(lo >= -((int64_t)1 << (b - 1)) &&
+                       hi <= ((int64_t)1 << (b - 1)) - 1))
+      ++b;
+  else
+    while (b < 63 && hi > ((int64_t)1 << b) - 1)
+      ++b;
+  *bits = b;
+}
+
+/// The quant element type of `q`: the storage is the narrowest integer that
+/// holds the value range (the ONNX type's, or the narrower one a Clip
+/// declared) and the zero points, so that `u8` clipped to [0, 7] is stored
+/// as `u3` and `int8` clipped to [-3, 3] as `i3<-3:3>`: the compiler takes a
+/// layer's bits from the storage width (docs/onnx.md, "Narrow storage").
 MlirType cimOnnxQuantElemType(Importer *I, const QParams *q) {
   int64_t lo = 0, hi = 0;
   cimOnnxStorageRange(q->dtype, &lo, &hi);
@@ -880,8 +899,16 @@ MlirType cimOnnxQuantElemType(Importer *I, const QParams *q) {
     lo = q->lo;
     hi = q->hi;
   }
-  unsigned flags = q->dtype == DT_INT8 ? mlirQuantizedTypeGetSignedFlag() : 0;
-  MlirType storage = mlirIntegerTypeGet(I->ctx, 8);
+  int64_t slo = lo, shi = hi;
+  for (int64_t i = 0; i < q->n; ++i) {
+    slo = q->zps[i] < slo ? q->zps[i] : slo;
+    shi = q->zps[i] > shi ? q->zps[i] : shi;
+  }
+  unsigned bits;
+  bool isSigned;
+  cimOnnxNarrowStorage(slo, shi, &bits, &isSigned);
+  unsigned flags = isSigned ? mlirQuantizedTypeGetSignedFlag() : 0;
+  MlirType storage = mlirIntegerTypeGet(I->ctx, bits);
   if (q->n == 1)
     return mlirUniformQuantizedTypeGet(flags, storage, cimOnnxF32(I),
                                        q->scales[0], q->zps[0], lo, hi);
@@ -1053,6 +1080,7 @@ static MlirValue useWeightSymmetric(Importer *I, const Onnx__NodeProto *n,
   }
   for (int64_t i = 0; i < s.n; ++i)
     s.zps[i] = 0;
+  s.hasRange = false; /* d = w - z: the type follows d's values below */
   MlirValue r = {NULL};
   if (lo >= 0 && hi <= 255) {
     s.dtype = DT_UINT8;
@@ -1524,6 +1552,23 @@ static bool hDequantizeLinear(Importer *I, const Onnx__NodeProto *n,
                          cimOnnxNodeName(n), n->op_type, x->name,
                          cimOnnxDtypeName(x->c->dtype),
                          cimOnnxDtypeName(q.dtype));
+    }
+    if (x->c->hasRange) {
+      /* A clipped weight: the zero point must lie in the declared range. */
+      for (int64_t i = 0; i < q.n; ++i)
+        if (q.zps[i] < x->c->lo || q.zps[i] > x->c->hi) {
+          bool ok = cimOnnxFail(
+              loc,
+              "node '%s' (%s): zero point %lld outside the range [%lld, %lld] "
+              "that a Clip gave '%s'",
+              cimOnnxNodeName(n), n->op_type, (long long)q.zps[i],
+              (long long)x->c->lo, (long long)x->c->hi, x->name);
+          cimOnnxQFree(&q);
+          return ok;
+        }
+      q.hasRange = true;
+      q.lo = x->c->lo;
+      q.hi = x->c->hi;
     }
     y->kind = K_CONST;
     y->dqInt = cimOnnxConstNew(x->c->dtype, x->c->rank, x->c->dims);
@@ -2174,6 +2219,9 @@ bool cimOnnxAlias(Importer *I, const Onnx__NodeProto *n, MlirLocation loc) {
     if (!o->c)
       return cimOnnxFail(loc, "out of memory");
     memcpy(o->c->v, x->c->v, (size_t)x->c->n * sizeof(double));
+    o->c->hasRange = x->c->hasRange;
+    o->c->lo = x->c->lo;
+    o->c->hi = x->c->hi;
     if (x->dqInt) {
       o->dqInt =
           cimOnnxConstNew(x->dqInt->dtype, x->dqInt->rank, x->dqInt->dims);

@@ -386,9 +386,45 @@ static MlirValue clampBody(Importer *I, MlirBlock b, MlirLocation loc,
   return y;
 }
 
-/// Clip: a clamp on floats; on a quantized tensor (QuantizeLinear's output,
+/// The storage range [*lo, *hi] a Clip with bounds `c` leaves of an
+/// integer tensor whose range is [slo, shi]: the bounds must be integers
+/// (ONNX gives them the input's type) with min <= max, and the result must
+/// not be empty. One diagnostic otherwise.
+static bool clipStorageRange(const Onnx__NodeProto *n, MlirLocation loc,
+                             const Clamp *c, int32_t dtype, int64_t slo,
+                             int64_t shi, int64_t *lo, int64_t *hi) {
+  const char *name = cimOnnxNodeName(n);
+  if (c->lo > c->hi)
+    return cimOnnxFail(loc,
+                       "node '%s' (Clip): min %g is greater than max %g; the "
+                       "range of a quantized tensor must not be empty",
+                       name, c->lo, c->hi);
+  double b[2] = {c->lo, c->hi};
+  for (int i = 0; i < 2; ++i)
+    if (isfinite(b[i]) && b[i] != floor(b[i]))
+      return cimOnnxFail(loc,
+                         "node '%s' (Clip): %s %g is not an integer; the "
+                         "bounds of a quantized (%s) tensor are storage "
+                         "integers",
+                         name, i ? "max" : "min", b[i],
+                         cimOnnxDtypeName(dtype));
+  *lo = (int64_t)fmax((double)slo, c->lo);
+  *hi = (int64_t)fmin((double)shi, c->hi);
+  if (*lo > *hi)
+    return cimOnnxFail(loc,
+                       "node '%s' (Clip): the range [%g, %g] holds no value "
+                       "of the input's %s range [%lld, %lld]",
+                       name, c->lo, c->hi, cimOnnxDtypeName(dtype),
+                       (long long)slo, (long long)shi);
+  return true;
+}
+
+/// Clip: a clamp on floats. On a quantized tensor (QuantizeLinear's output,
 /// torch's (0, 127) activations) it narrows the storage range, which is a
-/// requantization to the same scale and zero point with the narrower range.
+/// requantization to the same scale and zero point with the narrower range;
+/// on an int8/uint8 constant (a weight before its DequantizeLinear) it
+/// clamps the values and records the range. Either way the quant type then
+/// stores the narrowest integer holding the range (cimOnnxQuantElemType).
 bool cimOnnxClip(Importer *I, const Onnx__NodeProto *n, MlirLocation loc) {
   IN(x, 0) IN(lo, 1) IN(hi, 2) REQUIRE(x, "input")
   Clamp c = {cimOnnxAttrFloat(n, "min", -INFINITY),
@@ -402,33 +438,48 @@ bool cimOnnxClip(Importer *I, const Onnx__NodeProto *n, MlirLocation loc) {
   if (hi)
     c.hi = hi->c->v[0];
   if (x->kind == K_CONST && !x->dqInt) {
+    bool narrow = cimOnnxIsIntType(x->c->dtype);
+    int64_t qlo = 0, qhi = 0;
+    if (narrow) {
+      int64_t slo = 0, shi = 0;
+      cimOnnxStorageRange(x->c->dtype, &slo, &shi);
+      if (x->c->hasRange)
+        slo = x->c->lo, shi = x->c->hi;
+      if (!clipStorageRange(n, loc, &c, x->c->dtype, slo, shi, &qlo, &qhi))
+        return false;
+    }
     Const *k = cimOnnxConstNew(x->c->dtype, x->c->rank, x->c->dims);
     for (int64_t i = 0; k && i < k->n; ++i)
       k->v[i] = fmin(fmax(x->c->v[i], c.lo), c.hi);
+    if (k && narrow) {
+      k->hasRange = true;
+      k->lo = qlo;
+      k->hi = qhi;
+    }
     return cimOnnxDefineConst(I, n, loc, k);
   }
   if (x->kind == K_QUANT) {
     if (x->q.n != 1)
       return cimOnnxFail(loc, "node '%s' (Clip): per-axis quantized input",
                          cimOnnxNodeName(n));
+    int64_t slo = 0, shi = 0, qlo = 0, qhi = 0;
+    cimOnnxStorageRange(x->q.dtype, &slo, &shi);
+    if (x->q.hasRange)
+      slo = x->q.lo, shi = x->q.hi;
+    if (!clipStorageRange(n, loc, &c, x->q.dtype, slo, shi, &qlo, &qhi))
+      return false;
+    if (x->q.zps[0] < qlo || x->q.zps[0] > qhi)
+      return cimOnnxFail(loc,
+                         "node '%s' (Clip): the range [%g, %g] leaves out "
+                         "the zero point %lld",
+                         cimOnnxNodeName(n), c.lo, c.hi,
+                         (long long)x->q.zps[0]);
     QParams q;
     if (!cimOnnxQCopy(&q, &x->q))
       return cimOnnxFail(loc, "out of memory");
-    int64_t slo = 0, shi = 0;
-    cimOnnxStorageRange(q.dtype, &slo, &shi);
-    if (q.hasRange) {
-      slo = q.lo;
-      shi = q.hi;
-    }
     q.hasRange = true;
-    q.lo = (int64_t)fmax((double)slo, ceil(c.lo));
-    q.hi = (int64_t)fmin((double)shi, floor(c.hi));
-    if (q.lo > q.hi || q.zps[0] < q.lo || q.zps[0] > q.hi) {
-      cimOnnxQFree(&q);
-      return cimOnnxFail(loc, "node '%s' (Clip): the range [%g, %g] leaves no "
-                              "values around the zero point",
-                         cimOnnxNodeName(n), c.lo, c.hi);
-    }
+    q.lo = qlo;
+    q.hi = qhi;
     MlirValue f = cimOnnxUseFloat(I, n, loc, x);
     Value *o = cimOnnxOutput(I, n, 0, loc);
     if (!o) {

@@ -255,6 +255,14 @@ def _simulate(args, model, split, target, out, summary):
     diff = np.nonzero(r["sim_pred"] != r["ref_pred"])[0]
     summary["sim_disagree_indices"] = diff.tolist()
     np.save(os.path.join(out, "sim-predictions.npy"), r["sim_pred"])
+    # The compiled program's own latency (one batch of --sim-batch images)
+    # against the estimate of the policy for the same batch: equal when the
+    # export carries the policy's bits (--narrow clip, docs/search.md).
+    orc = oracle.Oracle(r["onnx"], target)
+    summary["sim_batch"] = int(args.sim_batch or len(split.x_test))
+    summary["sim_compiled_latency_ps"] = int(r["program_report"]["total_latency_ps"])
+    summary["sim_estimate_latency_ps"] = orc.latency(np.asarray(summary["policy"]))
+    summary["sim_w8a8_latency_ps"] = orc.uniform(8, 8)
 
 
 def _print_summary(s):
@@ -267,6 +275,10 @@ def _print_summary(s):
     if "sim_acc" in s:
         lines.append(f"simulator accuracy      {s['sim_acc']:.2f}% "
                      f"(same prediction as PyTorch on {100 * s['sim_agree']:.2f}%)")
+        lines.append(f"compiled latency / W8A8 "
+                     f"{s['sim_compiled_latency_ps'] / s['sim_w8a8_latency_ps']:.4f} "
+                     f"(batch {s['sim_batch']}; the estimate: "
+                     f"{s['sim_estimate_latency_ps'] / s['sim_w8a8_latency_ps']:.4f})")
     if "search" in s:
         i = s["search"]
         lines.append(f"search wall time        {i['wall_seconds']:.1f} s, oracle "

@@ -17,9 +17,12 @@ order = layer order = policy row order:
 A storage range narrower than the ONNX type's (``[-7, 7]`` for 4-bit
 weights, ``[0, 15]`` for 4-bit unsigned activations) is written as a
 ``Clip`` with integer bounds between Q and DQ ("QCDQ", the form Brevitas
-exports for fewer than 8 bits). ``narrow="none"`` leaves the Clips out:
-the values are the same for weights and for unsigned 8-bit activations,
-but the importer then types every tensor as 8 bits.
+exports for fewer than 8 bits). The importer stores a clipped range in the
+narrowest integer type that holds it (``u4``, ``i4<-7:7>``; docs/onnx.md,
+"Narrow storage"), so the compiled program has the policy's bits and costs
+what ``cimlir.estimate`` says for the policy. ``narrow="none"`` leaves the
+Clips out: the values are the same for weights and for unsigned 8-bit
+activations, but the importer then types every tensor as 8 bits (W8A8).
 
 Supported modules: ``nn.Sequential`` of ``QConv2d`` / ``QLinear`` (or
 their float parents), ``nn.ReLU``, ``nn.MaxPool2d``, ``nn.Flatten``. A

@@ -21,18 +21,22 @@ from . import export, oracle, qat, quant
 
 def quantize_input(model, x):
     """The integers the compiled program takes for float inputs ``x``
-    (its first layer's quantizer; int16 holds every storage type up to
-    ``u8``, which the program keeps as ``i9``)."""
+    (its first layer's quantizer). The program's input is the first
+    ``QuantizeLinear``'s type: ``int8`` for a signed input, else ``uint8``,
+    which the program keeps as ``i9``, so ``int16``."""
     first = quant.quant_layers(model)[0]
     q = quant.quantize_int(x, first.act.scale(), *first.act.range())
-    return q.numpy().astype(np.int16)
+    return q.numpy().astype(np.int8 if bool(first.act.signed) else np.int16)
 
 
 def simulate(model, x, y, target, workdir, batch=None, narrow="clip"):
     """Classify ``x`` on the simulator. Returns a dict: ``sim_pred``,
     ``ref_pred`` (int arrays), ``agree`` (fraction), ``sim_acc``,
     ``ref_acc`` (percent), ``report`` (the simulator's report of the last
-    batch) and ``onnx`` (the exported file)."""
+    batch), ``program_report`` (the compiled program's own cost,
+    ``Program.report``: with the default ``narrow="clip"`` its latency is
+    the policy's, ``cimlir.estimate`` of the policy for one batch of
+    ``batch`` images) and ``onnx`` (the exported file)."""
     n = len(x)
     batch = batch or n
     path = os.path.join(workdir, f"qdq-b{batch}.onnx")
@@ -57,7 +61,8 @@ def simulate(model, x, y, target, workdir, batch=None, narrow="clip"):
             "agree": float((sim == ref).mean()),
             "sim_acc": 100.0 * float((sim == yn).mean()),
             "ref_acc": 100.0 * float((ref == yn).mean()),
-            "report": report, "onnx": path}
+            "report": report, "program_report": program.report,
+            "onnx": path}
 
 
 def _input_name(program):

@@ -8,7 +8,9 @@
   make_models.py op-error OUT.onnx NAME   (see op_error_model)
   make_models.py gconv OUT.onnx GROUPS CIN COUT X_ZERO_POINT X.npy REF.npy [bias]
 
-KIND: qdq (QDQ Conv + Relu + MaxPool + Flatten + Gemm, per-axis int8
+KIND: qcdq (QuantizeLinear -> Clip -> DequantizeLinear on activations and
+weights, with REF_* as for qdq), qcdq-types (Clip ranges and their storage
+types), qdq (QDQ Conv + Relu + MaxPool + Flatten + Gemm, per-axis int8
 weights; with REF_* also writes a float input and the expected quantized
 output computed here in NumPy by ONNX's definitions of QuantizeLinear /
 DequantizeLinear / Conv / Gemm: an independent reference), unsupported,
@@ -111,6 +113,104 @@ def simple(kind):
     graph = helper.make_graph(nodes, kind, ins,
                               [helper.make_tensor_value_info("y", out_t, shape)], inits)
     return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+
+
+def qcdq_model():
+    """QuantizeLinear -> Clip -> DequantizeLinear ("QCDQ", what a low-bit QAT
+    export writes) on activations and on int8 weight constants: a 3-bit
+    unsigned input, a Gemm with 3-bit weights (int8 in [-4, 4] clipped to
+    [-3, 3]), a 4-bit signed activation, a MatMul with 2-bit per-column
+    weights, a 4-bit unsigned output with zero point 3. Returns the model
+    and its NumPy reference (ONNX's definitions, float64: every value is a
+    dyadic rational, so exact)."""
+    rng = np.random.default_rng(15)
+    w1 = rng.integers(-4, 5, size=(4, 8)).astype(np.int8)   # [N, K], transB
+    w1[0, :2] = [-4, 4]                                      # the Clip cuts
+    b1 = (rng.integers(-8, 9, size=4) * 0.125).astype(np.float32)  # on s_a s_w
+    w2 = rng.integers(-2, 3, size=(4, 2)).astype(np.int8)
+    w2[:2, 0] = [-2, 2]
+    w2s = np.array([0.5, 0.25], np.float32)
+    init = numpy_helper.from_array
+    u8, i8 = (lambda v: np.array(v, np.uint8)), (lambda v: np.array(v, np.int8))
+    f32 = lambda v: np.array(v, np.float32)
+    inits = [
+        init(f32(0.25), "x_s"), init(u8(0), "x_z"), init(u8(0), "x_lo"),
+        init(u8(7), "x_hi"),
+        init(w1, "w1_q"), init(i8(-3), "w1_lo"), init(i8(3), "w1_hi"),
+        init(f32(0.5), "w1_s"), init(i8(0), "w1_z"), init(b1, "b1"),
+        init(f32(0.125), "h_s"), init(i8(0), "h_z"), init(i8(-7), "h_lo"),
+        init(i8(7), "h_hi"),
+        init(w2, "w2_q"), init(i8(-1), "w2_lo"), init(i8(1), "w2_hi"),
+        init(w2s, "w2_s"), init(np.zeros(2, np.int8), "w2_z"),
+        init(f32(0.0625), "y_s"), init(u8(3), "y_z"), init(u8(0), "y_lo"),
+        init(u8(10), "y_hi"),
+    ]
+    N = helper.make_node
+    nodes = [
+        N("QuantizeLinear", ["x", "x_s", "x_z"], ["xq"], name="x_quant"),
+        N("Clip", ["xq", "x_lo", "x_hi"], ["xc"], name="x_clip"),
+        N("DequantizeLinear", ["xc", "x_s", "x_z"], ["xd"], name="x_dequant"),
+        N("Clip", ["w1_q", "w1_lo", "w1_hi"], ["w1c"], name="w1_clip"),
+        N("DequantizeLinear", ["w1c", "w1_s", "w1_z"], ["w1d"], name="w1_dequant"),
+        N("Gemm", ["xd", "w1d", "b1"], ["h"], name="fc1", transB=1),
+        N("QuantizeLinear", ["h", "h_s", "h_z"], ["hq"], name="h_quant"),
+        N("Clip", ["hq", "h_lo", "h_hi"], ["hc"], name="h_clip"),
+        N("DequantizeLinear", ["hc", "h_s", "h_z"], ["hd"], name="h_dequant"),
+        N("Clip", ["w2_q", "w2_lo", "w2_hi"], ["w2c"], name="w2_clip"),
+        N("DequantizeLinear", ["w2c", "w2_s", "w2_z"], ["w2d"], name="w2_dequant",
+          axis=1),
+        N("MatMul", ["hd", "w2d"], ["m"], name="mm2"),
+        N("QuantizeLinear", ["m", "y_s", "y_z"], ["yq"], name="y_quant"),
+        N("Clip", ["yq", "y_lo", "y_hi"], ["yc"], name="y_clip"),
+        N("DequantizeLinear", ["yc", "y_s", "y_z"], ["y"], name="y_dequant"),
+    ]
+    g = helper.make_graph(nodes, "qcdq_net",
+                          [helper.make_tensor_value_info("x", TensorProto.FLOAT, [3, 8])],
+                          [helper.make_tensor_value_info("y", TensorProto.FLOAT, [3, 2])],
+                          inits)
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)])
+    onnx.checker.check_model(m)
+
+    def ref(x):
+        xd = 0.25 * np.clip(q(x, 0.25, 0, 0, 255), 0, 7)
+        h = xd @ (0.5 * np.clip(w1, -3, 3).astype(np.float64)).T + b1
+        hd = 0.125 * np.clip(q(h, 0.125, 0, -128, 127), -7, 7)
+        mm = hd @ (np.clip(w2, -1, 1) * w2s.astype(np.float64))
+        return (0.0625 * (np.clip(q(mm, 0.0625, 3, 0, 255), 0, 10) - 3)).astype(np.float32)
+    return m, ref
+
+
+def qcdq_types_model():
+    """Clip ranges whose narrowest storage is not the obvious one: int8
+    clipped to [0, 5] (unsigned), uint8 with only a max of 127 (torch's
+    reduce-range activations), int8 clipped to its whole range (no
+    narrowing), two Clips in a row (the intersection)."""
+    init = numpy_helper.from_array
+    u8, i8 = (lambda v: np.array(v, np.uint8)), (lambda v: np.array(v, np.int8))
+    inits = [init(np.array(0.5, np.float32), "s"), init(i8(0), "zi"),
+             init(u8(0), "zu"), init(i8(0), "i0"), init(i8(5), "i5"),
+             init(u8(127), "u127"), init(i8(-128), "i_min"), init(i8(127), "i_max"),
+             init(u8(100), "u100"), init(u8(31), "u31")]
+    N = helper.make_node
+    nodes, outs = [], []
+    for k, (zp, lo, hi) in enumerate([("zi", "i0", "i5"), ("zu", "", "u127"),
+                                      ("zi", "i_min", "i_max"),
+                                      ("zu", "zu", "u100")]):
+        nodes += [N("QuantizeLinear", ["x", "s", zp], [f"q{k}"], name=f"quant{k}"),
+                  N("Clip", [f"q{k}", lo, hi], [f"c{k}"], name=f"clip{k}")]
+        last = f"c{k}"
+        if k == 3:
+            nodes.append(N("Clip", [last, "zu", "u31"], ["cc3"], name="clip3b"))
+            last = "cc3"
+        nodes.append(N("DequantizeLinear", [last, "s", zp], [f"y{k}"],
+                       name=f"dequant{k}"))
+        outs.append(helper.make_tensor_value_info(f"y{k}", TensorProto.FLOAT, [1, 4]))
+    g = helper.make_graph(nodes, "qcdq_types",
+                          [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 4])],
+                          outs, inits)
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)])
+    onnx.checker.check_model(m)
+    return m
 
 
 def external_model(out, location, offset=None, length=None):
@@ -242,6 +342,41 @@ def op_error_model(name):
         nodes = [N("Concat", ["x", "z"], ["y"], name="n", axis=0)]
         ins = x4
         extra_in = [V("z", F, [1, 3])]
+    elif name.startswith("clip-"):
+        # QuantizeLinear -> Clip(s) whose range is not representable.
+        u8, i8 = (lambda v: np.array(v, np.uint8)), (lambda v: np.array(v, np.int8))
+        inits = [init(np.array(0.5, np.float32), "s"), init(u8(0), "z"),
+                 init(u8(3), "z3")]
+        ins = x4
+        q = N("QuantizeLinear", ["x", "s", "z"], ["q"], name="quant")
+        if name == "clip-order":
+            nodes = [q, N("Clip", ["q", "lo", "hi"], ["c"], name="n")]
+            inits += [init(u8(5), "lo"), init(u8(2), "hi")]
+        elif name == "clip-fraction":
+            # A float bound on a uint8 tensor (onnx.checker would refuse the
+            # type; the importer must too, not round it).
+            nodes = [q, N("Clip", ["q", "lo", "hi"], ["c"], name="n")]
+            inits += [init(u8(0), "lo"), init(np.array(7.5, np.float32), "hi")]
+        elif name == "clip-empty":
+            nodes = [q, N("Clip", ["q", "lo", "hi"], ["c0"], name="first"),
+                     N("Clip", ["c0", "lo2", "hi2"], ["c"], name="n")]
+            inits += [init(u8(0), "lo"), init(u8(7), "hi"), init(u8(10), "lo2"),
+                      init(u8(20), "hi2")]
+        elif name == "clip-zero-point":
+            nodes = [N("QuantizeLinear", ["x", "s", "z3"], ["q"], name="quant"),
+                     N("Clip", ["q", "lo", "hi"], ["c"], name="n")]
+            inits += [init(u8(5), "lo"), init(u8(10), "hi")]
+        elif name == "clip-weight-zero-point":
+            nodes = [N("Clip", ["w", "lo", "hi"], ["wc"], name="w_clip"),
+                     N("DequantizeLinear", ["wc", "s", "wz"], ["wd"], name="n"),
+                     N("MatMul", ["x", "wd"], ["c"], name="mm")]
+            inits += [init(np.ones((4, 2), np.int8), "w"), init(i8(-3), "lo"),
+                      init(i8(3), "hi"), init(i8(5), "wz")]
+        else:
+            sys.exit(f"unknown error model {name}")
+        nodes.append(N("DequantizeLinear", ["c", "s", "z"], ["y"], name="dq")
+                     if name != "clip-weight-zero-point"
+                     else N("Identity", ["c"], ["y"], name="out"))
     elif name == "mul-broadcast":
         nodes = [N("Mul", ["x", "z"], ["y"], name="n")]
         ins = x4
@@ -300,6 +435,18 @@ def main(argv):
         return 0
     if kind == "external":
         external_model(out, *argv[3:6])
+        return 0
+    if kind == "qcdq":
+        m, ref = qcdq_model()
+        onnx.save(m, out)
+        if len(argv) > 4:
+            x = np.random.default_rng(8).uniform(-0.5, 2.25, size=(3, 8)).astype(np.float32)
+            x.flat[:3] = [0.125, 0.375, 1.625]  # ties of x / 0.25
+            np.save(argv[3], x)
+            np.save(argv[4], ref(x.astype(np.float64)))
+        return 0
+    if kind == "qcdq-types":
+        onnx.save(qcdq_types_model(), out)
         return 0
     if kind == "qdq":
         m, ref = qdq_model()
