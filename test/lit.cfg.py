@@ -16,7 +16,8 @@ config.test_exec_root = os.path.join(config.cim_obj_root, "test")
 config.environment["PATH"] = os.pathsep.join(
     [config.cim_tools_dir, config.cim_test_bin_dir, config.llvm_tools_dir,
      config.environment.get("PATH", "")])
-for var in ["ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS", "HOME", "TMPDIR"]:
+for var in ["ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS", "HOME", "TMPDIR",
+            "CIM_SIM_CHECK_REFERENCE"]:
     if var in os.environ:
         config.environment[var] = os.environ[var]
 
