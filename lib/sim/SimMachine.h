@@ -104,6 +104,7 @@ typedef struct SimMachine {
   uint8_t *dead;
   bool shortcuts;
   int64_t deferred, direct;
+  int64_t forwarded; ///< shift_adds that moved a part's terms (accumulate.c)
   /* Error reporting of the running instruction. */
   uint32_t pc;
   CimStrBuf kernelMessage;
@@ -112,6 +113,17 @@ typedef struct SimMachine {
 /*===----------------------------------------------------------------------===*
  * Shared by the simulator's files (buffers.c unless noted)
  *===----------------------------------------------------------------------===*/
+
+/// Hot loops are compiled twice on x86-64, for AVX2 and the baseline, and
+/// picked at load time (same integers either way).
+#if defined(__GNUC__) && defined(__x86_64__) && defined(__has_attribute)
+#if __has_attribute(target_clones)
+#define CIM_SIM_VECTOR_CLONES __attribute__((target_clones("avx2", "default")))
+#endif
+#endif
+#ifndef CIM_SIM_VECTOR_CLONES
+#define CIM_SIM_VECTOR_CLONES
+#endif
 
 /// The kernels' message sink: a kernel failure is forwarded by
 /// cimSimKernelFailed.

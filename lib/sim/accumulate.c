@@ -65,42 +65,50 @@ MlirLogicalResult cimSimExecAdc(SimMachine *m, const CimIsaInstr *in,
   return cimSimCheckFits(m, in->dst, out, n, cb, ud);
 }
 
-/// Adds c * drive of the deferred `part` into a pending term of `dst`;
-/// false when the coefficients would grow too large (the caller then adds
-/// the materialized values instead).
-static bool addTerm(SimMachine *m, SimBuffer *dst, const SimLazy *l,
-                    const CimSimShiftAddParams *sp) {
-  (void)m;
-  if (sp->shift > 40)
-    return false;
-  int64_t mult = (sp->negate ? -1 : 1) * (INT64_C(1) << sp->shift);
-  int64_t maxDrive = 0;
-  for (int64_t i = 0; i < l->M * l->rows; ++i) {
-    int64_t a = l->drive[i] < 0 ? -l->drive[i] : l->drive[i];
-    maxDrive = a > maxDrive ? a : maxDrive;
-  }
-  int64_t add = maxDrive * (mult < 0 ? -mult : mult); /* <= 2^48 */
-  SimTerm *t = NULL;
+/// The pending term of `dst` with the same tile rows, column selection and
+/// coefficient shape as `key`, or NULL.
+static SimTerm *findTerm(SimBuffer *dst, const SimTerm *key) {
   for (int64_t i = 0; i < dst->numTerms; ++i) {
     SimTerm *c = &dst->terms[i];
-    if (c->tile == l->tile && c->rowOffset == l->rowOffset &&
-        c->rows == l->rows && c->M == l->M && c->srcOffset == sp->srcOffset &&
-        c->srcStride == sp->srcStride && c->dstOffset == sp->dstOffset &&
-        c->count == sp->count) {
-      t = c;
-      break;
-    }
+    if (c->tile == key->tile && c->rowOffset == key->rowOffset &&
+        c->rows == key->rows && c->M == key->M &&
+        c->srcOffset == key->srcOffset && c->srcStride == key->srcStride &&
+        c->dstOffset == key->dstOffset && c->count == key->count)
+      return c;
   }
-  /* Keep rows * maxAbsCoef * maxCell below 2^62 so that the product of a
-   * term can never overflow. */
+  return NULL;
+}
+
+/// Whether adding coefficients of magnitude at most `add` to the term `key`
+/// of `dst` keeps rows * maxAbsCoef * maxCell below 2^62, so that the
+/// product of a term can never overflow.
+static bool termFits(SimBuffer *dst, const SimTerm *key, int64_t add) {
   const cimI128 limit = (cimI128)1 << 62;
-  cimI128 fresh =
-      (cimI128)l->rows * add * (l->tile->maxCell ? l->tile->maxCell : 1);
-  if (fresh >= limit)
-    return false;
-  if (t && (cimI128)l->rows * (t->maxAbsCoef + add) *
-                   (l->tile->maxCell ? l->tile->maxCell : 1) >= limit)
-    return false;
+  int64_t maxCell = key->tile->maxCell ? key->tile->maxCell : 1;
+  const SimTerm *t = findTerm(dst, key);
+  cimI128 coef = (cimI128)add + (t ? t->maxAbsCoef : 0);
+  return (cimI128)key->rows * coef * maxCell < limit;
+}
+
+/// to[i] += mult * from[i] for mult = +-2^shift (a shift: vectorizes).
+CIM_SIM_VECTOR_CLONES static void addScaled(int64_t *restrict to,
+                                            const int64_t *restrict from,
+                                            int64_t n, unsigned shift,
+                                            bool negate) {
+  if (negate)
+    for (int64_t i = 0; i < n; ++i)
+      to[i] -= (int64_t)((uint64_t)from[i] << shift);
+  else
+    for (int64_t i = 0; i < n; ++i)
+      to[i] += (int64_t)((uint64_t)from[i] << shift);
+}
+
+/// Adds mult * coef (M x rows, |mult * coef| <= add) into the term `key`
+/// of `dst`, creating it; termFits must hold. False when out of memory.
+static bool mergeTerm(SimBuffer *dst, const SimTerm *key, const int64_t *coef,
+                      unsigned shift, bool negate, int64_t add) {
+  SimTerm *t = findTerm(dst, key);
+  int64_t n = key->M * key->rows;
   if (!t) {
     if (dst->numTerms == dst->capTerms) {
       int64_t cap = dst->capTerms ? 2 * dst->capTerms : 4;
@@ -110,20 +118,107 @@ static bool addTerm(SimMachine *m, SimBuffer *dst, const SimLazy *l,
       dst->terms = g;
       dst->capTerms = cap;
     }
-    int64_t *coef = cimSimCalloc(l->M * l->rows, sizeof(int64_t));
-    if (!coef)
+    int64_t *c = cimSimCalloc(n, sizeof(int64_t));
+    if (!c)
       return false;
     t = &dst->terms[dst->numTerms++];
-    *t = (SimTerm){l->tile, l->rowOffset, l->rows, l->M, sp->srcOffset,
-                   sp->srcStride, sp->dstOffset, sp->count, coef, 0};
-    ++l->tile->refs;
+    *t = *key;
+    t->coef = c;
+    t->maxAbsCoef = 0;
+    ++t->tile->refs;
   }
-  for (int64_t i = 0; i < l->M * l->rows; ++i)
-    t->coef[i] += mult * l->drive[i];
+  addScaled(t->coef, coef, n, shift, negate);
   t->maxAbsCoef += add;
   return true;
 }
 
+/// Adds c * drive of the deferred `part` into a pending term of `dst`;
+/// false when the coefficients would grow too large (the caller then adds
+/// the materialized values instead).
+static bool addTerm(SimBuffer *dst, const SimLazy *l,
+                    const CimSimShiftAddParams *sp) {
+  if (sp->shift > 40)
+    return false;
+  int64_t mult = (sp->negate ? -1 : 1) * (INT64_C(1) << sp->shift);
+  int64_t maxDrive = 0;
+  for (int64_t i = 0; i < l->M * l->rows; ++i) {
+    int64_t a = l->drive[i] < 0 ? -l->drive[i] : l->drive[i];
+    maxDrive = a > maxDrive ? a : maxDrive;
+  }
+  int64_t add = maxDrive * (mult < 0 ? -mult : mult); /* <= 2^48 */
+  SimTerm key = {l->tile,       l->rowOffset,   l->rows,
+                 l->M,          sp->srcOffset,  sp->srcStride,
+                 sp->dstOffset, sp->count,      NULL,
+                 0};
+  return termFits(dst, &key, add) && mergeTerm(dst, &key, l->drive, (unsigned)sp->shift,
+                                             sp->negate, add);
+}
+
+/// Term `t` of a part, read through the column selection of `sp`: part
+/// column sp->srcOffset + i * sp->srcStride is tile column
+/// t->srcOffset + (that - t->dstOffset) * t->srcStride.
+static SimTerm forwardedKey(const SimTerm *t, const CimSimShiftAddParams *sp) {
+  SimTerm key = *t;
+  key.srcOffset = t->srcOffset + (sp->srcOffset - t->dstOffset) * t->srcStride;
+  key.srcStride = sp->srcStride * t->srcStride;
+  key.dstOffset = sp->dstOffset;
+  key.count = sp->count;
+  key.coef = NULL;
+  key.maxAbsCoef = 0;
+  return key;
+}
+
+/// A part that is plain values plus pending terms, added with a column
+/// selection: the values are added now, and each term moves into `dst` with
+/// its columns composed with the selection and its coefficients scaled,
+///     mult * (coef x cells)[:, sel] = (mult * coef) x cells[:, sel'],
+/// so the product is still made once, at the final accumulator (where the
+/// terms of a weight's slices fold into one, buffers.c). Taken only when
+/// it provably changes nothing: every term covers the selected columns, no
+/// coefficient can grow past the product bound, and no value of the part
+/// can leave its element type (the check the part's materialization would
+/// make). False: not applicable (nothing changed).
+static bool canForwardTerms(SimMachine *m, uint32_t pa, SimBuffer *dst,
+                            int64_t Mp, int64_t Np,
+                            const CimSimShiftAddParams *sp) {
+  const SimBuffer *part = &m->buffers[pa];
+  if (sp->shift > 40 || !part->data || part->lazy)
+    return false;
+  int64_t mult = (sp->negate ? -1 : 1) * (INT64_C(1) << sp->shift);
+  int64_t absMult = mult < 0 ? -mult : mult;
+  int64_t first = sp->srcOffset;
+  int64_t last = sp->srcOffset + (sp->count - 1) * sp->srcStride;
+  cimI128 bound = 0;
+  for (int64_t i = 0; i < Mp * Np; ++i) {
+    int64_t v = part->data[i];
+    cimI128 a = v < 0 ? -(cimI128)v : v;
+    bound = a > bound ? a : bound;
+  }
+  for (int64_t k = 0; k < part->numTerms; ++k) {
+    const SimTerm *t = &part->terms[k];
+    int64_t maxCell = t->tile->maxCell ? t->tile->maxCell : 1;
+    bound += (cimI128)t->rows * t->maxAbsCoef * maxCell;
+    if (first < t->dstOffset || last >= t->dstOffset + t->count)
+      return false;
+    SimTerm key = forwardedKey(t, sp);
+    if ((cimI128)t->maxAbsCoef * absMult >= (cimI128)1 << 62 ||
+        !termFits(dst, &key, t->maxAbsCoef * absMult))
+      return false;
+    /* Two terms landing on one key would be checked apart: not taken. */
+    for (int64_t j = 0; j < k; ++j) {
+      SimTerm other = forwardedKey(&part->terms[j], sp);
+      if (other.tile == key.tile && other.rowOffset == key.rowOffset &&
+          other.rows == key.rows && other.M == key.M &&
+          other.srcOffset == key.srcOffset)
+        return false;
+    }
+  }
+  int64_t lo, hi;
+  cimSimElemRange(m->program->buffers[pa].type.elem, &lo, &hi);
+  if (bound > hi || -bound < lo)
+    return false;
+  return true;
+}
 MlirLogicalResult cimSimExecShiftAdd(SimMachine *m, const CimIsaInstr *in,
                                       CimSimCounters *ev, MlirStringCallback cb,
                                       void *ud) {
@@ -207,8 +302,24 @@ MlirLogicalResult cimSimExecShiftAdd(SimMachine *m, const CimIsaInstr *in,
     cimSimLazyRelease(lazyPart);
     return r;
   }
+  if (!lazyPart && !partCopy && m->shortcuts && part->numTerms > 0 &&
+      canForwardTerms(m, pa, dst, Mp, Np, &sp)) {
+    r = cimSimShiftAddCore(dst->data, Ma, Na, part->data, Mp, Np, &sp, KCB);
+    if (mlirLogicalResultIsFailure(r))
+      return cimSimKernelFailed(m, cb, ud);
+    int64_t absMult = INT64_C(1) << sp.shift;
+    for (int64_t k = 0; k < part->numTerms; ++k) {
+      const SimTerm *t = &part->terms[k];
+      SimTerm key = forwardedKey(t, &sp);
+      if (!mergeTerm(dst, &key, t->coef, (unsigned)sp.shift, sp.negate,
+                     t->maxAbsCoef * absMult))
+        return cimSimMachineFail(m, cb, ud, "out of memory");
+    }
+    ++m->forwarded;
+    return mlirLogicalResultSuccess();
+  }
   if (lazyPart) {
-    bool ok = addTerm(m, dst, lazyPart, &sp);
+    bool ok = addTerm(dst, lazyPart, &sp);
     if (!ok) {
       /* Coefficients too large to defer: multiply this plane out now. */
       partCopy = cimSimMalloc(Mp * Np, sizeof(int64_t));

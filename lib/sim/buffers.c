@@ -148,49 +148,182 @@ void cimSimLazyProduct(const SimLazy *l, int64_t *out) {
   }
 }
 
-/// Multiplies a pending term out and adds it into `acc` [Ma, Na].
-static bool applyTerm(const SimTerm *t, int64_t *acc, int64_t Ma, int64_t Na) {
-  int64_t C = t->tile->cols, rows = t->rows, count = t->count;
-  int64_t *sel = cimSimMalloc(rows * count, sizeof(int64_t));
-  int64_t *tmp = cimSimMalloc(count, sizeof(int64_t));
-  if (!sel || !tmp) {
-    free(sel);
-    free(tmp);
+/* Multiplying pending terms out (the exact shortcut's step 4).
+ *
+ * The terms of one accumulator that read the same tile rows for the same
+ * output columns differ only in the column selection: one per weight slice
+ * (cell), with coefficients c_p * 2^(slice * cell bits) * drive_p. Their
+ * coefficient matrices are then integer multiples of one another,
+ * coef_t = k_t * coef_0, and by distributivity
+ *     sum_t coef_t x sel_t = coef_0 x (sum_t k_t * sel_t) = coef_0 x W
+ * where W is the integer weight the slices encode: one integer product per
+ * tile instead of one per slice, the same work as a plain GEMM. A term whose
+ * coefficients are not a multiple (or whose bound would grow past 2^62) is
+ * multiplied out alone. When rows * max |coef_0| * max |W| < 2^31 the
+ * product runs on int32 (exact: no partial sum can exceed that bound),
+ * else on int64; both give the same integers. */
+
+/// tmp[i] = sum_r coef[r] * w[r * count + i], int32 (see above for why it
+/// cannot overflow).
+CIM_SIM_VECTOR_CLONES static void dot32(const int32_t *restrict coef, const int32_t *restrict w,
+                  int64_t rows, int64_t count, int32_t *restrict tmp) {
+  memset(tmp, 0, (size_t)count * sizeof(int32_t));
+  for (int64_t r = 0; r < rows; ++r) {
+    int32_t c = coef[r];
+    if (c == 0)
+      continue;
+    const int32_t *restrict s = w + r * count;
+    for (int64_t i = 0; i < count; ++i)
+      tmp[i] += c * s[i];
+  }
+}
+
+static void dot64(const int64_t *restrict coef, const int64_t *restrict w,
+                  int64_t rows, int64_t count, int64_t *restrict tmp) {
+  memset(tmp, 0, (size_t)count * sizeof(int64_t));
+  for (int64_t r = 0; r < rows; ++r) {
+    int64_t c = coef[r];
+    if (c == 0)
+      continue;
+    const int64_t *s = w + r * count;
+    for (int64_t i = 0; i < count; ++i)
+      tmp[i] += c * s[i];
+  }
+}
+
+static int64_t absMax(const int64_t *v, int64_t n) {
+  int64_t m = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    int64_t a = v[i] < 0 ? -v[i] : v[i];
+    m = a > m ? a : m;
+  }
+  return m;
+}
+
+/// Whether term `t` can join the group of `base` (same rows, output
+/// columns and coefficient shape) and, if so, its factor k: coef_t =
+/// k * coef_base element by element.
+static bool termMultiple(const SimTerm *base, const SimTerm *t, int64_t *k) {
+  if (t->tile != base->tile || t->rowOffset != base->rowOffset ||
+      t->rows != base->rows || t->M != base->M ||
+      t->dstOffset != base->dstOffset || t->count != base->count)
+    return false;
+  int64_t n = base->M * base->rows, first = -1;
+  for (int64_t i = 0; i < n && first < 0; ++i)
+    if (base->coef[i] != 0)
+      first = i;
+  if (first < 0 || t->coef[first] % base->coef[first] != 0)
+    return false;
+  int64_t f = t->coef[first] / base->coef[first];
+  for (int64_t i = 0; i < n; ++i)
+    if (t->coef[i] != f * base->coef[i]) /* |f * coef| <= |t->coef| */
+      return false;
+  *k = f;
+  return true;
+}
+
+/// Multiplies the pending terms of a buffer out and adds them into `acc`
+/// [Ma, Na]; false on overflow of the accumulator or out of memory.
+static bool applyTerms(SimTerm *terms, int64_t numTerms, int64_t *acc,
+                       int64_t Ma, int64_t Na) {
+  bool ok = true;
+  bool *done = cimSimCalloc(numTerms, sizeof(bool));
+  int64_t *group = cimSimMalloc(numTerms, sizeof(int64_t));
+  int64_t *factor = cimSimMalloc(numTerms, sizeof(int64_t));
+  if (!done || !group || !factor) {
+    free(done);
+    free(group);
+    free(factor);
     return false;
   }
-  /* The selected columns, contiguous: sel[r, i] = cells[rowOffset + r,
-   * srcOffset + i * srcStride]. */
-  for (int64_t r = 0; r < rows; ++r) {
-    const int64_t *row = t->tile->cells + (t->rowOffset + r) * C + t->srcOffset;
-    for (int64_t i = 0; i < count; ++i)
-      sel[r * count + i] = row[i * t->srcStride];
-  }
-  /* |sum| <= rows * maxAbsCoef * maxCell < 2^62, checked when the term
-   * grew, so tmp cannot overflow. */
-  for (int64_t mm = 0; mm < Ma; ++mm) {
-    if (t->M != 1 || mm == 0) {
-      memset(tmp, 0, (size_t)count * sizeof(int64_t));
-      const int64_t *coef = t->coef + (t->M == 1 ? 0 : mm) * rows;
+  for (int64_t b = 0; b < numTerms && ok; ++b) {
+    if (done[b])
+      continue;
+    const SimTerm *t = &terms[b];
+    int64_t C = t->tile->cols, rows = t->rows, count = t->count;
+    int64_t maxCell = t->tile->maxCell ? t->tile->maxCell : 1;
+    /* The group: this term and every later multiple of it. */
+    cimI128 bound = (cimI128)rows * t->maxAbsCoef * maxCell;
+    int64_t n = 0;
+    group[n] = b;
+    factor[n++] = 1;
+    done[b] = true;
+    for (int64_t j = b + 1; j < numTerms; ++j) {
+      int64_t k;
+      if (done[j] || !termMultiple(t, &terms[j], &k))
+        continue;
+      cimI128 more = (cimI128)rows * terms[j].maxAbsCoef * maxCell;
+      if (bound + more >= (cimI128)1 << 62)
+        continue;
+      bound += more;
+      group[n] = j;
+      factor[n++] = k;
+      done[j] = true;
+    }
+    /* W[r, i] = sum_t k_t * cells[rowOffset + r, srcOffset_t + i * stride_t]:
+     * |W| * rows * max |coef_0| <= bound < 2^62. */
+    int64_t *w = cimSimCalloc(rows * count, sizeof(int64_t));
+    int64_t *tmp = cimSimMalloc(count, sizeof(int64_t));
+    int32_t *w32 = NULL, *coef32 = NULL, *tmp32 = NULL;
+    if (!w || !tmp) {
+      free(w);
+      free(tmp);
+      ok = false;
+      break;
+    }
+    for (int64_t g = 0; g < n; ++g) {
+      const SimTerm *u = &terms[group[g]];
+      int64_t k = factor[g];
       for (int64_t r = 0; r < rows; ++r) {
-        int64_t c = coef[r];
-        if (c == 0)
-          continue;
-        const int64_t *s = sel + r * count;
+        const int64_t *row =
+            t->tile->cells + (t->rowOffset + r) * C + u->srcOffset;
+        int64_t *wr = w + r * count;
         for (int64_t i = 0; i < count; ++i)
-          tmp[i] += c * s[i];
+          wr[i] += k * row[i * u->srcStride];
       }
     }
-    int64_t *dst = acc + mm * Na + t->dstOffset;
-    for (int64_t i = 0; i < count; ++i)
-      if (__builtin_add_overflow(dst[i], tmp[i], &dst[i])) {
-        free(sel);
-        free(tmp);
-        return false;
+    int64_t maxW = absMax(w, rows * count);
+    int64_t maxC = absMax(t->coef, t->M * rows);
+    bool narrow = (cimI128)rows * maxC * maxW < (cimI128)1 << 31;
+    if (narrow) {
+      w32 = cimSimMalloc(rows * count, sizeof(int32_t));
+      coef32 = cimSimMalloc(t->M * rows, sizeof(int32_t));
+      tmp32 = cimSimMalloc(count, sizeof(int32_t));
+      if (w32 && coef32 && tmp32) {
+        for (int64_t i = 0; i < rows * count; ++i)
+          w32[i] = (int32_t)w[i];
+        for (int64_t i = 0; i < t->M * rows; ++i)
+          coef32[i] = (int32_t)t->coef[i];
+      } else {
+        narrow = false;
       }
+    }
+    for (int64_t mm = 0; mm < Ma && ok; ++mm) {
+      if (t->M != 1 || mm == 0) {
+        int64_t cr = (t->M == 1 ? 0 : mm) * rows;
+        if (narrow) {
+          dot32(coef32 + cr, w32, rows, count, tmp32);
+          for (int64_t i = 0; i < count; ++i)
+            tmp[i] = tmp32[i];
+        } else {
+          dot64(t->coef + cr, w, rows, count, tmp);
+        }
+      }
+      int64_t *dst = acc + mm * Na + t->dstOffset;
+      for (int64_t i = 0; i < count; ++i)
+        if (__builtin_add_overflow(dst[i], tmp[i], &dst[i]))
+          ok = false;
+    }
+    free(w);
+    free(tmp);
+    free(w32);
+    free(coef32);
+    free(tmp32);
   }
-  free(sel);
-  free(tmp);
-  return true;
+  free(done);
+  free(group);
+  free(factor);
+  return ok;
 }
 
 MlirLogicalResult cimSimCheckFits(SimMachine *m, uint32_t bufIdx,
@@ -236,14 +369,13 @@ MlirLogicalResult cimSimMaterialize(SimMachine *m, uint32_t idx,
   if (b->numTerms) {
     int64_t Na = t->rank ? t->dims[t->rank - 1] : 1;
     int64_t Ma = n / (Na ? Na : 1);
-    for (int64_t i = 0; i < b->numTerms; ++i)
-      if (!applyTerm(&b->terms[i], b->data, Ma, Na)) {
-        clearTerms(b);
-        return cimSimMachineFail(m, cb, ud,
-                                 "buffer %u: the accumulated sum exceeds "
-                                 "64 bits (or out of memory)",
-                                 idx);
-      }
+    if (!applyTerms(b->terms, b->numTerms, b->data, Ma, Na)) {
+      clearTerms(b);
+      return cimSimMachineFail(m, cb, ud,
+                               "buffer %u: the accumulated sum exceeds "
+                               "64 bits (or out of memory)",
+                               idx);
+    }
     clearTerms(b);
     if (mlirLogicalResultIsFailure(cimSimCheckFits(m, idx, b->data, n, cb, ud)))
       return mlirLogicalResultFailure();

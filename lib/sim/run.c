@@ -65,7 +65,7 @@ void cimSimResetRun(SimMachine *m) {
   free(m->usedCrossbars);
   m->usedCrossbars = NULL;
   m->numUsedCrossbars = 0;
-  m->deferred = m->direct = 0;
+  m->deferred = m->direct = m->forwarded = 0;
   m->ran = false;
 }
 
@@ -149,8 +149,8 @@ static MlirLogicalResult step(SimMachine *m, const CimIsaInstr *in,
   }
 }
 
-MlirLogicalResult cimSimRun(CimSim sim, MlirStringCallback cb, void *ud) {
-  SimMachine *m = sim.ptr;
+static MlirLogicalResult runOnce(SimMachine *m, MlirStringCallback cb,
+                                 void *ud) {
   const CimProgram *p = m->program;
   cimSimResetRun(m);
   for (uint32_t i = 0; i < p->numInputs; ++i)
@@ -237,6 +237,80 @@ MlirLogicalResult cimSimRun(CimSim sim, MlirStringCallback cb, void *ud) {
   for (uint32_t i = 0; i < p->numBuffers; ++i)
     cimSimBufferReset(&m->buffers[i]);
   m->ran = true;
+  return mlirLogicalResultSuccess();
+}
+
+/*===----------------------------------------------------------------------===*
+ * The reference check (CIM_SIM_CHECK_REFERENCE)
+ *===----------------------------------------------------------------------===*/
+
+static bool sameCounters(const CimSimCounters *a, const CimSimCounters *b) {
+  return memcmp(a, b, sizeof *a) == 0;
+}
+
+/// Runs the program again with the shortcuts off (every MVM plane by
+/// plane) and compares every output element and every counter with the
+/// shortcut run that just finished; fails naming the first difference.
+static MlirLogicalResult checkReference(SimMachine *m, MlirStringCallback cb,
+                                        void *ud) {
+  const CimProgram *p = m->program;
+  int64_t **fast = cimSimCalloc(p->numOutputs, sizeof *fast);
+  int64_t nl = m->numLayers + 1;
+  CimSimCounters *layers = cimSimMalloc(nl, sizeof *layers);
+  if (!fast || !layers) {
+    free(fast);
+    free(layers);
+    return cimSimFail(cb, ud, "out of memory");
+  }
+  for (uint32_t i = 0; i < p->numOutputs; ++i) {
+    fast[i] = m->outputs[i];
+    m->outputs[i] = NULL;
+  }
+  memcpy(layers, m->layerCounters, (size_t)nl * sizeof *layers);
+  CimSimCounters total = m->total;
+  int64_t deferred = m->deferred, direct = m->direct, fwd = m->forwarded;
+  m->shortcuts = false;
+  MlirLogicalResult r = runOnce(m, cb, ud);
+  m->shortcuts = true;
+  for (uint32_t i = 0; i < p->numOutputs && mlirLogicalResultIsSuccess(r);
+       ++i) {
+    int64_t n = cimSimTypeNumElements(&p->outputs[i].type);
+    for (int64_t k = 0; k < n; ++k)
+      if (fast[i][k] != m->outputs[i][k]) {
+        r = cimSimFail(cb, ud, "reference check: output '%s' element %lld "
+                       "is %lld with the exact shortcuts and %lld computed "
+                       "plane by plane", p->outputs[i].name, (long long)k,
+                       (long long)fast[i][k], (long long)m->outputs[i][k]);
+        break;
+      }
+  }
+  if (mlirLogicalResultIsSuccess(r)) {
+    bool same = sameCounters(&total, &m->total);
+    for (int64_t i = 0; i < nl; ++i)
+      same = same && sameCounters(&layers[i], &m->layerCounters[i]);
+    if (!same)
+      r = cimSimFail(cb, ud, "reference check: the counters differ between "
+                     "the exact shortcuts and the plane-by-plane run");
+  }
+  for (uint32_t i = 0; i < p->numOutputs; ++i)
+    free(fast[i]);
+  free(fast);
+  free(layers);
+  m->deferred = deferred;
+  m->direct = direct;
+  m->forwarded = fwd;
+  if (mlirLogicalResultIsFailure(r))
+    cimSimResetRun(m);
+  return r;
+}
+
+MlirLogicalResult cimSimRun(CimSim sim, MlirStringCallback cb, void *ud) {
+  SimMachine *m = sim.ptr;
+  if (mlirLogicalResultIsFailure(runOnce(m, cb, ud)))
+    return mlirLogicalResultFailure();
+  const char *check = getenv("CIM_SIM_CHECK_REFERENCE");
+  if (m->shortcuts && check && *check && strcmp(check, "0") != 0)
+    return checkReference(m, cb, ud);
   return mlirLogicalResultSuccess();
 }
 
