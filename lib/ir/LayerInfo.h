@@ -10,6 +10,15 @@
 #include "cim-c/Cost.h"
 #include "mlir-c/IR.h"
 
+/// The bits and signedness of a layer operand of quantized element type
+/// `quant` (!quant.uniform, per tensor or per axis): its storage type's
+/// width and sign, not the width of its [min, max] range. The one reading of
+/// a quant type's bits, shared by the layer table (cost model, policies) and
+/// convert-linalg-to-cim; producers store a narrow range in the narrowest
+/// type (`u3`, `i4<-7:7>`: cim-assign-precision, the ONNX importer's
+/// docs/onnx.md "Narrow storage"), so the two agree.
+void cimQuantTypeGetBits(MlirType quant, int64_t *bits, bool *isSigned);
+
 /// True for the ops that are crossbar layers: cim.matmul, cim.conv2d and
 /// the linalg ops of the layer table (lib/ir/LayerOps.def).
 bool cimIsLayerOp(MlirOperation op);

@@ -109,16 +109,20 @@ static bool isConstantWeight(MlirValue w) {
          cimOpIsA(mlirOpResultGetOwner(w), "arith.constant");
 }
 
+void cimQuantTypeGetBits(MlirType quant, int64_t *bits, bool *isSigned) {
+  *bits = mlirQuantizedTypeGetStorageTypeIntegralWidth(quant);
+  *isSigned = mlirQuantizedTypeIsSigned(quant);
+}
+
 /// Bits and signedness of operand `i` of a linalg layer: a QDQ operand's
-/// storage type, else the element type (0 bits: float) and linalg's
-/// extension (cimLayerOperandIsUnsigned).
+/// storage type (cimQuantTypeGetBits), else the element type (0 bits:
+/// float) and linalg's extension (cimLayerOperandIsUnsigned).
 static void linalgBits(MlirOperation op, intptr_t i, int64_t *bits,
                        bool *isSigned) {
   MlirValue v = mlirOperationGetOperand(op, i);
   MlirType quant = qdqElementType(v);
   if (!mlirTypeIsNull(quant)) {
-    *bits = mlirQuantizedTypeGetStorageTypeIntegralWidth(quant);
-    *isSigned = mlirQuantizedTypeIsSigned(quant);
+    cimQuantTypeGetBits(quant, bits, isSigned);
     return;
   }
   MlirType elem = mlirShapedTypeGetElementType(mlirValueGetType(v));

@@ -14,6 +14,7 @@
 #include "mlir-c/Dialect/Quant.h"
 
 #include "ir/Elements.h"
+#include "ir/LayerInfo.h"
 #include "ir/PassUtils.h"
 #include "support/StrBuf.h"
 
@@ -460,12 +461,14 @@ bool cvReadQType(CvConverter *cv, MlirOperation op, MlirType quant,
     cvError(cv, op, "only !quant.uniform types are supported");
     return false;
   }
-  unsigned bits = mlirQuantizedTypeGetStorageTypeIntegralWidth(quant);
+  int64_t bits = 0;
+  bool isSigned = false;
+  cimQuantTypeGetBits(quant, &bits, &isSigned);
   if (bits < 1 || bits > 8) {
     cvError(cv, op,
-            "quantized storage of %u bits is not supported; cimlir takes 1 "
+            "quantized storage of %lld bits is not supported; cimlir takes 1 "
             "to 8 bits",
-            bits);
+            (long long)bits);
     return false;
   }
   if (!mlirTypeIsAF32(mlirQuantizedTypeGetExpressedType(quant))) {
@@ -473,8 +476,8 @@ bool cvReadQType(CvConverter *cv, MlirOperation op, MlirType quant,
     return false;
   }
   t->quantType = quant;
-  t->bits = bits;
-  t->isSigned = mlirQuantizedTypeIsSigned(quant);
+  t->bits = (unsigned)bits;
+  t->isSigned = isSigned;
   t->qmin = mlirQuantizedTypeGetStorageTypeMin(quant);
   t->qmax = mlirQuantizedTypeGetStorageTypeMax(quant);
   if (mlirTypeIsAUniformQuantizedType(quant)) {
