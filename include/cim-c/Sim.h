@@ -142,6 +142,17 @@ CIM_CAPI_EXPORTED CimSimCounters cimSimGetCrossbarCounters(CimSim sim,
 CIM_CAPI_EXPORTED void cimSimGetShortcutStats(CimSim sim, int64_t *deferred,
                                               int64_t *direct);
 
+/// What the last run's exact shortcut decided (docs/cim-sim.md, "Speed"):
+/// `adcPassed` adc instructions let a deferred value through because no
+/// input could clip or round, `adcApplied` computed their sums and applied
+/// the ADC (clipping possible, or the value was not deferred), and
+/// `forwarded` shift_adds moved a part's pending products into the
+/// accumulator instead of multiplying them out. With the shortcut off every
+/// adc is applied and nothing is passed or forwarded.
+CIM_CAPI_EXPORTED void cimSimGetFastPathStats(CimSim sim, int64_t *adcPassed,
+                                              int64_t *adcApplied,
+                                              int64_t *forwarded);
+
 /// Turns the shortcut off (every MVM is computed plane by plane, as the
 /// hardware does). For tests that compare both ways.
 CIM_CAPI_EXPORTED void cimSimSetShortcuts(CimSim sim, bool enable);

@@ -72,6 +72,8 @@ typedef struct SimBuffer {
   bool valid;     ///< holds a value (data, lazy or data + terms)
   bool isConst;
   bool ownsData;  ///< false for constants sharing a decoded data block
+  bool splat;     ///< a constant of one value, filled on read (data or NULL)
+  int64_t splatValue;
   SimLazy *lazy;  ///< if set, the value is this product (data unused)
   SimTerm *terms;
   int64_t numTerms, capTerms;
@@ -105,6 +107,7 @@ typedef struct SimMachine {
   bool shortcuts;
   int64_t deferred, direct;
   int64_t forwarded; ///< shift_adds that moved a part's terms (accumulate.c)
+  int64_t adcPassed, adcApplied; ///< adcs that passed a deferred value / not
   /* Error reporting of the running instruction. */
   uint32_t pc;
   CimStrBuf kernelMessage;

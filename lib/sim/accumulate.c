@@ -39,12 +39,14 @@ MlirLogicalResult cimSimExecAdc(SimMachine *m, const CimIsaInstr *in,
               (l->hasNegative ? lo <= -l->bound : lo <= 0);
     }
     if (exact) {
+      ++m->adcPassed;
       if (in->dst == in->src[0])
         return mlirLogicalResultSuccess();
       ++src->lazy->refs;
       return cimSimSetLazy(m, in->dst, src->lazy, cb, ud);
     }
   }
+  ++m->adcApplied;
   int64_t *v, *out;
   if (mlirLogicalResultIsFailure(cimSimMaterialize(m, in->src[0], &v, cb, ud)))
     return mlirLogicalResultFailure();

@@ -356,6 +356,15 @@ MlirLogicalResult cimSimMaterialize(SimMachine *m, uint32_t idx,
                              "wrote it",
                              idx);
   int64_t n = cimSimTypeNumElements(t);
+  if (b->splat && !b->data) {
+    int64_t *data = cimSimMalloc(n, sizeof(int64_t));
+    if (!data)
+      return cimSimMachineFail(m, cb, ud, "out of memory");
+    for (int64_t i = 0; i < n; ++i)
+      data[i] = b->splatValue;
+    b->data = data;
+    b->ownsData = true;
+  }
   if (b->lazy) {
     int64_t *data = cimSimMalloc(n, sizeof(int64_t));
     if (!data)

@@ -120,12 +120,12 @@ static MlirLogicalResult loadConstants(SimMachine *m, MlirStringCallback cb,
       b->data = (int64_t *)v;
       b->ownsData = false;
     } else if (count == 1) {
-      b->data = cimSimMalloc(n, sizeof(int64_t));
-      if (!b->data)
-        return cimSimFail(cb, ud, "out of memory");
-      for (int64_t k = 0; k < n; ++k)
-        b->data[k] = v[0];
-      b->ownsData = true;
+      /* A splat (a model with constant weights): filled when an
+       * instruction first reads it, freed after its last read (run.c). */
+      b->data = NULL;
+      b->ownsData = false;
+      b->splat = true;
+      b->splatValue = v[0];
     } else {
       return cimSimFail(cb, ud, "buffer %u: data block %u has %lld values "
                         "for %lld elements", i, buf->dataBlock,
@@ -302,6 +302,14 @@ void cimSimDestroy(CimSim sim) { cimSimMachineDestroy(sim.ptr); }
 
 void cimSimSetShortcuts(CimSim sim, bool enable) {
   ((SimMachine *)sim.ptr)->shortcuts = enable;
+}
+
+void cimSimGetFastPathStats(CimSim sim, int64_t *adcPassed,
+                            int64_t *adcApplied, int64_t *forwarded) {
+  const SimMachine *m = sim.ptr;
+  *adcPassed = m->adcPassed;
+  *adcApplied = m->adcApplied;
+  *forwarded = m->forwarded;
 }
 
 void cimSimGetShortcutStats(CimSim sim, int64_t *deferred, int64_t *direct) {

@@ -66,6 +66,7 @@ void cimSimResetRun(SimMachine *m) {
   m->usedCrossbars = NULL;
   m->numUsedCrossbars = 0;
   m->deferred = m->direct = m->forwarded = 0;
+  m->adcPassed = m->adcApplied = 0;
   m->ran = false;
 }
 
@@ -193,8 +194,16 @@ static MlirLogicalResult runOnce(SimMachine *m, MlirStringCallback cb,
     /* Free what no later instruction reads. */
     for (int k2 = 0; k2 < CIM_ISA_MAX_SRCS; ++k2) {
       uint32_t s = in->src[k2];
-      if (s < p->numBuffers && (m->dead[m->pc] & (1u << k2)) && s != in->dst)
-        cimSimBufferReset(&m->buffers[s]);
+      if (s >= p->numBuffers || !(m->dead[m->pc] & (1u << k2)) ||
+          s == in->dst)
+        continue;
+      SimBuffer *b = &m->buffers[s];
+      if (b->splat && b->ownsData) { /* filled again if ever read */
+        free(b->data);
+        b->data = NULL;
+        b->ownsData = false;
+      }
+      cimSimBufferReset(b);
     }
   }
   if (!halted) {
@@ -269,6 +278,7 @@ static MlirLogicalResult checkReference(SimMachine *m, MlirStringCallback cb,
   memcpy(layers, m->layerCounters, (size_t)nl * sizeof *layers);
   CimSimCounters total = m->total;
   int64_t deferred = m->deferred, direct = m->direct, fwd = m->forwarded;
+  int64_t passed = m->adcPassed, applied = m->adcApplied;
   m->shortcuts = false;
   MlirLogicalResult r = runOnce(m, cb, ud);
   m->shortcuts = true;
@@ -299,6 +309,8 @@ static MlirLogicalResult checkReference(SimMachine *m, MlirStringCallback cb,
   m->deferred = deferred;
   m->direct = direct;
   m->forwarded = fwd;
+  m->adcPassed = passed;
+  m->adcApplied = applied;
   if (mlirLogicalResultIsFailure(r))
     cimSimResetRun(m);
   return r;
