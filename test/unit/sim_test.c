@@ -560,6 +560,73 @@ START_TEST(test_worked_example_with_two_bit_adc) {
 }
 END_TEST
 
+/* The fast path's decisions on the worked example (issue 19): every adc
+ * lets a deferred plane through only when no column sum of that plane can
+ * leave its range, computed from the plane's digits and the tile's largest
+ * cell (8 here, d0). Plane 0 drives rows [1,0,0] and [1,1,1]: bound 3 * 8 =
+ * 24; plane 1 drives [0,1,0] and [1,0,0]: bound 1 * 8 = 8. So a 2-bit ADC
+ * (max 3) applies both, a 4-bit ADC (max 15) applies plane 0 and passes
+ * plane 1, a 5-bit (max 31) or ideal ADC passes both. The two column-select
+ * shift_adds (even and odd columns) forward the pending products of b12
+ * whenever it holds any (not with the 2-bit ADC, whose sums are plain
+ * values). Each result equals the bit-serial run (shortcuts off) and the
+ * hand-derived values of the two tests above: a 4-bit ADC never clips here
+ * (largest actual sum 12), so it gives A x W. */
+static void fastPathStats(int adcBits, int64_t out[8], int64_t stats[3]) {
+  char text[4096];
+  snprintf(text, sizeof text, workedExample, adcBits, adcBits, adcBits);
+  CimProgram *p = parseProgram(text);
+  CimSim sim;
+  OK(cimSimCreate(p, NULL, &sim, capture, NULL));
+  CimNpyArray a = array2(CIM_NPY_I8, 2, 3, (int64_t[]){1, -2, 0, -1, 1, 1});
+  OK(cimSimSetInput(sim, 0, &a, capture, NULL));
+  cimNpyArrayDestroy(&a);
+  OK(cimSimRun(sim, capture, NULL));
+  CimNpyArray r;
+  OK(cimSimGetOutput(sim, 0, &r, capture, NULL));
+  for (int i = 0; i < 8; ++i)
+    out[i] = cimNpyArrayGetInt(&r, i);
+  cimNpyArrayDestroy(&r);
+  cimSimGetFastPathStats(sim, &stats[0], &stats[1], &stats[2]);
+  cimSimDestroy(sim);
+  cimProgramDestroy(p);
+}
+
+START_TEST(test_fast_path_decisions) {
+  static const struct {
+    int bits;
+    int64_t passed, applied, forwarded;
+    int64_t want[8];
+  } cases[] = {
+      {2, 0, 2, 0, {-5, 4, -3, 3, 0, 3, -6, 6}},
+      {4, 1, 1, 2, {-9, 10, -11, 12, 3, -2, 1, 0}},
+      {5, 2, 0, 2, {-9, 10, -11, 12, 3, -2, 1, 0}},
+      {0, 2, 0, 2, {-9, 10, -11, 12, 3, -2, 1, 0}},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; ++i) {
+    int64_t out[8], ref[8], stats[3];
+    CimSimCounters c;
+    fastPathStats(cases[i].bits, out, stats);
+    expectValues(out, cases[i].want, 8);
+    ck_assert_int_eq(stats[0], cases[i].passed);
+    ck_assert_int_eq(stats[1], cases[i].applied);
+    ck_assert_int_eq(stats[2], cases[i].forwarded);
+    runWorkedExample(cases[i].bits, false, ref, &c);
+    expectValues(out, ref, 8);
+  }
+  /* CIM_SIM_CHECK_REFERENCE reruns plane by plane and compares: it passes
+   * on every case, and leaves the fast run's statistics. */
+  setenv("CIM_SIM_CHECK_REFERENCE", "1", 1);
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; ++i) {
+    int64_t out[8], stats[3];
+    fastPathStats(cases[i].bits, out, stats);
+    expectValues(out, cases[i].want, 8);
+    ck_assert_int_eq(stats[2], cases[i].forwarded);
+  }
+  unsetenv("CIM_SIM_CHECK_REFERENCE");
+}
+END_TEST
+
 START_TEST(test_run_time_errors) {
   char text[4096];
   snprintf(text, sizeof text, workedExample, 0, 0, 0);
@@ -1206,6 +1273,7 @@ static Suite *simSuite(void) {
   TCase *prog = tcase_create("programs");
   tcase_add_test(prog, test_worked_example);
   tcase_add_test(prog, test_worked_example_with_two_bit_adc);
+  tcase_add_test(prog, test_fast_path_decisions);
   tcase_add_test(prog, test_run_time_errors);
   tcase_add_test(prog, test_target_override);
   tcase_add_test(prog, test_scheduled_tile_copies);
