@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cim-c/Dialects.h"
 #include "cim-c/Input.h"
@@ -148,13 +149,17 @@ static BuildResult buildPassManager(MlirContext ctx, const CimOptOptions *o,
     return result;
   }
   mlirPassManagerEnableVerifier(pm, o->verifyEach);
-  if (o->printBefore || o->printAfter || o->printAfterFailure) {
+  bool before = o->printBefore || o->numPrintBeforePasses > 0;
+  bool after = o->printAfter || o->printAfterFailure ||
+               o->numPrintAfterPasses > 0;
+  if (before || after) {
     MlirOpPrintingFlags flags = cimOptCreatePrintingFlags(o);
     /* As in mlir-opt, -after-failure implies printing after every pass
-       (filtered); -after-change only filters -after-all. */
-    bool after = o->printAfter || o->printAfterFailure;
+       (filtered); -after-change only filters -after-all. Printing before or
+       after named passes prints around all of them, and the dumps of the
+       other passes are dropped (ir_dump_filter.c). */
     mlirPassManagerEnableIRPrinting(
-        pm, o->printBefore, after, o->printModuleScope, o->printAfterChange,
+        pm, before, after, o->printModuleScope, o->printAfterChange,
         o->printAfterFailure, flags,
         o->printTreeDir ? mlirStringRefCreateFromCString(o->printTreeDir)
                         : mlirStringRefCreate(NULL, 0));
@@ -177,6 +182,13 @@ static BuildResult buildPassManager(MlirContext ctx, const CimOptOptions *o,
  *===----------------------------------------------------------------------===*/
 
 typedef enum ChunkResult { kChunkOk, kChunkFailed, kChunkFatal } ChunkResult;
+
+/// Wall-clock seconds, for the Parser and Output rows of --mlir-timing.
+static double seconds(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
 
 /// A context as mlir-opt makes one per chunk: every dialect registered, the
 /// embedded cim/xbar dialects and the --irdl-file dialects loaded.
@@ -240,7 +252,8 @@ static bool isModuleOp(MlirOperation op) {
 /// chunk by chunk and unmet expectations once, at the end (main).
 static ChunkResult processChunk(const CimOptOptions *o, CimSourceBuffer source,
                                 CimSourceChunk chunk, FILE *out,
-                                CimDiagnosticVerifier *fileVerifier) {
+                                CimDiagnosticVerifier *fileVerifier,
+                                CimOptIRDumpFilter *dumpFilter) {
   MlirContext ctx = createContext(o);
   if (mlirContextIsNull(ctx))
     return kChunkFatal;
@@ -259,14 +272,17 @@ static ChunkResult processChunk(const CimOptOptions *o, CimSourceBuffer source,
   } else if (o->verifyDiagnostics) {
     cimDiagnosticVerifierAttach(verifier, ctx);
   } else {
-    printer = cimAttachDiagnosticPrinter(ctx, stderr, source, &errors);
+    printer = cimAttachDiagnosticPrinter(
+        ctx, cimOptIRDumpFilterStream(dumpFilter), source, &errors);
   }
 
   ChunkResult result = kChunkFailed;
   bool ran = false;
+  double parseStart = seconds();
   MlirOperation op = o->noImplicitModule
                          ? parseWithoutImplicitModule(ctx, source, chunk)
                          : cimParseSourceChunkInBuffer(ctx, source, chunk);
+  double parseSeconds = seconds() - parseStart;
   if (!mlirOperationIsNull(op) && o->verifyRoundtrip)
     ran = cimOptVerifyRoundtrip(op, o, createContext);
   else
@@ -288,12 +304,19 @@ static ChunkResult processChunk(const CimOptOptions *o, CimSourceBuffer source,
       mlirContextDestroy(ctx);
       return kChunkFatal;
     }
+    if (!cimOptIRDumpFilterBegin(dumpFilter))
+      fputs(TOOL ": cannot make a temporary file for the IR dumps; "
+                 "printing around every pass\n",
+            stderr);
     ran = mlirLogicalResultIsSuccess(mlirPassManagerRunOnOp(pm, op));
-    /* Timing and statistics reports are printed when the pass manager
-       goes, before the output, as mlir-opt prints them at exit. */
-    mlirPassManagerDestroy(pm);
+    cimOptIRDumpFilterEnd(dumpFilter);
+    double outputStart = seconds();
     if (ran && !cimOptPrintOutput(op, o, out))
       ran = false;
+    double outputSeconds = ran ? seconds() - outputStart : 0.0;
+    /* Timing and statistics reports are printed when the pass manager
+       goes, after the output, as mlir-opt prints them at exit. */
+    cimOptDestroyPassManager(pm, o, parseSeconds, outputSeconds);
   }
   if (!mlirOperationIsNull(op))
     mlirOperationDestroy(op);
@@ -434,6 +457,7 @@ static int optMain(int argc, char **argv) {
 
   bool allOk = true;
   CimDiagnosticVerifier verifier = {NULL};
+  CimOptIRDumpFilter *dumpFilter = cimOptIRDumpFilterCreate(&o);
   for (intptr_t i = 0; i < numChunks; ++i) {
     if (i > 0) {
       fputs(o.outputSplitMarker, out);
@@ -441,7 +465,7 @@ static int optMain(int argc, char **argv) {
     }
     ChunkResult r = processChunk(&o, source,
                                  o.splitMarker ? chunks[i] : whole, out,
-                                 &verifier);
+                                 &verifier, dumpFilter);
     if (r != kChunkOk)
       allOk = false;
     if (r == kChunkFatal)
@@ -451,6 +475,7 @@ static int optMain(int argc, char **argv) {
       mlirLogicalResultIsFailure(cimDiagnosticVerifierFinish(verifier, 0, 0)))
     allOk = false;
   cimDiagnosticVerifierDestroy(verifier);
+  cimOptIRDumpFilterDestroy(dumpFilter);
   if (allOk && mlirLogicalResultIsSuccess(cimDeferredOutputsCommit(stderr))) {
     CimOutputFile f = outFile;
     outFile = (CimOutputFile){NULL};

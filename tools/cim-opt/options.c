@@ -78,11 +78,13 @@ static const Flag kFlags[] = {
      "Emit bytecode when generating output", NULL},
     {"emit-bytecode-version", kInt, OFF(bytecodeVersion), "value",
      "Use specified bytecode when generating output", NULL},
+    {"emit-bytecode-producer", kString, OFF(bytecodeProducer), "string",
+     "Use specified producer string when generating bytecode output", NULL},
     {"mlir-disable-threading", kBool, OFF(disableThreading), NULL,
      "Disable multi-threading within MLIR", NULL},
     {"mlir-timing", kBool, OFF(timing), NULL, "Display execution times", NULL},
     {"mlir-timing-display", kChoice, NONE, "value",
-     "Display method for timing data (tree only: see docs/cim-opt.md)",
+     "Display method for timing data (list or tree, the default)",
      "list|tree"},
     {"mlir-pass-statistics", kBool, OFF(statistics), NULL,
      "Display the statistics of each pass", NULL},
@@ -97,6 +99,12 @@ static const Flag kFlags[] = {
      "When printing the IR after a pass, only print if the IR changed", NULL},
     {"mlir-print-ir-after-failure", kBool, OFF(printAfterFailure), NULL,
      "When printing the IR after a pass, only print if the pass failed", NULL},
+    {"mlir-print-ir-before", kList, OFF(printBeforePasses), "pass-arg",
+     "Print IR before specified passes (comma-separated pass arguments)",
+     NULL},
+    {"mlir-print-ir-after", kList, OFF(printAfterPasses), "pass-arg",
+     "Print IR after specified passes (comma-separated pass arguments)",
+     NULL},
     {"mlir-print-ir-module-scope", kBool, OFF(printModuleScope), NULL,
      "When printing IR for print-ir-[before|after]{-all} always print the "
      "top-level operation",
@@ -141,14 +149,6 @@ static const Flag kFlags[] = {
     {"load-dialect-plugin", kRefused, NONE, NULL,
      "dialect plugins are C++ libraries; cimlir's dialect plugins are IRDL "
      "files: use --irdl-file",
-     NULL},
-    {"mlir-print-ir-before", kRefused, NONE, NULL,
-     "the C API prints the IR around all passes or none "
-     "(mlirPassManagerEnableIRPrinting): use --mlir-print-ir-before-all",
-     NULL},
-    {"mlir-print-ir-after", kRefused, NONE, NULL,
-     "the C API prints the IR around all passes or none "
-     "(mlirPassManagerEnableIRPrinting): use --mlir-print-ir-after-all",
      NULL},
     {"mlir-print-unique-ssa-ids", kRefused, NONE, NULL,
      "MlirOpPrintingFlags has no unique-SSA-id setter", NULL},
@@ -244,13 +244,10 @@ static bool applyChoice(CimOptOptions *o, const Flag *f, const char *v) {
       bad = true;
     o->verifyDiagnostics = true;
   } else if (!bad && !strcmp(name, "mlir-timing-display")) {
-    if (!strcmp(v, "list")) {
-      fprintf(stderr,
-              TOOL ": '--mlir-timing-display=list' is not possible: the MLIR "
-                   "C API's timing (mlirPassManagerEnableTiming) always "
-                   "displays a tree; use --mlir-timing-display=tree\n");
-      return false;
-    }
+    o->timingList = !strcmp(v, "list");
+    if (o->timingList)
+      bad = false;
+    else
     bad = strcmp(v, "tree") != 0;
   } else if (!bad && !strcmp(name, "mlir-pass-statistics-display")) {
     if (!strcmp(v, "list"))
@@ -292,8 +289,11 @@ int cimOptParseCommandLine(int argc, char **argv, CimOptOptions *o) {
   o->outputSplitMarker = "// -----";
   o->irdlFiles = calloc((size_t)argc + 1, sizeof *o->irdlFiles);
   o->plugins = calloc((size_t)argc + 1, sizeof *o->plugins);
+  o->printBeforePasses = calloc((size_t)argc + 1, sizeof *o->printBeforePasses);
+  o->printAfterPasses = calloc((size_t)argc + 1, sizeof *o->printAfterPasses);
   o->passFlags = calloc((size_t)argc + 1, sizeof *o->passFlags);
-  if (!o->irdlFiles || !o->plugins || !o->passFlags) {
+  if (!o->irdlFiles || !o->plugins || !o->passFlags || !o->printBeforePasses ||
+      !o->printAfterPasses) {
     fputs(TOOL ": out of memory\n", stderr);
     return 1;
   }
@@ -376,8 +376,15 @@ int cimOptParseCommandLine(int argc, char **argv, CimOptOptions *o) {
           return 1;
       } else if (f->kind == kList) {
         const char ***list = field(o, f);
-        int *count = f->offset == OFF(irdlFiles) ? &o->numIrdlFiles
-                                                 : &o->numPlugins;
+        int *count = f->offset == OFF(irdlFiles)   ? &o->numIrdlFiles
+                     : f->offset == OFF(plugins) ? &o->numPlugins
+                     : f->offset == OFF(printBeforePasses)
+                         ? &o->numPrintBeforePasses
+                         : &o->numPrintAfterPasses;
+        if (!*v && count != &o->numIrdlFiles && count != &o->numPlugins) {
+          fprintf(stderr, TOOL ": '--%s' needs a pass argument\n", f->name);
+          return 1;
+        }
         if (!*v) {
           fprintf(stderr, TOOL ": '--%s' needs a file name\n", f->name);
           return 1;
@@ -408,6 +415,15 @@ int cimOptParseCommandLine(int argc, char **argv, CimOptOptions *o) {
             o->splitMarker);
     return 1;
   }
+  if (o->printTreeDir &&
+      (o->numPrintBeforePasses > 0 || o->numPrintAfterPasses > 0)) {
+    fputs(TOOL ": '--mlir-print-ir-before=' and '--mlir-print-ir-after=' "
+               "cannot be combined with '--mlir-print-ir-tree-dir': the C API "
+               "prints around every pass, and cim-opt selects the passes in "
+               "what is printed on stderr\n",
+          stderr);
+    return 1;
+  }
   if (o->output && !*o->output) {
     fputs(TOOL ": '-o' needs a file name\n", stderr);
     return 1;
@@ -422,6 +438,9 @@ int cimOptParseCommandLine(int argc, char **argv, CimOptOptions *o) {
 void cimOptOptionsFree(CimOptOptions *o) {
   free(o->irdlFiles);
   free(o->plugins);
+  free(o->printBeforePasses);
+  free(o->printAfterPasses);
+  o->printBeforePasses = o->printAfterPasses = NULL;
   free(o->passFlags);
   o->irdlFiles = o->plugins = NULL;
   o->passFlags = NULL;
@@ -490,9 +509,9 @@ void cimOptPrintFlagHelp(FILE *stream) {
       snprintf(left, sizeof left, "%s%s=<%s>", dash, f->name, f->choices);
     else if (f->kind == kOptString)
       snprintf(left, sizeof left, "%s%s[=<%s>]", dash, f->name, f->valueName);
-    else if (f->valueName)
+    else if (f->valueName && strncmp(f->help, "Alias for ", 10) != 0)
       snprintf(left, sizeof left, "%s%s=<%s>", dash, f->name, f->valueName);
-    else
+    else /* LLVM prints an alias without its value, like a switch */
       snprintf(left, sizeof left, "%s%s", dash, f->name);
     fprintf(stream, "  %-44s - %s\n", left, f->help);
   }

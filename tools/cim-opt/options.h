@@ -30,14 +30,18 @@ typedef struct CimOptOptions {
   bool verifyEach, verifyRoundtrip;
   bool printBefore, printAfter, printAfterChange, printAfterFailure;
   bool printModuleScope;
+  /* --mlir-print-ir-before=/after=: comma-separated pass arguments */
+  const char **printBeforePasses, **printAfterPasses;
+  int numPrintBeforePasses, numPrintAfterPasses;
   const char *printTreeDir;
   bool printDebugInfo, prettyDebugInfo, printGeneric, printLocalScope;
   bool assumeVerified, nameLocAsPrefix, skipRegions;
   long long elideElements, elideResources; /* -1: off */
   bool allowUnregistered, noImplicitModule, disableThreading;
-  bool dumpPipeline, timing, statistics, statisticsList;
+  bool dumpPipeline, timing, timingList, statistics, statisticsList;
   bool emitBytecode;
   long long bytecodeVersion; /* -1: current */
+  const char *bytecodeProducer; /* NULL: MLIR's "MLIR<version>" */
   bool listPasses, showDialects;
   const char *listFormat;
   const char **irdlFiles;
@@ -74,6 +78,25 @@ bool cimOptVerifyRoundtrip(MlirOperation op, const CimOptOptions *o,
 
 /// --dump-pass-pipeline in mlir-opt's layout ("Pass Manager with N passes:").
 void cimOptDumpPassPipeline(FILE *stream, MlirOpPassManager pm);
+
+/// --mlir-print-ir-before=/after= (ir_dump_filter.c): NULL when neither is
+/// given (or out of memory), else a filter whose stream the diagnostic
+/// printer must write to, and which keeps, between Begin and End, only the
+/// IR dumps of the selected passes on stderr.
+typedef struct CimOptIRDumpFilter CimOptIRDumpFilter;
+CimOptIRDumpFilter *cimOptIRDumpFilterCreate(const CimOptOptions *o);
+/// The stream for diagnostics: stderr for a NULL filter.
+FILE *cimOptIRDumpFilterStream(CimOptIRDumpFilter *f);
+bool cimOptIRDumpFilterBegin(CimOptIRDumpFilter *f);
+void cimOptIRDumpFilterEnd(CimOptIRDumpFilter *f);
+void cimOptIRDumpFilterDestroy(CimOptIRDumpFilter *f);
+
+/// Destroys `pm`; with --mlir-timing, its timing report is printed as
+/// mlir-opt prints it: with "Parser" and "Output" rows for the given times
+/// (measured by the caller), as a tree or, with --mlir-timing-display=list,
+/// as a list (timing_report.c).
+void cimOptDestroyPassManager(MlirPassManager pm, const CimOptOptions *o,
+                              double parseSeconds, double outputSeconds);
 
 /// --show-dialects: "Available Dialects: a,b,..." (false on failure).
 bool cimOptPrintDialects(FILE *stream);

@@ -56,14 +56,53 @@ static void appendBuf(MlirStringRef s, void *userData) {
   b->data = grown;
 }
 
+/// Writes `bc` with its producer string replaced by `producer`. The header
+/// of MLIR bytecode is the magic "ML\xefR", the version as a VarInt (its
+/// first byte's trailing zero bits count the bytes that follow) and the
+/// producer as a NUL-terminated string; nothing refers to the producer's
+/// length, so it can be exchanged. False if `bc` has no such header.
+static bool writeWithProducer(const Buf *bc, const char *producer, FILE *out) {
+  const unsigned char *d = (const unsigned char *)bc->data;
+  if (bc->length < 6 || memcmp(d, "ML\xefR", 4) != 0)
+    return false;
+  size_t versionBytes = 1;
+  for (unsigned char first = d[4]; versionBytes < 9 && !(first & 1);
+       first >>= 1)
+    ++versionBytes;
+  size_t producerAt = 4 + versionBytes;
+  const unsigned char *nul =
+      producerAt < bc->length
+          ? memchr(d + producerAt, '\0', bc->length - producerAt)
+          : NULL;
+  if (!nul)
+    return false;
+  size_t rest = (size_t)(nul - d);
+  fwrite(d, 1, producerAt, out);
+  fwrite(producer, 1, strlen(producer), out);
+  fwrite(d + rest, 1, bc->length - rest, out);
+  return true;
+}
+
 bool cimOptPrintOutput(MlirOperation op, const CimOptOptions *o, FILE *out) {
   if (o->emitBytecode) {
     MlirBytecodeWriterConfig config = mlirBytecodeWriterConfigCreate();
     if (o->bytecodeVersion >= 0)
       mlirBytecodeWriterConfigDesiredEmitVersion(config, o->bytecodeVersion);
-    MlirLogicalResult r = mlirOperationWriteBytecodeWithConfig(
-        op, config, cimWriteToStream, out);
+    Buf bc = {0};
+    MlirLogicalResult r =
+        o->bytecodeProducer
+            ? mlirOperationWriteBytecodeWithConfig(op, config, appendBuf, &bc)
+            : mlirOperationWriteBytecodeWithConfig(op, config,
+                                                   cimWriteToStream, out);
     mlirBytecodeWriterConfigDestroy(config);
+    if (mlirLogicalResultIsSuccess(r) && o->bytecodeProducer &&
+        (bc.oom || !writeWithProducer(&bc, o->bytecodeProducer, out))) {
+      free(bc.data);
+      mlirEmitError(mlirOperationGetLocation(op),
+                    "failed to set the bytecode producer (out of memory?)");
+      return false;
+    }
+    free(bc.data);
     if (mlirLogicalResultIsFailure(r)) {
       mlirEmitError(mlirOperationGetLocation(op),
                     "failed to write bytecode (unsupported "
