@@ -38,6 +38,7 @@ typedef struct CimInstrSchedule {
 typedef struct CimSchedule {
   uint32_t numInstrs;
   CimInstrSchedule *instrs;
+  int64_t latencyPs; ///< its makespan (what cimScheduleAnalyze reports)
 } CimSchedule;
 
 /// What the scheduler is told about tile copies (cim-duplicate).
