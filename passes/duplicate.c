@@ -16,6 +16,7 @@
 #include "mlir-c/BuiltinAttributes.h"
 #include "mlir-c/BuiltinTypes.h"
 
+#include "ScheduleLatency.h"
 #include "ir/PassUtils.h"
 
 /// One tile: its write, its layer and the crossbar time of its mvms.
@@ -178,6 +179,150 @@ static bool measureLayers(MlirOperation module, MlirOperation *writes,
   return true;
 }
 
+/// Writes each tile of `writes` (the module's writes in walk order, tiles[i]
+/// measured from the same order) its layer's factor times, and makes
+/// every mvm of the tile take all copies.
+static bool applyFactors(MlirOperation *writes, intptr_t numWrites,
+                         const DupTile *tiles, const DupLayer *layers,
+                         int64_t numLayers) {
+  for (intptr_t i = 0; i < numWrites; ++i) {
+    int64_t f = 1;
+    for (int64_t k = 0; k < numLayers; ++k)
+      if (layers[k].layer == tiles[i].layer)
+        f = layers[k].factor;
+    if (f <= 1)
+      continue;
+    MlirOperation w = writes[i];
+    MlirValue token = mlirOperationGetResult(w, 0);
+    /* The mvms of the tile, before the copies add uses. */
+    intptr_t numUsers = 0;
+    for (MlirOpOperand u = mlirValueGetFirstUse(token);
+         !mlirOpOperandIsNull(u); u = mlirOpOperandGetNextUse(u))
+      ++numUsers;
+    MlirOperation *users = malloc((size_t)(numUsers ? numUsers : 1) *
+                                  sizeof *users);
+    MlirValue *copies = malloc((size_t)f * sizeof *copies);
+    MlirValue *operands = malloc((size_t)(f + 1) * sizeof *operands);
+    if (!users || !copies || !operands) {
+      free(users);
+      free(copies);
+      free(operands);
+      return false;
+    }
+    intptr_t k = 0;
+    for (MlirOpOperand u = mlirValueGetFirstUse(token);
+         !mlirOpOperandIsNull(u); u = mlirOpOperandGetNextUse(u))
+      users[k++] = mlirOpOperandGetOwner(u);
+    copies[0] = token;
+    MlirOperation after = w;
+    MlirBlock block = mlirOperationGetBlock(w);
+    for (int64_t c = 1; c < f; ++c) {
+      MlirOperation copy = mlirOperationClone(w);
+      mlirBlockInsertOwnedOperationAfter(block, after, copy);
+      after = copy;
+      copies[c] = mlirOperationGetResult(copy, 0);
+    }
+    for (intptr_t u = 0; u < numUsers; ++u) {
+      MlirOperation mvm = users[u];
+      if (!cimOpIsA(mvm, "xbar.mvm") || mlirOperationGetNumOperands(mvm) != 2)
+        continue; /* already has copies: left alone */
+      for (int64_t c = 0; c < f; ++c)
+        operands[c] = copies[c];
+      operands[f] = mlirOperationGetOperand(mvm, 1);
+      mlirOperationSetOperands(mvm, f + 1, operands);
+    }
+    free(users);
+    free(copies);
+    free(operands);
+  }
+  return true;
+}
+
+/// Keeps the better of candidate duplications (docs/schedule.md,
+/// "Duplication"): the greedy choice for the target and for the targets
+/// with 1/2, 1/4, ... of its crossbars (`levels` of them) and with 1/2,
+/// 1/4, ... of its write ports, and no copies at all; each is scheduled on
+/// the real target (cim-schedule's scheduler, on a copy of the module)
+/// and the fastest wins, the first of equals. So a target never gets a
+/// slower schedule than the choice made for a smaller one would give it.
+/// Sets `layers`' factors; false (with a diagnostic) on out of memory.
+static bool chooseBest(MlirOperation module, DupLayer *layers,
+                       int64_t numLayers, const CimTarget *target,
+                       intptr_t numWrites, int64_t levels) {
+  int64_t P = target->writePorts > 0 ? target->writePorts : 1;
+  if (levels > 62)
+    levels = 62;
+  int64_t maxCand = (levels + 1) * 64 + 1, numCand = 0;
+  int64_t *cand = malloc((size_t)(maxCand * numLayers) * sizeof *cand);
+  if (!cand) {
+    cimEmitErrorf(mlirOperationGetLocation(module),
+                  "cim-duplicate: out of memory");
+    return false;
+  }
+  for (int64_t lv = 0; lv <= levels; ++lv) {
+    int64_t C = target->crossbars >> lv;
+    if (C < 1)
+      break;
+    for (int64_t ports = P; ports >= 1; ports /= 2) {
+      CimTarget t = *target;
+      t.crossbars = C;
+      t.writePorts = ports;
+      for (int64_t k = 0; k < numLayers; ++k)
+        layers[k].factor = 1;
+      chooseGreedy(layers, numLayers, &t, numWrites, numWrites <= C);
+      int64_t *f = &cand[numCand * numLayers];
+      for (int64_t k = 0; k < numLayers; ++k)
+        f[k] = layers[k].factor;
+      bool seen = false;
+      for (int64_t c = 0; c < numCand && !seen; ++c)
+        seen = !memcmp(&cand[c * numLayers], f,
+                       (size_t)numLayers * sizeof *f);
+      if (!seen && numCand + 1 < maxCand)
+        ++numCand;
+      if (ports == 1)
+        break;
+    }
+  }
+  /* No copies at all. */
+  int64_t *f = &cand[numCand * numLayers];
+  bool seen = false;
+  for (int64_t k = 0; k < numLayers; ++k)
+    f[k] = 1;
+  for (int64_t c = 0; c < numCand && !seen; ++c)
+    seen = !memcmp(&cand[c * numLayers], f, (size_t)numLayers * sizeof *f);
+  if (!seen)
+    ++numCand;
+  int64_t best = 0, bestPs = INT64_MAX;
+  for (int64_t c = 0; numCand > 1 && c < numCand; ++c) {
+    for (int64_t k = 0; k < numLayers; ++k)
+      layers[k].factor = cand[c * numLayers + k];
+    MlirOperation copy = mlirOperationClone(module);
+    MlirOperation *w = NULL;
+    intptr_t n = 0;
+    int64_t ps = INT64_MAX;
+    DupTile *tiles = calloc((size_t)(numWrites ? numWrites : 1), sizeof *tiles);
+    if (tiles && cimCollectOps(copy, isWrite, NULL, &w, &n) &&
+        n == numWrites) {
+      for (intptr_t i = 0; i < n; ++i)
+        tiles[i].layer = intAttr(w[i], "layer");
+      if (!applyFactors(w, n, tiles, layers, numLayers) ||
+          !cimScheduleModuleLatency(copy, target, 16, &ps))
+        ps = INT64_MAX;
+    }
+    free(tiles);
+    free(w);
+    mlirOperationDestroy(copy);
+    if (ps < bestPs) {
+      bestPs = ps;
+      best = c;
+    }
+  }
+  for (int64_t k = 0; k < numLayers; ++k)
+    layers[k].factor = cand[best * numLayers + k];
+  free(cand);
+  return true;
+}
+
 static MlirLogicalResult runDuplicate(MlirOperation module,
                                       const CimPassOptions *options) {
   CimTarget target;
@@ -188,6 +333,7 @@ static MlirLogicalResult runDuplicate(MlirOperation module,
   cimTargetRecord(module, &target);
   MlirStringRef mode = cimPassOptionsGetString(options, "mode");
   int64_t factor = cimPassOptionsGetInt(options, "factor");
+  int64_t candidates = cimPassOptionsGetInt(options, "candidates");
   bool greedy = mlirStringRefEqual(mode, mlirStringRefCreateFromCString("greedy"));
   bool uniform =
       mlirStringRefEqual(mode, mlirStringRefCreateFromCString("uniform"));
@@ -228,57 +374,10 @@ static MlirLogicalResult runDuplicate(MlirOperation module,
         layers[k].factor = f;
     }
   }
-  for (intptr_t i = 0; ok && i < numWrites; ++i) {
-    int64_t f = 1;
-    for (int64_t k = 0; k < numLayers; ++k)
-      if (layers[k].layer == tiles[i].layer)
-        f = layers[k].factor;
-    if (f <= 1)
-      continue;
-    MlirOperation w = tiles[i].write;
-    MlirValue token = mlirOperationGetResult(w, 0);
-    /* The mvms of the tile, before the copies add uses. */
-    intptr_t numUsers = 0;
-    for (MlirOpOperand u = mlirValueGetFirstUse(token);
-         !mlirOpOperandIsNull(u); u = mlirOpOperandGetNextUse(u))
-      ++numUsers;
-    MlirOperation *users = malloc((size_t)(numUsers ? numUsers : 1) *
-                                  sizeof *users);
-    MlirValue *copies = malloc((size_t)f * sizeof *copies);
-    MlirValue *operands = malloc((size_t)(f + 1) * sizeof *operands);
-    if (!users || !copies || !operands) {
-      free(users);
-      free(copies);
-      free(operands);
-      ok = false;
-      break;
-    }
-    intptr_t k = 0;
-    for (MlirOpOperand u = mlirValueGetFirstUse(token);
-         !mlirOpOperandIsNull(u); u = mlirOpOperandGetNextUse(u))
-      users[k++] = mlirOpOperandGetOwner(u);
-    copies[0] = token;
-    MlirOperation after = w;
-    MlirBlock block = mlirOperationGetBlock(w);
-    for (int64_t c = 1; c < f; ++c) {
-      MlirOperation copy = mlirOperationClone(w);
-      mlirBlockInsertOwnedOperationAfter(block, after, copy);
-      after = copy;
-      copies[c] = mlirOperationGetResult(copy, 0);
-    }
-    for (intptr_t u = 0; u < numUsers; ++u) {
-      MlirOperation mvm = users[u];
-      if (!cimOpIsA(mvm, "xbar.mvm") || mlirOperationGetNumOperands(mvm) != 2)
-        continue; /* already has copies: left alone */
-      for (int64_t c = 0; c < f; ++c)
-        operands[c] = copies[c];
-      operands[f] = mlirOperationGetOperand(mvm, 1);
-      mlirOperationSetOperands(mvm, f + 1, operands);
-    }
-    free(users);
-    free(copies);
-    free(operands);
-  }
+  if (ok && numWrites > 0 && greedy && candidates > 0 && numLayers > 0)
+    ok = chooseBest(module, layers, numLayers, &target, numWrites, candidates);
+  if (ok)
+    ok = applyFactors(writes, numWrites, tiles, layers, numLayers);
   free(writes);
   free(tiles);
   free(layers);
@@ -294,6 +393,13 @@ static const CimPassOptionDef duplicateOptions[] = {
      "Copies per tile for mode=uniform; 0: as many as fit (crossbars / "
      "tiles).",
      0, 1 << 20},
+    {"candidates", CIM_PASS_OPTION_INT, "62",
+     "mode=greedy: also try the greedy choices made for 1/2, 1/4, ... of the "
+     "crossbars (at most this many halvings; the default goes down to one "
+     "crossbar) and of the write ports, and no copies; schedule each "
+     "distinct one on the target and keep the fastest. 0: the greedy "
+     "choice for the target alone.",
+     0, 62},
     {"target", CIM_PASS_OPTION_STRING, "",
      CIM_TARGET_OPTION_DESCRIPTION,
      0, 0},

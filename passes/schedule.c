@@ -19,6 +19,7 @@
 #include "mlir-c/BuiltinAttributes.h"
 #include "mlir-c/BuiltinTypes.h"
 
+#include "ScheduleLatency.h"
 #include "support/FileIO.h"
 #include "ir/PassUtils.h"
 #include "support/StrBuf.h"
@@ -203,6 +204,39 @@ static MlirLogicalResult scheduleFunction(MlirOperation func,
   }
   cimStrBufFree(&msg);
   return ok ? mlirLogicalResultSuccess() : mlirLogicalResultFailure();
+}
+
+bool cimScheduleModuleLatency(MlirOperation module, const CimTarget *target,
+                              int64_t chunks, int64_t *latencyPs) {
+  MlirOperation *funcs = NULL;
+  intptr_t numFuncs = 0;
+  if (!cimCollectOps(module, isFunc, NULL, &funcs, &numFuncs))
+    return false;
+  bool ok = true;
+  int64_t total = 0;
+  for (intptr_t f = 0; ok && f < numFuncs; ++f) {
+    CimProgram *p = NULL;
+    MlirOperation *ops = NULL;
+    if (mlirLogicalResultIsFailure(
+            cimProgramCreateFromFunction(funcs[f], target, &p, &ops))) {
+      ok = false;
+      break;
+    }
+    int64_t numTiles = 0;
+    int64_t *tileOf = tilesOf(p, ops, &numTiles);
+    CimSchedule *s = NULL;
+    CimScheduleRequest req = {tileOf, numTiles, chunks};
+    ok = tileOf && mlirLogicalResultIsSuccess(
+                       cimScheduleCompute(p, &req, &s, NULL, NULL)) &&
+         !__builtin_add_overflow(total, s->latencyPs, &total);
+    cimScheduleDestroy(s);
+    free(tileOf);
+    free(ops);
+    cimProgramDestroy(p);
+  }
+  free(funcs);
+  *latencyPs = total;
+  return ok;
 }
 
 static MlirLogicalResult runSchedule(MlirOperation module,

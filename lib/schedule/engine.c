@@ -905,6 +905,7 @@ MlirLogicalResult cimScheduleCompute(const CimProgram *p,
     cimScheduleDestroy(e.sched);
     return r;
   }
+  e.sched->latencyPs = e.makespan;
   *out = e.sched;
   return r;
 }
