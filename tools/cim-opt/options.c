@@ -30,6 +30,9 @@ typedef enum FlagKind {
   kChoice,    /* --x=one|two */
   kAction,    /* handled in code: --help, --version, --list-passes */
   kRefused,   /* exists in mlir-opt, impossible here: `help` says why */
+  kFixed,     /* a boolean the C API leaves at mlir-opt's default (`choices`,
+                 "true" or "false"): that value is accepted, the other is
+                 refused with `help` as the reason */
 } FlagKind;
 
 typedef struct Flag {
@@ -156,10 +159,14 @@ static const Flag kFlags[] = {
      "MlirOpPrintingFlags has no value-users setter", NULL},
     {"mlir-print-elementsattrs-with-hex-if-larger", kRefused, NONE, NULL,
      "MlirOpPrintingFlags has no hex-elements setter", NULL},
-    {"mlir-print-op-on-diagnostic", kRefused, NONE, NULL,
-     "the C API cannot change MLIRContext::printOpOnDiagnostic", NULL},
-    {"mlir-print-stacktrace-on-diagnostic", kRefused, NONE, NULL,
-     "the C API cannot change MLIRContext::printStackTraceOnDiagnostic", NULL},
+    {"mlir-print-op-on-diagnostic", kFixed, NONE, NULL,
+     "the C API cannot change MLIRContext::printOpOnDiagnostic (always on, "
+     "mlir-opt's default)",
+     "true"},
+    {"mlir-print-stacktrace-on-diagnostic", kFixed, NONE, NULL,
+     "the C API cannot change MLIRContext::printStackTraceOnDiagnostic "
+     "(always off, mlir-opt's default)",
+     "false"},
     {"mlir-very-unsafe-disable-verifier-on-parsing", kRefused, NONE, NULL,
      "the C API's parser always verifies (no ParserConfig)", NULL},
     {"elide-resource-data-from-bytecode", kRefused, NONE, NULL,
@@ -358,6 +365,17 @@ int cimOptParseCommandLine(int argc, char **argv, CimOptOptions *o) {
       if (!parseBool(f->name, v, field(o, f)))
         return 1;
       break;
+    case kFixed: {
+      bool b;
+      if (!parseBool(f->name, v, &b))
+        return 1;
+      if (b != !strcmp(f->choices, "true")) {
+        fprintf(stderr, TOOL ": '--%s=%s' is not supported: %s\n", f->name,
+                b ? "true" : "false", f->help);
+        return 1;
+      }
+      break;
+    }
     case kOptString:
       *(const char **)field(o, f) = v ? v : "// -----";
       break;
