@@ -4,9 +4,15 @@
  * parsed options. MLIR clones passes for every function it runs them on in
  * parallel and for nested pipelines, so `clone` deep-copies the options and
  * construct/destruct keep a process-wide count of live instances.
+ *
+ * Every pass checks the rules of the cim and xbar ops under its anchor op
+ * (lib/ir/verify.c) before it runs and after it changed the IR, so that no
+ * pass sees, and no pass hands on, IR that breaks them.
  *===----------------------------------------------------------------------===*/
 
 #include "pass/PassInternal.h"
+
+#include "ir/Verify.h"
 
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -35,7 +41,9 @@ static void *clone(void *userData) {
 
 static void run(MlirOperation op, MlirExternalPass pass, void *userData) {
   const CimPassOptions *options = userData;
-  if (mlirLogicalResultIsFailure(options->def->run(op, options)))
+  if (mlirLogicalResultIsFailure(cimVerifyOps(op)) ||
+      mlirLogicalResultIsFailure(options->def->run(op, options)) ||
+      mlirLogicalResultIsFailure(cimVerifyOps(op)))
     mlirExternalPassSignalFailure(pass);
 }
 

@@ -48,7 +48,7 @@ module attributes {cim.target = #cim.target<256, 256, 4, 2, 0, "differential-col
 
 // A tile outside its layer: 2 outputs x 2 slices are 4 units, not 5.
 func.func @outside(%acc: tensor<1x2xi32>, %a: tensor<1x2xi8>, %w: tensor<2x2xi8>) -> tensor<1x2xi32> {
-  // expected-error @+1 {{cim-bitslice: cim.matmul_tile rows [0, 2) or units [1, 6) lie outside the layer (2 rows, 4 units) or the shapes disagree}}
+  // expected-error @+1 {{'cim.matmul_tile' op units [1, 1 + 5) exceed the 4 weight units}}
   %r = "cim.matmul_tile"(%acc, %a, %w) {a_bits = 8 : i64, a_signed = true, cell_bits = 4 : i64, k_offset = 0 : i64, k_size = 2 : i64, layer = 0 : i64, mapping = "differential-column", unit_offset = 1 : i64, units = 5 : i64, w_bits = 8 : i64, w_signed = true, weights = "dynamic"} : (tensor<1x2xi32>, tensor<1x2xi8>, tensor<2x2xi8>) -> tensor<1x2xi32>
   return %r : tensor<1x2xi32>
 }
@@ -57,7 +57,7 @@ func.func @outside(%acc: tensor<1x2xi32>, %a: tensor<1x2xi8>, %w: tensor<2x2xi8>
 
 // Operands that are not static 2-D tensors.
 func.func @rank(%acc: tensor<1x2xi32>, %a: tensor<1x1x2xi8>, %w: tensor<2x2xi8>) -> tensor<1x2xi32> {
-  // expected-error @+1 {{cim-bitslice: cim.matmul_tile needs static 2-D operands acc [M, N], a [M, K], w [K, N]}}
+  // expected-error @+1 {{'cim.matmul_tile' op a must have rank 2, has 3}}
   %r = "cim.matmul_tile"(%acc, %a, %w) {a_bits = 8 : i64, a_signed = true, cell_bits = 4 : i64, k_offset = 0 : i64, k_size = 2 : i64, layer = 0 : i64, mapping = "differential-column", unit_offset = 0 : i64, units = 4 : i64, w_bits = 8 : i64, w_signed = true, weights = "dynamic"} : (tensor<1x2xi32>, tensor<1x1x2xi8>, tensor<2x2xi8>) -> tensor<1x2xi32>
   return %r : tensor<1x2xi32>
 }

@@ -75,7 +75,7 @@ module attributes {cim.target = "reference"} {
 // -----
 
 func.func @dynamic_shape(%a: tensor<?x4xi8>, %w: tensor<4x4xi8>) -> tensor<?x4xi32> {
-  // expected-error @+1 {{layer needs static tensor shapes to be costed}}
+  // expected-error @+1 {{'cim.matmul' op operand #0 (tensor<?x4xi8>) needs static tensor shapes}}
   %m = "cim.matmul"(%a, %w) {layer = 0 : i64, a_bits = 8 : i64, w_bits = 8 : i64, a_signed = true, w_signed = true, weights = "static"} : (tensor<?x4xi8>, tensor<4x4xi8>) -> tensor<?x4xi32>
   return %m : tensor<?x4xi32>
 }
@@ -83,7 +83,7 @@ func.func @dynamic_shape(%a: tensor<?x4xi8>, %w: tensor<4x4xi8>) -> tensor<?x4xi
 // -----
 
 func.func @bad_matmul_ranks(%a: tensor<2x3x4xi8>, %w: tensor<4x5xi8>) -> tensor<2x3x5xi32> {
-  // expected-error @+1 {{cim.matmul operands must be [M,K] x [K,N] or [B,M,K] x [B,K,N]}}
+  // expected-error @+1 {{'cim.matmul' op operand and result shapes do not form [M, K] x [K, N] -> [M, N] (with an optional batch)}}
   %m = "cim.matmul"(%a, %w) {layer = 0 : i64, a_bits = 8 : i64, w_bits = 8 : i64, a_signed = true, w_signed = true, weights = "static"} : (tensor<2x3x4xi8>, tensor<4x5xi8>) -> tensor<2x3x5xi32>
   return %m : tensor<2x3x5xi32>
 }
@@ -91,7 +91,7 @@ func.func @bad_matmul_ranks(%a: tensor<2x3x4xi8>, %w: tensor<4x5xi8>) -> tensor<
 // -----
 
 func.func @bad_conv_rank(%x: tensor<3x8x8xi8>, %w: tensor<4x3x3x3xi8>) -> tensor<1x4x6x6xi32> {
-  // expected-error @+1 {{cim.conv2d operands and result must be 4-D}}
+  // expected-error @+1 {{'cim.conv2d' op the input must have rank 4, has 3}}
   %c = "cim.conv2d"(%x, %w) {layer = 0 : i64, a_bits = 8 : i64, w_bits = 8 : i64, a_signed = true, w_signed = true, weights = "static", layout = "nchw_fchw", strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, padding = array<i64: 0, 0, 0, 0>, groups = 1 : i64, pad_value = 0 : i64} : (tensor<3x8x8xi8>, tensor<4x3x3x3xi8>) -> tensor<1x4x6x6xi32>
   return %c : tensor<1x4x6x6xi32>
 }
@@ -99,7 +99,7 @@ func.func @bad_conv_rank(%x: tensor<3x8x8xi8>, %w: tensor<4x3x3x3xi8>) -> tensor
 // -----
 
 func.func @bad_groups(%x: tensor<1x6x8x8xi8>, %w: tensor<4x2x3x3xi8>) -> tensor<1x4x6x6xi32> {
-  // expected-error @+1 {{cim.conv2d: 4 filters do not split into 3 groups}}
+  // expected-error @+1 {{'cim.conv2d' op 4 filters do not split into 3 groups}}
   %c = "cim.conv2d"(%x, %w) {layer = 0 : i64, a_bits = 8 : i64, w_bits = 8 : i64, a_signed = true, w_signed = true, weights = "static", layout = "nchw_fchw", strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, padding = array<i64: 0, 0, 0, 0>, groups = 3 : i64, pad_value = 0 : i64} : (tensor<1x6x8x8xi8>, tensor<4x2x3x3xi8>) -> tensor<1x4x6x6xi32>
   return %c : tensor<1x4x6x6xi32>
 }

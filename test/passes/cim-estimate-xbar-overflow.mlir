@@ -28,12 +28,14 @@ module attributes {cim.target = #cim.target<256, 256, 4, 1, 0, "differential-col
 
 // -----
 
-// The counts themselves: two conversions of 2^31 x 2^31 elements are 2^63
-// conversions, one more than int64 holds. The error is at the second op.
+// The counts themselves: two conversions of 2^31 x 2^31 elements would be
+// 2^63 conversions, one more than int64 holds. Every pass now rejects such
+// tensors first (at most 2^40 elements, lib/ir/verify.c), at each op.
 module {
   func.func @f(%p: tensor<2147483648x2147483648xi32>) -> (tensor<2147483648x2147483648xi32>, tensor<2147483648x2147483648xi32>) {
-    %a = "xbar.adc"(%p) {bits = 0 : i64, layer = 0 : i64, shift = 0 : i64, signed = false} : (tensor<2147483648x2147483648xi32>) -> tensor<2147483648x2147483648xi32> loc("big")
-    // expected-error @below {{cim-estimate: layer 'big' (xbar): the number of ADC conversions exceeds the 64-bit event counter}}
+    // expected-error @below {{'xbar.adc' op operand #0 (tensor<2147483648x2147483648xi32>) has more than 2^40 elements}}
+    %a = "xbar.adc"(%p) {bits = 0 : i64, layer = 0 : i64, shift = 0 : i64, signed = false} : (tensor<2147483648x2147483648xi32>) -> tensor<2147483648x2147483648xi32>
+    // expected-error @below {{'xbar.adc' op operand #0 (tensor<2147483648x2147483648xi32>) has more than 2^40 elements}}
     %b = "xbar.adc"(%p) {bits = 0 : i64, layer = 0 : i64, shift = 0 : i64, signed = false} : (tensor<2147483648x2147483648xi32>) -> tensor<2147483648x2147483648xi32>
     return %a, %b : tensor<2147483648x2147483648xi32>, tensor<2147483648x2147483648xi32>
   }

@@ -364,7 +364,8 @@ func.func @conv_nchw_padded(%x: tensor<1x3x8x8xi8>) -> tensor<1x4x4x4xi32> {
 // -----
 
 // NHWC with dilation 2 and an asymmetric pad of -3 (the activations' zero
-// point) on the spatial dims only.
+// point) on the spatial dims only. The output is the full 4x6 window range
+// (8 - 2*2, 10 - 2*2), as cim.conv2d requires.
 // CHECK-LABEL: func.func @conv_nhwc_dilated
 // CHECK: "cim.conv2d"
 // CHECK-SAME: dilations = array<i64: 2, 2>
@@ -372,15 +373,15 @@ func.func @conv_nchw_padded(%x: tensor<1x3x8x8xi8>) -> tensor<1x4x4x4xi32> {
 // CHECK-SAME: pad_value = -3 : i64
 // CHECK-SAME: padding = array<i64: 0, 1, 2, 3>
 // CHECK-SAME: strides = array<i64: 1, 1>
-func.func @conv_nhwc_dilated(%x: tensor<1x6x6x2xi8>) -> tensor<1x4x5x5xi32> {
+func.func @conv_nhwc_dilated(%x: tensor<1x6x6x2xi8>) -> tensor<1x4x6x5xi32> {
   %cm3 = arith.constant -3 : i8
   %p = tensor.pad %x low[0, 0, 1, 0] high[0, 2, 3, 0] {
   ^bb0(%i: index, %j: index, %k: index, %l: index):
     tensor.yield %cm3 : i8
   } : tensor<1x6x6x2xi8> to tensor<1x8x10x2xi8>
   %w = arith.constant dense<1> : tensor<3x3x2x5xi8>
-  %z = arith.constant dense<0> : tensor<1x4x5x5xi32>
+  %z = arith.constant dense<0> : tensor<1x4x6x5xi32>
   %c = linalg.conv_2d_nhwc_hwcf {dilations = dense<2> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
-         ins(%p, %w : tensor<1x8x10x2xi8>, tensor<3x3x2x5xi8>) outs(%z : tensor<1x4x5x5xi32>) -> tensor<1x4x5x5xi32>
-  return %c : tensor<1x4x5x5xi32>
+         ins(%p, %w : tensor<1x8x10x2xi8>, tensor<3x3x2x5xi8>) outs(%z : tensor<1x4x6x5xi32>) -> tensor<1x4x6x5xi32>
+  return %c : tensor<1x4x6x5xi32>
 }
