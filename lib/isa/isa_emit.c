@@ -22,6 +22,7 @@
 #include "IsaEmit.h"
 #include "IsaInternal.h"
 #include "ir/PassUtils.h"
+#include "ir/Verify.h"
 #include "mlir-c/BuiltinAttributes.h"
 #include "mlir-c/BuiltinTypes.h"
 #include "mlir-c/Diagnostics.h"
@@ -882,6 +883,13 @@ MlirLogicalResult cimProgramCreateFromModule(MlirOperation module,
   return cimProgramCreateFromFunction(func, &target, program, NULL);
 }
 
+/* The IR verifier's limits (lib/ir/verify.c) are the ISA's, so that what
+ * the passes accept also encodes. */
+_Static_assert(CIM_IR_MAX_RANK == CIM_ISA_MAX_RANK &&
+                   CIM_IR_MAX_DIM == CIM_ISA_MAX_DIM &&
+                   CIM_IR_MAX_ELEMENTS == CIM_ISA_MAX_ELEMENTS,
+               "lib/ir/Verify.h and include/cim-c/Isa.h disagree on limits");
+
 MlirLogicalResult cimProgramCreateFromFunction(MlirOperation func,
                                                const CimTarget *targetIn,
                                                CimProgram **program,
@@ -889,6 +897,9 @@ MlirLogicalResult cimProgramCreateFromFunction(MlirOperation func,
   *program = NULL;
   if (instrOps)
     *instrOps = NULL;
+  /* The rules of every op (docs/dialects/xbar.md) before encoding any. */
+  if (mlirLogicalResultIsFailure(cimVerifyOps(func)))
+    return mlirLogicalResultFailure();
   CimTarget target = *targetIn;
   MlirOperation parent = mlirOperationGetParentOperation(func);
   MlirLocation moduleLoc = mlirOperationIsNull(parent)

@@ -51,7 +51,7 @@ func.func @bad_name(%a: tensor<2xi8> {cim.name = "a b"}) {
 // -----
 
 func.func @adc_bits(%s: tensor<2x8xi32>) -> tensor<2x8xi32> {
-  // expected-error @below {{cannot encode 'xbar.adc': bits = 40 is out of range [0, 32]}}
+  // expected-error @below {{'xbar.adc' op 'bits' = 40 is out of range [0, 32]}}
   %c = "xbar.adc"(%s) {bits = 40 : i64, layer = 0 : i64, shift = 0 : i64, signed = false} : (tensor<2x8xi32>) -> tensor<2x8xi32>
   return %c : tensor<2x8xi32>
 }
@@ -59,7 +59,7 @@ func.func @adc_bits(%s: tensor<2x8xi32>) -> tensor<2x8xi32> {
 // -----
 
 func.func @array_length(%x: tensor<1x4x4x4xi8>) -> tensor<1x4x2x2xi8> {
-  // expected-error @below {{cannot encode 'xbar.pool': attribute 'window' must have 2 elements}}
+  // expected-error @below {{'xbar.pool' op 'window' has 3 entries; expected 2}}
   %p = "xbar.pool"(%x) {kind = "max", layout = "nchw", padding = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>, window = array<i64: 2, 2, 2>} : (tensor<1x4x4x4xi8>) -> tensor<1x4x2x2xi8>
   return %p : tensor<1x4x2x2xi8>
 }
@@ -67,7 +67,7 @@ func.func @array_length(%x: tensor<1x4x4x4xi8>) -> tensor<1x4x2x2xi8> {
 // -----
 
 func.func @empty_array(%x: tensor<2x4xi8>) -> tensor<2x4xi8> {
-  // expected-error @below {{cannot encode 'xbar.lut': attribute 'table' is empty}}
+  // expected-error @below {{'xbar.lut' op 'table' is empty}}
   %l = "xbar.lut"(%x) {function = "f", in_min = 0 : i64, table = array<i64>} : (tensor<2x4xi8>) -> tensor<2x4xi8>
   return %l : tensor<2x4xi8>
 }
@@ -95,7 +95,7 @@ func.func @write_outside(%c: tensor<3x8xi8>) {
 // Shapes the IRDL definition cannot check are checked here.
 func.func @mvm_shape(%c: tensor<3x8xi8>, %d: tensor<2x3xi8>) -> tensor<2x7xi32> {
   %t = "xbar.write"(%c) {col = 0 : i64, crossbar = 0 : i64, layer = 0 : i64, row = 0 : i64} : (tensor<3x8xi8>) -> !xbar.tile
-  // expected-error @below {{cannot encode: sums have 7 columns, the tile 8}}
+  // expected-error @below {{'xbar.mvm' op the sums have 7 columns, the tile 8}}
   %s = "xbar.mvm"(%t, %d) {differential_rows = false, k_offset = 0 : i64, layer = 0 : i64, row_offset = 0 : i64, rows = 3 : i64} : (!xbar.tile, tensor<2x3xi8>) -> tensor<2x7xi32>
   return %s : tensor<2x7xi32>
 }
