@@ -20,6 +20,9 @@
 #              oracle: batch and single estimates, latency tables, compile,
 #              against a cim-opt process per policy)
 #              -> bench/results/python-oracle.txt
+# sim:         bench/bench_sim.py (cim-sim on ResNet-18 next to a plain C
+#              int64 GEMM of the same layer shapes, CPU time and peak RSS)
+#              -> bench/results/sim.txt
 set -euo pipefail
 BUILD=${1:-build}
 what=${2:-all}
@@ -83,4 +86,12 @@ if [[ $what == all || $what == python ]]; then
   echo "$result"
   record "$out" "$cmd" "$result"
   echo "recorded in bench/results/python-oracle.txt"
+fi
+
+if [[ $what == all || $what == sim ]]; then
+  build_abs=$(cd "$BUILD" && pwd)
+  echo "\$ /usr/bin/python3 bench/bench_sim.py $BUILD bench/results/sim.txt"
+  (cd "$here" && /usr/bin/python3 bench/bench_sim.py "$build_abs" \
+    bench/results/sim.txt)
+  echo "recorded in bench/results/sim.txt"
 fi
