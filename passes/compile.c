@@ -17,6 +17,7 @@
 #include "cim-c/Pipeline.h"
 #include "cim-c/Target.h"
 
+#include "Compile.h"
 #include "support/StrBuf.h"
 
 extern const CimPassDef cimAssignPrecisionPass;
@@ -130,11 +131,19 @@ static bool stageRuns(const CimPassOptions *o, const Stage *stage) {
   return false;
 }
 
-static MlirLogicalResult buildCompile(MlirOpPassManager pm,
-                                      const CimPassOptions *o,
-                                      MlirStringCallback errorCallback,
-                                      void *userData) {
+MlirLogicalResult cimCompilePipelineBuild(MlirOpPassManager pm,
+                                          const CimPassOptions *o,
+                                          bool precisionDone,
+                                          MlirStringCallback errorCallback,
+                                          void *userData) {
   CimStrBuf error = {0};
+  if (precisionDone && (isGiven(o, "policy") || cimPassOptionsIsSet(o, "w-bits") ||
+                        cimPassOptionsIsSet(o, "a-bits"))) {
+    cimStrBufPrintf(&error, "cim-compile: a policy is given in memory; the "
+                            "options must not give policy=, w-bits= or "
+                            "a-bits= as well");
+    return fail(errorCallback, userData, &error);
+  }
   for (int i = 0; i < kNumStages; ++i) {
     const CimPassDef *def = kStages[i].def;
     if (kStages[i].when == kSchedule && !stageRuns(o, &kStages[i]) &&
@@ -148,7 +157,8 @@ static MlirLogicalResult buildCompile(MlirOpPassManager pm,
   }
   for (int i = 0; i < kNumStages; ++i) {
     const CimPassDef *def = kStages[i].def;
-    if (!stageRuns(o, &kStages[i]))
+    if (!stageRuns(o, &kStages[i]) ||
+        (precisionDone && kStages[i].when == kPrecision))
       continue;
     CimStrBuf text = {0};
     if (!stageText(o, def, &text, &error)) {
@@ -176,6 +186,13 @@ static MlirLogicalResult buildCompile(MlirOpPassManager pm,
     mlirOpPassManagerAddOwnedPass(target, pass);
   }
   return mlirLogicalResultSuccess();
+}
+
+static MlirLogicalResult buildCompile(MlirOpPassManager pm,
+                                      const CimPassOptions *o,
+                                      MlirStringCallback errorCallback,
+                                      void *userData) {
+  return cimCompilePipelineBuild(pm, o, false, errorCallback, userData);
 }
 
 #define STAGE_OPTIONS(stage, example)                                          \

@@ -173,9 +173,12 @@ CIM_CAPI_EXPORTED MlirLogicalResult cimModelEstimateBatch(
 /// into an ISA program: the target is attached as the module's `cim.target`
 /// attribute; with `policy` non-null (L rows of w_bits, a_bits, as in
 /// cimModelEstimateBatch) cim-assign-precision gives layer i its row (the
-/// model must then be float linalg); then the cim-compile pipeline runs
-/// with `pipelineOptions` (its option text, e.g. "schedule=true"; empty for
-/// the defaults) and the result is encoded (cimProgramCreateFromModule).
+/// model must then be float linalg), with the options of `pipelineOptions`'
+/// `cim-assign-precision={...}` (calibration=, default-range=, ...; a second
+/// policy there, or policy=/w-bits=/a-bits= in `pipelineOptions`, is an
+/// error); then the rest of the cim-compile pipeline runs with
+/// `pipelineOptions` (its option text, e.g. "schedule=true"; empty for the
+/// defaults) and the result is encoded (cimProgramCreateFromModule).
 /// Fails with the compiler's diagnostics ("file:line:col: error: ...") passed
 /// to `errorCallback`, one call each; `*program` is then NULL. On success the
 /// caller owns `*program` (cimProgramDestroy).

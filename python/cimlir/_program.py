@@ -139,7 +139,8 @@ class Program:
                 f"outputs={self.outputs})")
 
 
-def compile(model, target=None, policy=None, schedule=False, options=""):
+def compile(model, target=None, policy=None, schedule=False, options="",
+            calibration=None):
     """Compiles `model` for `target` into an ISA program, in-process.
 
     Parameters
@@ -153,7 +154,15 @@ def compile(model, target=None, policy=None, schedule=False, options=""):
         Also run weight duplication and the multi-crossbar schedule.
     options : str
         Further ``cim-compile`` options (docs/passes.md), e.g.
-        ``"digital-bits=16"``.
+        ``"cim-tile={rows=128}"``. With `policy`, the options of the
+        ``cim-assign-precision={...}`` stage apply to it (calibration,
+        ``default-range``, ``first-last-8bit``); a second policy there is
+        an error.
+    calibration : str or path, optional
+        A calibration JSON file (docs/precision.md) for a float model: the
+        value ranges that set the activation scales, instead of
+        ``default-range``. Short for
+        ``options="cim-assign-precision={calibration=PATH}"``.
 
     Raises
     ------
@@ -164,8 +173,19 @@ def compile(model, target=None, policy=None, schedule=False, options=""):
     p = None
     if policy is not None:
         p = _policies(model, policy, 2)
+    stage = ""
+    if calibration is not None:
+        path = str(calibration)
+        if "cim-assign-precision" in options:
+            raise Error("compile: give the calibration either as "
+                        "calibration= or inside options' "
+                        "cim-assign-precision={...}, not both")
+        if '"' in path or "{" in path or "}" in path:
+            raise Error(f"compile: calibration path {path!r} holds a quote "
+                        "or brace, which the option text cannot carry")
+        stage = 'cim-assign-precision={calibration="%s"}' % path
     text = " ".join(x for x in (("schedule=true" if schedule else ""),
-                                options) if x)
+                                options, stage) if x)
     ptr = ctypes.c_void_p()
     errors = _ffi.Collector()
     check(lib.cimModelCompile(model._handle, t._ptr,

@@ -340,6 +340,50 @@ def test_compile_equals_cim_opt_pipeline(smallcnn, tmp_path):
     assert prog.binary == (tmp_path / "m.bin").read_bytes()
 
 
+def test_compile_with_calibration_equals_cim_opt(smallcnn, tmp_path):
+    """compile(policy=, calibration=) = cim-opt --cim-compile with the policy
+    file and cim-assign-precision={calibration=...}; the calibration changes
+    the program (the activation scales), and the stage's options reach the
+    in-memory policy through options= too."""
+    policy = [[8, 8], [4, 4], [3, 5], [8, 8]]
+    (tmp_path / "p.json").write_text(json.dumps(policy))
+    cal = tmp_path / "cal.json"
+    cal.write_text(json.dumps({"default": [-2.0, 2.0],
+                               "layers": [{"index": 1, "input": [0, 0.75]}]}))
+    xbar = tmp_path / "m.xbar.mlir"
+    subprocess.run([tool("cim-opt"), example("models", "smallcnn.mlir"),
+                    f"--cim-compile=policy={tmp_path / 'p.json'} "
+                    f"cim-assign-precision={{calibration={cal}}}",
+                    "-o", str(xbar)], check=True)
+    subprocess.run([tool("cim-translate"), "--mlir-to-cim-bin", str(xbar),
+                    "-o", str(tmp_path / "m.bin")], check=True)
+    expected = (tmp_path / "m.bin").read_bytes()
+    assert cimlir.compile(smallcnn, None, policy,
+                          calibration=cal).binary == expected
+    assert cimlir.compile(
+        smallcnn, None, policy,
+        options=f"cim-assign-precision={{calibration={cal}}}").binary \
+        == expected
+    assert cimlir.compile(smallcnn, None, policy).binary != expected
+
+
+def test_compile_calibration_errors(smallcnn, tmp_path):
+    policy = smallcnn.uniform_policy(8, 8)
+    with pytest.raises(cimlir.Error, match="missing.json"):
+        cimlir.compile(smallcnn, None, policy,
+                       calibration=tmp_path / "missing.json")
+    with pytest.raises(cimlir.Error, match="a policy is given in memory"):
+        cimlir.compile(smallcnn, None, policy,
+                       options="cim-assign-precision={w-bits=4}")
+    with pytest.raises(cimlir.Error, match="a policy is given in memory"):
+        cimlir.compile(smallcnn, None, policy, options="a-bits=4")
+    with pytest.raises(cimlir.Error, match="not both"):
+        cimlir.compile(smallcnn, None, policy, calibration="c.json",
+                       options="cim-assign-precision={first-last-8bit}")
+    with pytest.raises(cimlir.Error, match="cim-compile options"):
+        cimlir.compile(smallcnn, None, policy, options="no-such-option=1")
+
+
 def test_compile_and_run_errors(smallcnn):
     with pytest.raises(cimlir.Error, match="policy"):
         cimlir.compile(smallcnn, None, np.full((3, 2), 8))
