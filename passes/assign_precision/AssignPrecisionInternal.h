@@ -14,7 +14,6 @@
 #ifndef CIM_PASSES_ASSIGN_PRECISION_INTERNAL_H
 #define CIM_PASSES_ASSIGN_PRECISION_INTERNAL_H
 
-
 #include <assert.h>
 #include <math.h>
 #include <stdarg.h>
@@ -31,15 +30,14 @@
 #include "mlir-c/Dialect/Quant.h"
 #include "mlir-c/IR.h"
 
+#include "../AssignPrecision.h"
 #include "cost/Calibration.h"
 #include "ir/Elements.h"
 #include "ir/FrontEndMatch.h"
-#include "../AssignPrecision.h"
 #include "ir/LayerInfo.h"
 #include "ir/LayerRegistry.h"
 #include "ir/PassUtils.h"
 #include "support/StrBuf.h"
-
 
 #define PASS "cim-assign-precision"
 
@@ -95,7 +93,7 @@ typedef struct State {
 #define GROW(arr, n, cap)                                                      \
   do {                                                                         \
     if ((n) == (cap)) {                                                        \
-      intptr_t c_ = (cap) ? (cap) * 2 : 32;                                    \
+      intptr_t c_ = (cap) ? (cap)*2 : 32;                                      \
       void *g_ = realloc((arr), (size_t)c_ * sizeof *(arr));                   \
       if (!g_)                                                                 \
         abort();                                                               \
@@ -119,12 +117,11 @@ bool apIsNonNegative(MlirValue v, int depth);
 MlirType apMakeType(State *st, int64_t bits, bool isSigned, double bound);
 double apRangeBound(CimRange r, bool isSigned);
 bool apConstantType(State *st, MlirValue v, int64_t bits, MlirLocation loc,
-                         const char *what, MlirType *type);
+                    const char *what, MlirType *type);
 bool apIsSoftmaxResult(MlirValue v, int depth);
 MlirType apRuntimeType(State *st, MlirValue v, int64_t bits,
-                            const CimRange *given);
-const Point *apFindPoint(const State *st, MlirOperation user,
-                              intptr_t operand);
+                       const CimRange *given);
+const Point *apFindPoint(const State *st, MlirOperation user, intptr_t operand);
 MlirWalkResult apCoverLayerNorms(MlirOperation op, void *userData);
 MlirWalkResult apClassify(MlirOperation op, void *userData);
 bool apAssignBits(State *st, MlirOperation module);

@@ -12,8 +12,9 @@ bool apAssignBits(State *st, MlirOperation module) {
   MlirStringRef policyPath = cimPassOptionsGetString(o, "policy");
   if (policyPath.length > 0 &&
       (cimPassOptionsIsSet(o, "w-bits") || cimPassOptionsIsSet(o, "a-bits"))) {
-    apErrorAt(st, st->moduleLoc, "give either policy=FILE or w-bits/a-bits, "
-                               "not both");
+    apErrorAt(st, st->moduleLoc,
+              "give either policy=FILE or w-bits/a-bits, "
+              "not both");
     return false;
   }
   bool given = !cimPolicyIsNull(st->givenPolicy);
@@ -38,9 +39,9 @@ bool apAssignBits(State *st, MlirOperation module) {
       const char *expected = cimPolicyGetLayerName(policy, i);
       if (expected[0] && strcmp(expected, name) != 0) {
         apErrorAt(st, mlirOperationGetLocation(st->layers[i]),
-                "policy row %ld is for layer '%s' but layer %ld of the "
-                "module is '%s'",
-                (long)i, expected, (long)i, name);
+                  "policy row %ld is for layer '%s' but layer %ld of the "
+                  "module is '%s'",
+                  (long)i, expected, (long)i, name);
         if (!given)
           cimPolicyDestroy(policy);
         return false;
@@ -77,12 +78,12 @@ bool apAssignBits(State *st, MlirOperation module) {
       if (aligned > 8) {
         char name[128];
         cimLayerGetName(st->layers[i], i, name, sizeof name);
-        apErrorAt(st, mlirOperationGetLocation(st->layers[i]),
-                "cell-aligned: layer '%s' has %lld-bit weights, which round "
-                "up to %lld bits (a multiple of the target's %lld-bit cells), "
-                "more than the 8 bits a weight can have",
-                name, (long long)st->wBits[i], (long long)aligned,
-                (long long)cell);
+        apErrorAt(
+            st, mlirOperationGetLocation(st->layers[i]),
+            "cell-aligned: layer '%s' has %lld-bit weights, which round "
+            "up to %lld bits (a multiple of the target's %lld-bit cells), "
+            "more than the 8 bits a weight can have",
+            name, (long long)st->wBits[i], (long long)aligned, (long long)cell);
         return false;
       }
       st->wBits[i] = aligned;
@@ -108,17 +109,17 @@ bool apResolveCalibration(State *st) {
       }
       if (found < 0) {
         apErrorAt(st, st->moduleLoc,
-                "calibration layers[%ld] names layer '%s', which the module "
-                "does not have",
-                (long)e, entry->name);
+                  "calibration layers[%ld] names layer '%s', which the module "
+                  "does not have",
+                  (long)e, entry->name);
         return false;
       }
     } else {
       if (entry->index >= st->numLayers) {
         apErrorAt(st, st->moduleLoc,
-                "calibration layers[%ld] is for layer %lld, but the module "
-                "has %ld matrix-vector layers",
-                (long)e, (long long)entry->index, (long)st->numLayers);
+                  "calibration layers[%ld] is for layer %lld, but the module "
+                  "has %ld matrix-vector layers",
+                  (long)e, (long long)entry->index, (long)st->numLayers);
         return false;
       }
       found = (intptr_t)entry->index;
@@ -127,9 +128,9 @@ bool apResolveCalibration(State *st) {
       char name[128];
       cimLayerGetName(st->layers[found], found, name, sizeof name);
       apErrorAt(st, st->moduleLoc,
-              "calibration layers[%ld] is the second entry for layer %ld "
-              "('%s')",
-              (long)e, (long)found, name);
+                "calibration layers[%ld] is the second entry for layer %ld "
+                "('%s')",
+                (long)e, (long)found, name);
       return false;
     }
     st->layerCal[found] = entry;

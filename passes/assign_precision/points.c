@@ -14,9 +14,10 @@ static bool checkFloatOperand(State *st, MlirOperation user, MlirValue v,
   if (!mlirTypeIsARankedTensor(t) ||
       !mlirTypeIsAF32(mlirShapedTypeGetElementType(t))) {
     char buf[64];
-    apErrorAt(st, loc, "%s of '%s' is not an f32 tensor: the pass takes float "
-                     "models (quantized types are expressed in f32)",
-            what, apOpName(user, buf, sizeof buf));
+    apErrorAt(st, loc,
+              "%s of '%s' is not an f32 tensor: the pass takes float "
+              "models (quantized types are expressed in f32)",
+              what, apOpName(user, buf, sizeof buf));
     return false;
   }
   MlirValue look = v;
@@ -24,16 +25,17 @@ static bool checkFloatOperand(State *st, MlirOperation user, MlirValue v,
     look = mlirOperationGetOperand(apDefiningOp(look), 0);
   if (apDefinedBy(look, "quant.dcast")) {
     char buf[64];
-    apErrorAt(st, loc, "%s of '%s' is already quantized (quant.dcast): run the "
-                     "pass on float models only",
-            what, apOpName(user, buf, sizeof buf));
+    apErrorAt(st, loc,
+              "%s of '%s' is already quantized (quant.dcast): run the "
+              "pass on float models only",
+              what, apOpName(user, buf, sizeof buf));
     return false;
   }
   return true;
 }
 
 const Point *apFindPoint(const State *st, MlirOperation user,
-                              intptr_t operand) {
+                         intptr_t operand) {
   for (intptr_t i = 0; i < st->numPoints; ++i)
     if (mlirOperationEqual(st->points[i].user, user) &&
         st->points[i].operand == operand)
@@ -62,7 +64,8 @@ static void addPoint(State *st, MlirOperation user, intptr_t operand,
     first = d;
     source = next;
   }
-  if (mlirOperationIsNull(first) || !mlirAttributeIsNull(apConstantValue(source)) ||
+  if (mlirOperationIsNull(first) ||
+      !mlirAttributeIsNull(apConstantValue(source)) ||
       apFindPoint(st, first, 0))
     return;
   GROW(st->points, st->numPoints, st->capPoints);
@@ -97,13 +100,15 @@ static void layerPoints(State *st, intptr_t i) {
   MlirValue wVal = wt;
   if (!mlirAttributeIsNull(apConstantValue(wt))) {
     if (cal && cal->weights.set) {
-      apErrorAt(st, loc, "calibration gives \"weights\" for layer '%s', whose "
-                       "weights are a constant (their scale comes from their "
-                       "values)",
-              name);
+      apErrorAt(st, loc,
+                "calibration gives \"weights\" for layer '%s', whose "
+                "weights are a constant (their scale comes from their "
+                "values)",
+                name);
       return;
     }
-    if (!apConstantType(st, wt, st->wBits[i], loc, "the weight operand", &wType))
+    if (!apConstantType(st, wt, st->wBits[i], loc, "the weight operand",
+                        &wType))
       return;
   } else {
     wType = apRuntimeType(st, wt, st->wBits[i], cal ? &cal->weights : NULL);
@@ -119,7 +124,7 @@ static void layerPoints(State *st, intptr_t i) {
   MlirType aType;
   if (!mlirAttributeIsNull(apConstantValue(aVal))) {
     if (!apConstantType(st, aVal, st->aBits[i], loc, "the activation operand",
-                      &aType))
+                        &aType))
       return;
   } else {
     aType = apRuntimeType(st, aVal, st->aBits[i], cal ? &cal->input : NULL);
@@ -158,7 +163,7 @@ static void digitalPoint(State *st, MlirOperation op, intptr_t i,
   MlirType type;
   if (!mlirAttributeIsNull(apConstantValue(v))) {
     if (!apConstantType(st, v, st->digitalBits, mlirOperationGetLocation(op),
-                      what, &type))
+                        what, &type))
       return;
   } else {
     type = apRuntimeType(st, v, st->digitalBits, cal ? &cal->input : NULL);
@@ -188,13 +193,14 @@ static void concatPoints(State *st, MlirOperation op,
     if (!mlirAttributeIsNull(c)) {
       double minValue;
       if (!apConstantStats(c, &b, &minValue)) {
-        apErrorAt(st, loc, "%s is a constant with infinite or NaN elements; it "
-                         "cannot be quantized",
-                what);
+        apErrorAt(st, loc,
+                  "%s is a constant with infinite or NaN elements; it "
+                  "cannot be quantized",
+                  what);
         return;
       }
     } else {
-      CimRange r = cal && cal->input.set ? cal->input
+      CimRange r = cal && cal->input.set     ? cal->input
                    : apIsSoftmaxResult(v, 0) ? (CimRange){true, 0.0, 1.0}
                    : st->cal.defaultRange.set
                        ? st->cal.defaultRange
@@ -213,7 +219,8 @@ static void concatPoints(State *st, MlirOperation op,
 /// non-linearity.
 static void digitalResult(State *st, MlirOperation op, MlirValue r,
                           const CimCalibrationEntry *cal) {
-  MlirType type = apRuntimeType(st, r, st->digitalBits, cal ? &cal->output : NULL);
+  MlirType type =
+      apRuntimeType(st, r, st->digitalBits, cal ? &cal->output : NULL);
   GROW(st->q3, st->numQ3, st->capQ3);
   st->q3[st->numQ3++] = (Q3Result){r, type, mlirOperationGetLocation(op)};
 }
@@ -232,12 +239,19 @@ static intptr_t numInputs(MlirOperation op) {
 /// Ops that need nothing: they carry float values the converter handles as
 /// they are (or that disappear), or are not tensor computations at all.
 static bool passesThrough(MlirOperation op) {
-  static const char *const names[] = {
-      "arith.constant", "tensor.empty", "linalg.fill", "tensor.pad",
-      "linalg.pooling_nchw_max",
-      "linalg.pooling_nhwc_max", "linalg.pooling_nchw_sum",
-      "linalg.pooling_nhwc_sum", "func.return", "func.func",
-      "builtin.module", "linalg.yield", "tensor.yield"};
+  static const char *const names[] = {"arith.constant",
+                                      "tensor.empty",
+                                      "linalg.fill",
+                                      "tensor.pad",
+                                      "linalg.pooling_nchw_max",
+                                      "linalg.pooling_nhwc_max",
+                                      "linalg.pooling_nchw_sum",
+                                      "linalg.pooling_nhwc_sum",
+                                      "func.return",
+                                      "func.func",
+                                      "builtin.module",
+                                      "linalg.yield",
+                                      "tensor.yield"};
   for (size_t i = 0; i < sizeof names / sizeof names[0]; ++i)
     if (cimOpIsA(op, names[i]))
       return true;
@@ -248,7 +262,8 @@ static bool passesThrough(MlirOperation op) {
 static bool producesFloatTensor(MlirOperation op) {
   for (intptr_t i = 0; i < mlirOperationGetNumResults(op); ++i) {
     MlirType t = mlirValueGetType(mlirOperationGetResult(op, i));
-    if (mlirTypeIsAShaped(t) && mlirTypeIsAFloat(mlirShapedTypeGetElementType(t)))
+    if (mlirTypeIsAShaped(t) &&
+        mlirTypeIsAFloat(mlirShapedTypeGetElementType(t)))
       return true;
   }
   return false;
@@ -353,12 +368,13 @@ MlirWalkResult apClassify(MlirOperation op, void *userData) {
   }
   if (producesFloatTensor(op)) {
     char buf[64];
-    apErrorAt(st, mlirOperationGetLocation(op),
-            "cannot classify '%s': it is not a matrix-vector layer, bias add, "
-            "ReLU/clamp, scalar scale, tensor add, concat, pooling, shape "
-            "op, softmax, layer norm or elementwise non-linearity, so there "
-            "is no rule for where its quantization points go",
-            apOpName(op, buf, sizeof buf));
+    apErrorAt(
+        st, mlirOperationGetLocation(op),
+        "cannot classify '%s': it is not a matrix-vector layer, bias add, "
+        "ReLU/clamp, scalar scale, tensor add, concat, pooling, shape "
+        "op, softmax, layer norm or elementwise non-linearity, so there "
+        "is no rule for where its quantization points go",
+        apOpName(op, buf, sizeof buf));
     return MlirWalkResultInterrupt;
   }
   return MlirWalkResultAdvance;

@@ -19,8 +19,8 @@ static MlirType tensorOf(MlirType like, MlirType elem) {
   return t;
 }
 
-static MlirOperation makeCast(const char *name, MlirValue in, MlirType resultType,
-                              MlirLocation loc) {
+static MlirOperation makeCast(const char *name, MlirValue in,
+                              MlirType resultType, MlirLocation loc) {
   MlirOperationState s =
       mlirOperationStateGet(mlirStringRefCreateFromCString(name), loc);
   mlirOperationStateAddOperands(&s, 1, &in);
@@ -120,10 +120,10 @@ void apRewrite(State *st) {
       GROW(uses, numUses, useCap);
       uses[numUses++] = u;
     }
-    MlirOperation *owners = malloc((size_t)(numUses ? numUses : 1) *
-                                   sizeof *owners);
-    unsigned *numbers = malloc((size_t)(numUses ? numUses : 1) *
-                               sizeof *numbers);
+    MlirOperation *owners =
+        malloc((size_t)(numUses ? numUses : 1) * sizeof *owners);
+    unsigned *numbers =
+        malloc((size_t)(numUses ? numUses : 1) * sizeof *numbers);
     if (!owners || !numbers)
       abort();
     for (intptr_t i = 0; i < numUses; ++i) {
@@ -131,8 +131,8 @@ void apRewrite(State *st) {
       numbers[i] = mlirOpOperandGetOperandNumber(uses[i]);
     }
     free(uses);
-    MlirValue d = insertPair(q->value, q->type, q->loc, (MlirOperation){NULL},
-                             &cursor);
+    MlirValue d =
+        insertPair(q->value, q->type, q->loc, (MlirOperation){NULL}, &cursor);
     for (intptr_t i = 0; i < numUses; ++i)
       mlirOperationSetOperand(owners[i], numbers[i], d);
     free(owners);
@@ -178,8 +178,7 @@ void apRewrite(State *st) {
             mlirTypeEqual(sharedType[k], p->type))
           d = sharedTo[k];
       if (mlirValueIsNull(d)) {
-        d = insertPair(p->value, p->type, loc, (MlirOperation){NULL},
-                       &cursor);
+        d = insertPair(p->value, p->type, loc, (MlirOperation){NULL}, &cursor);
         sharedFrom[numShared] = p->value;
         sharedType[numShared] = p->type;
         sharedTo[numShared++] = d;

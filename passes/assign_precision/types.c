@@ -202,12 +202,13 @@ double apRangeBound(CimRange r, bool isSigned) {
 
 /// Type of a constant operand: signed narrow, max-abs scale. Emits at `loc`.
 bool apConstantType(State *st, MlirValue v, int64_t bits, MlirLocation loc,
-                         const char *what, MlirType *type) {
+                    const char *what, MlirType *type) {
   double maxAbs, minValue;
   if (!apConstantStats(apConstantValue(v), &maxAbs, &minValue)) {
-    apErrorAt(st, loc, "%s is a constant with infinite or NaN elements; it "
-                     "cannot be quantized",
-            what);
+    apErrorAt(st, loc,
+              "%s is a constant with infinite or NaN elements; it "
+              "cannot be quantized",
+              what);
     return false;
   }
   *type = apMakeType(st, bits, true, maxAbs);
@@ -231,9 +232,9 @@ bool apIsSoftmaxResult(MlirValue v, int depth) {
 /// from the calibration entry, else [0, 1] for a softmax result, else the
 /// calibration's "default", else [-R, R] with R = default-range.
 MlirType apRuntimeType(State *st, MlirValue v, int64_t bits,
-                            const CimRange *given) {
+                       const CimRange *given) {
   bool isSigned = !apIsNonNegative(v, 0);
-  CimRange r = given && given->set ? *given
+  CimRange r = given && given->set       ? *given
                : apIsSoftmaxResult(v, 0) ? (CimRange){true, 0.0, 1.0}
                : st->cal.defaultRange.set
                    ? st->cal.defaultRange
