@@ -2,7 +2,8 @@
 # make bench: runs the benchmark drivers and appends their results, with the
 # command, the date and the machine, to bench/results/ (see bench/README.md).
 #
-#   bench.sh [BUILD_DIR] [all|cost-oracle|pipeline|compile|schedule|python]
+#   bench.sh [BUILD_DIR] [all|cost-oracle|pipeline|compile|schedule|python|
+#            sim|grid] [grid options]
 #
 # cost-oracle: bench/cim-bench-cost-oracle -> bench/results/cost-oracle.txt
 # pipeline:    scripts/bench_pipeline.py (compile time of the reference
@@ -23,9 +24,16 @@
 # sim:         bench/bench_sim.py (cim-sim on ResNet-18 next to a plain C
 #              int64 GEMM of the same layer shapes, CPU time and peak RSS)
 #              -> bench/results/sim.txt
+# grid:        bench/bench_grid.py (the reference networks' schedules over a
+#              target grid: latency, bound and its binding term, ratio,
+#              monotonic in crossbars and ports; not part of `all`: the full
+#              grid takes hours; options after `grid` pick the grid, e.g.
+#              --nets resnet18 --cells 2,4 --ous none,16)
+#              -> bench/results/grid.txt
 set -euo pipefail
 BUILD=${1:-build}
 what=${2:-all}
+shift $(( $# < 2 ? $# : 2 ))
 here=$(cd "$(dirname "$0")/.." && pwd)
 
 # record FILE COMMAND RESULT: appends one record (date, host, commit, the
@@ -94,4 +102,12 @@ if [[ $what == all || $what == sim ]]; then
   (cd "$here" && /usr/bin/python3 bench/bench_sim.py "$build_abs" \
     bench/results/sim.txt)
   echo "recorded in bench/results/sim.txt"
+fi
+
+if [[ $what == grid ]]; then
+  build_abs=$(cd "$BUILD" && pwd)
+  echo "\$ python3 bench/bench_grid.py $BUILD bench/results/grid.txt $*"
+  (cd "$here" && python3 bench/bench_grid.py "$build_abs" \
+    "$here/bench/results/grid.txt" "$@")
+  echo "recorded in bench/results/grid.txt"
 fi
