@@ -1593,6 +1593,12 @@ static bool hDequantizeLinear(Importer *I, const Onnx__NodeProto *n,
   y->kind = K_FLOAT;
   y->v = f;
   y->grid = q; /* every value of y lies on q's grid */
+  if (x->kind == K_QUANT && x->q.hasRange) {
+    /* ... and in the range a Clip gave it */
+    y->grid.hasRange = true;
+    y->grid.lo = x->q.lo;
+    y->grid.hi = x->q.hi;
+  }
   return true;
 }
 
@@ -2073,6 +2079,13 @@ static bool hRelu(Importer *I, const Onnx__NodeProto *n, MlirLocation loc) {
     return false;
   if (!cimOnnxQCopy(&o->q, &x->grid))
     return cimOnnxFail(loc, "out of memory");
+  if (o->q.hasRange) {
+    /* A clipped grid [lo, hi] becomes [max(lo, z), max(hi, z)], stored in
+     * the narrowest type again (docs/onnx.md, "Narrow storage"). */
+    int64_t z = o->q.zps[0];
+    o->q.lo = o->q.lo > z ? o->q.lo : z;
+    o->q.hi = o->q.hi > z ? o->q.hi : z;
+  }
   o->kind = K_QUANT;
   o->dtype = o->q.dtype;
   cimOnnxSetShape(o, x->rank, x->dims);

@@ -184,7 +184,8 @@ def qcdq_types_model():
     """Clip ranges whose narrowest storage is not the obvious one: int8
     clipped to [0, 5] (unsigned), uint8 with only a max of 127 (torch's
     reduce-range activations), int8 clipped to its whole range (no
-    narrowing), two Clips in a row (the intersection)."""
+    narrowing), two Clips in a row (the intersection), a ReLU of a clipped
+    value."""
     init = numpy_helper.from_array
     u8, i8 = (lambda v: np.array(v, np.uint8)), (lambda v: np.array(v, np.int8))
     inits = [init(np.array(0.5, np.float32), "s"), init(i8(0), "zi"),
@@ -205,6 +206,14 @@ def qcdq_types_model():
         nodes.append(N("DequantizeLinear", [last, "s", zp], [f"y{k}"],
                        name=f"dequant{k}"))
         outs.append(helper.make_tensor_value_info(f"y{k}", TensorProto.FLOAT, [1, 4]))
+    # torch's eager QAT order: Q -> Clip -> DQ -> Relu (the ReLU's result is
+    # on the clipped grid, cut at the zero point).
+    nodes += [N("QuantizeLinear", ["x", "s", "zi"], ["q4"], name="quant4"),
+              N("Clip", ["q4", "i_m7", "i7"], ["c4"], name="clip4"),
+              N("DequantizeLinear", ["c4", "s", "zi"], ["d4"], name="dequant4"),
+              N("Relu", ["d4"], ["y4"], name="relu4")]
+    inits += [init(i8(-7), "i_m7"), init(i8(7), "i7")]
+    outs.append(helper.make_tensor_value_info("y4", TensorProto.FLOAT, [1, 4]))
     g = helper.make_graph(nodes, "qcdq_types",
                           [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 4])],
                           outs, inits)
