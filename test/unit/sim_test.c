@@ -614,6 +614,57 @@ START_TEST(test_fast_path_decisions) {
     runWorkedExample(cases[i].bits, false, ref, &c);
     expectValues(out, ref, 8);
   }
+  /* The part b12 (S0 - 2*S1, before the even/odd column selection) is
+   * forwarded only when its largest possible value fits its element type:
+   * coefficients 1 (plane 0) + 2 (plane 1), 3 rows, cell 8: 3 * 3 * 8 = 72.
+   * As i8 ([-128, 127]) it is forwarded; as i6 ([-32, 31]) it is not, and
+   * is multiplied out and checked: its actual values, [[-9,0,0,-10,-11,0,0,
+   * -12],[4,1,2,4,4,3,4,4]], fit. As i4 ([-8, 7]) -9 does not fit, and
+   * both runs report it, never a result (the bit-serial run at the
+   * shift_add that writes b12, the fast run at the one that reads it). */
+  static const struct {
+    const char *type;
+    int64_t forwarded;
+    bool fits;
+  } parts[] = {{"i8", 2, true}, {"i6", 0, true}, {"i4", 0, false}};
+  for (size_t i = 0; i < sizeof parts / sizeof parts[0]; ++i) {
+    for (int sc = 0; sc < 2; ++sc) {
+      char text[4096];
+      snprintf(text, sizeof text, workedExample, 0, 0, 0);
+      char *b12 = strstr(text, ".buffer b12 i32");
+      ck_assert_ptr_nonnull(b12);
+      char rest[4096];
+      snprintf(rest, sizeof rest, "%s", b12 + strlen(".buffer b12 i32"));
+      snprintf(b12, sizeof text - (size_t)(b12 - text), ".buffer b12 %s%s",
+               parts[i].type, rest);
+      CimProgram *p = parseProgram(text);
+      CimSim sim;
+      OK(cimSimCreate(p, NULL, &sim, capture, NULL));
+      cimSimSetShortcuts(sim, sc);
+      CimNpyArray a =
+          array2(CIM_NPY_I8, 2, 3, (int64_t[]){1, -2, 0, -1, 1, 1});
+      OK(cimSimSetInput(sim, 0, &a, capture, NULL));
+      cimNpyArrayDestroy(&a);
+      if (parts[i].fits) {
+        OK(cimSimRun(sim, capture, NULL));
+        CimNpyArray r;
+        OK(cimSimGetOutput(sim, 0, &r, capture, NULL));
+        for (int k = 0; k < 8; ++k)
+          ck_assert_int_eq(cimNpyArrayGetInt(&r, k), cases[3].want[k]);
+        cimNpyArrayDestroy(&r);
+        int64_t stats[3];
+        cimSimGetFastPathStats(sim, &stats[0], &stats[1], &stats[2]);
+        ck_assert_int_eq(stats[2], sc ? parts[i].forwarded : 0);
+      } else {
+        FAILS(cimSimRun(sim, capture, NULL));
+        ck_assert_ptr_nonnull(strstr(message, "value -9 (element 0) does "
+                                              "not fit buffer 12"));
+      }
+      cimSimDestroy(sim);
+      cimProgramDestroy(p);
+    }
+  }
+
   /* CIM_SIM_CHECK_REFERENCE reruns plane by plane and compares: it passes
    * on every case, and leaves the fast run's statistics. */
   setenv("CIM_SIM_CHECK_REFERENCE", "1", 1);
