@@ -196,39 +196,41 @@ static bool checkTensor(V *v, MlirValue value, const char *what, intptr_t i,
   out->rank = -1;
   if (!mlirTypeIsATensor(t))
     return true; /* !xbar.tile; IRDL checks which operands are tensors */
-  char ty[96];
-  printType(t, ty, sizeof ty);
+  char ty[96]; /* printed only for a message: a walk over a model's ops
+                 must not print every type */
+#define TY (printType(t, ty, sizeof ty), ty)
   if (!mlirTypeIsARankedTensor(t))
     return fail(v, "%s #%lld (%s) must be a ranked tensor", what,
-                (long long)i, ty);
+                (long long)i, TY);
   MlirType elem = mlirShapedTypeGetElementType(t);
   if (!mlirTypeIsAInteger(elem) || !mlirIntegerTypeIsSignless(elem) ||
       mlirIntegerTypeGetWidth(elem) > 64)
     return fail(v, "%s #%lld (%s) must hold signless integers of 1 to 64 "
                    "bits (cim and xbar are integer dialects)",
-                what, (long long)i, ty);
+                what, (long long)i, TY);
   intptr_t rank = mlirShapedTypeGetRank(t);
   if (rank > CIM_IR_MAX_RANK)
     return fail(v, "%s #%lld (%s) has rank %lld; at most %d", what,
-                (long long)i, ty, (long long)rank, CIM_IR_MAX_RANK);
+                (long long)i, TY, (long long)rank, CIM_IR_MAX_RANK);
   int64_t count = 1;
   for (intptr_t d = 0; d < rank; ++d) {
     if (mlirShapedTypeIsDynamicDim(t, d))
       return fail(v, "%s #%lld (%s) needs static tensor shapes", what,
-                  (long long)i, ty);
+                  (long long)i, TY);
     int64_t n = mlirShapedTypeGetDimSize(t, d);
     if (n < 1 || n > CIM_IR_MAX_DIM)
       return fail(v, "%s #%lld (%s): dimension %lld is %lld; dimensions "
                      "must lie in [1, 2^31]",
-                  what, (long long)i, ty, (long long)d, (long long)n);
+                  what, (long long)i, TY, (long long)d, (long long)n);
     out->d[d] = n;
     if (!cimCheckedMul(count, n, &count) || count > CIM_IR_MAX_ELEMENTS)
       return fail(v, "%s #%lld (%s) has more than 2^40 elements", what,
-                  (long long)i, ty);
+                  (long long)i, TY);
   }
   out->rank = (int)rank;
   out->width = mlirIntegerTypeGetWidth(elem);
   return true;
+#undef TY
 }
 
 static bool checkTensors(V *v) {
