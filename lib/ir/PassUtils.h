@@ -3,6 +3,7 @@
 #ifndef CIM_LIB_PASSUTILS_H
 #define CIM_LIB_PASSUTILS_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -14,6 +15,11 @@ bool cimOpIsA(MlirOperation op, const char *name);
 /// Emits an error at `loc` with a printf-formatted message.
 void cimEmitErrorf(MlirLocation loc, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+/// As cimEmitErrorf, with `prefix` (e.g. "cim-tile: ", or NULL) in front and
+/// the arguments as a va_list.
+void cimEmitErrorV(MlirLocation loc, const char *prefix, const char *fmt,
+                   va_list ap) __attribute__((format(printf, 3, 0)));
 
 /// True for a splat dense elements attribute whose value is integer or float 0.
 bool cimAttrIsZeroSplat(MlirAttribute attr);

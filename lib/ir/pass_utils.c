@@ -18,14 +18,21 @@ bool cimOpIsA(MlirOperation op, const char *name) {
   return mlirStringRefEqual(n, mlirStringRefCreateFromCString(name));
 }
 
-void cimEmitErrorf(MlirLocation loc, const char *fmt, ...) {
+void cimEmitErrorV(MlirLocation loc, const char *prefix, const char *fmt,
+                   va_list ap) {
   CimStrBuf b = {0};
-  va_list ap;
-  va_start(ap, fmt);
+  if (prefix)
+    cimStrBufAppendCString(&b, prefix);
   cimStrBufVPrintf(&b, fmt, ap);
-  va_end(ap);
   mlirEmitError(loc, cimStrBufGet(&b));
   cimStrBufFree(&b);
+}
+
+void cimEmitErrorf(MlirLocation loc, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  cimEmitErrorV(loc, NULL, fmt, ap);
+  va_end(ap);
 }
 
 static bool isZeroScalarAttr(MlirAttribute v) {

@@ -3,14 +3,10 @@
 #include "AssignPrecisionInternal.h"
 
 void apErrorAt(State *st, MlirLocation loc, const char *fmt, ...) {
-  CimStrBuf b = {0};
-  cimStrBufAppendCString(&b, PASS ": ");
   va_list ap;
   va_start(ap, fmt);
-  cimStrBufVPrintf(&b, fmt, ap);
+  cimEmitErrorV(loc, PASS ": ", fmt, ap);
   va_end(ap);
-  mlirEmitError(loc, cimStrBufGet(&b));
-  cimStrBufFree(&b);
   st->failed = true;
 }
 

@@ -23,14 +23,11 @@
  *===----------------------------------------------------------------------===*/
 
 void cvError(CvConverter *cv, MlirOperation op, const char *fmt, ...) {
-  CimStrBuf b = {0};
-  cimStrBufAppendCString(&b, "convert-linalg-to-cim: ");
   va_list ap;
   va_start(ap, fmt);
-  cimStrBufVPrintf(&b, fmt, ap);
+  cimEmitErrorV(mlirOperationGetLocation(op), "convert-linalg-to-cim: ", fmt,
+                ap);
   va_end(ap);
-  mlirEmitError(mlirOperationGetLocation(op), cimStrBufGet(&b));
-  cimStrBufFree(&b);
   cv->failed = true;
 }
 
