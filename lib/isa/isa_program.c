@@ -703,178 +703,203 @@ static bool checkPort(Verifier *v, const CimIsaPort *port,
   return cimIsaCheckTensorType(&port->type, v->msg);
 }
 
-static bool verifyAll(Verifier *v, CimIsaLocus *locus);
+/// The embedded target and the fingerprint that names it.
+static bool verifyTarget(Verifier *v) {
+  const CimProgram *p = v->p;
+  if (mlirLogicalResultIsFailure(
+          cimTargetValidate(&p->target, cimStrBufCallback, v->msg)))
+    return false;
+  if (p->fingerprint != cimTargetGetFingerprint(&p->target))
+    return fail(v, "fingerprint 0x%016llx does not match the target's "
+                   "0x%016llx",
+                (unsigned long long)p->fingerprint,
+                (unsigned long long)cimTargetGetFingerprint(&p->target));
+  return true;
+}
+
+/// Data block i: element size, count and bytes inside the data section.
+static bool verifyBlock(Verifier *v, uint32_t i) {
+  const CimProgram *p = v->p;
+  const CimIsaDataBlock *b = &p->blocks[i];
+  if (b->elemBytes != 1 && b->elemBytes != 2 && b->elemBytes != 4 &&
+      b->elemBytes != 8)
+    return fail(v, "element size %u is not 1, 2, 4 or 8",
+                (unsigned)b->elemBytes);
+  if (b->count < 1 || b->count > (uint64_t)CIM_ISA_MAX_ELEMENTS)
+    return fail(v, "element count %llu is out of range [1, 2^40]",
+                (unsigned long long)b->count);
+  uint64_t bytes = b->count * b->elemBytes; /* <= 2^43: no overflow */
+  if (b->offset > p->dataSize || bytes > p->dataSize - b->offset)
+    return fail(v, "bytes [%llu, %llu) lie outside the %llu-byte data "
+                   "section",
+                (unsigned long long)b->offset,
+                (unsigned long long)(b->offset + bytes),
+                (unsigned long long)p->dataSize);
+  return true;
+}
+
+/// Buffer i: its type, and a constant's data block (size, values in range).
+static bool verifyBuffer(Verifier *v, uint32_t i) {
+  const CimProgram *p = v->p;
+  const CimIsaBuffer *b = &p->buffers[i];
+  if (!cimIsaCheckTensorType(&b->type, v->msg))
+    return false;
+  if (b->dataBlock == CIM_ISA_NO_DATA)
+    return true;
+  if (b->dataBlock >= p->numBlocks)
+    return fail(v, "data block d%u does not exist (%u blocks)", b->dataBlock,
+                p->numBlocks);
+  uint64_t n = p->blocks[b->dataBlock].count;
+  int64_t elems = cimIsaTensorTypeGetNumElements(&b->type);
+  if (n != 1 && n != (uint64_t)elems)
+    return fail(v, "data block d%u has %llu values; the buffer has %lld "
+                   "elements",
+                b->dataBlock, (unsigned long long)n, (long long)elems);
+  unsigned bits = b->type.elem.bits;
+  int64_t lo, hi;
+  if (b->type.elem.isUnsigned) {
+    lo = 0;
+    hi = (int64_t)((1ull << bits) - 1);
+  } else {
+    lo = bits == 64 ? INT64_MIN : -((int64_t)1 << (bits - 1));
+    hi = bits == 64 ? INT64_MAX : ((int64_t)1 << (bits - 1)) - 1;
+  }
+  for (uint64_t k = 0; k < n; ++k) {
+    int64_t x = cimProgramGetDataValue(p, b->dataBlock, k);
+    if (x < lo || x > hi)
+      return fail(v, "value %lld of data block d%u does not fit %c%u",
+                  (long long)x, b->dataBlock,
+                  b->type.elem.isUnsigned ? 'u' : 'i', bits);
+  }
+  return true;
+}
+
+/// Immediate k of an instruction: in its field's range (enumerators, data
+/// blocks, inputs and outputs by their counts); unused ones are 0.
+static bool verifyImmediate(Verifier *v, const CimIsaOpDesc *desc,
+                            unsigned k, int64_t x) {
+  const CimProgram *p = v->p;
+  if (k >= desc->numImms) {
+    if (x != 0)
+      return fail(v, "unused immediate %u is not 0", k);
+    return true;
+  }
+  const CimIsaField *f = &desc->imms[k];
+  int64_t lo = f->min, hi = f->max;
+  const char *what = "";
+  switch (f->kind) {
+  case CIM_ISA_FIELD_ENUM:
+    hi = -1;
+    while (f->enumNames[hi + 1])
+      ++hi;
+    lo = 0;
+    break;
+  case CIM_ISA_FIELD_BLOCK:
+    lo = 0;
+    hi = (int64_t)p->numBlocks - 1;
+    what = " (data block)";
+    break;
+  case CIM_ISA_FIELD_INPUT:
+    lo = 0;
+    hi = (int64_t)p->numInputs - 1;
+    what = " (input)";
+    break;
+  case CIM_ISA_FIELD_OUTPUT:
+    lo = 0;
+    hi = (int64_t)p->numOutputs - 1;
+    what = " (output)";
+    break;
+  default:
+    break;
+  }
+  if (x < lo || x > hi)
+    return fail(v, "'%s' = %lld%s is out of range [%lld, %lld]", f->name,
+                (long long)x, what, (long long)lo, (long long)hi);
+  return true;
+}
+
+/// The operands of instruction i as the opcode table describes them (opcode,
+/// layer, destination, sources, immediates), then its semantics
+/// (verifyInstr).
+static bool verifyInstrOperands(Verifier *v, uint32_t i) {
+  const CimProgram *p = v->p;
+  const CimIsaInstr *in = &p->instrs[i];
+  if ((unsigned)in->opcode >= CIM_ISA_NUM_OPCODES)
+    return fail(v, "unknown opcode %u", (unsigned)in->opcode);
+  const CimIsaOpDesc *desc = &cimIsaOpDescs[in->opcode];
+  if (in->layer < CIM_ISA_NO_LAYER || in->layer > INT32_MAX)
+    return fail(v, "layer %lld is out of range [-1, 2^31-1]",
+                (long long)in->layer);
+  if (desc->hasDst) {
+    if (in->dst >= p->numBuffers)
+      return fail(v, "destination b%u does not exist (%u buffers)", in->dst,
+                  p->numBuffers);
+    if (p->buffers[in->dst].dataBlock != CIM_ISA_NO_DATA)
+      return fail(v, "destination b%u is a constant", in->dst);
+  } else if (in->dst != CIM_ISA_NO_BUFFER) {
+    return fail(v, "'%s' has no destination", desc->name);
+  }
+  for (unsigned s = 0; s < CIM_ISA_MAX_SRCS; ++s) {
+    uint32_t id = in->src[s];
+    if (s >= desc->numSrcs ||
+        (id == CIM_ISA_NO_BUFFER && (desc->optionalSrcs >> s) & 1)) {
+      if (id != CIM_ISA_NO_BUFFER)
+        return fail(v, "'%s' has no source %u", desc->name, s);
+      continue;
+    }
+    if (id >= p->numBuffers)
+      return fail(v, "source b%u does not exist (%u buffers)", id,
+                  p->numBuffers);
+    if (desc->hasDst && id == in->dst)
+      return fail(v, "b%u is both source and destination", id);
+  }
+  for (unsigned k = 0; k < CIM_ISA_MAX_IMMS; ++k)
+    if (!verifyImmediate(v, desc, k, in->imm[k]))
+      return false;
+  return verifyInstr(v, i);
+}
+
+/// Every table in order (target, data blocks, inputs, outputs, buffers,
+/// instructions, the final halt); *locus names the entry at fault.
+static bool verifyAll(Verifier *v, CimIsaLocus *locus) {
+  const CimProgram *p = v->p;
+  *locus = (CimIsaLocus){CIM_ISA_LOCUS_TARGET, 0};
+  if (!verifyTarget(v))
+    return false;
+  *locus = (CimIsaLocus){CIM_ISA_LOCUS_BLOCK, 0};
+  for (uint32_t i = 0; i < p->numBlocks; ++i)
+    if (locus->index = i, !verifyBlock(v, i))
+      return false;
+  *locus = (CimIsaLocus){CIM_ISA_LOCUS_INPUT, 0};
+  for (uint32_t i = 0; i < p->numInputs; ++i)
+    if (locus->index = i, !checkPort(v, &p->inputs[i], p->inputs, i))
+      return false;
+  *locus = (CimIsaLocus){CIM_ISA_LOCUS_OUTPUT, 0};
+  for (uint32_t i = 0; i < p->numOutputs; ++i)
+    if (locus->index = i, !checkPort(v, &p->outputs[i], p->outputs, i))
+      return false;
+  *locus = (CimIsaLocus){CIM_ISA_LOCUS_BUFFER, 0};
+  for (uint32_t i = 0; i < p->numBuffers; ++i)
+    if (locus->index = i, !verifyBuffer(v, i))
+      return false;
+  *locus = (CimIsaLocus){CIM_ISA_LOCUS_INSTR, 0};
+  for (uint32_t i = 0; i < p->numInstrs; ++i)
+    if (p->instrs[i].opcode == CIM_ISA_SCHED)
+      v->scheduled = true;
+  for (uint32_t i = 0; i < p->numInstrs; ++i)
+    if (locus->index = i, !verifyInstrOperands(v, i))
+      return false;
+  *locus = (CimIsaLocus){CIM_ISA_LOCUS_PROGRAM, 0};
+  if (p->numInstrs == 0 || p->instrs[p->numInstrs - 1].opcode != CIM_ISA_HALT)
+    return fail(v, "the program does not end with 'halt'");
+  return true;
+}
 
 bool cimIsaVerify(const CimProgram *p, CimIsaLocus *locus, CimStrBuf *msg) {
   Verifier v = {p, msg, NULL, 0, 0, false};
   bool ok = verifyAll(&v, locus);
   free(v.live);
   return ok;
-}
-
-static bool verifyAll(Verifier *v, CimIsaLocus *locus) {
-  const CimProgram *p = v->p;
-  CimStrBuf *msg = v->msg;
-  *locus = (CimIsaLocus){CIM_ISA_LOCUS_TARGET, 0};
-  if (mlirLogicalResultIsFailure(
-          cimTargetValidate(&p->target, cimStrBufCallback, msg)))
-    return false;
-  if (p->fingerprint != cimTargetGetFingerprint(&p->target))
-    return fail(v, "fingerprint 0x%016llx does not match the target's "
-                    "0x%016llx",
-                (unsigned long long)p->fingerprint,
-                (unsigned long long)cimTargetGetFingerprint(&p->target));
-
-  *locus = (CimIsaLocus){CIM_ISA_LOCUS_BLOCK, 0};
-  for (uint32_t i = 0; i < p->numBlocks; ++i) {
-    locus->index = i;
-    const CimIsaDataBlock *b = &p->blocks[i];
-    if (b->elemBytes != 1 && b->elemBytes != 2 && b->elemBytes != 4 &&
-        b->elemBytes != 8)
-      return fail(v, "element size %u is not 1, 2, 4 or 8",
-                  (unsigned)b->elemBytes);
-    if (b->count < 1 || b->count > (uint64_t)CIM_ISA_MAX_ELEMENTS)
-      return fail(v, "element count %llu is out of range [1, 2^40]",
-                  (unsigned long long)b->count);
-    uint64_t bytes = b->count * b->elemBytes; /* <= 2^43: no overflow */
-    if (b->offset > p->dataSize || bytes > p->dataSize - b->offset)
-      return fail(v, "bytes [%llu, %llu) lie outside the %llu-byte data "
-                      "section",
-                  (unsigned long long)b->offset,
-                  (unsigned long long)(b->offset + bytes),
-                  (unsigned long long)p->dataSize);
-  }
-
-  *locus = (CimIsaLocus){CIM_ISA_LOCUS_INPUT, 0};
-  for (uint32_t i = 0; i < p->numInputs; ++i) {
-    locus->index = i;
-    if (!checkPort(v, &p->inputs[i], p->inputs, i))
-      return false;
-  }
-  *locus = (CimIsaLocus){CIM_ISA_LOCUS_OUTPUT, 0};
-  for (uint32_t i = 0; i < p->numOutputs; ++i) {
-    locus->index = i;
-    if (!checkPort(v, &p->outputs[i], p->outputs, i))
-      return false;
-  }
-
-  *locus = (CimIsaLocus){CIM_ISA_LOCUS_BUFFER, 0};
-  for (uint32_t i = 0; i < p->numBuffers; ++i) {
-    locus->index = i;
-    const CimIsaBuffer *b = &p->buffers[i];
-    if (!cimIsaCheckTensorType(&b->type, msg))
-      return false;
-    if (b->dataBlock == CIM_ISA_NO_DATA)
-      continue;
-    if (b->dataBlock >= p->numBlocks)
-      return fail(v, "data block d%u does not exist (%u blocks)",
-                  b->dataBlock, p->numBlocks);
-    uint64_t n = p->blocks[b->dataBlock].count;
-    int64_t elems = cimIsaTensorTypeGetNumElements(&b->type);
-    if (n != 1 && n != (uint64_t)elems)
-      return fail(v, "data block d%u has %llu values; the buffer has %lld "
-                      "elements",
-                  b->dataBlock, (unsigned long long)n, (long long)elems);
-    unsigned bits = b->type.elem.bits;
-    int64_t lo, hi;
-    if (b->type.elem.isUnsigned) {
-      lo = 0;
-      hi = (int64_t)((1ull << bits) - 1);
-    } else {
-      lo = bits == 64 ? INT64_MIN : -((int64_t)1 << (bits - 1));
-      hi = bits == 64 ? INT64_MAX : ((int64_t)1 << (bits - 1)) - 1;
-    }
-    for (uint64_t k = 0; k < n; ++k) {
-      int64_t x = cimProgramGetDataValue(p, b->dataBlock, k);
-      if (x < lo || x > hi)
-        return fail(v, "value %lld of data block d%u does not fit %c%u",
-                    (long long)x, b->dataBlock,
-                    b->type.elem.isUnsigned ? 'u' : 'i', bits);
-    }
-  }
-
-  *locus = (CimIsaLocus){CIM_ISA_LOCUS_INSTR, 0};
-  for (uint32_t i = 0; i < p->numInstrs; ++i)
-    if (p->instrs[i].opcode == CIM_ISA_SCHED)
-      v->scheduled = true;
-  for (uint32_t i = 0; i < p->numInstrs; ++i) {
-    locus->index = i;
-    const CimIsaInstr *in = &p->instrs[i];
-    if ((unsigned)in->opcode >= CIM_ISA_NUM_OPCODES)
-      return fail(v, "unknown opcode %u", (unsigned)in->opcode);
-    const CimIsaOpDesc *desc = &cimIsaOpDescs[in->opcode];
-    if (in->layer < CIM_ISA_NO_LAYER || in->layer > INT32_MAX)
-      return fail(v, "layer %lld is out of range [-1, 2^31-1]",
-                  (long long)in->layer);
-    if (desc->hasDst) {
-      if (in->dst >= p->numBuffers)
-        return fail(v, "destination b%u does not exist (%u buffers)",
-                    in->dst, p->numBuffers);
-      if (p->buffers[in->dst].dataBlock != CIM_ISA_NO_DATA)
-        return fail(v, "destination b%u is a constant", in->dst);
-    } else if (in->dst != CIM_ISA_NO_BUFFER) {
-      return fail(v, "'%s' has no destination", desc->name);
-    }
-    for (unsigned s = 0; s < CIM_ISA_MAX_SRCS; ++s) {
-      uint32_t id = in->src[s];
-      if (s >= desc->numSrcs || (id == CIM_ISA_NO_BUFFER &&
-                                 (desc->optionalSrcs >> s) & 1)) {
-        if (id != CIM_ISA_NO_BUFFER)
-          return fail(v, "'%s' has no source %u", desc->name, s);
-        continue;
-      }
-      if (id >= p->numBuffers)
-        return fail(v, "source b%u does not exist (%u buffers)", id,
-                    p->numBuffers);
-      if (desc->hasDst && id == in->dst)
-        return fail(v, "b%u is both source and destination", id);
-    }
-    for (unsigned k = 0; k < CIM_ISA_MAX_IMMS; ++k) {
-      int64_t x = in->imm[k];
-      if (k >= desc->numImms) {
-        if (x != 0)
-          return fail(v, "unused immediate %u is not 0", k);
-        continue;
-      }
-      const CimIsaField *f = &desc->imms[k];
-      int64_t lo = f->min, hi = f->max;
-      const char *what = "";
-      switch (f->kind) {
-      case CIM_ISA_FIELD_ENUM:
-        hi = -1;
-        while (f->enumNames[hi + 1])
-          ++hi;
-        lo = 0;
-        break;
-      case CIM_ISA_FIELD_BLOCK:
-        lo = 0;
-        hi = (int64_t)p->numBlocks - 1;
-        what = " (data block)";
-        break;
-      case CIM_ISA_FIELD_INPUT:
-        lo = 0;
-        hi = (int64_t)p->numInputs - 1;
-        what = " (input)";
-        break;
-      case CIM_ISA_FIELD_OUTPUT:
-        lo = 0;
-        hi = (int64_t)p->numOutputs - 1;
-        what = " (output)";
-        break;
-      default:
-        break;
-      }
-      if (x < lo || x > hi)
-        return fail(v, "'%s' = %lld%s is out of range [%lld, %lld]", f->name,
-                    (long long)x, what, (long long)lo, (long long)hi);
-    }
-    if (!verifyInstr(v, i))
-      return false;
-  }
-  *locus = (CimIsaLocus){CIM_ISA_LOCUS_PROGRAM, 0};
-  if (p->numInstrs == 0 || p->instrs[p->numInstrs - 1].opcode != CIM_ISA_HALT)
-    return fail(v, "the program does not end with 'halt'");
-  return true;
 }
 
 MlirLogicalResult cimProgramVerify(const CimProgram *p,
