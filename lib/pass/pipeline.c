@@ -14,6 +14,7 @@
 
 #include "cim-c/Pipeline.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -315,6 +316,47 @@ static void parseElements(Parser *p, MlirOpPassManager pm, const char *anchor,
   }
 }
 
+/// mlir-opt's first check: parentheses outside option braces and quotes
+/// balance. An extra ')' is reported where it stands, a '(' never closed
+/// just after it, in mlir-opt's words (an unclosed brace is left to the
+/// parser, which names the pass).
+static bool checkParentheses(Parser *p) {
+  size_t open[64], depth = 0, braces = 0;
+  char quote = 0;
+  for (size_t i = 0; i < p->length; ++i) {
+    char c = p->text[i];
+    if (quote) {
+      quote = c == quote ? 0 : quote;
+    } else if (braces) {
+      if (c == '"' || c == '\'')
+        quote = c;
+      else
+        braces += c == '{' ? 1 : c == '}' ? (size_t)-1 : 0;
+    } else if (c == '{') {
+      braces = 1;
+    } else if (c == '(') {
+      if (depth < sizeof open / sizeof open[0])
+        open[depth] = i;
+      ++depth;
+    } else if (c == ')') {
+      if (depth == 0) {
+        fail(p, i, "encountered extra closing ')' creating unbalanced "
+                   "parentheses while parsing pipeline");
+        return false;
+      }
+      --depth;
+    }
+  }
+  /* An unclosed option brace or quote is the parser's error to report. */
+  if (depth > 0 && !braces && !quote) {
+    size_t at = depth <= sizeof open / sizeof open[0] ? open[depth - 1] : 0;
+    fail(p, at + 1,
+         "encountered unbalanced parentheses while parsing pipeline");
+    return false;
+  }
+  return true;
+}
+
 static MlirLogicalResult report(Parser *p, MlirStringCallback callback,
                                 void *userData) {
   if (!p->failed) {
@@ -358,7 +400,16 @@ MlirLogicalResult cimParsePassPipeline(MlirOpPassManager passManager,
   size_t nameBegin, nameEnd;
   skipSpace(&p);
   size_t start = p.pos;
-  if (parseName(&p, &nameBegin, &nameEnd)) {
+  /* As mlir-opt 22: the text must end with the anchor's ')' before anything
+   * else is looked at, then its parentheses must balance. */
+  size_t last = p.length;
+  while (last > start && isspace((unsigned char)p.text[last - 1]))
+    --last;
+  if (last == start || p.text[last - 1] != ')')
+    fail(&p, start,
+         "expected pass pipeline to be wrapped with the anchor operation "
+         "type, e.g. 'builtin.module(...)'");
+  else if (checkParentheses(&p) && parseName(&p, &nameBegin, &nameEnd)) {
     skipSpace(&p);
     if (p.pos >= p.length || p.text[p.pos] != '(') {
       fail(&p, start,
@@ -396,7 +447,7 @@ MlirLogicalResult cimOpPassManagerAddPipeline(MlirOpPassManager passManager,
   char anchor[256];
   cimOpPassManagerGetAnchor(passManager, anchor, sizeof anchor);
   skipSpace(&p);
-  if (p.pos < p.length)
+  if (p.pos < p.length && checkParentheses(&p))
     parseElements(&p, passManager, anchor, '\0');
   return report(&p, errorCallback, userData);
 }
