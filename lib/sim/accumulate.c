@@ -152,8 +152,8 @@ static bool addTerm(SimBuffer *dst, const SimLazy *l,
                  l->M,          sp->srcOffset,  sp->srcStride,
                  sp->dstOffset, sp->count,      NULL,
                  0};
-  return termFits(dst, &key, add) && mergeTerm(dst, &key, l->drive, (unsigned)sp->shift,
-                                             sp->negate, add);
+  return termFits(dst, &key, add) &&
+         mergeTerm(dst, &key, l->drive, (unsigned)sp->shift, sp->negate, add);
 }
 
 /// Term `t` of a part, read through the column selection of `sp`: part
@@ -221,6 +221,29 @@ static bool canForwardTerms(SimMachine *m, uint32_t pa, SimBuffer *dst,
     return false;
   return true;
 }
+/// Adds the part's plain values into `dst` now and moves its pending terms
+/// there, read through the selection (canForwardTerms holds).
+static MlirLogicalResult forwardPart(SimMachine *m, const SimBuffer *part,
+                                     SimBuffer *dst, int64_t Ma, int64_t Na,
+                                     int64_t Mp, int64_t Np,
+                                     const CimSimShiftAddParams *sp,
+                                     MlirStringCallback cb, void *ud) {
+  MlirLogicalResult r =
+      cimSimShiftAddCore(dst->data, Ma, Na, part->data, Mp, Np, sp, KCB);
+  if (mlirLogicalResultIsFailure(r))
+    return cimSimKernelFailed(m, cb, ud);
+  int64_t absMult = INT64_C(1) << sp->shift;
+  for (int64_t k = 0; k < part->numTerms; ++k) {
+    const SimTerm *t = &part->terms[k];
+    SimTerm key = forwardedKey(t, sp);
+    if (!mergeTerm(dst, &key, t->coef, (unsigned)sp->shift, sp->negate,
+                   t->maxAbsCoef * absMult))
+      return cimSimMachineFail(m, cb, ud, "out of memory");
+  }
+  ++m->forwarded;
+  return mlirLogicalResultSuccess();
+}
+
 MlirLogicalResult cimSimExecShiftAdd(SimMachine *m, const CimIsaInstr *in,
                                       CimSimCounters *ev, MlirStringCallback cb,
                                       void *ud) {
@@ -305,21 +328,8 @@ MlirLogicalResult cimSimExecShiftAdd(SimMachine *m, const CimIsaInstr *in,
     return r;
   }
   if (!lazyPart && !partCopy && m->shortcuts && part->numTerms > 0 &&
-      canForwardTerms(m, pa, dst, Mp, Np, &sp)) {
-    r = cimSimShiftAddCore(dst->data, Ma, Na, part->data, Mp, Np, &sp, KCB);
-    if (mlirLogicalResultIsFailure(r))
-      return cimSimKernelFailed(m, cb, ud);
-    int64_t absMult = INT64_C(1) << sp.shift;
-    for (int64_t k = 0; k < part->numTerms; ++k) {
-      const SimTerm *t = &part->terms[k];
-      SimTerm key = forwardedKey(t, &sp);
-      if (!mergeTerm(dst, &key, t->coef, (unsigned)sp.shift, sp.negate,
-                     t->maxAbsCoef * absMult))
-        return cimSimMachineFail(m, cb, ud, "out of memory");
-    }
-    ++m->forwarded;
-    return mlirLogicalResultSuccess();
-  }
+      canForwardTerms(m, pa, dst, Mp, Np, &sp))
+    return forwardPart(m, part, dst, Ma, Na, Mp, Np, &sp, cb, ud);
   if (lazyPart) {
     bool ok = addTerm(dst, lazyPart, &sp);
     if (!ok) {

@@ -17,6 +17,10 @@
  *===----------------------------------------------------------------------===*/
 
 /// Runs one instruction that reads src0 (and src1) and writes dst whole.
+/// Longer than the house limit on purpose: the switch is the dispatch table
+/// of the digital opcodes, one case each that decodes the instruction's
+/// fields into its kernel's parameters; split up, the shared operand and
+/// destination handling around it would be repeated per opcode.
 MlirLogicalResult cimSimExecDigital(SimMachine *m, const CimIsaInstr *in,
                                      MlirStringCallback cb, void *ud) {
   const CimProgram *p = m->program;
