@@ -1,8 +1,8 @@
 /*===-- KernelsInternal.h - Shared pieces of the numeric core (internal) --===*
  *
  * Exact integer helpers used by the kernels (lib/kernels/digital.c,
- * lib/kernels/crossbar.c) and the machine (lib/sim/machine.c). Intermediates that
- * can exceed 64 bits are computed in 128 bits with overflow checks, so every
+ * lib/kernels/crossbar.c) and the machine (lib/sim/crossbar.c,
+ * lib/sim/accumulate.c, lib/sim/digital.c). Intermediates that can exceed 64 bits are computed in 128 bits with overflow checks, so every
  * result is either exact or an error message, never a wrapped value.
  *===----------------------------------------------------------------------===*/
 
