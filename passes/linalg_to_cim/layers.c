@@ -328,6 +328,43 @@ typedef struct Layer {
   MlirAttribute padAttr;
 } Layer;
 
+/// A convolution must compute its whole output window range (what
+/// cim.conv2d is): linalg also allows a smaller output, which reads only
+/// part of the input.
+static bool checkWindow(CvConverter *cv, MlirOperation op,
+                        const CimLayerAxes *ax, const Layer *L) {
+  const Form *f = &L->f;
+  int64_t in[2] = {f->a[f->hDim], f->a[f->wDim]};
+  int64_t k[2] = {cimLayerAxesProduct(ax->weight, f->w, "R"),
+                  cimLayerAxesProduct(ax->weight, f->w, "S")};
+  int64_t out[2] = {cimLayerAxesProduct(ax->result, f->r, "P"),
+                    cimLayerAxesProduct(ax->result, f->r, "Q")};
+  int64_t full[2];
+  for (int i = 0; i < 2; ++i)
+    if (!cimWindowOutputSize(in[i], L->padding[i], L->padding[2 + i], k[i],
+                             L->dilations[i], L->strides[i], &full[i])) {
+      cvError(cv, op,
+              "%s: a %lldx%lld kernel with dilations %lldx%lld does not fit "
+              "the %lldx%lld input padded by [%lld, %lld, %lld, %lld]",
+              f->name, (long long)k[0], (long long)k[1],
+              (long long)L->dilations[0], (long long)L->dilations[1],
+              (long long)in[0], (long long)in[1], (long long)L->padding[0],
+              (long long)L->padding[1], (long long)L->padding[2],
+              (long long)L->padding[3]);
+      return false;
+    }
+  if (full[0] != out[0] || full[1] != out[1]) {
+    cvError(cv, op,
+            "%s computes a %lldx%lld output, but its input, kernel, strides, "
+            "dilations and padding give %lldx%lld; cimlir maps convolutions "
+            "that compute their whole output (slice the result instead)",
+            f->name, (long long)out[0], (long long)out[1],
+            (long long)full[0], (long long)full[1]);
+    return false;
+  }
+  return true;
+}
+
 /// Reads shapes and the form; folds a convolution's input tensor.pad.
 static bool readForm(CvConverter *cv, MlirOperation op, Layer *L) {
   Form *f = &L->f;
@@ -374,6 +411,7 @@ static bool readForm(CvConverter *cv, MlirOperation op, Layer *L) {
       cvReadShape(mlirValueGetType(src), &f->aRank, f->a);
       buildForm(op, &ax, f);
     }
+    return checkWindow(cv, op, &ax, L);
   }
   return true;
 }

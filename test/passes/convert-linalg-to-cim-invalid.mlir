@@ -195,3 +195,35 @@ func.func @int_max_pool_bad_init(%x: tensor<1x1x4x4xi8>, %init: tensor<1x1x2x2xi
   %r = linalg.pooling_nchw_max {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%x, %w : tensor<1x1x4x4xi8>, tensor<2x2xi8>) outs(%init : tensor<1x1x2x2xi8>) -> tensor<1x1x2x2xi8>
   return %r : tensor<1x1x2x2xi8>
 }
+
+// -----
+
+// linalg allows an output smaller than the window range (it then reads part
+// of the input); cim.conv2d computes the whole range: (8 - 2*2) x (10 - 2*2)
+// = 4x6 here, not the 4x5 the op asks for.
+func.func @conv_partial_output(%x: tensor<1x8x10x2xi8>) -> tensor<1x4x5x5xi32> {
+  %w = arith.constant dense<1> : tensor<3x3x2x5xi8>
+  %z = arith.constant dense<0> : tensor<1x4x5x5xi32>
+  // expected-error @+1 {{linalg.conv_2d_nhwc_hwcf computes a 4x5 output, but its input, kernel, strides, dilations and padding give 4x6; cimlir maps convolutions that compute their whole output (slice the result instead)}}
+  %c = linalg.conv_2d_nhwc_hwcf {dilations = dense<2> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+         ins(%x, %w : tensor<1x8x10x2xi8>, tensor<3x3x2x5xi8>) outs(%z : tensor<1x4x5x5xi32>) -> tensor<1x4x5x5xi32>
+  return %c : tensor<1x4x5x5xi32>
+}
+
+// -----
+
+// With a folded tensor.pad of 1 on each side, a 3x3 window over 4x4 gives
+// 4x4 (stride 1): a 3x3 output is partial.
+func.func @conv_partial_output_padded(%x: tensor<1x2x4x4xi8>) -> tensor<1x2x3x3xi32> {
+  %c0 = arith.constant 0 : i8
+  %p = tensor.pad %x low[0, 0, 1, 1] high[0, 0, 1, 1] {
+  ^bb0(%i: index, %j: index, %k: index, %l: index):
+    tensor.yield %c0 : i8
+  } : tensor<1x2x4x4xi8> to tensor<1x2x6x6xi8>
+  %w = arith.constant dense<1> : tensor<2x2x3x3xi8>
+  %z = arith.constant dense<0> : tensor<1x2x3x3xi32>
+  // expected-error @+1 {{linalg.conv_2d_nchw_fchw computes a 3x3 output, but its input, kernel, strides, dilations and padding give 4x4}}
+  %c = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+         ins(%p, %w : tensor<1x2x6x6xi8>, tensor<2x2x3x3xi8>) outs(%z : tensor<1x2x3x3xi32>) -> tensor<1x2x3x3xi32>
+  return %c : tensor<1x2x3x3xi32>
+}
