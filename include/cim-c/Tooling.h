@@ -231,6 +231,16 @@ CIM_CAPI_EXPORTED int64_t cimGetMaxNestingDepth(void);
 CIM_CAPI_EXPORTED bool cimCheckNestingDepth(MlirStringRef text, int64_t limit,
                                             unsigned *line);
 
+/// Scans MLIR source `text` (skipping string literals and // comments) for
+/// the input that crashes MLIR 22's own parser: a linalg op in custom syntax
+/// whose properties in angle brackets are not a dictionary
+/// (`linalg.matmul<1>`; upstream casts them to a DictionaryAttr unchecked,
+/// docs/testing.md). Returns false, with the 1-based line and column of the
+/// `<` in `*line` and `*column` (if not NULL), when the text has one.
+CIM_CAPI_EXPORTED bool cimCheckLinalgProperties(MlirStringRef text,
+                                                unsigned *line,
+                                                unsigned *column);
+
 /*===----------------------------------------------------------------------===*
  * "Did you mean" suggestions
  *===----------------------------------------------------------------------===*/

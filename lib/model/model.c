@@ -181,6 +181,11 @@ static CimModel parseInto(CimModelImpl *m) {
     freeModel(m);
     return (CimModel){NULL};
   }
+  if (!bytecode && !cimCheckLinalgProperties(text, &line, NULL)) {
+    cimModelDiagSinkReport(&m->sink, name, line, "properties of a linalg op must be a dictionary, '<{...}>': MLIR 22's linalg parser crashes on any other attribute there");
+    freeModel(m);
+    return (CimModel){NULL};
+  }
   MlirDiagnosticHandlerID id = cimModelDiagSinkAttach(&m->sink, m->ctx);
   CimSourceBuffer source = {name, text};
   CimSourceChunk whole = {text, 1};

@@ -152,6 +152,11 @@ func.func @f(%x: tensor<1x4x16xf32>, %w: tensor<8x4x3xf32>) -> tensor<1x8x14xf32
     with pytest.raises(cimlir.Error, match="conv_1d_ncw_fcw") as e:
         cimlir.Model.parse(unsupported, "conv1d.mlir")
     assert e.value.messages[0].startswith("conv1d.mlir:4:8: error:")
+    # An input that crashes MLIR 22's own parser is refused before parsing.
+    with pytest.raises(cimlir.Error, match="must be a dictionary") as e:
+        cimlir.Model.parse("func.func @f() {\n  %r = linalg.matmul<1>\n}",
+                           "segv.mlir")
+    assert e.value.messages[0].startswith("segv.mlir:2:")
 
 
 def test_onnx_model(tmp_path):

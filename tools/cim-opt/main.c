@@ -390,6 +390,14 @@ static char *readInput(const char *path, size_t *length) {
     free(data);
     return NULL;
   }
+  unsigned column = 0;
+  if (!bytecode && !cimCheckLinalgProperties(mlirStringRefCreate(data, *length),
+                                             &line, &column)) {
+    fprintf(stderr, "%s:%u:%u: error: %s\n", strcmp(path, "-") ? path : "<stdin>",
+            line, column, "properties of a linalg op must be a dictionary, '<{...}>': MLIR 22's linalg parser crashes on any other attribute there");
+    free(data);
+    return NULL;
+  }
   return data;
 }
 

@@ -349,6 +349,13 @@ static bool fromMlir(const Options *o, char *input, size_t length,
             (unsigned long long)cimGetStackBytes());
     return false;
   }
+  unsigned column = 0;
+  if (!cimCheckLinalgProperties(mlirStringRefCreate(input, length), &deepLine,
+                                &column)) {
+    fprintf(stderr, "%s:%u:%u: error: %s\n", bufferName, deepLine, column,
+            "properties of a linalg op must be a dictionary, '<{...}>': MLIR 22's linalg parser crashes on any other attribute there");
+    return false;
+  }
   MlirContext ctx = cimContextCreate();
   if (mlirContextIsNull(ctx)) {
     errorPrefix();
