@@ -41,8 +41,12 @@ bool cimCheckLinalgProperties(MlirStringRef text, unsigned *line,
     } else if (c == '/' && i + 1 < n && s[i + 1] == '/') {
       while (i + 1 < n && s[i + 1] != '\n')
         ++i;
-    } else if (c == 'l' && (i == 0 || !isOpNameChar(s[i - 1])) &&
+    } else if (c == 'l' &&
+               (i == 0 || !(isOpNameChar(s[i - 1]) || s[i - 1] == '#' ||
+                            s[i - 1] == '!')) &&
                n - i > 7 && memcmp(s + i, "linalg.", 7) == 0) {
+      /* An op name, not an attribute or type of the dialect
+       * (#linalg.type_fn<cast_unsigned>, !linalg...<...>). */
       size_t k = i + 7, end;
       while (k < n && isOpNameChar(s[k]))
         ++k;
