@@ -228,7 +228,14 @@ while [ $# -gt 0 ]; do
     *) shift; [ "${1:-}" = -- ] && shift; break ;;
   esac
 done
-exec bash -c "$*"
+# sshd gives the remote command a login environment: HOME, SHELL (GNU
+# parallel's remote worker execs $SHELL and silently does nothing without it),
+# and the home directory as working directory.
+entry=$(getent passwd "$(id -u)")
+export HOME="${entry#*:*:*:*:*:}"; HOME="${HOME%%:*}"
+export SHELL="${entry##*:}"
+cd "$HOME"
+exec "$SHELL" -c "$*"
 """
 
 
@@ -252,8 +259,10 @@ def test_doc_recipes_run(tmp_path):
     env["PATH"] = os.pathsep.join([os.path.join(ROOT, "python", "bin"),
                                    str(bindir), env["PATH"]])
     env["PARALLEL_SSH"] = str(bindir / "ssh")
-    # CI machines may run without $HOME: the ssh recipe must not depend on it.
+    # CI machines may run without $HOME and $SHELL: the recipes must not
+    # depend on them (the stand-in ssh gives the remote side its own).
     env.pop("HOME", None)
+    env.pop("SHELL", None)
     env["MPLCONFIGDIR"] = str(tmp_path / "mplconfig")
     for i, block in enumerate(blocks):
         r = subprocess.run(["bash", "-euo", "pipefail", "-c", block],
