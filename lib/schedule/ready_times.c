@@ -15,6 +15,7 @@
 
 #include "ScheduleInternal.h"
 #include "cim-c/Kernels.h"
+#include "isa/IsaKernels.h"
 
 static int64_t max64(int64_t a, int64_t b) { return a > b ? a : b; }
 
@@ -323,27 +324,14 @@ static bool moveTimes(const CimProgram *p, const CimIsaInstr *in,
     break;
   }
   case CIM_ISA_IM2COL: {
-    CimSimIm2colParams ip = {
-        in->im2col.layout == CIM_ISA_LAYOUT_NHWC,
-        {in->im2col.kernelH, in->im2col.kernelW},
-        {in->im2col.strideH, in->im2col.strideW},
-        {in->im2col.dilationH, in->im2col.dilationW},
-        {in->im2col.padTop, in->im2col.padLeft, in->im2col.padBottom,
-         in->im2col.padRight},
-        0, /* padding is a constant: ready at 0 */
-        in->im2col.channelOffset,
-        in->im2col.channels};
+    CimSimIm2colParams ip = cimIsaIm2colParams(in);
+    ip.padValue = 0; /* padding is a constant: ready at 0 */
     ok = mlirLogicalResultIsSuccess(cimSimIm2col(&xv, &ip, &rv, NULL, NULL));
     break;
   }
   case CIM_ISA_POOL: {
-    CimSimPoolParams pp = {
-        false, /* the latest time of a window, for max and avg alike */
-        in->pool.layout == CIM_ISA_LAYOUT_NHWC,
-        {in->pool.windowH, in->pool.windowW},
-        {in->pool.strideH, in->pool.strideW},
-        {in->pool.padTop, in->pool.padLeft, in->pool.padBottom,
-         in->pool.padRight}};
+    CimSimPoolParams pp = cimIsaPoolParams(in);
+    pp.isAvg = false; /* the latest time of a window, for max and avg alike */
     ok = mlirLogicalResultIsSuccess(cimSimPool(&xv, &pp, &rv, NULL, NULL));
     break;
   }

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "SimMachine.h"
+#include "isa/IsaKernels.h"
 
 /*===----------------------------------------------------------------------===*
  * Digital and data movement instructions
@@ -104,16 +105,7 @@ MlirLogicalResult cimSimExecDigital(SimMachine *m, const CimIsaInstr *in,
     break;
   }
   case CIM_ISA_IM2COL: {
-    CimSimIm2colParams ip = {
-        in->im2col.layout == CIM_ISA_LAYOUT_NHWC,
-        {in->im2col.kernelH, in->im2col.kernelW},
-        {in->im2col.strideH, in->im2col.strideW},
-        {in->im2col.dilationH, in->im2col.dilationW},
-        {in->im2col.padTop, in->im2col.padLeft, in->im2col.padBottom,
-         in->im2col.padRight},
-        in->im2col.padValue,
-        in->im2col.channelOffset,
-        in->im2col.channels};
+    CimSimIm2colParams ip = cimIsaIm2colParams(in);
     ok = cimSimIm2col(&x0, &ip, &r, KCB);
     break;
   }
@@ -150,13 +142,7 @@ MlirLogicalResult cimSimExecDigital(SimMachine *m, const CimIsaInstr *in,
     ok = cimSimLut(&x0, v1, c1, in->lut.inMin, &r, KCB);
     break;
   case CIM_ISA_POOL: {
-    CimSimPoolParams pp = {
-        in->pool.kind == CIM_ISA_POOL_AVG,
-        in->pool.layout == CIM_ISA_LAYOUT_NHWC,
-        {in->pool.windowH, in->pool.windowW},
-        {in->pool.strideH, in->pool.strideW},
-        {in->pool.padTop, in->pool.padLeft, in->pool.padBottom,
-         in->pool.padRight}};
+    CimSimPoolParams pp = cimIsaPoolParams(in);
     ok = cimSimPool(&x0, &pp, &r, KCB);
     break;
   }
