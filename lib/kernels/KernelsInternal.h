@@ -2,13 +2,16 @@
  *
  * Exact integer helpers used by the kernels (lib/kernels/digital.c,
  * lib/kernels/crossbar.c) and the machine (lib/sim/crossbar.c,
- * lib/sim/accumulate.c, lib/sim/digital.c). Intermediates that can exceed 64 bits are computed in 128 bits with overflow checks, so every
- * result is either exact or an error message, never a wrapped value.
+ * lib/sim/accumulate.c, lib/sim/digital.c, lib/sim/buffers.c).
+ * Intermediates that can exceed 64 bits are computed in 128 bits with
+ * overflow checks, so every result is either exact or an error message,
+ * never a wrapped value.
  *===----------------------------------------------------------------------===*/
 
 #ifndef CIM_LIB_KERNELS_KERNELSINTERNAL_H
 #define CIM_LIB_KERNELS_KERNELSINTERNAL_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -20,6 +23,10 @@ __extension__ typedef unsigned __int128 cimU128;
 /// Passes one printf-formatted message to `cb` (if any); returns failure.
 MlirLogicalResult cimSimFail(MlirStringCallback cb, void *ud, const char *fmt,
                              ...) __attribute__((format(printf, 3, 4)));
+/// cimSimFail on a va_list, with `prefix` (if not NULL) before the message.
+MlirLogicalResult cimSimFailV(MlirStringCallback cb, void *ud,
+                              const char *prefix, const char *fmt, va_list ap)
+    __attribute__((format(printf, 4, 0)));
 
 /// Number of elements of `t` (product of its shape; 1 for rank 0).
 int64_t cimSimNumElements(const CimSimTensor *t);

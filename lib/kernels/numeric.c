@@ -10,18 +10,27 @@
 #include "KernelsInternal.h"
 #include "support/StrBuf.h"
 
-MlirLogicalResult cimSimFail(MlirStringCallback cb, void *ud, const char *fmt,
-                             ...) {
+MlirLogicalResult cimSimFailV(MlirStringCallback cb, void *ud,
+                              const char *prefix, const char *fmt,
+                              va_list ap) {
   if (cb) {
     CimStrBuf msg = {0};
-    va_list ap;
-    va_start(ap, fmt);
+    if (prefix)
+      cimStrBufAppendCString(&msg, prefix);
     cimStrBufVPrintf(&msg, fmt, ap);
-    va_end(ap);
     cb(mlirStringRefCreate(cimStrBufGet(&msg), msg.length), ud);
     cimStrBufFree(&msg);
   }
   return mlirLogicalResultFailure();
+}
+
+MlirLogicalResult cimSimFail(MlirStringCallback cb, void *ud, const char *fmt,
+                             ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  MlirLogicalResult r = cimSimFailV(cb, ud, NULL, fmt, ap);
+  va_end(ap);
+  return r;
 }
 
 int64_t cimSimNumElements(const CimSimTensor *t) {

@@ -7,6 +7,7 @@
 
 #include <assert.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -50,18 +51,14 @@ static const char *opName(const SimMachine *m) {
 }
 
 MlirLogicalResult cimSimMachineFail(SimMachine *m, MlirStringCallback cb,
-                                  void *ud, const char *fmt, ...) {
-  if (cb) {
-    CimStrBuf msg = {0};
-    cimStrBufPrintf(&msg, "instruction %u (%s): ", m->pc, opName(m));
-    va_list ap;
-    va_start(ap, fmt);
-    cimStrBufVPrintf(&msg, fmt, ap);
-    va_end(ap);
-    cb(mlirStringRefCreate(cimStrBufGet(&msg), msg.length), ud);
-    cimStrBufFree(&msg);
-  }
-  return mlirLogicalResultFailure();
+                                    void *ud, const char *fmt, ...) {
+  char prefix[96];
+  snprintf(prefix, sizeof prefix, "instruction %u (%s): ", m->pc, opName(m));
+  va_list ap;
+  va_start(ap, fmt);
+  MlirLogicalResult r = cimSimFailV(cb, ud, prefix, fmt, ap);
+  va_end(ap);
+  return r;
 }
 
 /// Forwards the message a kernel left in m->kernelMessage.
