@@ -85,7 +85,8 @@ typedef struct CimScheduleLayer {
   X(WORK, "work")                                                             \
   X(WRITE_PORTS, "write_ports")                                               \
   X(DIGITAL, "digital")                                                       \
-  X(CRITICAL_PATH, "critical_path")
+  X(CRITICAL_PATH, "critical_path")                                         \
+  X(WRITE_FILL, "write_fill")
 
 typedef enum CimScheduleBound {
 #define CIM_SCHEDULE_BOUND_ENUM(ID, NAME) CIM_SCHEDULE_BOUND_##ID,
@@ -94,7 +95,8 @@ typedef enum CimScheduleBound {
   CIM_SCHEDULE_NUM_BOUNDS
 } CimScheduleBound;
 
-/// The name of a bound ("work", "write_ports", "digital", "critical_path");
+/// The name of a bound ("work", "write_ports", "digital", "critical_path",
+/// "write_fill");
 /// "?" for a value out of range. Static storage.
 CIM_CAPI_EXPORTED const char *cimScheduleBoundGetName(CimScheduleBound bound);
 
@@ -108,6 +110,7 @@ typedef struct CimScheduleReport {
   int64_t writeBoundPs;    ///< ceil(write time without copies / write ports)
   int64_t digitalBoundPs;  ///< the in-order digital unit fed at ideal times
   int64_t criticalPathPs;  ///< dependency critical path, unlimited crossbars
+  int64_t writeFillBoundPs; ///< MVM time vs crossbars fed through the ports
   int64_t boundPs;         ///< max of the bounds
   CimScheduleBound binding; ///< the bound that attains boundPs
   int64_t writes, copies;  ///< writes, and those that were tile copies

@@ -62,4 +62,12 @@ TimeArray *cimTimeArrayCreate(int64_t n);
 bool cimTimePropagate(const CimProgram *p, const CimIsaInstr *in,
                       TimeBuf *bufs, TimeBuf *dst);
 
+/// The `write_fill` lower bound (bounds.c, docs/schedule.md "Bounds"): the
+/// least T in which `crossbars` crossbars, each computing only after its
+/// first write has ended, writes of at least `minWritePs` reaching them
+/// through `ports` ports at a time, can give `mvmPs` of MVM time. 0 when
+/// there is no MVM time.
+int64_t cimScheduleWriteFillBound(int64_t mvmPs, int64_t minWritePs,
+                                  int64_t crossbars, int64_t ports);
+
 #endif /* CIM_LIB_SCHEDULE_SCHEDULEINTERNAL_H */

@@ -74,6 +74,8 @@ typedef struct Engine {
   CimScheduleReport *rep;
   bool countWork;      ///< add work, writes and copies to rep (one walk)
   int64_t writeWorkPs; ///< time of the writes that were no copies
+  int64_t mvmWorkPs;   ///< crossbar time of all MVM rows
+  int64_t minWritePs;  ///< the shortest write (-1: none yet)
   bool oom;
   CimStrBuf *err;
 } Engine;
@@ -284,6 +286,8 @@ static bool doWrite(Engine *e, uint32_t i) {
   int64_t ready = cimTimeBufMax(&e->bufs[in->src[0]]);
   bool copy = isCopy(e, in);
   if (e->rep && e->countWork) {
+    if (e->minWritePs < 0 || dur < e->minWritePs)
+      e->minWritePs = dur;
     ++e->rep->writes;
     if (copy)
       ++e->rep->copies;
@@ -509,7 +513,8 @@ static bool doMvm(Engine *e, uint32_t i) {
   const CimIsaInstr *in = &e->p->instrs[i];
   int64_t perRow = perRowTime(e, i), M = digitRows(e, i);
   if (e->rep && e->countWork &&
-      !addRowsPs(e, i, e->rep->workPs, M, perRow, &e->rep->workPs))
+      (!addRowsPs(e, i, e->rep->workPs, M, perRow, &e->rep->workPs) ||
+       !addRowsPs(e, i, e->mvmWorkPs, M, perRow, &e->mvmWorkPs)))
     return false;
   if (e->rep && e->countWork && in->layer != CIM_ISA_NO_LAYER) {
     CimScheduleLayer *l = layerOf(e, in->layer);
@@ -951,7 +956,7 @@ MlirLogicalResult cimScheduleAnalyze(const CimProgram *p,
         calloc((size_t)rep->numCrossbars, sizeof *rep->crossbarBusyPs);
     ok = rep->crossbarBusyPs != NULL;
   }
-  int64_t writeWork = 0;
+  int64_t writeWork = 0, mvmWork = 0, minWrite = 0;
   /* The critical path, and the work, writes and copies. */
   Engine e;
   if (ok) {
@@ -959,10 +964,13 @@ MlirLogicalResult cimScheduleAnalyze(const CimProgram *p,
     e.err = &err;
     e.rep = rep;
     e.countWork = true;
+    e.minWritePs = -1;
     ok = ok && walk(&e);
     rep->criticalPathPs = e.makespan;
     rep->digitalBoundPs = e.digitalChain;
     writeWork = e.writeWorkPs;
+    mvmWork = e.mvmWorkPs;
+    minWrite = e.minWritePs;
     ok = mlirLogicalResultIsSuccess(finish(&e, ok, cb, ud));
     engineFree(&e);
   }
@@ -1008,11 +1016,13 @@ MlirLogicalResult cimScheduleAnalyze(const CimProgram *p,
     int64_t P = p->target.writePorts > 0 ? p->target.writePorts : 1;
     rep->workBoundPs = ceilDiv(rep->workPs, C);
     rep->writeBoundPs = ceilDiv(writeWork, P);
+    rep->writeFillBoundPs = cimScheduleWriteFillBound(mvmWork, minWrite, C, P);
     const int64_t terms[CIM_SCHEDULE_NUM_BOUNDS] = {
         [CIM_SCHEDULE_BOUND_WORK] = rep->workBoundPs,
         [CIM_SCHEDULE_BOUND_WRITE_PORTS] = rep->writeBoundPs,
         [CIM_SCHEDULE_BOUND_DIGITAL] = rep->digitalBoundPs,
-        [CIM_SCHEDULE_BOUND_CRITICAL_PATH] = rep->criticalPathPs};
+        [CIM_SCHEDULE_BOUND_CRITICAL_PATH] = rep->criticalPathPs,
+        [CIM_SCHEDULE_BOUND_WRITE_FILL] = rep->writeFillBoundPs};
     rep->binding = CIM_SCHEDULE_BOUND_WORK;
     for (int k = 1; k < CIM_SCHEDULE_NUM_BOUNDS; ++k)
       if (terms[k] > terms[rep->binding])

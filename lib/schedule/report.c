@@ -66,7 +66,8 @@ json_t *cimScheduleReportToJSON(const CimScheduleReport *r) {
       [CIM_SCHEDULE_BOUND_WORK] = r->workBoundPs,
       [CIM_SCHEDULE_BOUND_WRITE_PORTS] = r->writeBoundPs,
       [CIM_SCHEDULE_BOUND_DIGITAL] = r->digitalBoundPs,
-      [CIM_SCHEDULE_BOUND_CRITICAL_PATH] = r->criticalPathPs};
+      [CIM_SCHEDULE_BOUND_CRITICAL_PATH] = r->criticalPathPs,
+      [CIM_SCHEDULE_BOUND_WRITE_FILL] = r->writeFillBoundPs};
   json_t *bounds = json_object();
   for (int k = 0; k < CIM_SCHEDULE_NUM_BOUNDS; ++k) {
     char key[32];

@@ -453,6 +453,133 @@ START_TEST(test_critical_path_bound_holds) {
 }
 END_TEST
 
+/* ---- Write fill, one port: one tile written twice (a copy), an mvm of 4
+ * rows over the copies, two crossbars, one port. A crossbar computes only
+ * after its first write ends, and the one port ends the i-th write at
+ * 20 i at the earliest, so by T the crossbars give at most
+ * (T - 20) + (T - 40) of the 40 ps of rows: T >= 50. Work (40 + 20) / 2 =
+ * 30 (the copy is not work), ports 20, path 20 + 10 = 30: without the
+ * write-fill term the bound was 30. Optimum by hand: write on crossbar 0
+ * [0, 20), the copy on crossbar 1 [20, 40); rows 0-2 on crossbar 0 at
+ * 20, 30, 40, row 3 on crossbar 1 at 40: 50. The search confirms 50. --- */
+static const Prog fillProg = {
+    2, 1,
+    ".input x i8[4x2]\n.output y i32[4x2]\n"
+    ".data d0 i8 4\n  1 0 0 1\n"
+    ".buffer b0 i8[4x2]\n.buffer b1 i8[2x2] = d0\n.buffer b2 i32[4x2]\n",
+    "  load b0, @x\n"
+    "%s  write b1 crossbar=%d row=0 col=0 layer=0\n"
+    "%s  write b1 crossbar=%d row=0 col=0 layer=0\n"
+    "%s" MVM("b2", "b0", 0) "  store @y, b2\n  halt\n",
+    3,
+    {1, 1, 0},
+    {1, 1, 4},
+    {20, 20, 10},
+    {0, 1, 0},
+    {0, 1, 0},
+    {1, 1, 0}};
+
+START_TEST(test_write_fill_bound_is_optimal) {
+  CimScheduleReport *r = boundOf(&fillProg);
+  ck_assert_int_eq(r->writeFillBoundPs, 50);
+  ck_assert_int_eq(r->workBoundPs, 30);
+  ck_assert_int_eq(r->writeBoundPs, 20);
+  ck_assert_int_eq(r->criticalPathPs, 30);
+  ck_assert_int_eq(r->boundPs, 50);
+  ck_assert_int_eq(r->binding, CIM_SCHEDULE_BOUND_WRITE_FILL);
+  ck_assert_str_eq(cimScheduleBoundGetName(r->binding), "write_fill");
+  Search s = exhaustive(&fillProg, 50);
+  ck_assert_int_gt(s.valid, 0);
+  ck_assert_int_eq(s.best, 50);
+  ck_assert_int_ge(s.minBound, 50);
+  cimScheduleReportDestroy(r);
+}
+END_TEST
+
+/* An OU-style mvm: rows [row_offset, row_offset + 1) of the tile. */
+#define MVM_OU(dst, src, off, layer)                                          \
+  "  mvm " dst ", " src " crossbar=%d tile_row=0 tile_col=0 tile_rows=2 "     \
+  "tile_cols=2 k_offset=0 row_offset=" #off " rows=1 "                        \
+  "differential_rows=false layer=" #layer "\n"
+
+/* ---- Write fill with OU groups and two ports: the tile's two row groups
+ * are two mvms of 2 rows each (40 ps of rows), the tile and one copy, two
+ * crossbars, two ports. Both writes can end at 20, so by T the crossbars
+ * give 2 (T - 20): T >= 40. Work (40 + 20) / 2 = 30, ports 20 / 2 = 10,
+ * path 30. Optimum by hand: both writes at 0, each crossbar two rows at
+ * 20 and 30: 40; the search confirms it. ------------------------------- */
+static const Prog ouFillProg = {
+    2, 2,
+    ".input x i8[2x2]\n.output y i32[2x2]\n.output z i32[2x2]\n"
+    ".data d0 i8 4\n  1 0 0 1\n"
+    ".buffer b0 i8[2x2]\n.buffer b1 i8[2x2] = d0\n.buffer b2 i32[2x2]\n"
+    ".buffer b3 i32[2x2]\n",
+    "  load b0, @x\n"
+    "%s  write b1 crossbar=%d row=0 col=0 layer=0\n"
+    "%s  write b1 crossbar=%d row=0 col=0 layer=0\n"
+    "%s" MVM_OU("b2", "b0", 0, 0) "%s" MVM_OU("b3", "b0", 1, 0)
+    "  store @y, b2\n  store @z, b3\n  halt\n",
+    4,
+    {1, 1, 0, 0},
+    {1, 1, 2, 2},
+    {20, 20, 10, 10},
+    {0, 1, 0, 0},
+    {0, 1, 0, 0},
+    {1, 1, 0, 0}};
+
+START_TEST(test_write_fill_ou_ports_is_optimal) {
+  CimScheduleReport *r = boundOf(&ouFillProg);
+  ck_assert_int_eq(r->writeFillBoundPs, 40);
+  ck_assert_int_eq(r->workBoundPs, 30);
+  ck_assert_int_eq(r->writeBoundPs, 10);
+  ck_assert_int_eq(r->criticalPathPs, 30);
+  ck_assert_int_eq(r->boundPs, 40);
+  ck_assert_int_eq(r->binding, CIM_SCHEDULE_BOUND_WRITE_FILL);
+  Search s = exhaustive(&ouFillProg, 40);
+  ck_assert_int_gt(s.valid, 0);
+  ck_assert_int_eq(s.best, 40);
+  cimScheduleReportDestroy(r);
+}
+END_TEST
+
+/* ---- Write fill, three crossbars and two ports: one tile and two copies,
+ * an mvm of 3 rows (30 ps). Two writes can end at 20, the third at 40; at
+ * T = 35 the first two crossbars give 2 x 15 = 30, at 34 only 28: the
+ * bound is 35 (work (30 + 20) / 3 = 17, ports 10, path 30). Rows are 10 ps
+ * each and start on the 10 ps grid, so the optimum is 40 (two crossbars
+ * from 20 give 2 rows by 30, 4 by 40); the search confirms 40 >= 35. --- */
+static const Prog fill3Prog = {
+    3, 2,
+    ".input x i8[3x2]\n.output y i32[3x2]\n"
+    ".data d0 i8 4\n  1 0 0 1\n"
+    ".buffer b0 i8[3x2]\n.buffer b1 i8[2x2] = d0\n.buffer b2 i32[3x2]\n",
+    "  load b0, @x\n"
+    "%s  write b1 crossbar=%d row=0 col=0 layer=0\n"
+    "%s  write b1 crossbar=%d row=0 col=0 layer=0\n"
+    "%s  write b1 crossbar=%d row=0 col=0 layer=0\n"
+    "%s" MVM("b2", "b0", 0) "  store @y, b2\n  halt\n",
+    4,
+    {1, 1, 1, 0},
+    {1, 1, 1, 3},
+    {20, 20, 20, 10},
+    {0, 1, 2, 0},
+    {0, 1, 2, 0},
+    {1, 1, 1, 0}};
+
+START_TEST(test_write_fill_three_crossbars_holds) {
+  CimScheduleReport *r = boundOf(&fill3Prog);
+  ck_assert_int_eq(r->writeFillBoundPs, 35);
+  ck_assert_int_eq(r->workBoundPs, 17);
+  ck_assert_int_eq(r->boundPs, 35);
+  ck_assert_int_eq(r->binding, CIM_SCHEDULE_BOUND_WRITE_FILL);
+  Search s = exhaustive(&fill3Prog, 40);
+  ck_assert_int_gt(s.valid, 0);
+  ck_assert_int_eq(s.best, 40);
+  ck_assert_int_ge(s.minBound, 35);
+  cimScheduleReportDestroy(r);
+}
+END_TEST
+
 /* ---- Checked arithmetic: a chunk of 4700 rows at 10^15 ps each (4.7 x
  * 10^18 ps, the program's cost fits in int64) started at 2^62 ps (the
  * latest start a `sched` may give) would end after INT64_MAX; the verifier
@@ -504,6 +631,9 @@ static Suite *boundSuite(void) {
   tcase_add_test(tc, test_work_bound_is_optimal);
   tcase_add_test(tc, test_write_port_bound_holds);
   tcase_add_test(tc, test_critical_path_bound_holds);
+  tcase_add_test(tc, test_write_fill_bound_is_optimal);
+  tcase_add_test(tc, test_write_fill_ou_ports_is_optimal);
+  tcase_add_test(tc, test_write_fill_three_crossbars_holds);
   tcase_add_test(tc, test_time_overflow_is_an_error);
   suite_add_tcase(s, tc);
   return s;

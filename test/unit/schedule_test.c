@@ -121,7 +121,10 @@ START_TEST(test_report_bounds) {
    * Sequential: 2 writes + 4 rows = 2000 + 40 = 2040. Work without the
    * copy: 1000 + 40 = 1040 over 2 crossbars = 520. Write ports: one write
    * that is no copy, 1000 / 1 = 1000. Critical path: the write ends at
-   * 1000, every row (own copy) 10 later: 1010. Bound 1010, ratio 2. */
+   * 1000, every row (own copy) 10 later: 1010. Write fill: with one
+   * port the second write ends at 2000 at the earliest, so by T the
+   * crossbars give (T - 1000) + max(0, T - 2000) of the 40 ps of rows:
+   * T >= 1040. Bound 1040, ratio 2020 / 1040. */
   CimProgram *p =
       parse(scheduledA("0", "1000", "1000 2000 1010 2010", "0 1 0 1"));
   CimScheduleReport *r = NULL;
@@ -134,7 +137,9 @@ START_TEST(test_report_bounds) {
   ck_assert_int_eq(r->workBoundPs, 520);
   ck_assert_int_eq(r->writeBoundPs, 1000);
   ck_assert_int_eq(r->criticalPathPs, 1010);
-  ck_assert_int_eq(r->boundPs, 1010);
+  ck_assert_int_eq(r->writeFillBoundPs, 1040);
+  ck_assert_int_eq(r->boundPs, 1040);
+  ck_assert_int_eq(r->binding, CIM_SCHEDULE_BOUND_WRITE_FILL);
   ck_assert_int_eq(r->writes, 2);
   ck_assert_int_eq(r->copies, 1);
   /* Busy: crossbar 0 = 1000 + 2 x 10, crossbar 1 = 1000 + 2 x 10. */
