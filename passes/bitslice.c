@@ -10,7 +10,9 @@
  *     for every OU group g:  sums = xbar.mvm(tile, plane_p) {rows <= ou_rows}
  *                            read = xbar.adc(sums)
  *     colsum_p = sum over g of read                    (xbar.shift_add)
- *     Q += (p is the two's complement sign plane ? -1 : 1) * colsum_p << p*dac
+ *     Q += (p is the two's complement sign plane ? -1 : 1) * colsum_p
+ *          << bit offset of plane p     (cimTargetInputPlane: dac_bits-wide
+ *                                         planes, the sign bit alone)
  *   acc += per slice s and polarity: +-Q[unit columns] << s*cell_bits,
  *          offset mapping: - bias column << (w_bits - 1) for signed weights
  *
@@ -77,7 +79,7 @@ static const Planes *planesFor(Slicer *s, MlirOperation at, MlirValue a,
   p->aBits = aBits;
   p->aSigned = aSigned;
   int64_t dac = s->target->dacBits;
-  p->count = cimMapCeilDiv(aBits, dac);
+  p->count = cimTargetInputPlanes(s->target, aBits, aSigned);
   MlirType aType = mlirValueGetType(a);
   int64_t shape[2] = {mlirShapedTypeGetDimSize(aType, 0),
                       mlirShapedTypeGetDimSize(aType, 1)};
@@ -86,8 +88,8 @@ static const Planes *planesFor(Slicer *s, MlirOperation at, MlirValue a,
   MlirType digits = cimMapTensorType(s->ctx, 2, shape, dac < 8 ? 8 : 16);
   MlirLocation loc = mlirOperationGetLocation(at);
   for (intptr_t i = 0; i < p->count; ++i) {
-    int64_t off = i * dac;
-    int64_t bits = aBits - off < dac ? aBits - off : dac;
+    int64_t off, bits;
+    cimTargetInputPlane(s->target, aBits, aSigned, i, &off, &bits);
     MlirNamedAttribute attrs[4] = {
         cimNamedString(s->ctx, "encoding",
                        aSigned ? "twos-complement" : "unsigned"),
@@ -247,8 +249,9 @@ static MlirLogicalResult sliceTile(Slicer *s, MlirOperation op) {
                               false);
     }
     bool signPlane = aSigned && p == planes->count - 1;
-    q = shiftAdd(ctx, loc, op, q, colsum, 0, 1, 0, tileCols, p * dac,
-                 signPlane);
+    int64_t off, bits;
+    cimTargetInputPlane(t, aBits, aSigned, p, &off, &bits);
+    q = shiftAdd(ctx, loc, op, q, colsum, 0, 1, 0, tileCols, off, signPlane);
   }
 
   /* Weight slices (and polarities, and the offset's bias) into acc. */
@@ -321,11 +324,10 @@ MlirLogicalResult cimMapBitsliceTiles(MlirOperation root,
 static MlirLogicalResult runBitslice(MlirOperation func,
                                      const CimPassOptions *options) {
   CimTarget target;
-  if (mlirLogicalResultIsFailure(cimTargetResolveForPass(
-          func, mlirStringRefCreateFromCString("cim-bitslice"),
-          cimPassOptionsGetString(options, "target"), &target)))
+  if (mlirLogicalResultIsFailure(cimPassResolveTarget(
+          func, "cim-bitslice", cimPassOptionsGetString(options, "target"),
+          false, &target)))
     return mlirLogicalResultFailure();
-  cimTargetRecord(func, &target);
   return cimMapBitsliceTiles(func, &target, true);
 }
 
@@ -343,9 +345,12 @@ const CimPassDef cimBitslicePass = {
     .description =
         "Lowers every `cim.matmul_tile` (from `cim-tile`) to its crossbar\n"
         "program: `xbar.weight_tile` (the cell levels of the tile's weight\n"
-        "slices in the tile's mapping), one `xbar.write`, and for each of the\n"
-        "`ceil(a_bits / dac_bits)` input bit-planes (`xbar.bitplane`, shared by\n"
-        "all tiles of a layer) one `xbar.mvm` per OU group of at most `ou_rows`\n"
+        "slices in the tile's mapping), one `xbar.write`, and for each input\n"
+        "bit-plane (`xbar.bitplane`, shared by all tiles of a layer:\n"
+        "`ceil(a_bits / dac_bits)` planes of `dac_bits` bits for unsigned\n"
+        "activations; for two's complement ones `ceil((a_bits - 1) /\n"
+        "dac_bits)` magnitude planes and the sign bit in a plane of its own)\n"
+        "one `xbar.mvm` per OU group of at most `ou_rows`\n"
         "rows, each read out through `xbar.adc` with the target's `adc_bits`\n"
         "(0: ideal). `xbar.shift_add` then adds the OU groups, combines the\n"
         "planes (the two's complement sign plane negated), and adds each\n"
@@ -356,8 +361,7 @@ const CimPassDef cimBitslicePass = {
         "is written, then all its MVMs run. The target is the program's (the\n"
         "one `cim-tile` recorded); another `target=` is an error. Untiled\n"
         "layers are an error (run\n"
-        "`cim-tile` first); signed activations need a `twos-complement` target\n"
-        "whose `dac_bits` divides `a_bits - 1`.",
+        "`cim-tile` first); signed activations need a `twos-complement` target.",
     .anchor = "func.func",
     .options = bitsliceOptions,
     .numOptions = sizeof bitsliceOptions / sizeof bitsliceOptions[0],

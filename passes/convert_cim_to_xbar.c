@@ -109,11 +109,10 @@ MlirLogicalResult cimMapConvertDigital(MlirOperation root) {
 static MlirLogicalResult runConvert(MlirOperation module,
                                     const CimPassOptions *options) {
   CimTarget target;
-  if (mlirLogicalResultIsFailure(cimTargetResolveForPass(
-          module, mlirStringRefCreateFromCString("convert-cim-to-xbar"),
-          cimPassOptionsGetString(options, "target"), &target)))
+  if (mlirLogicalResultIsFailure(cimPassResolveTarget(
+          module, "convert-cim-to-xbar",
+          cimPassOptionsGetString(options, "target"), false, &target)))
     return mlirLogicalResultFailure();
-  cimTargetRecord(module, &target);
   if (mlirLogicalResultIsFailure(
           cimMapTileLayers(module, &target, target.rows, target.cols)) ||
       mlirLogicalResultIsFailure(cimMapBitsliceTiles(module, &target, false)))

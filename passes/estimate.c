@@ -147,15 +147,10 @@ static MlirLogicalResult runEstimate(MlirOperation module,
     return mlirLogicalResultFailure();
   }
   CimTarget target;
-  MlirStringRef targetOption = cimPassOptionsGetString(options, "target");
-  if (mlirLogicalResultIsFailure(cimTargetResolveForPass(
-          module, mlirStringRefCreateFromCString("cim-estimate"), targetOption,
-          &target)))
+  if (mlirLogicalResultIsFailure(cimPassResolveTarget(
+          module, "cim-estimate", cimPassOptionsGetString(options, "target"),
+          true, &target)))
     return mlirLogicalResultFailure();
-  /* An analysis bakes nothing into the IR: it records the target only when
-   * it is the first pass given one, for the passes after it. */
-  if (targetOption.length > 0)
-    cimTargetRecord(module, &target);
 
   /* Every layer, or an error at the first linalg layer the table lacks:
    * never a total that silently leaves one out. */

@@ -507,11 +507,10 @@ static MlirLogicalResult runTile(MlirOperation func,
   /* A function pass reads the module's target and records its own on the
    * function (cimTargetRecord): it may not change the module. */
   CimTarget target;
-  if (mlirLogicalResultIsFailure(cimTargetResolveForPass(
-          func, mlirStringRefCreateFromCString("cim-tile"),
-          cimPassOptionsGetString(options, "target"), &target)))
+  if (mlirLogicalResultIsFailure(cimPassResolveTarget(
+          func, "cim-tile", cimPassOptionsGetString(options, "target"), false,
+          &target)))
     return mlirLogicalResultFailure();
-  cimTargetRecord(func, &target);
   int64_t rows = cimPassOptionsGetInt(options, "rows");
   int64_t cols = cimPassOptionsGetInt(options, "cols");
   return cimMapTileLayers(func, &target, rows ? rows : target.rows,

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "cim-c/Target.h"
 #include "mlir-c/IR.h"
 
 /// True if `op` is named `name` (e.g. "linalg.matmul").
@@ -20,6 +21,17 @@ void cimEmitErrorf(MlirLocation loc, const char *fmt, ...)
 /// the arguments as a va_list.
 void cimEmitErrorV(MlirLocation loc, const char *prefix, const char *fmt,
                    va_list ap) __attribute__((format(printf, 3, 0)));
+
+/// The target pass `pass` runs for: its `target=` option `option` resolved
+/// against the program's target (cimTargetResolveForPass; a conflict's
+/// message starts with `pass`), then recorded on `op` (cimTargetRecord) so
+/// the passes after it see it. An analysis (`analysis` true) bakes nothing
+/// into the IR and records the target only when `option` is given (it is
+/// then the first pass given one). Fails with a diagnostic at `op`; records
+/// nothing then.
+MlirLogicalResult cimPassResolveTarget(MlirOperation op, const char *pass,
+                                       MlirStringRef option, bool analysis,
+                                       CimTarget *target);
 
 /// True for a splat dense elements attribute whose value is integer or float 0.
 bool cimAttrIsZeroSplat(MlirAttribute attr);

@@ -136,3 +136,14 @@ bool cimCollectOps(MlirOperation root,
   *count = c.n;
   return !c.oom;
 }
+
+MlirLogicalResult cimPassResolveTarget(MlirOperation op, const char *pass,
+                                       MlirStringRef option, bool analysis,
+                                       CimTarget *target) {
+  if (mlirLogicalResultIsFailure(cimTargetResolveForPass(
+          op, mlirStringRefCreateFromCString(pass), option, target)))
+    return mlirLogicalResultFailure();
+  if (!analysis || option.length > 0)
+    cimTargetRecord(op, target);
+  return mlirLogicalResultSuccess();
+}

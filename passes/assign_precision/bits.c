@@ -63,15 +63,12 @@ bool apAssignBits(State *st, MlirOperation module) {
   }
   if (cimPassOptionsGetBool(o, "cell-aligned")) {
     CimTarget target;
-    MlirStringRef option = cimPassOptionsGetString(o, "target");
-    if (mlirLogicalResultIsFailure(cimTargetResolveForPass(
-            module, mlirStringRefCreateFromCString("cim-assign-precision"),
-            option, &target))) {
+    if (mlirLogicalResultIsFailure(cimPassResolveTarget(
+            module, "cim-assign-precision",
+            cimPassOptionsGetString(o, "target"), true, &target))) {
       st->failed = true;
       return false;
     }
-    if (option.length > 0) /* the first pass given target= records it */
-      cimTargetRecord(module, &target);
     int64_t cell = target.cellBits;
     for (intptr_t i = 0; i < n; ++i) {
       int64_t aligned = (st->wBits[i] + cell - 1) / cell * cell;
