@@ -139,31 +139,46 @@ static const char *typeName(const json_t *v) {
   return "a value";
 }
 
+/// "field 'F': expected EXPECTED, got TYPE": the value has the wrong JSON type.
+static MlirLogicalResult wrongType(const CimTargetFieldDef *f,
+                                   const json_t *value, const char *expected,
+                                   const char *prefix, MlirStringCallback cb,
+                                   void *ud) {
+  CimStrBuf msg = {0};
+  cimStrBufPrintf(&msg, "%sfield '%s': expected %s, got %s", prefix, f->key,
+                  expected, typeName(value));
+  return cimTargetFail(cb, ud, &msg);
+}
+
+/// Stores `v` in `out` when it lies in the field's range, else fails.
+static MlirLogicalResult storeInRange(const CimTargetFieldDef *f, int64_t v,
+                                      int64_t *out, const char *prefix,
+                                      MlirStringCallback cb, void *ud) {
+  if (v < f->min || v > f->max)
+    return cimTargetOutOfRange(cb, ud, prefix, f, v, f->min, f->max);
+  *out = v;
+  return mlirLogicalResultSuccess();
+}
+
 /// Reads an integer (or "ideal") field; the range is the field's own.
 static MlirLogicalResult parseInt(const CimTargetFieldDef *f,
                                   const json_t *value, int64_t *out,
                                   const char *prefix, MlirStringCallback cb,
                                   void *ud) {
-  CimStrBuf msg = {0};
   if (f->rep == CIM_TARGET_REP_ADC && json_is_string(value)) {
     if (!strcmp(json_string_value(value), "ideal")) {
       *out = CIM_ADC_BITS_IDEAL;
       return mlirLogicalResultSuccess();
     }
+    CimStrBuf msg = {0};
     cimStrBufPrintf(&msg, "%sfield '%s': \"%s\" is not a bit count or \"ideal\"",
                     prefix, f->key, json_string_value(value));
     return cimTargetFail(cb, ud, &msg);
   }
-  if (!json_is_integer(value)) {
-    cimStrBufPrintf(&msg, "%sfield '%s': expected an integer, got %s", prefix,
-                    f->key, typeName(value));
-    return cimTargetFail(cb, ud, &msg);
-  }
-  json_int_t v = json_integer_value(value);
-  if (v < f->min || v > f->max)
-    return cimTargetOutOfRange(cb, ud, prefix, f, (int64_t)v, f->min, f->max);
-  *out = (int64_t)v;
-  return mlirLogicalResultSuccess();
+  if (!json_is_integer(value))
+    return wrongType(f, value, "an integer", prefix, cb, ud);
+  return storeInRange(f, (int64_t)json_integer_value(value), out, prefix, cb,
+                      ud);
 }
 
 /// Reads a time or energy in JSON units into thousandths.
@@ -171,24 +186,18 @@ static MlirLogicalResult parseMilli(const CimTargetFieldDef *f,
                                     const json_t *value, int64_t *out,
                                     const char *prefix, MlirStringCallback cb,
                                     void *ud) {
-  CimStrBuf msg = {0};
-  if (!json_is_number(value)) {
-    cimStrBufPrintf(&msg, "%sfield '%s': expected a number, got %s", prefix,
-                    f->key, typeName(value));
-    return cimTargetFail(cb, ud, &msg);
-  }
+  if (!json_is_number(value))
+    return wrongType(f, value, "a number", prefix, cb, ud);
   int64_t milli;
   if (!toMilli(value, &milli)) {
+    CimStrBuf msg = {0};
     cimStrBufPrintf(&msg,
                     "%sfield '%s': %.15g is finer than the resolution of 0.001 "
                     "%s or too large",
                     prefix, f->key, json_number_value(value), f->unit);
     return cimTargetFail(cb, ud, &msg);
   }
-  if (milli < f->min || milli > f->max)
-    return cimTargetOutOfRange(cb, ud, prefix, f, milli, f->min, f->max);
-  *out = milli;
-  return mlirLogicalResultSuccess();
+  return storeInRange(f, milli, out, prefix, cb, ud);
 }
 
 /// Reads one of an enum field's names.
@@ -196,12 +205,8 @@ static MlirLogicalResult parseName(const CimTargetFieldDef *f,
                                    const json_t *value, int64_t *out,
                                    const char *prefix, MlirStringCallback cb,
                                    void *ud) {
-  CimStrBuf msg = {0};
-  if (!json_is_string(value)) {
-    cimStrBufPrintf(&msg, "%sfield '%s': expected a string, got %s", prefix,
-                    f->key, typeName(value));
-    return cimTargetFail(cb, ud, &msg);
-  }
+  if (!json_is_string(value))
+    return wrongType(f, value, "a string", prefix, cb, ud);
   const char *s = json_string_value(value);
   const char *const *names = cimTargetRepNames(f->rep);
   for (int i = 0; names[i]; ++i)
@@ -209,6 +214,7 @@ static MlirLogicalResult parseName(const CimTargetFieldDef *f,
       *out = i;
       return mlirLogicalResultSuccess();
     }
+  CimStrBuf msg = {0};
   cimStrBufPrintf(&msg, "%sfield '%s': \"%s\" is not one of ", prefix, f->key,
                   s);
   for (int i = 0; names[i]; ++i)
