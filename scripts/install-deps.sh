@@ -14,6 +14,13 @@ PACKAGES=(
   python3-matplotlib python3-tqdm python3-pytest python3-pil
   parallel
 )
+# node + npm run ONNX Runtime (the npm package onnxruntime-node), the tests'
+# reference executor (docs/testing.md). A node installed another way (e.g.
+# NodeSource's nodejs, which bundles npm and conflicts with Debian's npm
+# package) is used as it is.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  PACKAGES+=(nodejs npm)
+fi
 # make fuzz: clang with libFuzzer and its sanitizer runtimes.
 if [ "${1:-}" = fuzz ]; then
   PACKAGES+=(clang-22 libfuzzer-22-dev libclang-rt-22-dev)

@@ -1,0 +1,13 @@
+# ONNX Runtime for the tests' reference executor (test/import/onnx/ort,
+# docs/testing.md "ONNX Runtime oracle"): the npm package onnxruntime-node,
+# pinned by test/import/onnx/ort/package-lock.json, installed by install.sh
+# into the build tree (never the source tree) when cim-test-depends is built.
+# Re-runs only when the lock file or the script changes or the install is
+# missing; offline once installed. Without node it installs nothing and the
+# oracle tests are UNSUPPORTED.
+set(CIM_ORT_DIR "${PROJECT_BINARY_DIR}/onnxruntime-node")
+set(_cim_ort_src "${PROJECT_SOURCE_DIR}/test/import/onnx/ort")
+add_custom_target(cim-onnxruntime-node
+  COMMAND bash "${_cim_ort_src}/install.sh" "${CIM_ORT_DIR}"
+  COMMENT "ONNX Runtime (onnxruntime-node) for the oracle tests"
+  VERBATIM)
