@@ -118,6 +118,10 @@ typedef struct Importer {
   long *bnOf;
   const Onnx__GraphProto *graph;
   size_t nodeIndex; ///< the node being imported
+  /// Per node: already imported as part of a pattern (a layer norm or GELU
+  /// decomposition, ops_transformer.c) or a Constant read ahead by one; the
+  /// walk skips it.
+  bool *done;
 } Importer;
 
 typedef enum Body { B_ADD, B_SUB, B_MUL, B_DIV, B_MAX_CAPTURE } Body;
@@ -249,6 +253,36 @@ bool cimOnnxDefineFloat(Importer *I, const Onnx__NodeProto *n, MlirLocation loc,
                         MlirValue y, int rank, const int64_t *dims);
 
 
+/* ops_float.c: linalg.generic with a body built by the caller. */
+/// Most inputs of cimOnnxGenericFn.
+#define CIM_ONNX_MAX_GENERIC_INS 7
+/// Builds the scalar body in `b` from its arguments (inputs then the
+/// output's element) and returns the yielded value.
+typedef MlirValue (*CimOnnxBodyFn)(Importer *I, MlirBlock b, MlirLocation loc,
+                                   const MlirValue *args, const void *ud);
+/// An f32 arith.constant `x` appended to block `b`.
+MlirValue cimOnnxScalarIn(Importer *I, MlirBlock b, MlirLocation loc, double x);
+/// The f32 binary op `name` (arith.addf, ...) of x and y appended to `b`.
+MlirValue cimOnnxOp2(Importer *I, MlirBlock b, MlirLocation loc,
+                     const char *name, MlirValue x, MlirValue y);
+/// linalg.generic over `loops` loops (reduce[i]: a reduction loop; NULL: all
+/// parallel) with inputs `ins` (maps[i], at most CIM_ONNX_MAX_GENERIC_INS)
+/// and output `init` (maps[nIns]); `fn` builds the body.
+MlirValue cimOnnxGenericFn(Importer *I, MlirLocation loc, int nIns,
+                           const MlirValue *ins, const char *const *maps,
+                           int loops, const bool *reduce, MlirValue init,
+                           CimOnnxBodyFn fn, const void *ud);
+/// Index into constant `v` (numpy broadcast, right-aligned into rank r with
+/// dims od) of the row-major output element o.
+int64_t cimOnnxBcastIndex(const Const *v, int r, const int64_t *od, int64_t o);
+/// The Constant handler (onnx_import.c).
+bool cimOnnxConstantOp(Importer *I, const Onnx__NodeProto *n, MlirLocation loc);
+/// ops_transformer.c: imports the layer-norm or GELU decomposition that
+/// starts at node `n` (index I->nodeIndex) in one piece and marks its other
+/// nodes done. 0: `n` starts no such pattern (nothing emitted, no
+/// diagnostic); 1: imported; -1: failed (diagnostic emitted).
+int cimOnnxFusePattern(Importer *I, const Onnx__NodeProto *n, MlirLocation loc);
+
 /* Operator handlers outside onnx_import.c (ONNX_OPS lists them). */
 bool cimOnnxAlias(Importer *I, const Onnx__NodeProto *n, MlirLocation loc);
 bool cimOnnxDefineConst(Importer *I, const Onnx__NodeProto *n, MlirLocation loc,
@@ -287,6 +321,12 @@ CIM_ONNX_HANDLER(cimOnnxSoftmax)
 CIM_ONNX_HANDLER(cimOnnxAveragePool)
 CIM_ONNX_HANDLER(cimOnnxGlobalAveragePool)
 CIM_ONNX_HANDLER(cimOnnxBatchNorm)
+CIM_ONNX_HANDLER(cimOnnxLayerNorm)
+CIM_ONNX_HANDLER(cimOnnxErf)
+CIM_ONNX_HANDLER(cimOnnxPow)
+CIM_ONNX_HANDLER(cimOnnxEqual)
+CIM_ONNX_HANDLER(cimOnnxWhere)
+CIM_ONNX_HANDLER(cimOnnxExpand)
 #undef CIM_ONNX_HANDLER
 
 #endif /* CIM_LIB_IMPORT_ONNX_IMPORTER_H */

@@ -2162,6 +2162,38 @@ static bool hFlatten(Importer *I, const Onnx__NodeProto *n, MlirLocation loc) {
   return cimOnnxDefineFloat(I, n, loc, y, 2, od);
 }
 
+static size_t uses(const Onnx__GraphProto *g, const char *name);
+
+/// A bias add on the last axis of `xf` = tensor.expand_shape(linalg.matmul)
+/// (a 3-D x 2-D MatMul, matmulCore) goes between the two, so that the
+/// front end sees a matrix-vector layer followed by its bias add: the expand
+/// is moved after the add and reads it. False (nothing emitted) when `xf`
+/// is not that form.
+static bool biasUnderExpand(Importer *I, MlirLocation loc, MlirValue xf,
+                            const float *f) {
+  if (!mlirValueIsAOpResult(xf))
+    return false;
+  MlirOperation ex = mlirOpResultGetOwner(xf);
+  MlirIdentifier nm = mlirOperationGetName(ex);
+  MlirStringRef s = mlirIdentifierStr(nm);
+  if (s.length != 19 || strncmp(s.data, "tensor.expand_shape", 19))
+    return false;
+  MlirValue src = mlirOperationGetOperand(ex, 0);
+  if (!mlirValueIsAOpResult(src))
+    return false;
+  s = mlirIdentifierStr(mlirOperationGetName(mlirOpResultGetOwner(src)));
+  MlirOpOperand u = mlirValueGetFirstUse(src);
+  if (s.length != 13 || strncmp(s.data, "linalg.matmul", 13) ||
+      !mlirOpOperandIsNull(mlirOpOperandGetNextUse(u)))
+    return false;
+  int64_t d[2] = {mlirShapedTypeGetDimSize(mlirValueGetType(src), 0),
+                  mlirShapedTypeGetDimSize(mlirValueGetType(src), 1)};
+  MlirValue y = cimOnnxAddChannelBias(I, loc, src, 2, d, 1, f);
+  mlirOperationSetOperand(ex, 0, y);
+  mlirOperationMoveAfter(ex, mlirOpResultGetOwner(y));
+  return true;
+}
+
 static bool hAdd(Importer *I, const Onnx__NodeProto *n, MlirLocation loc) {
   IN(a, 0) IN(b, 1) REQUIRE(a, "A") REQUIRE(b, "B")
   if (a->kind == K_CONST && b->kind == K_CONST)
@@ -2208,7 +2240,10 @@ static bool hAdd(Importer *I, const Onnx__NodeProto *n, MlirLocation loc) {
       for (int64_t i = 0; i < x->dims[axis]; ++i)
         f[i] = (float)c->c->v[c->c->n == 1 ? 0 : i];
       MlirValue y =
-          cimOnnxAddChannelBias(I, loc, xf, x->rank, x->dims, axis, f);
+          axis == x->rank - 1 && uses(I->graph, x->name) == 1 &&
+                  biasUnderExpand(I, loc, xf, f)
+              ? xf
+              : cimOnnxAddChannelBias(I, loc, xf, x->rank, x->dims, axis, f);
       free(f);
       return cimOnnxDefineFloat(I, n, loc, y, x->rank, x->dims);
     }
@@ -2256,7 +2291,8 @@ bool cimOnnxAlias(Importer *I, const Onnx__NodeProto *n, MlirLocation loc) {
   return true;
 }
 
-static bool hConstant(Importer *I, const Onnx__NodeProto *n, MlirLocation loc) {
+bool cimOnnxConstantOp(Importer *I, const Onnx__NodeProto *n,
+                       MlirLocation loc) {
   const Onnx__AttributeProto *a = cimOnnxGetAttr(n, "value");
   Const *c = NULL;
   if (a && a->t) {
@@ -2309,7 +2345,7 @@ static const struct {
     {"Add", hAdd},
     {"Flatten", hFlatten},
     {"Identity", cimOnnxAlias},
-    {"Constant", hConstant},
+    {"Constant", cimOnnxConstantOp},
     {"Reshape", cimOnnxReshapeOp},
     {"Unsqueeze", cimOnnxUnsqueeze},
     {"Squeeze", cimOnnxSqueeze},
@@ -2331,6 +2367,12 @@ static const struct {
     {"AveragePool", cimOnnxAveragePool},
     {"GlobalAveragePool", cimOnnxGlobalAveragePool},
     {"BatchNormalization", cimOnnxBatchNorm},
+    {"LayerNormalization", cimOnnxLayerNorm},
+    {"Erf", cimOnnxErf},
+    {"Pow", cimOnnxPow},
+    {"Equal", cimOnnxEqual},
+    {"Where", cimOnnxWhere},
+    {"Expand", cimOnnxExpand},
 };
 #define NUM_ONNX_OPS (sizeof ONNX_OPS / sizeof ONNX_OPS[0])
 
@@ -2517,10 +2559,19 @@ static MlirOperation importModel(Importer *I, const Onnx__ModelProto *m,
   I->graph = g;
   if (ok && !(ok = planBatchNormFolds(I, g)))
     cimOnnxFail(fileLoc, "out of memory");
+  if (ok && !(ok = (I->done = calloc(g->n_node + 1, sizeof *I->done))))
+    cimOnnxFail(fileLoc, "out of memory");
   for (size_t i = 0; ok && i < g->n_node; ++i) {
     const Onnx__NodeProto *n = g->node[i];
     MlirLocation loc = nodeLoc(I, n);
     I->nodeIndex = i;
+    if (I->done[i])
+      continue;
+    int fused = cimOnnxFusePattern(I, n, loc);
+    if (fused) {
+      ok = fused > 0;
+      continue;
+    }
     bool foreign = n->domain && *n->domain && strcmp(n->domain, "ai.onnx");
     Handler h = NULL;
     for (size_t k = 0; !foreign && n->op_type && k < NUM_ONNX_OPS; ++k)
@@ -2627,6 +2678,7 @@ MlirOperation cimImportOnnxBytes(MlirContext context, const void *data,
   }
   MlirOperation module = importModel(&I, m, fileLoc);
   free(I.bnOf);
+  free(I.done);
   if (!mlirBlockIsNull(I.block))
     mlirBlockDestroy(I.block);
   for (size_t i = 0; i < I.nVals; ++i)

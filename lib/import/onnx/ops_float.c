@@ -14,6 +14,7 @@
  * Constant operands are folded at import time.
  *===----------------------------------------------------------------------===*/
 
+#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,12 +28,8 @@
  * A linalg.generic with a body built by the caller
  *===----------------------------------------------------------------------===*/
 
-/// Builds the scalar body in `b` from its arguments (inputs then the
-/// output's element) and returns the yielded value.
-typedef MlirValue (*BodyFn)(Importer *I, MlirBlock b, MlirLocation loc,
-                            const MlirValue *args, const void *ud);
-
-static MlirValue scalarIn(Importer *I, MlirBlock b, MlirLocation loc, double x) {
+MlirValue cimOnnxScalarIn(Importer *I, MlirBlock b, MlirLocation loc,
+                          double x) {
   MlirType f = cimOnnxF32(I);
   MlirNamedAttribute a =
       cimOnnxNA(I, "value", mlirFloatAttrDoubleGet(I->ctx, f, x));
@@ -41,7 +38,7 @@ static MlirValue scalarIn(Importer *I, MlirBlock b, MlirLocation loc, double x) 
       0);
 }
 
-static MlirValue op2(Importer *I, MlirBlock b, MlirLocation loc,
+MlirValue cimOnnxOp2(Importer *I, MlirBlock b, MlirLocation loc,
                      const char *name, MlirValue x, MlirValue y) {
   MlirValue xy[2] = {x, y};
   MlirType f = cimOnnxF32(I);
@@ -49,16 +46,15 @@ static MlirValue op2(Importer *I, MlirBlock b, MlirLocation loc,
       cimOnnxEmitIn(I, b, name, loc, 2, xy, 1, &f, 0, NULL, NULL), 0);
 }
 
-/// linalg.generic over `loops` loops (reduce[i]: a reduction loop) with
-/// inputs `ins` (maps[i]) and output `init` (maps[nIns]).
-static MlirValue genericFn(Importer *I, MlirLocation loc, int nIns,
+MlirValue cimOnnxGenericFn(Importer *I, MlirLocation loc, int nIns,
                            const MlirValue *ins, const char *const *maps,
                            int loops, const bool *reduce, MlirValue init,
-                           BodyFn fn, const void *ud) {
-  MlirValue ops[4];
-  MlirAttribute mapAttrs[4];
-  MlirType argTypes[4];
-  MlirLocation argLocs[4];
+                           CimOnnxBodyFn fn, const void *ud) {
+  assert(nIns < CIM_ONNX_MAX_GENERIC_INS);
+  MlirValue ops[CIM_ONNX_MAX_GENERIC_INS + 1];
+  MlirAttribute mapAttrs[CIM_ONNX_MAX_GENERIC_INS + 1];
+  MlirType argTypes[CIM_ONNX_MAX_GENERIC_INS + 1];
+  MlirLocation argLocs[CIM_ONNX_MAX_GENERIC_INS + 1];
   for (int i = 0; i <= nIns; ++i) {
     ops[i] = i < nIns ? ins[i] : init;
     mapAttrs[i] = mlirAttributeParseGet(I->ctx, cimOnnxS(maps[i]));
@@ -73,11 +69,12 @@ static MlirValue genericFn(Importer *I, MlirLocation loc, int nIns,
   for (int i = 0; i < loops; ++i)
     its[i] = reduce && reduce[i] ? red : par;
   MlirNamedAttribute attrs[3] = {
-      cimOnnxNA(I, "indexing_maps", mlirArrayAttrGet(I->ctx, nIns + 1, mapAttrs)),
+      cimOnnxNA(I, "indexing_maps",
+                mlirArrayAttrGet(I->ctx, nIns + 1, mapAttrs)),
       cimOnnxNA(I, "iterator_types", mlirArrayAttrGet(I->ctx, loops, its)),
       cimOnnxNA(I, "operandSegmentSizes", cimOnnxSegments(I, nIns, 1))};
   MlirBlock b = mlirBlockCreate(nIns + 1, argTypes, argLocs);
-  MlirValue args[4];
+  MlirValue args[CIM_ONNX_MAX_GENERIC_INS + 1];
   for (int i = 0; i <= nIns; ++i)
     args[i] = mlirBlockGetArgument(b, i);
   MlirValue y = fn(I, b, loc, args, ud);
@@ -85,17 +82,17 @@ static MlirValue genericFn(Importer *I, MlirLocation loc, int nIns,
   MlirRegion r = mlirRegionCreate();
   mlirRegionAppendOwnedBlock(r, b);
   MlirType t = mlirValueGetType(init);
-  return mlirOperationGetResult(cimOnnxEmitIn(I, I->block, "linalg.generic", loc,
-                                              nIns + 1, ops, 1, &t, 3, attrs,
-                                              &r),
+  return mlirOperationGetResult(cimOnnxEmitIn(I, I->block, "linalg.generic",
+                                              loc, nIns + 1, ops, 1, &t, 3,
+                                              attrs, &r),
                                 0);
 }
 
 /// A binary arith op of the two inputs, or of the input and a scalar.
 typedef struct Bin {
   const char *op;
-  bool scalar;       ///< one input; the other operand is `value`
-  bool scalarFirst;  ///< `value op x` instead of `x op value`
+  bool scalar;      ///< one input; the other operand is `value`
+  bool scalarFirst; ///< `value op x` instead of `x op value`
   double value;
 } Bin;
 
@@ -103,10 +100,10 @@ static MlirValue binBody(Importer *I, MlirBlock b, MlirLocation loc,
                          const MlirValue *args, const void *ud) {
   const Bin *k = ud;
   if (!k->scalar)
-    return op2(I, b, loc, k->op, args[0], args[1]);
-  MlirValue c = scalarIn(I, b, loc, k->value);
-  return k->scalarFirst ? op2(I, b, loc, k->op, c, args[0])
-                        : op2(I, b, loc, k->op, args[0], c);
+    return cimOnnxOp2(I, b, loc, k->op, args[0], args[1]);
+  MlirValue c = cimOnnxScalarIn(I, b, loc, k->value);
+  return k->scalarFirst ? cimOnnxOp2(I, b, loc, k->op, c, args[0])
+                        : cimOnnxOp2(I, b, loc, k->op, args[0], c);
 }
 
 /*===----------------------------------------------------------------------===*
@@ -119,10 +116,12 @@ static const char *const NAMED[] = {"linalg.add", "linalg.sub", "linalg.mul",
                                     "linalg.div"};
 
 static double fold(int kind, double a, double b, bool isFloat) {
-  double r = kind == 0 ? a + b : kind == 1 ? a - b : kind == 2 ? a * b
-             : isFloat ? a / b
-             : b != 0  ? trunc(a / b)
-                       : 0;
+  double r = kind == 0   ? a + b
+             : kind == 1 ? a - b
+             : kind == 2 ? a * b
+             : isFloat   ? a / b
+             : b != 0    ? trunc(a / b)
+                         : 0;
   return isFloat ? (double)(float)r : r;
 }
 
@@ -142,7 +141,7 @@ static bool broadcastShape(const Value *a, const Value *b, int *ro,
 }
 
 /// Index into `v` (right-aligned broadcast into rank r) of output element o.
-static int64_t bcastIndex(const Const *v, int r, const int64_t *od, int64_t o) {
+int64_t cimOnnxBcastIndex(const Const *v, int r, const int64_t *od, int64_t o) {
   int64_t idx = 0, st = 1;
   for (int i = r - 1; i >= 0; --i) {
     int64_t oi = o % od[i];
@@ -161,8 +160,7 @@ static int64_t bcastIndex(const Const *v, int r, const int64_t *od, int64_t o) {
 /// result's shape.
 bool cimOnnxBinary(Importer *I, const Onnx__NodeProto *n, MlirLocation loc,
                    int kind) {
-  IN(a, 0) IN(b, 1) REQUIRE(a, "A") REQUIRE(b, "B")
-  int r;
+  IN(a, 0) IN(b, 1) REQUIRE(a, "A") REQUIRE(b, "B") int r;
   int64_t od[MAX_RANK];
   if (!broadcastShape(a, b, &r, od))
     return cimOnnxFail(loc, "node '%s' (%s): shapes do not broadcast",
@@ -172,8 +170,8 @@ bool cimOnnxBinary(Importer *I, const Onnx__NodeProto *n, MlirLocation loc,
     bool isFloat = a->c->dtype == DT_FLOAT || a->c->dtype == DT_DOUBLE;
     Const *c = cimOnnxConstNew(a->c->dtype, r, od);
     for (int64_t o = 0; c && o < c->n; ++o)
-      c->v[o] = fold(kind, a->c->v[bcastIndex(a->c, r, od, o)],
-                     b->c->v[bcastIndex(b->c, r, od, o)], isFloat);
+      c->v[o] = fold(kind, a->c->v[cimOnnxBcastIndex(a->c, r, od, o)],
+                     b->c->v[cimOnnxBcastIndex(b->c, r, od, o)], isFloat);
     return cimOnnxDefineConst(I, n, loc, c);
   }
   Value *x = ca ? b : a, *c = ca ? a : b;
@@ -181,8 +179,9 @@ bool cimOnnxBinary(Importer *I, const Onnx__NodeProto *n, MlirLocation loc,
   for (int i = 0; same && i < r; ++i)
     same = x->dims[i] == od[i];
   if (!same)
-    return cimOnnxFail(loc, "node '%s' (%s): broadcasting the non-constant "
-                            "operand '%s' is not supported",
+    return cimOnnxFail(loc,
+                       "node '%s' (%s): broadcasting the non-constant "
+                       "operand '%s' is not supported",
                        cimOnnxNodeName(n), n->op_type, x->name);
   MlirValue xf = cimOnnxUseFloat(I, n, loc, x);
   if (mlirValueIsNull(xf))
@@ -195,8 +194,9 @@ bool cimOnnxBinary(Importer *I, const Onnx__NodeProto *n, MlirLocation loc,
     for (int i = 0; sameC && i < r; ++i)
       sameC = c->dims[i] == od[i];
     if (!sameC)
-      return cimOnnxFail(loc, "node '%s' (%s): broadcasting the non-constant "
-                              "operand '%s' is not supported",
+      return cimOnnxFail(loc,
+                         "node '%s' (%s): broadcasting the non-constant "
+                         "operand '%s' is not supported",
                          cimOnnxNodeName(n), n->op_type, c->name);
     MlirValue cf = cimOnnxUseFloat(I, n, loc, c);
     if (mlirValueIsNull(cf))
@@ -206,8 +206,9 @@ bool cimOnnxBinary(Importer *I, const Onnx__NodeProto *n, MlirLocation loc,
     return cimOnnxDefineFloat(I, n, loc, y, r, od);
   }
   if (c->c->dtype != DT_FLOAT && c->c->dtype != DT_DOUBLE)
-    return cimOnnxFail(loc, "node '%s' (%s): constant '%s' of type %s used as "
-                            "a float tensor",
+    return cimOnnxFail(loc,
+                       "node '%s' (%s): constant '%s' of type %s used as "
+                       "a float tensor",
                        cimOnnxNodeName(n), n->op_type, c->name,
                        cimOnnxDtypeName(c->c->dtype));
   bool uniform = c->c->n >= 1;
@@ -219,8 +220,9 @@ bool cimOnnxBinary(Importer *I, const Onnx__NodeProto *n, MlirLocation loc,
      * scalar scales. c - x and c / x keep their order. */
     if ((kind == 0 || kind == 1) && !(ca && kind == 1)) {
       if (r == 0)
-        return cimOnnxFail(loc, "node '%s' (%s): a rank-0 tensor operand is "
-                                "not supported",
+        return cimOnnxFail(loc,
+                           "node '%s' (%s): a rank-0 tensor operand is "
+                           "not supported",
                            cimOnnxNodeName(n), n->op_type);
       float *f = malloc((size_t)od[r - 1] * sizeof(float));
       if (!f)
@@ -233,7 +235,8 @@ bool cimOnnxBinary(Importer *I, const Onnx__NodeProto *n, MlirLocation loc,
     }
     Bin k = {ARITH[kind], true, ca, v};
     const char *maps[2] = {idm, idm};
-    MlirValue y = genericFn(I, loc, 1, &xf, maps, r, NULL, init, binBody, &k);
+    MlirValue y =
+        cimOnnxGenericFn(I, loc, 1, &xf, maps, r, NULL, init, binBody, &k);
     return cimOnnxDefineFloat(I, n, loc, y, r, od);
   }
   /* A constant varying along some axes: materialized without its broadcast
@@ -246,6 +249,20 @@ bool cimOnnxBinary(Importer *I, const Onnx__NodeProto *n, MlirLocation loc,
       keep[nk] = oi;
       kd[nk++] = c->dims[i];
     }
+  }
+  /* Varying along several axes and of the result's full shape (ViT's
+   * position embedding): the named op of two tensors, which the front end
+   * reads as a tensor add (cimMatchTensorAdd). */
+  bool full = nk >= 2 && c->rank == r;
+  for (int i = 0; full && i < r; ++i)
+    full = c->dims[i] == od[i];
+  if (full) {
+    MlirValue cf = cimOnnxUseFloat(I, n, loc, c);
+    if (mlirValueIsNull(cf))
+      return false;
+    MlirValue ins[2] = {ca ? cf : xf, ca ? xf : cf};
+    MlirValue y = cimOnnxEmitNamed(I, NAMED[kind], loc, 2, ins, init, 0, NULL);
+    return cimOnnxDefineFloat(I, n, loc, y, r, od);
   }
   float *f = malloc((size_t)c->c->n * sizeof(float));
   if (!f)
@@ -260,7 +277,8 @@ bool cimOnnxBinary(Importer *I, const Onnx__NodeProto *n, MlirLocation loc,
   Bin k = {ARITH[asAdd ? 0 : kind], false, false, 0};
   const char *maps[3] = {ca ? cm : idm, ca ? idm : cm, idm};
   MlirValue ins[2] = {ca ? cv : xf, ca ? xf : cv};
-  MlirValue y = genericFn(I, loc, 2, ins, maps, r, NULL, init, binBody, &k);
+  MlirValue y =
+      cimOnnxGenericFn(I, loc, 2, ins, maps, r, NULL, init, binBody, &k);
   return cimOnnxDefineFloat(I, n, loc, y, r, od);
 }
 
@@ -287,8 +305,7 @@ static MlirValue sqrtBody(Importer *I, MlirBlock b, MlirLocation loc,
 }
 
 bool cimOnnxSqrt(Importer *I, const Onnx__NodeProto *n, MlirLocation loc) {
-  IN(x, 0) REQUIRE(x, "X")
-  if (x->kind == K_CONST && !x->dqInt) {
+  IN(x, 0) REQUIRE(x, "X") if (x->kind == K_CONST && !x->dqInt) {
     Const *c = cimOnnxConstNew(x->c->dtype, x->c->rank, x->c->dims);
     for (int64_t i = 0; c && i < c->n; ++i)
       c->v[i] = (double)sqrtf((float)x->c->v[i]);
@@ -300,29 +317,29 @@ bool cimOnnxSqrt(Importer *I, const Onnx__NodeProto *n, MlirLocation loc) {
   char m[256];
   cimOnnxIdMap(m, sizeof m, x->rank);
   const char *maps[2] = {m, m};
-  MlirValue y = genericFn(I, loc, 1, &xf, maps, x->rank, NULL,
-                          cimOnnxEmptyF32(I, loc, x->rank, x->dims), sqrtBody,
-                          NULL);
+  MlirValue y = cimOnnxGenericFn(I, loc, 1, &xf, maps, x->rank, NULL,
+                                 cimOnnxEmptyF32(I, loc, x->rank, x->dims),
+                                 sqrtBody, NULL);
   return cimOnnxDefineFloat(I, n, loc, y, x->rank, x->dims);
 }
 
 static MlirValue meanBody(Importer *I, MlirBlock b, MlirLocation loc,
                           const MlirValue *args, const void *ud) {
-  MlirValue q = op2(I, b, loc, "arith.divf", args[0],
-                    scalarIn(I, b, loc, *(const double *)ud));
-  return op2(I, b, loc, "arith.addf", args[1], q);
+  MlirValue q = cimOnnxOp2(I, b, loc, "arith.divf", args[0],
+                           cimOnnxScalarIn(I, b, loc, *(const double *)ud));
+  return cimOnnxOp2(I, b, loc, "arith.addf", args[1], q);
 }
 
 bool cimOnnxReduceMean(Importer *I, const Onnx__NodeProto *n,
                        MlirLocation loc) {
-  IN(x, 0) REQUIRE(x, "data")
-  int64_t axes[MAX_RANK];
+  IN(x, 0) REQUIRE(x, "data") int64_t axes[MAX_RANK];
   int k = cimOnnxAttrInts(n, "axes", axes, MAX_RANK);
   if (k < 0 && n->n_input > 1 && n->input[1] && *n->input[1]) {
     IN(a, 1)
     if (!a || !a->c || a->c->n > MAX_RANK)
-      return cimOnnxFail(loc, "node '%s' (ReduceMean): axes must be a "
-                              "constant",
+      return cimOnnxFail(loc,
+                         "node '%s' (ReduceMean): axes must be a "
+                         "constant",
                          cimOnnxNodeName(n));
     k = (int)a->c->n;
     for (int i = 0; i < k; ++i)
@@ -339,8 +356,9 @@ bool cimOnnxReduceMean(Importer *I, const Onnx__NodeProto *n,
     red[a] = true;
   }
   if (x->kind == K_CONST)
-    return cimOnnxFail(loc, "node '%s' (ReduceMean): a constant input is not "
-                            "supported",
+    return cimOnnxFail(loc,
+                       "node '%s' (ReduceMean): a constant input is not "
+                       "supported",
                        cimOnnxNodeName(n));
   MlirValue xf = cimOnnxUseFloat(I, n, loc, x);
   if (mlirValueIsNull(xf))
@@ -362,8 +380,8 @@ bool cimOnnxReduceMean(Importer *I, const Onnx__NodeProto *n,
   cimOnnxMapText(m1, sizeof m1, x->rank, keep, nk);
   const char *maps[2] = {m0, m1};
   MlirValue init = cimOnnxFillF32(I, loc, nk, rd, cimOnnxZeroF32(I, loc));
-  MlirValue y = genericFn(I, loc, 1, &xf, maps, x->rank, red, init, meanBody,
-                          &count);
+  MlirValue y = cimOnnxGenericFn(I, loc, 1, &xf, maps, x->rank, red, init,
+                                 meanBody, &count);
   if (cimOnnxAttrInt(n, "keepdims", 1)) {
     y = cimOnnxReshape(I, loc, y, nk, rd, x->rank, kd);
     return cimOnnxDefineFloat(I, n, loc, y, x->rank, kd);
@@ -380,9 +398,11 @@ static MlirValue clampBody(Importer *I, MlirBlock b, MlirLocation loc,
   const Clamp *c = ud;
   MlirValue y = args[0];
   if (c->lo > -INFINITY)
-    y = op2(I, b, loc, "arith.maximumf", y, scalarIn(I, b, loc, c->lo));
+    y = cimOnnxOp2(I, b, loc, "arith.maximumf", y,
+                   cimOnnxScalarIn(I, b, loc, c->lo));
   if (c->hi < INFINITY)
-    y = op2(I, b, loc, "arith.minimumf", y, scalarIn(I, b, loc, c->hi));
+    y = cimOnnxOp2(I, b, loc, "arith.minimumf", y,
+                   cimOnnxScalarIn(I, b, loc, c->hi));
   return y;
 }
 
@@ -426,12 +446,14 @@ static bool clipStorageRange(const Onnx__NodeProto *n, MlirLocation loc,
 /// clamps the values and records the range. Either way the quant type then
 /// stores the narrowest integer holding the range (cimOnnxQuantElemType).
 bool cimOnnxClip(Importer *I, const Onnx__NodeProto *n, MlirLocation loc) {
-  IN(x, 0) IN(lo, 1) IN(hi, 2) REQUIRE(x, "input")
-  Clamp c = {cimOnnxAttrFloat(n, "min", -INFINITY),
-             cimOnnxAttrFloat(n, "max", INFINITY)};
+  IN(x, 0)
+  IN(lo, 1) IN(hi, 2) REQUIRE(x, "input")
+      Clamp c = {cimOnnxAttrFloat(n, "min", -INFINITY),
+                 cimOnnxAttrFloat(n, "max", INFINITY)};
   if ((lo && (!lo->c || lo->c->n != 1)) || (hi && (!hi->c || hi->c->n != 1)))
-    return cimOnnxFail(loc, "node '%s' (Clip): min and max must be scalar "
-                            "constants",
+    return cimOnnxFail(loc,
+                       "node '%s' (Clip): min and max must be scalar "
+                       "constants",
                        cimOnnxNodeName(n));
   if (lo)
     c.lo = lo->c->v[0];
@@ -492,7 +514,8 @@ bool cimOnnxClip(Importer *I, const Onnx__NodeProto *n, MlirLocation loc) {
     cimOnnxSetShape(o, x->rank, x->dims);
     o->v = cimOnnxEmit1(
         I, "quant.qcast", loc, 1, &f,
-        cimOnnxTensorOf(x->rank, x->dims, cimOnnxQuantElemType(I, &q)), 0, NULL);
+        cimOnnxTensorOf(x->rank, x->dims, cimOnnxQuantElemType(I, &q)), 0,
+        NULL);
     return true;
   }
   MlirValue xf = cimOnnxUseFloat(I, n, loc, x);
@@ -501,15 +524,16 @@ bool cimOnnxClip(Importer *I, const Onnx__NodeProto *n, MlirLocation loc) {
   char m[256];
   cimOnnxIdMap(m, sizeof m, x->rank);
   const char *maps[2] = {m, m};
-  MlirValue y = genericFn(I, loc, 1, &xf, maps, x->rank, NULL,
-                          cimOnnxEmptyF32(I, loc, x->rank, x->dims), clampBody,
-                          &c);
+  MlirValue y = cimOnnxGenericFn(I, loc, 1, &xf, maps, x->rank, NULL,
+                                 cimOnnxEmptyF32(I, loc, x->rank, x->dims),
+                                 clampBody, &c);
   return cimOnnxDefineFloat(I, n, loc, y, x->rank, x->dims);
 }
 
 bool cimOnnxSoftmax(Importer *I, const Onnx__NodeProto *n, MlirLocation loc) {
-  IN(x, 0) REQUIRE(x, "input")
-  int64_t axis = cimOnnxAttrInt(n, "axis", I->opset >= 13 ? -1 : 1);
+  IN(x, 0)
+  REQUIRE(x, "input") int64_t axis =
+      cimOnnxAttrInt(n, "axis", I->opset >= 13 ? -1 : 1);
   if (axis < 0)
     axis += x->rank;
   if (axis < 0 || axis >= x->rank)
@@ -518,9 +542,10 @@ bool cimOnnxSoftmax(Importer *I, const Onnx__NodeProto *n, MlirLocation loc) {
   /* Before opset 13, Softmax normalizes over all dimensions from `axis` on
    * (the input coerced to 2-D): the same as one axis when it is the last. */
   if (I->opset < 13 && axis != x->rank - 1)
-    return cimOnnxFail(loc, "node '%s' (Softmax): opset %lld's softmax over "
-                            "dimensions %lld.. is supported only on the last "
-                            "dimension",
+    return cimOnnxFail(loc,
+                       "node '%s' (Softmax): opset %lld's softmax over "
+                       "dimensions %lld.. is supported only on the last "
+                       "dimension",
                        cimOnnxNodeName(n), (long long)I->opset,
                        (long long)axis);
   MlirValue xf = cimOnnxUseFloat(I, n, loc, x);
@@ -549,11 +574,13 @@ static MlirValue avgPool(Importer *I, MlirLocation loc, MlirValue xf,
         1;
   MlirValue init = cimOnnxFillF32(I, loc, 4, od, cimOnnxZeroF32(I, loc));
   MlirValue win = cimOnnxEmptyF32(I, loc, 2, g->kernel);
-  MlirType i64t = cimOnnxTensorOf(1, (int64_t[]){2}, mlirIntegerTypeGet(I->ctx, 64));
+  MlirType i64t =
+      cimOnnxTensorOf(1, (int64_t[]){2}, mlirIntegerTypeGet(I->ctx, 64));
   MlirNamedAttribute attrs[2] = {
       cimOnnxNA(I, "dilations",
                 mlirDenseElementsAttrInt64Get(i64t, 2, g->dilations)),
-      cimOnnxNA(I, "strides", mlirDenseElementsAttrInt64Get(i64t, 2, g->strides))};
+      cimOnnxNA(I, "strides",
+                mlirDenseElementsAttrInt64Get(i64t, 2, g->strides))};
   MlirValue ins[2] = {xf, win};
   MlirValue s = cimOnnxEmitNamed(I, "linalg.pooling_nchw_sum", loc, 2, ins,
                                  init, 2, attrs);
@@ -561,48 +588,54 @@ static MlirValue avgPool(Importer *I, MlirLocation loc, MlirValue xf,
   cimOnnxIdMap(m, sizeof m, 4);
   const char *maps[2] = {m, m};
   Bin k = {"arith.divf", true, false, (double)(g->kernel[0] * g->kernel[1])};
-  return genericFn(I, loc, 1, &s, maps, 4, NULL, cimOnnxEmptyF32(I, loc, 4, od),
-                   binBody, &k);
+  return cimOnnxGenericFn(I, loc, 1, &s, maps, 4, NULL,
+                          cimOnnxEmptyF32(I, loc, 4, od), binBody, &k);
 }
 
 bool cimOnnxAveragePool(Importer *I, const Onnx__NodeProto *n,
                         MlirLocation loc) {
-  IN(x, 0) REQUIRE(x, "X")
-  if (x->rank != 4)
-    return cimOnnxFail(loc, "node '%s' (AveragePool): only 2-D pooling is "
-                            "supported",
-                       cimOnnxNodeName(n));
+  IN(x, 0)
+  REQUIRE(x, "X") if (x->rank != 4) return cimOnnxFail(
+      loc,
+      "node '%s' (AveragePool): only 2-D pooling is "
+      "supported",
+      cimOnnxNodeName(n));
   ConvGeom g;
   if (!cimOnnxReadConvGeom(n, loc, x->dims, 0, 0, true, &g))
     return false;
   if (cimOnnxAnyPad(&g) && !cimOnnxAttrInt(n, "count_include_pad", 0))
-    return cimOnnxFail(loc, "node '%s' (AveragePool): padding with "
-                            "count_include_pad = 0 divides border windows by "
-                            "fewer elements; only count_include_pad = 1 (or "
-                            "no padding) is supported",
+    return cimOnnxFail(loc,
+                       "node '%s' (AveragePool): padding with "
+                       "count_include_pad = 0 divides border windows by "
+                       "fewer elements; only count_include_pad = 1 (or "
+                       "no padding) is supported",
                        cimOnnxNodeName(n));
   MlirValue xf = cimOnnxUseFloat(I, n, loc, x);
   if (mlirValueIsNull(xf))
     return false;
   int64_t pd[4] = {x->dims[0], x->dims[1], x->dims[2], x->dims[3]}, od[4];
   if (cimOnnxAnyPad(&g))
-    xf = cimOnnxEmitPad(I, loc, xf, x->dims, g.pads, cimOnnxZeroF32(I, loc), pd);
+    xf =
+        cimOnnxEmitPad(I, loc, xf, x->dims, g.pads, cimOnnxZeroF32(I, loc), pd);
   MlirValue y = avgPool(I, loc, xf, pd, &g, od);
   return cimOnnxDefineFloat(I, n, loc, y, 4, od);
 }
 
 bool cimOnnxGlobalAveragePool(Importer *I, const Onnx__NodeProto *n,
                               MlirLocation loc) {
-  IN(x, 0) REQUIRE(x, "X")
-  if (x->rank != 4)
-    return cimOnnxFail(loc, "node '%s' (GlobalAveragePool): only rank-4 (NCHW) "
-                            "inputs are supported",
-                       cimOnnxNodeName(n));
+  IN(x, 0)
+  REQUIRE(x, "X") if (x->rank != 4) return cimOnnxFail(
+      loc,
+      "node '%s' (GlobalAveragePool): only rank-4 (NCHW) "
+      "inputs are supported",
+      cimOnnxNodeName(n));
   MlirValue xf = cimOnnxUseFloat(I, n, loc, x);
   if (mlirValueIsNull(xf))
     return false;
-  ConvGeom g = {.strides = {1, 1}, .dilations = {1, 1},
-                .kernel = {x->dims[2], x->dims[3]}, .group = 1};
+  ConvGeom g = {.strides = {1, 1},
+                .dilations = {1, 1},
+                .kernel = {x->dims[2], x->dims[3]},
+                .group = 1};
   int64_t od[4];
   MlirValue y = avgPool(I, loc, xf, x->dims, &g, od);
   return cimOnnxDefineFloat(I, n, loc, y, 4, od);
@@ -620,12 +653,14 @@ bool cimOnnxBatchNormParams(const Onnx__NodeProto *n, MlirLocation loc,
   static const char *what[4] = {"scale", "B", "input_mean", "input_var"};
   for (int k = 0; k < 4; ++k)
     if (!in[k] || !in[k]->c || in[k]->c->n != channels)
-      return cimOnnxFail(loc, "node '%s' (BatchNormalization): %s must be a "
-                              "constant of %lld values",
+      return cimOnnxFail(loc,
+                         "node '%s' (BatchNormalization): %s must be a "
+                         "constant of %lld values",
                          cimOnnxNodeName(n), what[k], (long long)channels);
   if (cimOnnxAttrInt(n, "training_mode", 0))
-    return cimOnnxFail(loc, "node '%s' (BatchNormalization): training_mode = 1 "
-                            "is not supported (export for inference)",
+    return cimOnnxFail(loc,
+                       "node '%s' (BatchNormalization): training_mode = 1 "
+                       "is not supported (export for inference)",
                        cimOnnxNodeName(n));
   double eps = cimOnnxAttrFloat(n, "epsilon", 1e-5);
   for (int64_t c = 0; c < channels; ++c) {
@@ -636,10 +671,10 @@ bool cimOnnxBatchNormParams(const Onnx__NodeProto *n, MlirLocation loc,
 }
 
 bool cimOnnxBatchNorm(Importer *I, const Onnx__NodeProto *n, MlirLocation loc) {
-  IN(x, 0) REQUIRE(x, "X")
-  /* Folded into the convolution that produced x (onnx_import.c hConv). */
-  if (x->bnFolded)
-    return cimOnnxAlias(I, n, loc);
+  IN(x, 0)
+  REQUIRE(x, "X")
+      /* Folded into the convolution that produced x (onnx_import.c hConv). */
+      if (x->bnFolded) return cimOnnxAlias(I, n, loc);
   if (x->rank < 2)
     return cimOnnxFail(loc, "node '%s' (BatchNormalization): rank %d input",
                        cimOnnxNodeName(n), x->rank);
@@ -678,9 +713,9 @@ bool cimOnnxBatchNorm(Importer *I, const Onnx__NodeProto *n, MlirLocation loc) {
   const char *maps[3] = {m0, m1, m0};
   MlirValue ins[2] = {xf, sv};
   Bin k = {"arith.mulf", false, false, 0};
-  MlirValue y = genericFn(I, loc, 2, ins, maps, x->rank, NULL,
-                          cimOnnxEmptyF32(I, loc, x->rank, x->dims), binBody,
-                          &k);
+  MlirValue y =
+      cimOnnxGenericFn(I, loc, 2, ins, maps, x->rank, NULL,
+                       cimOnnxEmptyF32(I, loc, x->rank, x->dims), binBody, &k);
   y = cimOnnxAddChannelBias(I, loc, y, x->rank, x->dims, 1, f + C);
   free(f);
   return cimOnnxDefineFloat(I, n, loc, y, x->rank, x->dims);

@@ -179,6 +179,16 @@ NODE_TESTS = [
     ("test_cast_DOUBLE_to_FLOAT", "input"),
     ("test_conv_with_strides_padding", "W"),
     ("test_basic_conv_with_padding", "W"),
+    ("test_layer_normalization_2d_axis1", "W,B"),
+    ("test_layer_normalization_2d_axis_negative_1", "W,B"),
+    ("test_layer_normalization_3d_axis2_epsilon", "W,B"),
+    ("test_layer_normalization_4d_axis3", "W,B"),
+    ("test_layer_normalization_4d_axis_negative_1", "W,B"),
+    ("test_erf", ""),
+    ("test_pow_bcast_scalar", "y"),
+    ("test_where_example", "condition,x,y"),
+    ("test_expand_dim_changed", "data,new_shape"),
+    ("test_expand_dim_unchanged", "data,new_shape"),
 ]
 
 DATA = "/usr/share/libonnx-testdata/data/node"
