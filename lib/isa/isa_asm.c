@@ -429,18 +429,28 @@ static bool portDirective(Parser *ps, bool isInput, Pos at) {
   return tensorType(ps, &port->type) && expectLineEnd(ps);
 }
 
+/// The name of the next entry of a numbered table (`d<n>` data blocks,
+/// `b<n>` buffers), which must be `<prefix><count>`, after room for it.
+static bool nextEntry(Parser *ps, void **arr, uint32_t *cap, uint32_t count,
+                      size_t size, Pos **at, char prefix, const char *what,
+                      uint32_t *id) {
+  if (!reserve(ps, arr, cap, count, size, at))
+    return false;
+  Pos idAt = (skipBlanks(ps), here(ps));
+  if (!indexed(ps, prefix, id))
+    return false;
+  if (*id != count)
+    return errorAt(ps, idAt, "expected %c%u: %s are numbered in order", prefix,
+                   count, what);
+  return true;
+}
+
 static bool dataDirective(Parser *ps, Pos at) {
   CimProgram *p = ps->p;
-  if (!reserve(ps, (void **)&p->blocks, &ps->capBlocks, p->numBlocks,
-               sizeof *p->blocks, &ps->blockAt))
-    return false;
   uint32_t id;
-  Pos idAt = (skipBlanks(ps), here(ps));
-  if (!indexed(ps, 'd', &id))
+  if (!nextEntry(ps, (void **)&p->blocks, &ps->capBlocks, p->numBlocks,
+                 sizeof *p->blocks, &ps->blockAt, 'd', "data blocks", &id))
     return false;
-  if (id != p->numBlocks)
-    return errorAt(ps, idAt, "expected d%u: data blocks are numbered in order",
-                   p->numBlocks);
   skipBlanks(ps);
   Pos typeAt = here(ps);
   MlirStringRef w = word(ps);
@@ -499,16 +509,10 @@ static bool dataDirective(Parser *ps, Pos at) {
 
 static bool bufferDirective(Parser *ps, Pos at) {
   CimProgram *p = ps->p;
-  if (!reserve(ps, (void **)&p->buffers, &ps->capBuffers, p->numBuffers,
-               sizeof *p->buffers, &ps->bufferAt))
-    return false;
   uint32_t id;
-  Pos idAt = (skipBlanks(ps), here(ps));
-  if (!indexed(ps, 'b', &id))
+  if (!nextEntry(ps, (void **)&p->buffers, &ps->capBuffers, p->numBuffers,
+                 sizeof *p->buffers, &ps->bufferAt, 'b', "buffers", &id))
     return false;
-  if (id != p->numBuffers)
-    return errorAt(ps, idAt, "expected b%u: buffers are numbered in order",
-                   p->numBuffers);
   CimIsaBuffer *b = &p->buffers[id];
   b->dataBlock = CIM_ISA_NO_DATA;
   if (!tensorType(ps, &b->type))
@@ -604,30 +608,49 @@ static bool bufOperand(Parser *ps, uint32_t *out, bool optional) {
   return indexed(ps, 'b', out);
 }
 
-static bool instruction(Parser *ps, Pos at) {
-  CimProgram *p = ps->p;
-  if (!reserve(ps, (void **)&p->instrs, &ps->capInstrs, p->numInstrs,
-               sizeof *p->instrs, &ps->instrAt))
-    return false;
-  MlirStringRef m = word(ps);
-  int op = -1;
-  for (int k = 0; k < CIM_ISA_NUM_OPCODES && op < 0; ++k)
-    if (wordIs(m, cimIsaOpDescs[k].name))
-      op = k;
-  if (op < 0)
-    return errorAt(ps, at, "unknown instruction '%.*s'", (int)m.length,
-                   m.data);
-  const CimIsaOpDesc *d = &cimIsaOpDescs[op];
-  CimIsaInstr *in = &p->instrs[p->numInstrs];
-  memset(in, 0, sizeof *in);
-  in->opcode = (CimIsaOpcode)op;
-  in->layer = CIM_ISA_NO_LAYER;
-  in->dst = CIM_ISA_NO_BUFFER;
-  in->src[0] = in->src[1] = CIM_ISA_NO_BUFFER;
-  ps->instrAt[p->numInstrs] = at;
-  ++p->numInstrs;
+/// One immediate's value (after its `key=`), which starts at `valAt`.
+static bool fieldValue(Parser *ps, const CimIsaField *fd, Pos valAt,
+                       int64_t *out) {
+  switch (fd->kind) {
+  case CIM_ISA_FIELD_BOOL: {
+    MlirStringRef w = word(ps);
+    if (wordIs(w, "true"))
+      *out = 1;
+    else if (wordIs(w, "false"))
+      *out = 0;
+    else
+      return errorAt(ps, valAt, "expected true or false");
+    break;
+  }
+  case CIM_ISA_FIELD_ENUM: {
+    MlirStringRef w = word(ps);
+    int e = -1;
+    for (int k = 0; fd->enumNames[k] && e < 0; ++k)
+      if (wordIs(w, fd->enumNames[k]))
+        e = k;
+    if (e < 0)
+      return errorAt(ps, valAt, "unknown %s '%.*s'", fd->name,
+                     (int)w.length, w.data);
+    *out = e;
+    break;
+  }
+  case CIM_ISA_FIELD_BLOCK: {
+    uint32_t blk;
+    if (!indexed(ps, 'd', &blk))
+      return false;
+    *out = blk;
+    break;
+  }
+  default:
+    if (!integer(ps, out, false))
+      return false;
+    break;
+  }
+  return true;
+}
 
-  /* Operands, in the printer's order, separated by commas. */
+/// An instruction's operands, in the printer's order, separated by commas.
+static bool operands(Parser *ps, const CimIsaOpDesc *d, CimIsaInstr *in) {
   bool first = true;
 #define SEP()                                                                  \
   do {                                                                         \
@@ -658,8 +681,12 @@ static bool instruction(Parser *ps, Pos at) {
       return false;
   }
 #undef SEP
+  return true;
+}
 
-  /* key=value immediates, any order, each exactly once. */
+/// An instruction's key=value immediates, any order, each exactly once.
+static bool immediates(Parser *ps, const CimIsaOpDesc *d, CimIsaInstr *in,
+                       Pos at) {
   bool seen[CIM_ISA_MAX_IMMS + 1] = {false};
   while (!atLineEnd(ps)) {
     Pos keyAt = here(ps);
@@ -690,42 +717,8 @@ static bool instruction(Parser *ps, Pos at) {
         return false;
       continue;
     }
-    const CimIsaField *fd = &d->imms[f];
-    switch (fd->kind) {
-    case CIM_ISA_FIELD_BOOL: {
-      MlirStringRef w = word(ps);
-      if (wordIs(w, "true"))
-        in->imm[f] = 1;
-      else if (wordIs(w, "false"))
-        in->imm[f] = 0;
-      else
-        return errorAt(ps, valAt, "expected true or false");
-      break;
-    }
-    case CIM_ISA_FIELD_ENUM: {
-      MlirStringRef w = word(ps);
-      int e = -1;
-      for (int k = 0; fd->enumNames[k] && e < 0; ++k)
-        if (wordIs(w, fd->enumNames[k]))
-          e = k;
-      if (e < 0)
-        return errorAt(ps, valAt, "unknown %s '%.*s'", fd->name,
-                       (int)w.length, w.data);
-      in->imm[f] = e;
-      break;
-    }
-    case CIM_ISA_FIELD_BLOCK: {
-      uint32_t blk;
-      if (!indexed(ps, 'd', &blk))
-        return false;
-      in->imm[f] = blk;
-      break;
-    }
-    default:
-      if (!integer(ps, &in->imm[f], false))
-        return false;
-      break;
-    }
+    if (!fieldValue(ps, &d->imms[f], valAt, &in->imm[f]))
+      return false;
   }
   for (unsigned k = 0; k < d->numImms; ++k) {
     const CimIsaField *fd = &d->imms[k];
@@ -734,6 +727,31 @@ static bool instruction(Parser *ps, Pos at) {
       return errorAt(ps, at, "'%s' lacks field '%s'", d->name, fd->name);
   }
   return true;
+}
+
+static bool instruction(Parser *ps, Pos at) {
+  CimProgram *p = ps->p;
+  if (!reserve(ps, (void **)&p->instrs, &ps->capInstrs, p->numInstrs,
+               sizeof *p->instrs, &ps->instrAt))
+    return false;
+  MlirStringRef m = word(ps);
+  int op = -1;
+  for (int k = 0; k < CIM_ISA_NUM_OPCODES && op < 0; ++k)
+    if (wordIs(m, cimIsaOpDescs[k].name))
+      op = k;
+  if (op < 0)
+    return errorAt(ps, at, "unknown instruction '%.*s'", (int)m.length,
+                   m.data);
+  const CimIsaOpDesc *d = &cimIsaOpDescs[op];
+  CimIsaInstr *in = &p->instrs[p->numInstrs];
+  memset(in, 0, sizeof *in);
+  in->opcode = (CimIsaOpcode)op;
+  in->layer = CIM_ISA_NO_LAYER;
+  in->dst = CIM_ISA_NO_BUFFER;
+  in->src[0] = in->src[1] = CIM_ISA_NO_BUFFER;
+  ps->instrAt[p->numInstrs] = at;
+  ++p->numInstrs;
+  return operands(ps, d, in) && immediates(ps, d, in, at);
 }
 
 static bool line(Parser *ps) {
@@ -809,29 +827,18 @@ static bool parseAll(Parser *ps) {
   CimIsaLocus locus;
   bool ok = cimIsaVerify(p, &locus, &msg);
   if (!ok) {
+    /* The entry at fault, in the table the verifier names. */
+    const Pos *entries[CIM_ISA_LOCUS_INSTR + 1] = {
+        [CIM_ISA_LOCUS_INPUT] = ps->inputAt,
+        [CIM_ISA_LOCUS_OUTPUT] = ps->outputAt,
+        [CIM_ISA_LOCUS_BUFFER] = ps->bufferAt,
+        [CIM_ISA_LOCUS_BLOCK] = ps->blockAt,
+        [CIM_ISA_LOCUS_INSTR] = ps->instrAt};
     Pos at = here(ps);
-    switch (locus.kind) {
-    case CIM_ISA_LOCUS_TARGET:
+    if (locus.kind == CIM_ISA_LOCUS_TARGET)
       at = ps->targetAt;
-      break;
-    case CIM_ISA_LOCUS_INPUT:
-      at = ps->inputAt[locus.index];
-      break;
-    case CIM_ISA_LOCUS_OUTPUT:
-      at = ps->outputAt[locus.index];
-      break;
-    case CIM_ISA_LOCUS_BUFFER:
-      at = ps->bufferAt[locus.index];
-      break;
-    case CIM_ISA_LOCUS_BLOCK:
-      at = ps->blockAt[locus.index];
-      break;
-    case CIM_ISA_LOCUS_INSTR:
-      at = ps->instrAt[locus.index];
-      break;
-    case CIM_ISA_LOCUS_PROGRAM:
-      break;
-    }
+    else if (entries[locus.kind])
+      at = entries[locus.kind][locus.index];
     errorAt(ps, at, "%s", cimStrBufGet(&msg));
   }
   cimStrBufFree(&msg);

@@ -565,30 +565,18 @@ static bool verifyDecoded(Reader *r, CimProgram *p, const Header *h,
     cimStrBufFree(&msg);
     return true;
   }
-  size_t off = 0;
-  switch (locus.kind) {
-  case CIM_ISA_LOCUS_TARGET:
+  /* The entry at fault, in the table the verifier names. */
+  const size_t *entries[CIM_ISA_LOCUS_INSTR + 1] = {
+      [CIM_ISA_LOCUS_INPUT] = at->input,
+      [CIM_ISA_LOCUS_OUTPUT] = at->output,
+      [CIM_ISA_LOCUS_BUFFER] = at->buffer,
+      [CIM_ISA_LOCUS_BLOCK] = at->block,
+      [CIM_ISA_LOCUS_INSTR] = at->instr};
+  size_t off = h->codeStart; /* CIM_ISA_LOCUS_PROGRAM */
+  if (locus.kind == CIM_ISA_LOCUS_TARGET)
     off = OFF_TARGET;
-    break;
-  case CIM_ISA_LOCUS_INPUT:
-    off = at->input[locus.index];
-    break;
-  case CIM_ISA_LOCUS_OUTPUT:
-    off = at->output[locus.index];
-    break;
-  case CIM_ISA_LOCUS_BUFFER:
-    off = at->buffer[locus.index];
-    break;
-  case CIM_ISA_LOCUS_BLOCK:
-    off = at->block[locus.index];
-    break;
-  case CIM_ISA_LOCUS_INSTR:
-    off = at->instr[locus.index];
-    break;
-  case CIM_ISA_LOCUS_PROGRAM:
-    off = h->codeStart;
-    break;
-  }
+  else if (entries[locus.kind])
+    off = entries[locus.kind][locus.index];
   if (locus.kind == CIM_ISA_LOCUS_INSTR)
     failAt(r, off, "instruction %u (%s): %s", locus.index,
            cimIsaOpDescs[p->instrs[locus.index].opcode].name,

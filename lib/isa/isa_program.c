@@ -563,15 +563,23 @@ static bool verifyPool(const InstrView *x) {
   return true;
 }
 
+/// An instruction along `axis` of src0 whose result has src0's dims
+/// (softmax, layer_norm).
+static bool needAxisOp(const InstrView *x, const char *op, int64_t axis) {
+  Verifier *v = x->v;
+  if (!needSameDims(v, op, x->in->dst, x->in->src[0]))
+    return false;
+  if (axis >= x->s0->rank)
+    return fail(v, "axis %lld is not below rank %u", (long long)axis,
+                (unsigned)x->s0->rank);
+  return true;
+}
+
 static bool verifySoftmax(const InstrView *x) {
   Verifier *v = x->v;
   const CimIsaInstr *in = x->in;
-  const CimIsaTensorType *s0 = x->s0;
-  if (!needSameDims(v, "softmax", in->dst, in->src[0]))
+  if (!needAxisOp(x, "softmax", in->softmax.axis))
     return false;
-  if (in->softmax.axis >= s0->rank)
-    return fail(v, "axis %lld is not below rank %u",
-                (long long)in->softmax.axis, (unsigned)s0->rank);
   int64_t blk = in->softmax.expTable;
   for (uint64_t i = 0; i < blockCount(v, blk); ++i) {
     int64_t e = blockValue(v, blk, i);
@@ -588,13 +596,9 @@ static bool verifySoftmax(const InstrView *x) {
 static bool verifyLayerNorm(const InstrView *x) {
   Verifier *v = x->v;
   const CimIsaInstr *in = x->in;
-  const CimIsaTensorType *s0 = x->s0;
-  if (!needSameDims(v, "layer_norm", in->dst, in->src[0]))
+  if (!needAxisOp(x, "layer_norm", in->layerNorm.axis))
     return false;
-  if (in->layerNorm.axis >= s0->rank)
-    return fail(v, "axis %lld is not below rank %u",
-                (long long)in->layerNorm.axis, (unsigned)s0->rank);
-  int64_t n = s0->dims[in->layerNorm.axis];
+  int64_t n = x->s0->dims[in->layerNorm.axis];
   if ((int64_t)blockCount(v, in->layerNorm.gamma) != n ||
       (int64_t)blockCount(v, in->layerNorm.beta) != n)
     return fail(v, "'gamma' and 'beta' need %lld entries", (long long)n);
