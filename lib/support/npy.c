@@ -99,124 +99,157 @@ static bool readWord(Reader *r, const char *word) {
   return false;
 }
 
+/// The magic, version and header length: the header dict is then
+/// [dataStart - headerLen, dataStart).
+static MlirLogicalResult readPreamble(Reader *r, size_t *headerLen,
+                                      size_t *dataStart) {
+  const unsigned char *b = r->bytes;
+  size_t size = r->size;
+  if (size < 6 || memcmp(b, "\x93NUMPY", 6) != 0)
+    return failAt(r, 0, size < 6 ? "file too short for the .npy magic"
+                                 : "not a .npy file (bad magic)");
+  if (size < 10)
+    return failAt(r, size, "truncated header: the version and header length "
+                           "need 10 bytes, %zu present",
+                  size);
+  unsigned major = b[6];
+  if (major == 1) {
+    *headerLen = (size_t)b[8] | ((size_t)b[9] << 8);
+    *dataStart = 10 + *headerLen;
+  } else if (major == 2 || major == 3) {
+    if (size < 12)
+      return failAt(r, 8, "file too short for the header length");
+    *headerLen = (size_t)b[8] | ((size_t)b[9] << 8) | ((size_t)b[10] << 16) |
+                 ((size_t)b[11] << 24);
+    *dataStart = 12 + *headerLen;
+  } else {
+    return failAt(r, 6, "unsupported .npy version %u.%u", major, b[7]);
+  }
+  if (*dataStart > size)
+    return failAt(r, size, "truncated header: %zu header bytes announced, "
+                           "%zu present",
+                  *headerLen, size - (*dataStart - *headerLen));
+  return mlirLogicalResultSuccess();
+}
+
+/// The value of 'descr': one of the integer dtypes.
+static MlirLogicalResult readDescr(Reader *r, int *dtype) {
+  char d[16];
+  skipSpace(r);
+  size_t at = r->pos;
+  if (!readString(r, d, sizeof d))
+    return failAt(r, at, "expected a quoted dtype for 'descr'");
+  /* "<i1"/"|i1" and "=" for one-byte types are equivalent. */
+  if ((d[0] == '<' || d[0] == '=') && d[2] == '1' && d[3] == '\0')
+    d[0] = '|';
+  for (int i = 0; i < 8; ++i)
+    if (!strcmp(d, descrs[i]))
+      *dtype = i;
+  if (*dtype < 0)
+    return failAt(r, at, "unsupported dtype '%s' (integer arrays only: "
+                         "|i1 <i2 <i4 <i8 |u1 <u2 <u4 <u8)",
+                  d);
+  return mlirLogicalResultSuccess();
+}
+
+/// The value of 'shape': a tuple of dimensions.
+static MlirLogicalResult readShape(Reader *r, int *rank, int64_t *shape) {
+  if (!accept(r, '('))
+    return failAt(r, r->pos, "expected '(' to open 'shape'");
+  while (!accept(r, ')')) {
+    skipSpace(r);
+    size_t at = r->pos;
+    int64_t v = 0;
+    bool digits = false;
+    while (r->pos < r->end && r->bytes[r->pos] >= '0' &&
+           r->bytes[r->pos] <= '9') {
+      if (v > (INT64_MAX - 9) / 10)
+        return failAt(r, at, "dimension too large");
+      v = v * 10 + (r->bytes[r->pos++] - '0');
+      digits = true;
+    }
+    if (!digits)
+      return failAt(r, at, "expected a dimension in 'shape'");
+    if (*rank == CIM_NPY_MAX_RANK)
+      return failAt(r, at, "more than %d dimensions", CIM_NPY_MAX_RANK);
+    shape[(*rank)++] = v;
+    if (!accept(r, ',')) {
+      if (!accept(r, ')'))
+        return failAt(r, r->pos, "expected ',' or ')' in 'shape'");
+      break;
+    }
+  }
+  return mlirLogicalResultSuccess();
+}
+
+/// The header dict (r->pos at its start): dtype and shape of a C-ordered
+/// array.
+static MlirLogicalResult readHeader(Reader *r, int *dtype, int *rank,
+                                    int64_t *shape) {
+  size_t start = r->pos;
+  bool haveDescr = false, haveOrder = false, haveShape = false;
+  bool fortran = false;
+  if (!accept(r, '{'))
+    return failAt(r, r->pos, "expected '{' to open the header dict");
+  while (!accept(r, '}')) {
+    char key[32];
+    size_t keyAt = r->pos;
+    if (!readString(r, key, sizeof key))
+      return failAt(r, r->pos, "expected a quoted key in the header dict");
+    if (!accept(r, ':'))
+      return failAt(r, r->pos, "expected ':' after key '%s'", key);
+    if (!strcmp(key, "descr")) {
+      if (mlirLogicalResultIsFailure(readDescr(r, dtype)))
+        return mlirLogicalResultFailure();
+      haveDescr = true;
+    } else if (!strcmp(key, "fortran_order")) {
+      skipSpace(r);
+      size_t at = r->pos;
+      if (readWord(r, "True"))
+        fortran = true;
+      else if (readWord(r, "False"))
+        fortran = false;
+      else
+        return failAt(r, at, "expected True or False for 'fortran_order'");
+      haveOrder = true;
+    } else if (!strcmp(key, "shape")) {
+      if (mlirLogicalResultIsFailure(readShape(r, rank, shape)))
+        return mlirLogicalResultFailure();
+      haveShape = true;
+    } else {
+      return failAt(r, keyAt, "unexpected key '%s' in the header", key);
+    }
+    if (!accept(r, ',')) {
+      if (!accept(r, '}'))
+        return failAt(r, r->pos, "expected ',' or '}' in the header dict");
+      break;
+    }
+  }
+  if (!haveDescr || !haveOrder || !haveShape)
+    return failAt(r, start, "header lacks '%s'",
+                  !haveDescr   ? "descr"
+                  : !haveOrder ? "fortran_order"
+                               : "shape");
+  if (fortran)
+    return failAt(r, start, "Fortran-ordered arrays are not supported");
+  return mlirLogicalResultSuccess();
+}
+
 MlirLogicalResult cimNpyParse(const void *bytes, size_t size,
                               MlirStringRef sourceName, CimNpyArray *array,
                               MlirStringCallback errorCallback,
                               void *userData) {
   Reader r = {bytes, size, 0, 0, sourceName, errorCallback, userData};
-  const unsigned char *b = bytes;
-  if (size < 6 || memcmp(b, "\x93NUMPY", 6) != 0)
-    return failAt(&r, 0, size < 6 ? "file too short for the .npy magic"
-                                  : "not a .npy file (bad magic)");
-  if (size < 10)
-    return failAt(&r, size, "truncated header: the version and header length "
-                            "need 10 bytes, %zu present",
-                  size);
-  unsigned major = b[6];
-  size_t headerLen, dataStart;
-  if (major == 1) {
-    headerLen = (size_t)b[8] | ((size_t)b[9] << 8);
-    dataStart = 10 + headerLen;
-  } else if (major == 2 || major == 3) {
-    if (size < 12)
-      return failAt(&r, 8, "file too short for the header length");
-    headerLen = (size_t)b[8] | ((size_t)b[9] << 8) | ((size_t)b[10] << 16) |
-                ((size_t)b[11] << 24);
-    dataStart = 12 + headerLen;
-  } else {
-    return failAt(&r, 6, "unsupported .npy version %u.%u", major, b[7]);
-  }
-  if (dataStart > size)
-    return failAt(&r, size, "truncated header: %zu header bytes announced, "
-                            "%zu present",
-                  headerLen, size - (dataStart - headerLen));
+  size_t headerLen = 0, dataStart = 0;
+  if (mlirLogicalResultIsFailure(readPreamble(&r, &headerLen, &dataStart)))
+    return mlirLogicalResultFailure();
   r.pos = dataStart - headerLen;
   r.end = dataStart;
-
-  bool haveDescr = false, haveOrder = false, haveShape = false;
   int dtype = -1;
-  bool fortran = false;
   int rank = 0;
   int64_t shape[CIM_NPY_MAX_RANK];
-  if (!accept(&r, '{'))
-    return failAt(&r, r.pos, "expected '{' to open the header dict");
-  while (!accept(&r, '}')) {
-    char key[32];
-    size_t keyAt = r.pos;
-    if (!readString(&r, key, sizeof key))
-      return failAt(&r, r.pos, "expected a quoted key in the header dict");
-    if (!accept(&r, ':'))
-      return failAt(&r, r.pos, "expected ':' after key '%s'", key);
-    if (!strcmp(key, "descr")) {
-      char d[16];
-      skipSpace(&r);
-      size_t at = r.pos;
-      if (!readString(&r, d, sizeof d))
-        return failAt(&r, at, "expected a quoted dtype for 'descr'");
-      /* "<i1"/"|i1" and "=" for one-byte types are equivalent. */
-      if ((d[0] == '<' || d[0] == '=') && d[2] == '1' && d[3] == '\0')
-        d[0] = '|';
-      for (int i = 0; i < 8; ++i)
-        if (!strcmp(d, descrs[i]))
-          dtype = i;
-      if (dtype < 0)
-        return failAt(&r, at, "unsupported dtype '%s' (integer arrays only: "
-                              "|i1 <i2 <i4 <i8 |u1 <u2 <u4 <u8)",
-                      d);
-      haveDescr = true;
-    } else if (!strcmp(key, "fortran_order")) {
-      skipSpace(&r);
-      size_t at = r.pos;
-      if (readWord(&r, "True"))
-        fortran = true;
-      else if (readWord(&r, "False"))
-        fortran = false;
-      else
-        return failAt(&r, at, "expected True or False for 'fortran_order'");
-      haveOrder = true;
-    } else if (!strcmp(key, "shape")) {
-      if (!accept(&r, '('))
-        return failAt(&r, r.pos, "expected '(' to open 'shape'");
-      while (!accept(&r, ')')) {
-        skipSpace(&r);
-        size_t at = r.pos;
-        int64_t v = 0;
-        bool digits = false;
-        while (r.pos < r.end && r.bytes[r.pos] >= '0' && r.bytes[r.pos] <= '9') {
-          if (v > (INT64_MAX - 9) / 10)
-            return failAt(&r, at, "dimension too large");
-          v = v * 10 + (r.bytes[r.pos++] - '0');
-          digits = true;
-        }
-        if (!digits)
-          return failAt(&r, at, "expected a dimension in 'shape'");
-        if (rank == CIM_NPY_MAX_RANK)
-          return failAt(&r, at, "more than %d dimensions", CIM_NPY_MAX_RANK);
-        shape[rank++] = v;
-        if (!accept(&r, ',')) {
-          if (!accept(&r, ')'))
-            return failAt(&r, r.pos, "expected ',' or ')' in 'shape'");
-          break;
-        }
-      }
-      haveShape = true;
-    } else {
-      return failAt(&r, keyAt, "unexpected key '%s' in the header", key);
-    }
-    if (!accept(&r, ',')) {
-      if (!accept(&r, '}'))
-        return failAt(&r, r.pos, "expected ',' or '}' in the header dict");
-      break;
-    }
-  }
-  if (!haveDescr || !haveOrder || !haveShape)
-    return failAt(&r, dataStart - headerLen,
-                  "header lacks '%s'", !haveDescr ? "descr"
-                                       : !haveOrder ? "fortran_order"
-                                                    : "shape");
-  if (fortran)
-    return failAt(&r, dataStart - headerLen,
-                  "Fortran-ordered arrays are not supported");
+  if (mlirLogicalResultIsFailure(readHeader(&r, &dtype, &rank, shape)))
+    return mlirLogicalResultFailure();
 
   int64_t count = 1;
   for (int i = 0; i < rank; ++i) {
@@ -233,7 +266,8 @@ MlirLogicalResult cimNpyParse(const void *bytes, size_t size,
   void *data = malloc(need ? need : 1);
   if (!data)
     return failAt(&r, dataStart, "out of memory for %zu bytes", need);
-  memcpy(data, b + dataStart, need); /* x86-64 and aarch64 are little endian */
+  /* x86-64 and aarch64 are little endian, as the dtypes read. */
+  memcpy(data, (const unsigned char *)bytes + dataStart, need);
   array->dtype = (CimNpyDType)dtype;
   array->rank = rank;
   for (int i = 0; i < rank; ++i)
