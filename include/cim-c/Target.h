@@ -191,13 +191,32 @@ CIM_CAPI_EXPORTED void cimTargetRecord(MlirOperation op,
 /// designs with the same reason. Fails, passing one message to
 /// `errorCallback`, for signed activations on an `unsigned` input encoding
 /// ("the layer has signed activations but the target's input encoding is
-/// 'unsigned'"), on the `offset` encoding (its correction is not
-/// implemented), and when `dac_bits` does not divide `aBits - 1` (the sign
-/// bit would share a plane with magnitude bits: "... dac_bits must divide
-/// a_bits - 1").
+/// 'unsigned'") and on the `offset` encoding (its correction is not
+/// implemented). Any DAC width applies two's complement activations: the
+/// sign bit gets a plane of its own (cimTargetInputPlane).
 CIM_CAPI_EXPORTED MlirLogicalResult
 cimTargetCheckActivations(const CimTarget *target, int64_t aBits, bool aSigned,
                           MlirStringCallback errorCallback, void *userData);
+
+/// The number of input bit-planes (crossbar passes) of one `aBits`-bit
+/// activation on `target`'s `dac_bits`-bit DACs: `ceil(aBits / dac_bits)`
+/// for unsigned activations; for two's complement ones the `aBits - 1`
+/// magnitude bits take `ceil((aBits - 1) / dac_bits)` planes and the sign bit
+/// one more (unipolar DACs cannot drive a plane that mixes the sign's
+/// negative weight with positive ones). Equal to `ceil(aBits / dac_bits)`
+/// whenever `dac_bits` divides `aBits - 1`, 1-bit DACs included. The cost
+/// model and cim-bitslice both count planes with this function.
+CIM_CAPI_EXPORTED int64_t cimTargetInputPlanes(const CimTarget *target,
+                                               int64_t aBits, bool aSigned);
+
+/// Plane `index` (0 = least significant) of that layout: its first bit
+/// `*bitOffset` and width `*bits` (1..dac_bits). The last plane of a two's
+/// complement activation is its sign bit alone (`*bits` = 1), which the
+/// recombination subtracts. `index` must be below cimTargetInputPlanes.
+CIM_CAPI_EXPORTED void cimTargetInputPlane(const CimTarget *target,
+                                           int64_t aBits, bool aSigned,
+                                           int64_t index, int64_t *bitOffset,
+                                           int64_t *bits);
 
 /// Prints the fields in which `a` and `b` differ, "cell_bits 2 vs 4,
 /// dac_bits 1 vs 2" (values in JSON units, `a`'s first), or "" when they are

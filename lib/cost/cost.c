@@ -87,7 +87,7 @@ static MlirLogicalResult checkLayer(const CimTarget *t, const CimLayer *l,
 static void mapLayer(const CimTarget *t, const CimLayer *l, CimLayerCost *r,
                      Split *rows, Split *cols, int64_t *extraCols) {
   r->weightSlices = ceilDiv(l->wBits, t->cellBits);
-  r->inputPlanes = ceilDiv(l->aBits, t->dacBits);
+  r->inputPlanes = cimTargetInputPlanes(t, l->aBits, l->aSigned);
   *extraCols = 0;
   switch (t->weightMapping) {
   case CIM_WEIGHT_MAPPING_DIFFERENTIAL_COLUMN: {

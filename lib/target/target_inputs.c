@@ -3,8 +3,9 @@
  * The one check of whether a target's DACs and input encoding can apply a
  * layer's activations, shared by the cost model (cimLayerCostCompute, and so
  * cim-estimate) and the crossbar mapping (cim-bitslice), so that the two
- * accept and reject the same designs with the same reason (issue 17,
- * item 5; docs/design.md, "Input slicing").
+ * accept and reject the same designs with the same reason, and the one
+ * layout of an activation's bit-planes, which both count (issue 17, item 5;
+ * docs/design.md, "Input slicing").
  *===----------------------------------------------------------------------===*/
 
 #include <inttypes.h>
@@ -30,14 +31,29 @@ MlirLogicalResult cimTargetCheckActivations(const CimTarget *t, int64_t aBits,
               "weights); use 'twos-complement'");
     return cimTargetFail(errorCallback, userData, &msg);
   }
-  if (aBits >= 1 && (aBits - 1) % t->dacBits != 0) {
-    cimStrBufPrintf(&msg,
-                    "%" PRId64 "-bit two's complement activations on a %" PRId64
-                    "-bit DAC would put the sign bit and magnitude bits in one "
-                    "plane (unipolar DACs cannot drive it); dac_bits must "
-                    "divide a_bits - 1",
-                    aBits, t->dacBits);
-    return cimTargetFail(errorCallback, userData, &msg);
-  }
   return mlirLogicalResultSuccess();
+}
+
+/// Magnitude bits of an activation: all of them, or all but the sign.
+static int64_t magnitudeBits(int64_t aBits, bool aSigned) {
+  return aSigned ? aBits - 1 : aBits;
+}
+
+int64_t cimTargetInputPlanes(const CimTarget *t, int64_t aBits,
+                             bool aSigned) {
+  int64_t mag = magnitudeBits(aBits, aSigned);
+  return (mag + t->dacBits - 1) / t->dacBits + (aSigned ? 1 : 0);
+}
+
+void cimTargetInputPlane(const CimTarget *t, int64_t aBits, bool aSigned,
+                         int64_t index, int64_t *bitOffset, int64_t *bits) {
+  int64_t mag = magnitudeBits(aBits, aSigned);
+  int64_t off = index * t->dacBits;
+  if (off >= mag) { /* the sign plane */
+    *bitOffset = mag;
+    *bits = 1;
+    return;
+  }
+  *bitOffset = off;
+  *bits = mag - off < t->dacBits ? mag - off : t->dacBits;
 }

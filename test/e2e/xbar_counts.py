@@ -201,8 +201,6 @@ def sweep(cim_opt, work):
                 % (rows, cols, cell, dac, adc, mapping, ou))
         body = []
         for i, (kind, k, n, inv, rep, wb, ab, asg) in enumerate(SWEEP_LAYERS):
-            if asg and (ab - 1) % dac:
-                ab = ab - (ab - 1) % dac  # keep the sign bit alone in a plane
             d = {"type": kind, "input_dim": k, "output_dim": n,
                  "mvm_invocations": inv, "repeat_factor": rep}
             text = layer_text(i, "sweep", d, wb, ab)

@@ -34,18 +34,6 @@ module attributes {cim.target = #cim.target<256, 256, 4, 1, 0, "differential-col
 
 // -----
 
-// 4-bit two's complement inputs on a 2-bit DAC: planes [0,2) and [2,4);
-// the top plane would hold bit 2 (+4) and the sign bit 3 (-8) together.
-module attributes {cim.target = #cim.target<256, 256, 4, 2, 0, "differential-column", "twos-complement", 1, 256, 1, 56000000, 1400000, 0, 0, 0, 0, 0, 0, 0, 0>} {
-  func.func @dac_sign(%acc: tensor<1x2xi32>, %a: tensor<1x2xi4>, %w: tensor<2x2xi8>) -> tensor<1x2xi32> {
-    // expected-error @+1 {{cim-bitslice: layer 0: 4-bit two's complement activations on a 2-bit DAC would put the sign bit and magnitude bits in one plane (unipolar DACs cannot drive it); dac_bits must divide a_bits - 1}}
-    %r = "cim.matmul_tile"(%acc, %a, %w) {a_bits = 4 : i64, a_signed = true, cell_bits = 4 : i64, k_offset = 0 : i64, k_size = 2 : i64, layer = 0 : i64, mapping = "differential-column", unit_offset = 0 : i64, units = 4 : i64, w_bits = 8 : i64, w_signed = true, weights = "dynamic"} : (tensor<1x2xi32>, tensor<1x2xi4>, tensor<2x2xi8>) -> tensor<1x2xi32>
-    return %r : tensor<1x2xi32>
-  }
-}
-
-// -----
-
 // A tile outside its layer: 2 outputs x 2 slices are 4 units, not 5.
 func.func @outside(%acc: tensor<1x2xi32>, %a: tensor<1x2xi8>, %w: tensor<2x2xi8>) -> tensor<1x2xi32> {
   // expected-error @+1 {{'cim.matmul_tile' op units [1, 1 + 5) exceed the 4 weight units}}

@@ -197,6 +197,29 @@ module attributes {cim.target = #cim.target<256, 256, 4, 2, 0, "differential-col
 
 // -----
 
+// A 2-bit DAC with 4-bit signed activations: 2 does not divide a_bits - 1 = 3,
+// so the magnitude bits take ceil(3 / 2) = 2 planes, [0,2) and [2,3), and the
+// sign bit 3 a plane of its own: 3 planes (not ceil(4 / 2) = 2, whose top
+// plane would mix bit 2, +4, with the sign, -8), shifts 0, 2, 3, the last
+// negated. x = -8 * b3 + 4 * b2 + (b1 b0).
+// CHECK-LABEL: func.func @dac2_sign_alone
+// CHECK: "xbar.bitplane"({{.*}}) {a_bits = 4 : i64, bit_offset = 0 : i64, bits = 2 : i64
+// CHECK: "xbar.bitplane"({{.*}}) {a_bits = 4 : i64, bit_offset = 2 : i64, bits = 1 : i64
+// CHECK: "xbar.bitplane"({{.*}}) {a_bits = 4 : i64, bit_offset = 3 : i64, bits = 1 : i64
+// CHECK-NOT: "xbar.bitplane"
+// CHECK: "xbar.shift_add"({{.*}}) {count = 2 : i64, dst_offset = 0 : i64, negate = false, shift = 0 : i64
+// CHECK: "xbar.shift_add"({{.*}}) {count = 2 : i64, dst_offset = 0 : i64, negate = false, shift = 2 : i64
+// CHECK: "xbar.shift_add"({{.*}}) {count = 2 : i64, dst_offset = 0 : i64, negate = true, shift = 3 : i64
+module attributes {cim.target = #cim.target<256, 256, 4, 2, 0, "differential-column", "twos-complement", 1, 256, 1, 56000000, 1400000, 0, 0, 0, 0, 0, 0, 0, 0>} {
+  func.func @dac2_sign_alone(%a: tensor<1x1xi4>) -> tensor<1x1xi32> {
+    %w = arith.constant dense<3> : tensor<1x1xi4>
+    %r = "cim.matmul"(%a, %w) {a_bits = 4 : i64, a_signed = true, layer = 0 : i64, w_bits = 4 : i64, w_signed = true, weights = "static"} : (tensor<1x1xi4>, tensor<1x1xi4>) -> tensor<1x1xi32>
+    return %r : tensor<1x1xi32>
+  }
+}
+
+// -----
+
 // Two tiles of one layer share the bit-planes: a 2x256 crossbar, K = 3:
 // row tiles [0,2) and [2,3); one bitplane op, MVMs at k_offset 0 and 2.
 // CHECK-LABEL: func.func @shared_planes
