@@ -82,11 +82,13 @@ def quantize(x, scale, zp):
     return np.clip(q, info.min, info.max).astype(np.int64)
 
 
-def run_ort(model_path, xs_path, out_path, level):
+def run_ort(model_path, in_paths, out_path, level):
+    """ONNX Runtime's first output for the samples of the .npy files (one
+    per model input)."""
     here = os.path.dirname(os.path.abspath(__file__))
     node = shutil.which("node")
     subprocess.run([node, os.path.join(here, "run_ort.js"), model_path,
-                    xs_path, out_path, f"--opt={level}"], check=True)
+                    out_path, *in_paths, f"--opt={level}"], check=True)
     return np.load(out_path)
 
 
@@ -117,7 +119,7 @@ def main(argv):
 
     status = 0
     for level in args.opt or ["all"]:
-        y = run_ort(args.model, xs_path,
+        y = run_ort(args.model, [xs_path],
                     os.path.join(args.workdir, f"ort-{level}.npy"), level)
         ratio = y.astype(np.float64) / float(s_out.reshape(()))
         if np.abs(ratio - np.rint(ratio)).max() > 1e-3:

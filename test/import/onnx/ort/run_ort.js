@@ -1,12 +1,13 @@
 // Runs an ONNX model with ONNX Runtime (onnxruntime-node, CPU) on a batch
 // of samples: the reference executor of cimlir's ONNX tests.
 //
-//   node run_ort.js MODEL.onnx IN.npy OUT.npy [--opt=all|extended|basic|disabled]
+//   node run_ort.js MODEL.onnx OUT.npy IN.npy [IN2.npy ...] [--opt=all|extended|basic|disabled]
 //
-// IN.npy holds N samples along its first axis ([N, ...], float32, uint8,
-// int8 or int32, C order); each sample is fed as the model's single input
-// with shape [1, ...]. The model's first output of every sample is stacked
-// into OUT.npy ([N, ...], float32 or the output's integer type). --opt is
+// Each IN*.npy holds N samples along its first axis ([N, ...], float32,
+// uint8, int8 or int32, C order), one file per model input in the model's
+// order; sample i of each is fed with shape [1, ...]. The model's first
+// output of every sample is stacked into OUT.npy ([N, ...], float32 or the
+// output's integer type). --opt is
 // ORT's graph optimization level (default: all, what ORT runs by default;
 // at `all` ORT fuses QDQ groups into integer QLinearConv/QLinearMatMul
 // kernels). One thread, so results do not depend on the machine's cores.
@@ -55,29 +56,33 @@ function writeNpy(path, descr, shape, data) {
 async function main(argv) {
   const args = argv.filter((a) => !a.startsWith('--'));
   const optArg = argv.find((a) => a.startsWith('--opt='));
-  if (args.length !== 3) {
-    throw new Error('usage: node run_ort.js MODEL.onnx IN.npy OUT.npy [--opt=LEVEL]');
+  if (args.length < 3) {
+    throw new Error('usage: node run_ort.js MODEL.onnx OUT.npy IN.npy [IN2.npy ...] [--opt=LEVEL]');
   }
-  const [model, inPath, outPath] = args;
+  const [model, outPath, ...inPaths] = args;
   const session = await ort.InferenceSession.create(model, {
     executionProviders: ['cpu'],
     graphOptimizationLevel: optArg ? optArg.slice(6) : 'all',
     intraOpNumThreads: 1,
     interOpNumThreads: 1,
   });
-  if (session.inputNames.length !== 1) {
-    throw new Error(`${model}: ${session.inputNames.length} inputs; one is supported`);
+  if (session.inputNames.length !== inPaths.length) {
+    throw new Error(`${model}: ${session.inputNames.length} inputs, ${inPaths.length} files`);
   }
-  const x = readNpy(inPath);
-  const n = x.shape[0];
-  const sampleShape = [1, ...x.shape.slice(1)];
-  const per = x.data.length / n;
+  const xs = inPaths.map(readNpy);
+  const n = xs[0].shape[0];
+  if (xs.some((x) => x.shape[0] !== n)) throw new Error('inputs differ in sample count');
   const outName = session.outputNames[0];
   let out = null;
   let outShape = null;
   for (let i = 0; i < n; i++) {
-    const t = new ort.Tensor(x.type, x.data.subarray(i * per, (i + 1) * per), sampleShape);
-    const y = (await session.run({ [session.inputNames[0]]: t }))[outName];
+    const feeds = {};
+    xs.forEach((x, j) => {
+      const per = x.data.length / n;
+      feeds[session.inputNames[j]] = new ort.Tensor(x.type,
+        x.data.subarray(i * per, (i + 1) * per), [1, ...x.shape.slice(1)]);
+    });
+    const y = (await session.run(feeds))[outName];
     if (!out) {
       outShape = [n, ...y.dims.slice(1)];
       out = new y.data.constructor(n * y.data.length);
