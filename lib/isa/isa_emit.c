@@ -736,6 +736,88 @@ static bool argName(MlirOperation func, intptr_t i, CimStrBuf *name) {
   return false;
 }
 
+/// Argument `i` of `func` (whose block is `body`): an input port and the
+/// load that brings it into a buffer (freed at once when unused).
+static bool loadArgument(Emitter *e, MlirOperation func, MlirBlock body,
+                         intptr_t i) {
+  MlirValue arg = mlirBlockGetArgument(body, i);
+  CimStrBuf name = {0};
+  bool named = argName(func, i, &name);
+  CimIsaTensorType type;
+  bool ok = true;
+  char what[64];
+  snprintf(what, sizeof what, "argument %ld", (long)i);
+  if (!tensorTypeOf(mlirValueGetType(arg), &type, e->funcLoc, what))
+    ok = false;
+  else if (named &&
+           !cimIsaIsValidPortName(cimStrBufGet(&name), name.length)) {
+    cimEmitErrorf(e->funcLoc, "cannot encode argument %ld: 'cim.name' must "
+                              "be 1..255 characters of [A-Za-z0-9_.-]",
+                  (long)i);
+    ok = false;
+  }
+  for (uint32_t k = 0; ok && k < e->p->numInputs; ++k)
+    if (!strcmp(e->p->inputs[k].name, cimStrBufGet(&name))) {
+      cimEmitErrorf(e->funcLoc, "cannot encode argument %ld: input name "
+                                "'%s' is used twice",
+                    (long)i, cimStrBufGet(&name));
+      ok = false;
+    }
+  if (ok)
+    ok = addPort(e, true, cimStrBufGet(&name), name.length, &type);
+  cimStrBufFree(&name);
+  if (!ok)
+    return false;
+  uint32_t id = newBuffer(e, &type, CIM_ISA_NO_DATA, e->funcLoc);
+  CimIsaInstr *in = newInstr(e, CIM_ISA_LOAD, e->funcLoc);
+  MapEntry *me = mapInsert(&e->values, arg.ptr);
+  if (id == CIM_ISA_NO_BUFFER || !in || !me)
+    return e->oom = true, false;
+  in->dst = id;
+  in->load.input = i;
+  me->value = id;
+  if (me->aux == UINT32_MAX) { /* unused argument */
+    me->value = CIM_ISA_NO_BUFFER;
+    if (!grow((void **)&e->freeList, &e->capFree, e->numFree,
+              sizeof *e->freeList))
+      return e->oom = true, false;
+    e->freeList[e->numFree++] = id;
+  }
+  return true;
+}
+
+/// The operands of func.return `op`: output ports and the stores that
+/// write them.
+static bool storeResults(Emitter *e, MlirOperation op, MlirLocation loc) {
+  bool ok = true;
+  for (intptr_t i = 0; ok && i < mlirOperationGetNumOperands(op); ++i) {
+    MlirValue v = mlirOperationGetOperand(op, i);
+    CimIsaTensorType type;
+    char what[64];
+    snprintf(what, sizeof what, "result %ld", (long)i);
+    char portName[32];
+    snprintf(portName, sizeof portName, "result%ld", (long)i);
+    uint32_t src = bufferOf(e, v);
+    ok = tensorTypeOf(mlirValueGetType(v), &type, loc, what);
+    if (ok && src == CIM_ISA_NO_BUFFER) {
+      cimEmitErrorf(loc, "cannot encode result %ld: not a tensor the "
+                         "program holds in a buffer",
+                    (long)i);
+      ok = false;
+    }
+    if (ok)
+      ok = addPort(e, false, portName, strlen(portName), &type);
+    CimIsaInstr *in = ok ? newInstr(e, CIM_ISA_STORE, loc) : NULL;
+    if (ok && !in)
+      ok = false;
+    if (ok) {
+      in->src[0] = src;
+      in->store.output = i;
+    }
+  }
+  return ok;
+}
+
 static bool emitFunction(Emitter *e, MlirOperation func) {
   MlirBlock body = mlirRegionGetFirstBlock(mlirOperationGetRegion(func, 0));
   if (mlirBlockIsNull(body)) {
@@ -761,51 +843,9 @@ static bool emitFunction(Emitter *e, MlirOperation func) {
   }
 
   /* Arguments: inputs, loaded first. */
-  for (intptr_t i = 0; i < mlirBlockGetNumArguments(body); ++i) {
-    MlirValue arg = mlirBlockGetArgument(body, i);
-    CimStrBuf name = {0};
-    bool named = argName(func, i, &name);
-    CimIsaTensorType type;
-    bool ok = true;
-    char what[64];
-    snprintf(what, sizeof what, "argument %ld", (long)i);
-    if (!tensorTypeOf(mlirValueGetType(arg), &type, e->funcLoc, what))
-      ok = false;
-    else if (named &&
-             !cimIsaIsValidPortName(cimStrBufGet(&name), name.length)) {
-      cimEmitErrorf(e->funcLoc, "cannot encode argument %ld: 'cim.name' must "
-                                "be 1..255 characters of [A-Za-z0-9_.-]",
-                    (long)i);
-      ok = false;
-    }
-    for (uint32_t k = 0; ok && k < e->p->numInputs; ++k)
-      if (!strcmp(e->p->inputs[k].name, cimStrBufGet(&name))) {
-        cimEmitErrorf(e->funcLoc, "cannot encode argument %ld: input name "
-                                  "'%s' is used twice",
-                      (long)i, cimStrBufGet(&name));
-        ok = false;
-      }
-    if (ok)
-      ok = addPort(e, true, cimStrBufGet(&name), name.length, &type);
-    cimStrBufFree(&name);
-    if (!ok)
+  for (intptr_t i = 0; i < mlirBlockGetNumArguments(body); ++i)
+    if (!loadArgument(e, func, body, i))
       return false;
-    uint32_t id = newBuffer(e, &type, CIM_ISA_NO_DATA, e->funcLoc);
-    CimIsaInstr *in = newInstr(e, CIM_ISA_LOAD, e->funcLoc);
-    MapEntry *me = mapInsert(&e->values, arg.ptr);
-    if (id == CIM_ISA_NO_BUFFER || !in || !me)
-      return e->oom = true, false;
-    in->dst = id;
-    in->load.input = i;
-    me->value = id;
-    if (me->aux == UINT32_MAX) { /* unused argument */
-      me->value = CIM_ISA_NO_BUFFER;
-      if (!grow((void **)&e->freeList, &e->capFree, e->numFree,
-                sizeof *e->freeList))
-        return e->oom = true, false;
-      e->freeList[e->numFree++] = id;
-    }
-  }
 
   index = 0;
   for (MlirOperation op = mlirBlockGetFirstOperation(body);
@@ -818,32 +858,7 @@ static bool emitFunction(Emitter *e, MlirOperation func) {
     if (cimOpIsA(op, "arith.constant")) {
       ok = emitConstant(e, op);
     } else if (cimOpIsA(op, "func.return")) {
-      ok = true;
-      for (intptr_t i = 0; ok && i < mlirOperationGetNumOperands(op); ++i) {
-        MlirValue v = mlirOperationGetOperand(op, i);
-        CimIsaTensorType type;
-        char what[64];
-        snprintf(what, sizeof what, "result %ld", (long)i);
-        char portName[32];
-        snprintf(portName, sizeof portName, "result%ld", (long)i);
-        uint32_t src = bufferOf(e, v);
-        ok = tensorTypeOf(mlirValueGetType(v), &type, loc, what);
-        if (ok && src == CIM_ISA_NO_BUFFER) {
-          cimEmitErrorf(loc, "cannot encode result %ld: not a tensor the "
-                             "program holds in a buffer",
-                        (long)i);
-          ok = false;
-        }
-        if (ok)
-          ok = addPort(e, false, portName, strlen(portName), &type);
-        CimIsaInstr *in = ok ? newInstr(e, CIM_ISA_STORE, loc) : NULL;
-        if (ok && !in)
-          ok = false;
-        if (ok) {
-          in->src[0] = src;
-          in->store.output = i;
-        }
-      }
+      ok = storeResults(e, op, loc);
     } else {
       int opcode = -1;
       for (int k = 0; k < CIM_ISA_NUM_OPCODES && opcode < 0; ++k)
