@@ -5,7 +5,7 @@ Run with Debian's Python (/usr/bin/python3: python3-torch 1.13,
 python3-torchvision 0.14, python3-sklearn, python3-onnx); nothing is
 downloaded.
 
-  export.py OUTDIR [--no-resnet]
+  export.py OUTDIR [--no-digits] [--no-resnet] [--vit] [--vit-tiny]
 
 writes
   digits-float.onnx  a small CNN for scikit-learn's 8x8 digits
@@ -25,6 +25,16 @@ writes
                      [0, 1]) and labels y
   resnet18.onnx      torchvision's ResNet-18, random weights, 1x3x224x224
                      (skipped with --no-resnet)
+  vitb32.onnx        torchvision's ViT-B/32, random weights, 1x3x224x224
+                     (with --vit; opset 13: LayerNorm and GELU arrive
+                     decomposed, the class token through ConstantOfShape /
+                     Equal / Where / Expand, attention as MatMul / Softmax)
+  vit-tiny.onnx      torchvision's VisionTransformer class at a small size
+                     (with --vit-tiny): 32x32 input, 16x16 patches (4
+                     patches + the class token), 1 encoder layer, 2 heads,
+                     hidden 32, MLP 64, 10 classes; the same export as
+                     ViT-B/32's in every operator
+The digits files are skipped with --no-digits.
 
 The QDQ model's numbers follow ONNX: QuantizeLinear divides by the scale,
 rounds half to even and saturates; torch's fake quantization (which the
@@ -157,10 +167,36 @@ def export(model, x, path, fold=True):
 def main(argv):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("outdir")
+    ap.add_argument("--no-digits", action="store_true")
     ap.add_argument("--no-resnet", action="store_true")
+    ap.add_argument("--vit", action="store_true")
+    ap.add_argument("--vit-tiny", action="store_true")
     args = ap.parse_args(argv)
     os.makedirs(args.outdir, exist_ok=True)
     out = lambda name: os.path.join(args.outdir, name)
+    if not args.no_digits:
+        export_digits(out)
+    if not args.no_resnet:
+        import torchvision
+        torch.manual_seed(0)
+        r = torchvision.models.resnet18(weights=None).eval()
+        export(r, torch.zeros(1, 3, 224, 224), out("resnet18.onnx"))
+    if args.vit or args.vit_tiny:
+        from torchvision.models import vit_b_32
+        from torchvision.models.vision_transformer import VisionTransformer
+        torch.manual_seed(0)
+    if args.vit:
+        v = vit_b_32(weights=None).eval()
+        export(v, torch.zeros(1, 3, 224, 224), out("vitb32.onnx"))
+    if args.vit_tiny:
+        v = VisionTransformer(image_size=32, patch_size=16, num_layers=1,
+                              num_heads=2, hidden_dim=32, mlp_dim=64,
+                              num_classes=10).eval()
+        export(v, torch.zeros(1, 3, 32, 32), out("vit-tiny.onnx"))
+    return 0
+
+
+def export_digits(out):
     torch.manual_seed(0)
     (xtr, ytr), (xte, yte) = digits()
     f = train(DigitsCNN(), xtr, ytr).eval()
@@ -183,12 +219,6 @@ def main(argv):
         q(torch.from_numpy(xtr))
     q.apply(torch.ao.quantization.disable_observer)
     export(q, one, out("digits-qat.onnx"))
-
-    if not args.no_resnet:
-        import torchvision
-        r = torchvision.models.resnet18(weights=None).eval()
-        export(r, torch.zeros(1, 3, 224, 224), out("resnet18.onnx"))
-    return 0
 
 
 if __name__ == "__main__":
