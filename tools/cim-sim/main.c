@@ -327,6 +327,62 @@ static bool writeOutputs(CimSim sim, const CimProgram *p, const char *dir) {
   return true;
 }
 
+/// Sets the program's inputs from --input: every name known, none twice,
+/// none missing.
+static bool setInputs(CimSim sim, const CimProgram *p, const Options *o) {
+  bool *given = calloc(p->numInputs ? p->numInputs : 1, 1);
+  if (!given) {
+    errorf("out of memory");
+    return false;
+  }
+  for (int i = 0; i < o->numInputs; ++i) {
+    const InputArg *in = &o->inputs[i];
+    int64_t idx = cimSimLookupInput(
+        sim, mlirStringRefCreate(in->name, in->nameLength));
+    if (idx < 0) {
+      fprintf(stderr, TOOL ": error: the program has no input named '%.*s'",
+              (int)in->nameLength, in->name);
+      for (uint32_t k = 0; k < p->numInputs; ++k)
+        fprintf(stderr, "%s'%s'", k ? ", " : " (its inputs: ",
+                p->inputs[k].name);
+      fputs(p->numInputs ? ")\n" : " (it takes none)\n", stderr);
+      free(given);
+      return false;
+    }
+    if (given[idx]) {
+      errorf("input '%.*s' is given twice", (int)in->nameLength, in->name);
+      free(given);
+      return false;
+    }
+    given[idx] = true;
+    char prefix[600];
+    snprintf(prefix, sizeof prefix, "input '%.*s': ", (int)in->nameLength,
+             in->name);
+    ErrCtx ctx = {prefix};
+    CimNpyArray a;
+    if (mlirLogicalResultIsFailure(
+            cimNpyReadFile(in->path, &a, printError, &ctx))) {
+      free(given);
+      return false;
+    }
+    MlirLogicalResult r = cimSimSetInput(sim, idx, &a, printError, NULL);
+    cimNpyArrayDestroy(&a);
+    if (mlirLogicalResultIsFailure(r)) {
+      free(given);
+      return false;
+    }
+  }
+  for (uint32_t k = 0; k < p->numInputs; ++k)
+    if (!given[k]) {
+      errorf("input '%s' is missing (give --input %s=FILE.npy)",
+             p->inputs[k].name, p->inputs[k].name);
+      free(given);
+      return false;
+    }
+  free(given);
+  return true;
+}
+
 int main(int argc, char **argv) {
 #ifdef __GLIBC__
   /* The simulator frees and allocates buffers of the same few MiB at almost
@@ -384,59 +440,8 @@ int main(int argc, char **argv) {
   }
   cimSimSetShortcuts(sim, !o.noShortcuts);
 
-  /* Inputs: every name known, none twice, none missing. */
-  {
-    bool *given = calloc(program->numInputs ? program->numInputs : 1, 1);
-    if (!given) {
-      errorf("out of memory");
-      goto done;
-    }
-    for (int i = 0; i < o.numInputs; ++i) {
-      const InputArg *in = &o.inputs[i];
-      int64_t idx = cimSimLookupInput(
-          sim, mlirStringRefCreate(in->name, in->nameLength));
-      if (idx < 0) {
-        fprintf(stderr, TOOL ": error: the program has no input named '%.*s'",
-                (int)in->nameLength, in->name);
-        for (uint32_t k = 0; k < program->numInputs; ++k)
-          fprintf(stderr, "%s'%s'", k ? ", " : " (its inputs: ",
-                  program->inputs[k].name);
-        fputs(program->numInputs ? ")\n" : " (it takes none)\n", stderr);
-        free(given);
-        goto done;
-      }
-      if (given[idx]) {
-        errorf("input '%.*s' is given twice", (int)in->nameLength, in->name);
-        free(given);
-        goto done;
-      }
-      given[idx] = true;
-      char prefix[600];
-      snprintf(prefix, sizeof prefix, "input '%.*s': ", (int)in->nameLength,
-               in->name);
-      ErrCtx ctx = {prefix};
-      CimNpyArray a;
-      if (mlirLogicalResultIsFailure(
-              cimNpyReadFile(in->path, &a, printError, &ctx))) {
-        free(given);
-        goto done;
-      }
-      MlirLogicalResult r = cimSimSetInput(sim, idx, &a, printError, &none);
-      cimNpyArrayDestroy(&a);
-      if (mlirLogicalResultIsFailure(r)) {
-        free(given);
-        goto done;
-      }
-    }
-    for (uint32_t k = 0; k < program->numInputs; ++k)
-      if (!given[k]) {
-        errorf("input '%s' is missing (give --input %s=FILE.npy)",
-               program->inputs[k].name, program->inputs[k].name);
-        free(given);
-        goto done;
-      }
-    free(given);
-  }
+  if (!setInputs(sim, program, &o))
+    goto done;
 
   /* Open the report before running, so an unwritable path fails early. */
   if (o.report) {

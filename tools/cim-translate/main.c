@@ -89,7 +89,7 @@ static void printHelp(FILE *f) {
       f);
 }
 
-static void errorPrefix(void) { fputs(TOOL ": ", stderr); }
+static void errorPrefix(void) { fputs(TOOL ": error: ", stderr); }
 
 static bool matchFlag(int argc, char **argv, int *i, const char *name,
                       bool takesValue, const char **value) {
@@ -110,6 +110,42 @@ static bool matchFlag(int argc, char **argv, int *i, const char *name,
   if (takesValue && *i + 1 < argc)
     *value = argv[++*i];
   return true;
+}
+
+/// The options that only some modes take, and the one mode: 0 when they go
+/// together, 1 (after an error line) when not.
+static int checkModeOptions(const Options *o) {
+  if (o->mode == MODE_NONE) {
+    errorPrefix();
+    fputs("no mode given: use one of --mlir-to-cim-asm, --mlir-to-cim-bin, "
+          "--cim-bin-to-asm, --cim-asm-to-bin, --import-onnx (see --help)\n",
+          stderr);
+    return 1;
+  }
+  bool fromMlir = o->mode == MODE_MLIR_TO_ASM || o->mode == MODE_MLIR_TO_BIN;
+  if (!fromMlir && (o->entry || o->target || o->splitInputFile ||
+                    o->verifyDiagnostics)) {
+    errorPrefix();
+    fputs("--entry, --target, --split-input-file and --verify-diagnostics "
+          "apply only to --mlir-to-cim-asm/--mlir-to-cim-bin\n",
+          stderr);
+    return 1;
+  }
+  if (o->elideLarger && o->mode != MODE_IMPORT_ONNX) {
+    errorPrefix();
+    fputs("--mlir-elide-elementsattrs-if-larger applies only to "
+          "--import-onnx\n",
+          stderr);
+    return 1;
+  }
+  if (o->mode == MODE_MLIR_TO_BIN && o->splitInputFile) {
+    errorPrefix();
+    fputs("--split-input-file cannot be used with --mlir-to-cim-bin (one "
+          "binary holds one program)\n",
+          stderr);
+    return 1;
+  }
+  return 0;
 }
 
 /// Returns 0 to continue, 1 for an error, 2 for "done, exit 0".
@@ -211,36 +247,8 @@ static int parseCommandLine(int argc, char **argv, Options *o) {
     fprintf(stderr, "unknown option '%s' (see --help)\n", a);
     return 1;
   }
-  if (o->mode == MODE_NONE) {
-    errorPrefix();
-    fputs("no mode given: use one of --mlir-to-cim-asm, --mlir-to-cim-bin, "
-          "--cim-bin-to-asm, --cim-asm-to-bin, --import-onnx (see --help)\n",
-          stderr);
+  if (checkModeOptions(o))
     return 1;
-  }
-  bool fromMlir = o->mode == MODE_MLIR_TO_ASM || o->mode == MODE_MLIR_TO_BIN;
-  if (!fromMlir && (o->entry || o->target || o->splitInputFile ||
-                    o->verifyDiagnostics)) {
-    errorPrefix();
-    fputs("--entry, --target, --split-input-file and --verify-diagnostics "
-          "apply only to --mlir-to-cim-asm/--mlir-to-cim-bin\n",
-          stderr);
-    return 1;
-  }
-  if (o->elideLarger && o->mode != MODE_IMPORT_ONNX) {
-    errorPrefix();
-    fputs("--mlir-elide-elementsattrs-if-larger applies only to "
-          "--import-onnx\n",
-          stderr);
-    return 1;
-  }
-  if (o->mode == MODE_MLIR_TO_BIN && o->splitInputFile) {
-    errorPrefix();
-    fputs("--split-input-file cannot be used with --mlir-to-cim-bin (one "
-          "binary holds one program)\n",
-          stderr);
-    return 1;
-  }
   if (!o->input)
     o->input = "-";
   if (!o->output)
