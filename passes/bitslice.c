@@ -332,9 +332,7 @@ static MlirLogicalResult runBitslice(MlirOperation func,
 }
 
 static const CimPassOptionDef bitsliceOptions[] = {
-    {"target", CIM_PASS_OPTION_STRING, "",
-     CIM_TARGET_OPTION_DESCRIPTION,
-     0, 0},
+    CIM_PASS_TARGET_OPTION,
 };
 
 const CimPassDef cimBitslicePass = {

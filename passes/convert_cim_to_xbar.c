@@ -121,9 +121,7 @@ static MlirLogicalResult runConvert(MlirOperation module,
 }
 
 static const CimPassOptionDef convertOptions[] = {
-    {"target", CIM_PASS_OPTION_STRING, "",
-     CIM_TARGET_OPTION_DESCRIPTION,
-     0, 0},
+    CIM_PASS_TARGET_OPTION,
 };
 
 const CimPassDef cimConvertCimToXbarPass = {

@@ -219,9 +219,7 @@ static MlirLogicalResult runEstimate(MlirOperation module,
 }
 
 static const CimPassOptionDef estimateOptions[] = {
-    {"target", CIM_PASS_OPTION_STRING, "",
-     CIM_TARGET_OPTION_DESCRIPTION,
-     0, 0},
+    CIM_PASS_TARGET_OPTION,
     {"report", CIM_PASS_OPTION_STRING, "",
      "Write the JSON report to this file.", 0, 0},
     {"table", CIM_PASS_OPTION_STRING, "-",

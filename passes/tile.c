@@ -522,9 +522,7 @@ static const CimPassOptionDef tileOptions[] = {
      "Crossbar rows (wordlines) per tile; 0 takes the target's.", 0, 65536},
     {"cols", CIM_PASS_OPTION_INT, "0",
      "Crossbar columns (bitlines) per tile; 0 takes the target's.", 0, 65536},
-    {"target", CIM_PASS_OPTION_STRING, "",
-     CIM_TARGET_OPTION_DESCRIPTION,
-     0, 0},
+    CIM_PASS_TARGET_OPTION,
 };
 
 const CimPassDef cimTilePass = {

@@ -42,6 +42,12 @@ typedef struct CimPassOptionDef {
   int64_t maxValue;         ///< INT only: largest accepted value.
 } CimPassOptionDef;
 
+/// The `target=` option row of a pass that takes a target (resolve it with
+/// cimTargetResolveForPass; the help text is CIM_TARGET_OPTION_DESCRIPTION
+/// from cim-c/Target.h).
+#define CIM_PASS_TARGET_OPTION                                                 \
+  {"target", CIM_PASS_OPTION_STRING, "", CIM_TARGET_OPTION_DESCRIPTION, 0, 0}
+
 struct CimPassOptions;
 
 /// Runs a pass on `op` (an instance of the pass's anchor). Returns failure,
