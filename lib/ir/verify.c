@@ -764,6 +764,49 @@ static bool ruleBitplane(const V *v) {
   return true;
 }
 
+/// The largest value an operand can carry: `2^bits - 1` when it is made by
+/// `producer` (xbar.bitplane's digits, xbar.weight_tile's cells: the attribute
+/// `bitsAttr` bounds it), else what its signless type holds.
+static int64_t largestValue(MlirValue value, const char *producer,
+                            const char *bitsAttr, unsigned width) {
+  if (mlirValueIsAOpResult(value)) {
+    MlirOperation def = mlirOpResultGetOwner(value);
+    if (cimOpIsA(def, producer)) {
+      MlirAttribute a = mlirOperationGetAttributeByName(
+          def, mlirStringRefCreateFromCString(bitsAttr));
+      if (!mlirAttributeIsNull(a) && mlirAttributeIsAInteger(a)) {
+        int64_t bits = mlirIntegerAttrGetValueInt(a);
+        if (bits >= 1 && bits <= 16)
+          return (INT64_C(1) << bits) - 1;
+      }
+    }
+  }
+  int64_t lo, hi;
+  typeRange(width, &lo, &hi);
+  return hi;
+}
+
+/// The sums of an mvm hold every sum of `rows` digit x cell products
+/// (digits negated on the odd rows of differential rows): the bound of each
+/// comes from its producer's bits where known, else from its type.
+static bool checkMvmSums(const V *v, MlirValue cellsValue, unsigned cellWidth,
+                         int64_t rows) {
+  int64_t dMax = largestValue(mlirOperationGetOperand(v->op, v->numOperands - 1),
+                              "xbar.bitplane", "bits", v->lastIn.width);
+  int64_t cMax = largestValue(cellsValue, "xbar.weight_tile", "cell_bits",
+                              cellWidth);
+  int64_t dLo = boolAttr(v, "differential_rows") ? -dMax : 0;
+  unsigned needed = 0;
+  bool ok = cimDotProductBits(rows, dLo, dMax, 0, cMax, &needed);
+  if (ok && needed <= v->out[0].width)
+    return true;
+  return fail(v,
+              "its i%u sums cannot hold every sum of %lld rows of digits up to "
+              "%lld and cells up to %lld: they need %s%u bits",
+              v->out[0].width, (long long)rows, (long long)dMax,
+              (long long)cMax, ok ? "" : "more than ", ok ? needed : 64u);
+}
+
 static bool ruleMvm(const V *v) {
   intptr_t last = v->numOperands - 1;
   if (last < 1)
@@ -800,6 +843,12 @@ static bool ruleMvm(const V *v) {
       if (r->d[1] != tc)
         return fail(v, "the sums have %lld columns, the tile %lld",
                     (long long)r->d[1], (long long)tc);
+      MlirValue cellsValue =
+          mlirOperationGetOperand(mlirOpResultGetOwner(tile), 0);
+      MlirType ce = mlirShapedTypeGetElementType(cells);
+      if (mlirTypeIsAInteger(ce) &&
+          !checkMvmSums(v, cellsValue, mlirIntegerTypeGetWidth(ce), rows))
+        return false;
     }
   }
   return true;

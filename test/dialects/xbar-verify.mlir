@@ -311,3 +311,42 @@ func.func @c33(%c: tensor<3x8xi8>, %p: tensor<2x3xi8>) {
   %1 = "xbar.mvm"(%0, %p) {differential_rows = false, k_offset = 0 : i64, layer = 0 : i64, row_offset = 0 : i64, rows = 3 : i64} : (!xbar.tile, tensor<2x3xi8>) -> tensor<1x8xi32>
   return
 }
+
+// -----
+
+// An mvm's sums hold every sum of `rows` digit x cell products. Without
+// their producers the types bound them: 4 rows x 127 (i8 digits) x 127 (i8
+// cells) = 64516 > 2^15 - 1, which needs 17 bits (2^16 = 65536 > 64516,
+// plus the sign).
+func.func @c_mvm_sums_types(%c: tensor<4x2xi8>, %p: tensor<1x4xi8>) {
+  %0 = "xbar.write"(%c) {col = 0 : i64, crossbar = 0 : i64, layer = 0 : i64, row = 0 : i64} : (tensor<4x2xi8>) -> !xbar.tile
+  // expected-error @+1 {{'xbar.mvm' op its i16 sums cannot hold every sum of 4 rows of digits up to 127 and cells up to 127: they need 17 bits}}
+  %1 = "xbar.mvm"(%0, %p) {differential_rows = false, k_offset = 0 : i64, layer = 0 : i64, row_offset = 0 : i64, rows = 4 : i64} : (!xbar.tile, tensor<1x4xi8>) -> tensor<1x2xi16>
+  return
+}
+
+// -----
+
+// With the producers known, their bits bound the values: 1-bit planes
+// (digits <= 1) on 4-bit cells (<= 15), 256 rows: sums up to 3840 < 2^12,
+// 13 bits with the sign; i8 is too narrow ...
+func.func @c_mvm_sums_producers(%w: tensor<256x1xi4>, %x: tensor<1x256xi8>) {
+  %c = "xbar.weight_tile"(%w) {cell_bits = 4 : i64, k_offset = 0 : i64, mapping = "differential-column", unit_offset = 0 : i64, w_bits = 4 : i64, w_signed = true} : (tensor<256x1xi4>) -> tensor<256x2xi8>
+  %t = "xbar.write"(%c) {col = 0 : i64, crossbar = 0 : i64, layer = 0 : i64, row = 0 : i64} : (tensor<256x2xi8>) -> !xbar.tile
+  %p = "xbar.bitplane"(%x) {a_bits = 8 : i64, bit_offset = 0 : i64, bits = 1 : i64, encoding = "unsigned"} : (tensor<1x256xi8>) -> tensor<1x256xi8>
+  // expected-error @+1 {{'xbar.mvm' op its i8 sums cannot hold every sum of 256 rows of digits up to 1 and cells up to 15: they need 13 bits}}
+  %s = "xbar.mvm"(%t, %p) {differential_rows = false, k_offset = 0 : i64, layer = 0 : i64, row_offset = 0 : i64, rows = 256 : i64} : (!xbar.tile, tensor<1x256xi8>) -> tensor<1x2xi8>
+  return
+}
+
+// -----
+
+// ... and i13 holds them (no diagnostic), even with the odd rows negated
+// (differential rows: [-3840, 3840]).
+func.func @c_mvm_sums_fit(%w: tensor<128x1xi4>, %x: tensor<1x128xi8>) {
+  %c = "xbar.weight_tile"(%w) {cell_bits = 4 : i64, k_offset = 0 : i64, mapping = "differential-row", unit_offset = 0 : i64, w_bits = 4 : i64, w_signed = true} : (tensor<128x1xi4>) -> tensor<256x1xi8>
+  %t = "xbar.write"(%c) {col = 0 : i64, crossbar = 0 : i64, layer = 0 : i64, row = 0 : i64} : (tensor<256x1xi8>) -> !xbar.tile
+  %p = "xbar.bitplane"(%x) {a_bits = 8 : i64, bit_offset = 0 : i64, bits = 1 : i64, encoding = "unsigned"} : (tensor<1x128xi8>) -> tensor<1x128xi8>
+  %s = "xbar.mvm"(%t, %p) {differential_rows = true, k_offset = 0 : i64, layer = 0 : i64, row_offset = 0 : i64, rows = 256 : i64} : (!xbar.tile, tensor<1x128xi8>) -> tensor<1x1xi13>
+  return
+}
