@@ -61,3 +61,19 @@ def test_cim_opt_reads_the_saved_policy(tmp_path):
         assert [[l["w_bits"], l["a_bits"]] for l in rep["layers"]] == policy.tolist()
         total = sum(l["cost"]["latency_ps"] for l in rep["layers"])
         assert total == orc.latency(policy)
+
+
+def test_cli_policy_checked_before_training(tmp_path):
+    """A --policy that cannot be read, or whose row count is not the model's
+    layer count (digits-cnn has 5), stops cim-aq-search with the reason before
+    the float model is trained: no float.pt appears."""
+    from cimlir.search import cli
+    cases = [(tmp_path / "missing.npy", "No such file"),
+             (tmp_path / "three.npy", "has 3 rows; digits-cnn has 5")]
+    np.save(tmp_path / "three.npy", np.full((3, 2), 4, np.int64))
+    for path, message in cases:
+        out = tmp_path / ("out-" + path.stem)
+        with pytest.raises(SystemExit, match=message):
+            cli.main(["--policy", str(path), "--float-epochs", "1000",
+                      "--output", str(out), "--quiet"])
+        assert not (out / "float.pt").exists()

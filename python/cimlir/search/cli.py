@@ -140,9 +140,27 @@ def _export_float(args, model, split, out):
     return path
 
 
-def _final_policy(args, orc):
-    if args.policy:
-        return outputs.load_policy(args.policy)
+def _given_policy(args, split):
+    """``--policy``, read and checked against the model's layer count before
+    anything is trained (a wrong path must not cost a float training)."""
+    if not args.policy:
+        return None
+    try:
+        policy = outputs.load_policy(args.policy)
+    except (OSError, ValueError) as e:
+        raise SystemExit(f"cim-aq-search: --policy: {e}")
+    probe = data.build_model(args.model, split.num_classes, split.image_shape)
+    n = len(quant.quant_layers(quant_probe(probe)))
+    if policy.shape[0] != n:
+        raise SystemExit(f"cim-aq-search: --policy: {args.policy} has "
+                         f"{policy.shape[0]} rows; {args.model} has {n} "
+                         f"quantized layers")
+    return policy
+
+
+def _final_policy(args, orc, given):
+    if given is not None:
+        return given
     w, a = (int(v) for v in args.uniform.split(","))
     return np.tile([w, a], (orc.num_layers, 1)).astype(np.int64)
 
@@ -155,6 +173,7 @@ def main(argv=None):
     if args.threads:
         torch.set_num_threads(args.threads)
     split = _load_data(args)
+    given = _given_policy(args, split)
     fields = _target_fields(args.target_set)
     target = oracle.load_target(args.target, **fields)
     _log(args, f"training float {args.model} ({args.float_epochs} epochs)")
@@ -170,7 +189,7 @@ def main(argv=None):
                "w8a8_latency_ps": orc.uniform(8, 8)}
     _log(args, f"float accuracy {summary['float_acc']:.2f}%")
     if args.policy or args.uniform:
-        policy = _final_policy(args, orc)
+        policy = _final_policy(args, orc, given)
     else:
         policy = _search(args, fmodel, split, orc, out, summary)
     summary["policy"] = policy.tolist()
