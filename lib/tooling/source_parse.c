@@ -23,7 +23,9 @@
  * the first operation, or at the start of the blank or comment line above
  * it, so nothing located moves. Aliases and resource blocks that come after
  * the first operation are blanked where they are (newlines kept) and put
- * before "module {" (aliases, on one line) or after "}" (resources).
+ * before "module {" (aliases, on one line) or after "}" (resources). Resource
+ * blocks that end the text (only blanks and comments around them) stay
+ * where they are, with "}" at the end of the line above them.
  *
  * The wrapped text is parsed first, with its diagnostics held back, and a
  * single explicit module inside the wrapper is unwrapped. Parsing once
@@ -283,6 +285,45 @@ static size_t lineStartOf(const char *t, size_t pos) {
   return pos;
 }
 
+/// True when [from, to) holds only blanks and `//` comments.
+static bool onlyTrivia(const Scan *s, size_t from, size_t to) {
+  while (from < to) {
+    if (isSpace(s->t[from]))
+      ++from;
+    else if (startsWith(s, from, "//"))
+      from = skipComment(s, from);
+    else
+      return false;
+  }
+  return true;
+}
+
+/// Where the closing "}" can go so that the resource blocks stay where they
+/// are, outside the module: when nothing but resources, blanks and comments
+/// follows the first resource block, which starts its line, and the line
+/// above it has no comment or string to swallow the "}" (blank, or the last
+/// operation's end). Returns the offset of that line's newline, or `n`
+/// (close at the end and move the resources after it).
+static size_t closeBeforeResources(const Scan *s) {
+  if (s->resources.size == 0)
+    return s->n;
+  for (size_t i = 0; i < s->resources.size; ++i) {
+    size_t gapEnd = i + 1 < s->resources.size ? s->resources.items[i + 1].begin
+                                              : s->n;
+    if (!onlyTrivia(s, s->resources.items[i].end, gapEnd))
+      return s->n;
+  }
+  size_t r0 = s->resources.items[0].begin;
+  size_t line = lineStartOf(s->t, r0);
+  if (line == 0 || !onlyTrivia(s, line, r0))
+    return s->n;
+  size_t newline = line - 1;
+  for (size_t i = lineStartOf(s->t, newline); i < newline; ++i)
+    if (s->t[i] == '/' || s->t[i] == '"')
+      return s->n;
+  return newline;
+}
+
 /// Where inserting "module {" moved located text: columns after `after`
 /// (1-based) on `line` went right by `by`. `by` is 0 when nothing moved.
 typedef struct Shift {
@@ -336,7 +377,10 @@ static bool buildWrapped(const char *src, size_t n, CimStrBuf *out,
     shift->by = (unsigned)open.length;
   }
 
-  /* One buffer of the final size; the source is copied once. */
+  /* One buffer of the final size; the source is copied once. Trailing
+     resource blocks stay in place behind a "}" on the line above them, so
+     that diagnostics about them keep their positions. */
+  size_t closeAt = s.firstOp < n ? closeBeforeResources(&s) : n;
   size_t size = n + open.length + 3;
   for (size_t i = 0; i < s.resources.size; ++i)
     size += s.resources.items[i].end - s.resources.items[i].begin + 1;
@@ -344,8 +388,14 @@ static bool buildWrapped(const char *src, size_t n, CimStrBuf *out,
   size_t base = out->length;
   cimStrBufAppend(out, src, at);
   cimStrBufAppend(out, cimStrBufGet(&open), open.length);
-  cimStrBufAppend(out, src + at, n - at);
-  cimStrBufAppendCString(out, "\n}\n");
+  cimStrBufAppend(out, src + at, closeAt - at);
+  if (closeAt < n) {
+    cimStrBufAppendCString(out, "}");
+    cimStrBufAppend(out, src + closeAt, n - closeAt);
+    s.resources.size = 0; /* neither moved nor blanked */
+  } else {
+    cimStrBufAppendCString(out, "\n}\n");
+  }
   for (size_t i = 0; i < s.resources.size; ++i) {
     Span r = s.resources.items[i];
     cimStrBufAppend(out, src + r.begin, r.end - r.begin);
@@ -417,8 +467,10 @@ static MlirWalkResult unshiftOp(MlirOperation op, void *userData) {
  *===----------------------------------------------------------------------===*/
 
 /// Consumes the first "found: N" error (the first attempt's); or, with
-/// `all`, every diagnostic (the wrapped first attempt's, which are only
-/// wanted if it succeeds).
+/// `all`, every error (the wrapped first attempt's, which are only wanted if
+/// it succeeds). Warnings and remarks go through: a parse that only warns
+/// (an unknown external resource) succeeds and is not repeated, since a
+/// second parse would rename its dense_resource names.
 typedef struct Swallow {
   bool all;
   unsigned swallowed;
@@ -428,6 +480,8 @@ typedef struct Swallow {
 static MlirLogicalResult swallowHandler(MlirDiagnostic diag, void *data) {
   Swallow *s = data;
   if (s->all) {
+    if (mlirDiagnosticGetSeverity(diag) != MlirDiagnosticError)
+      return mlirLogicalResultFailure();
     ++s->swallowed;
     return mlirLogicalResultSuccess();
   }

@@ -32,6 +32,7 @@
 #include "cim-c/Plugin.h"
 #include "cim-c/Tooling.h"
 #include "cim-c/Version.h"
+#include "mlir-c/Diagnostics.h"
 #include "mlir-c/IR.h"
 #include "mlir-c/Pass.h"
 #include "mlir-c/RegisterEverything.h"
@@ -198,7 +199,8 @@ static MlirContext createContext(const CimOptOptions *o) {
     fputs(TOOL ": the embedded cim/xbar dialects failed to load\n", stderr);
     return ctx;
   }
-  mlirContextSetAllowUnregisteredDialects(ctx, o->allowUnregistered);
+  mlirContextSetAllowUnregisteredDialects(ctx, o->allowUnregistered ||
+                                                   o->testNamespace);
   if (o->disableThreading)
     mlirContextEnableMultithreading(ctx, false);
   /* IRDL files are reported by file, line and column, without a source. */
@@ -217,6 +219,18 @@ static MlirContext createContext(const CimOptOptions *o) {
     return (MlirContext){NULL};
   }
   return ctx;
+}
+
+/// --mlir-diagnostic-verbosity-level and --mlir-disable-diagnostic-notes, as
+/// a handler in front of the printer: it takes (drops) warnings and remarks
+/// above the level, and notes emitted on their own.
+static MlirLogicalResult filterDiagnostic(MlirDiagnostic d, void *userData) {
+  const CimOptOptions *o = userData;
+  MlirDiagnosticSeverity s = mlirDiagnosticGetSeverity(d);
+  bool drop = (s == MlirDiagnosticNote && o->disableNotes) ||
+              (s == MlirDiagnosticWarning && o->verbosity < 1) ||
+              (s == MlirDiagnosticRemark && o->verbosity < 2);
+  return drop ? mlirLogicalResultSuccess() : mlirLogicalResultFailure();
 }
 
 /// Parses a chunk without the implicit module (--no-implicit-module): the
@@ -274,6 +288,9 @@ static ChunkResult processChunk(const CimOptOptions *o, CimSourceBuffer source,
   } else {
     printer = cimAttachDiagnosticPrinter(
         ctx, cimOptIRDumpFilterStream(dumpFilter), source, &errors);
+    if (o->disableNotes || o->verbosity < 2)
+      mlirContextAttachDiagnosticHandler(ctx, filterDiagnostic, (void *)o,
+                                         NULL);
   }
 
   ChunkResult result = kChunkFailed;
@@ -283,6 +300,11 @@ static ChunkResult processChunk(const CimOptOptions *o, CimSourceBuffer source,
                          ? parseWithoutImplicitModule(ctx, source, chunk)
                          : cimParseSourceChunkInBuffer(ctx, source, chunk);
   double parseSeconds = seconds() - parseStart;
+  if (!mlirOperationIsNull(op) && o->testNamespace &&
+      !cimOptCheckTestNamespace(ctx, source, op)) {
+    mlirOperationDestroy(op);
+    op = (MlirOperation){NULL};
+  }
   if (!mlirOperationIsNull(op) && o->verifyRoundtrip)
     ran = cimOptVerifyRoundtrip(op, o, createContext);
   else
@@ -405,7 +427,7 @@ static int optMain(int argc, char **argv) {
   CimOptOptions o;
   int status = cimOptParseCommandLine(argc, argv, &o);
   int exitCode = status == 2 ? 0 : 1;
-  char *input = NULL;
+  char *input = NULL, *reproducerPipeline = NULL;
   CimSourceChunk *chunks = NULL;
   CimOutputFile outFile = {NULL};
   if (status != 0)
@@ -441,6 +463,10 @@ static int optMain(int argc, char **argv) {
   if (!input)
     goto done;
   const char *bufferName = strcmp(o.input, "-") ? o.input : "<stdin>";
+  if (o.runReproducer && cimOptApplyReproducer(&o, bufferName, input, length,
+                                               &reproducerPipeline) != 0)
+    goto done;
+  o.testNamespace = cimOptWantsTestNamespace(&o, input, length);
   CimSourceBuffer source = {mlirStringRefCreateFromCString(bufferName),
                             mlirStringRefCreate(input, length)};
 
@@ -496,6 +522,7 @@ done:
   cimOutputFileDiscard(outFile);
   free(chunks);
   free(input);
+  free(reproducerPipeline);
   cimOptOptionsFree(&o);
   return exitCode;
 }

@@ -47,6 +47,12 @@ typedef struct Flag {
 #define OFF(field) offsetof(CimOptOptions, field)
 #define NONE ((size_t)-1)
 
+/* A flag of mlir-opt that cim-opt refuses, and why. */
+#define REFUSED(name, why) {name, kRefused, NONE, NULL, why, NULL}
+#define NO_ACTIONS "the C API has no action handlers"
+#define NO_CRASH_REPRODUCER "the C API has no crash reproducer"
+#define NO_DEBUG_COUNTERS "the C API has no debug counters"
+
 static const Flag kFlags[] = {
     {"o", kString, OFF(output), "filename", "Output filename", NULL},
     {"pass-pipeline", kString, OFF(pipeline), "string",
@@ -83,12 +89,23 @@ static const Flag kFlags[] = {
      "Use specified bytecode when generating output", NULL},
     {"emit-bytecode-producer", kString, OFF(bytecodeProducer), "string",
      "Use specified producer string when generating bytecode output", NULL},
+    {"mlir-disable-diagnostic-notes", kBool, OFF(disableNotes), NULL,
+     "Disable diagnostic notes (those emitted on their own; notes attached "
+     "to an error stay, as in mlir-opt 22)",
+     NULL},
+    {"mlir-diagnostic-verbosity-level", kChoice, NONE, "value",
+     "Choose level of diagnostic information (errors, warnings or remarks, "
+     "the default)",
+     "errors|warnings|remarks"},
     {"mlir-disable-threading", kBool, OFF(disableThreading), NULL,
      "Disable multi-threading within MLIR", NULL},
     {"mlir-timing", kBool, OFF(timing), NULL, "Display execution times", NULL},
     {"mlir-timing-display", kChoice, NONE, "value",
      "Display method for timing data (list or tree, the default)",
      "list|tree"},
+    {"mlir-output-format", kChoice, NONE, "value",
+     "Output format for timing data (text, the default, or json)",
+     "text|json"},
     {"mlir-pass-statistics", kBool, OFF(statistics), NULL,
      "Display the statistics of each pass", NULL},
     {"mlir-pass-statistics-display", kChoice, NONE, "value",
@@ -137,6 +154,8 @@ static const Flag kFlags[] = {
     {"mlir-elide-resource-strings-if-larger", kInt, OFF(elideResources),
      "uint", "Elide printing value of resources if string is too long in chars",
      NULL},
+    {"run-reproducer", kBool, OFF(runReproducer), NULL,
+     "Run the pipeline stored in the reproducer", NULL},
     {"show-dialects", kBool, OFF(showDialects), NULL,
      "Print the list of registered dialects and exit", NULL},
     {"list-passes", kAction, NONE, NULL,
@@ -149,16 +168,15 @@ static const Flag kFlags[] = {
      NULL},
 
     /* mlir-opt flags that cannot be done on the C API. */
-    {"load-dialect-plugin", kRefused, NONE, NULL,
-     "dialect plugins are C++ libraries; cimlir's dialect plugins are IRDL "
-     "files: use --irdl-file",
-     NULL},
-    {"mlir-print-unique-ssa-ids", kRefused, NONE, NULL,
-     "MlirOpPrintingFlags has no unique-SSA-id setter", NULL},
-    {"mlir-print-value-users", kRefused, NONE, NULL,
-     "MlirOpPrintingFlags has no value-users setter", NULL},
-    {"mlir-print-elementsattrs-with-hex-if-larger", kRefused, NONE, NULL,
-     "MlirOpPrintingFlags has no hex-elements setter", NULL},
+    REFUSED("load-dialect-plugin", "dialect plugins are C++ libraries; "
+                                   "cimlir's dialect plugins are IRDL files: "
+                                   "use --irdl-file"),
+    REFUSED("mlir-print-unique-ssa-ids",
+            "MlirOpPrintingFlags has no unique-SSA-id setter"),
+    REFUSED("mlir-print-value-users",
+            "MlirOpPrintingFlags has no value-users setter"),
+    REFUSED("mlir-print-elementsattrs-with-hex-if-larger",
+            "MlirOpPrintingFlags has no hex-elements setter"),
     {"mlir-print-op-on-diagnostic", kFixed, NONE, NULL,
      "the C API cannot change MLIRContext::printOpOnDiagnostic (always on, "
      "mlir-opt's default)",
@@ -167,38 +185,22 @@ static const Flag kFlags[] = {
      "the C API cannot change MLIRContext::printStackTraceOnDiagnostic "
      "(always off, mlir-opt's default)",
      "false"},
-    {"mlir-very-unsafe-disable-verifier-on-parsing", kRefused, NONE, NULL,
-     "the C API's parser always verifies (no ParserConfig)", NULL},
-    {"elide-resource-data-from-bytecode", kRefused, NONE, NULL,
-     "MlirBytecodeWriterConfig only sets the version", NULL},
-    {"mlir-output-format", kRefused, NONE, NULL,
-     "the C API's timing manager cannot be configured (text only)", NULL},
-    {"mlir-pass-pipeline-crash-reproducer", kRefused, NONE, NULL,
-     "the C API has no crash reproducer (PassManager::enableCrashReproducer"
-     "Generation)",
-     NULL},
-    {"mlir-pass-pipeline-local-reproducer", kRefused, NONE, NULL,
-     "the C API has no crash reproducer", NULL},
-    {"mlir-generate-reproducer", kRefused, NONE, NULL,
-     "the C API has no reproducer generation", NULL},
-    {"run-reproducer", kRefused, NONE, NULL,
-     "the C API cannot read a reproducer's pipeline resource", NULL},
-    {"log-actions-to", kRefused, NONE, NULL,
-     "the C API has no action handlers (tracing::ExecutionContext)", NULL},
-    {"log-mlir-actions-filter", kRefused, NONE, NULL,
-     "the C API has no action handlers", NULL},
-    {"profile-actions-to", kRefused, NONE, NULL,
-     "the C API has no action handlers", NULL},
-    {"mlir-enable-debugger-hook", kRefused, NONE, NULL,
-     "the C API has no action handlers", NULL},
-    {"mlir-debug-counter", kRefused, NONE, NULL,
-     "the C API has no debug counters", NULL},
-    {"mlir-print-debug-counter", kRefused, NONE, NULL,
-     "the C API has no debug counters", NULL},
-    {"mlir-disable-diagnostic-notes", kRefused, NONE, NULL,
-     "not implemented yet in cim-opt's diagnostic printer", NULL},
-    {"mlir-diagnostic-verbosity-level", kRefused, NONE, NULL,
-     "not implemented yet in cim-opt's diagnostic printer", NULL},
+    REFUSED("mlir-very-unsafe-disable-verifier-on-parsing",
+            "the C API's parser always verifies (no ParserConfig)"),
+    REFUSED("elide-resource-data-from-bytecode",
+            "MlirBytecodeWriterConfig only sets the version"),
+    REFUSED("mlir-pass-pipeline-crash-reproducer",
+            NO_CRASH_REPRODUCER
+            " (PassManager::enableCrashReproducerGeneration)"),
+    REFUSED("mlir-pass-pipeline-local-reproducer", NO_CRASH_REPRODUCER),
+    REFUSED("mlir-generate-reproducer",
+            "the C API has no reproducer generation"),
+    REFUSED("log-actions-to", NO_ACTIONS " (tracing::ExecutionContext)"),
+    REFUSED("log-mlir-actions-filter", NO_ACTIONS),
+    REFUSED("profile-actions-to", NO_ACTIONS),
+    REFUSED("mlir-enable-debugger-hook", NO_ACTIONS),
+    REFUSED("mlir-debug-counter", NO_DEBUG_COUNTERS),
+    REFUSED("mlir-print-debug-counter", NO_DEBUG_COUNTERS),
 };
 enum { kNumFlags = sizeof kFlags / sizeof kFlags[0] };
 
@@ -252,10 +254,16 @@ static bool applyChoice(CimOptOptions *o, const Flag *f, const char *v) {
     o->verifyDiagnostics = true;
   } else if (!bad && !strcmp(name, "mlir-timing-display")) {
     o->timingList = !strcmp(v, "list");
-    if (o->timingList)
-      bad = false;
-    else
-    bad = strcmp(v, "tree") != 0;
+    bad = !o->timingList && strcmp(v, "tree") != 0;
+  } else if (!bad && !strcmp(name, "mlir-diagnostic-verbosity-level")) {
+    o->verbosity = !strcmp(v, "errors")     ? 0
+                   : !strcmp(v, "warnings") ? 1
+                   : !strcmp(v, "remarks")  ? 2
+                                            : -1;
+    bad = o->verbosity < 0;
+  } else if (!bad && !strcmp(name, "mlir-output-format")) {
+    o->timingJson = !strcmp(v, "json");
+    bad = !o->timingJson && strcmp(v, "text") != 0;
   } else if (!bad && !strcmp(name, "mlir-pass-statistics-display")) {
     if (!strcmp(v, "list"))
       o->statisticsList = true;
@@ -292,6 +300,7 @@ int cimOptParseCommandLine(int argc, char **argv, CimOptOptions *o) {
   memset(o, 0, sizeof *o);
   o->argv0 = argc > 0 ? argv[0] : TOOL;
   o->verifyEach = true;
+  o->verbosity = 2;
   o->elideElements = o->elideResources = o->bytecodeVersion = -1;
   o->outputSplitMarker = "// -----";
   o->irdlFiles = calloc((size_t)argc + 1, sizeof *o->irdlFiles);

@@ -10,6 +10,7 @@
 
 #include "mlir-c/IR.h"
 #include "mlir-c/Pass.h"
+#include "cim-c/Tooling.h"
 
 /* A pass given as a flag, in command-line order. */
 typedef struct CimOptPassFlag {
@@ -38,7 +39,11 @@ typedef struct CimOptOptions {
   bool assumeVerified, nameLocAsPrefix, skipRegions;
   long long elideElements, elideResources; /* -1: off */
   bool allowUnregistered, noImplicitModule, disableThreading;
-  bool dumpPipeline, timing, timingList, statistics, statisticsList;
+  bool testNamespace; /* set by main: see test_dialect.c */
+  bool runReproducer;
+  bool disableNotes;
+  int verbosity; /* 0 errors, 1 + warnings, 2 + remarks (default) */
+  bool dumpPipeline, timing, timingList, timingJson, statistics, statisticsList;
   bool emitBytecode;
   long long bytecodeVersion; /* -1: current */
   const char *bytecodeProducer; /* NULL: MLIR's "MLIR<version>" */
@@ -97,6 +102,26 @@ void cimOptIRDumpFilterDestroy(CimOptIRDumpFilter *f);
 /// as a list (timing_report.c).
 void cimOptDestroyPassManager(MlirPassManager pm, const CimOptOptions *o,
                               double parseSeconds, double outputSeconds);
+
+/// --run-reproducer (reproducer.c): reads the `mlir_reproducer` external
+/// resource of `input` (named `name`) into `o` (its pipeline, owned by the
+/// caller through *pipeline, runs before the pass flags unless --pass-pipeline
+/// is given) and blanks it in
+/// `input`. Returns 0, or 1 after reporting a malformed entry.
+int cimOptApplyReproducer(CimOptOptions *o, const char *name, char *input,
+                          size_t length, char **pipeline);
+
+/// True when `input` names a "test. operation and unregistered dialects are
+/// not allowed: then cim-opt stands in for mlir-opt's test dialect
+/// (test_dialect.c).
+bool cimOptWantsTestNamespace(const CimOptOptions *o, const char *input,
+                              size_t length);
+
+/// After a parse with unregistered dialects allowed for the `test`
+/// namespace: false, with mlir-opt's parse error, when `op` holds an
+/// operation of another unknown dialect.
+bool cimOptCheckTestNamespace(MlirContext ctx, CimSourceBuffer source,
+                              MlirOperation op);
 
 /// --show-dialects: "Available Dialects: a,b,..." (false on failure).
 bool cimOptPrintDialects(FILE *stream);

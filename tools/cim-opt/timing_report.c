@@ -21,6 +21,8 @@
  *       0.0006 (  2.8%)  Rest
  *       0.0198 (100.0%)  Total
  *
+ * With --mlir-output-format=json the banner goes and the same rows are
+ * printed as mlir-opt's JSON array (tree rows nest in "passes").
  * Everything else the pass manager prints when it goes (pass statistics)
  * is copied unchanged.
  *===----------------------------------------------------------------------===*/
@@ -41,10 +43,38 @@ typedef struct Row {
 
 static const char kHeader[] = "  ----Wall Time----  ----Name----";
 
-static void printRow(FILE *os, double seconds, double total, const char *name,
-                     size_t length) {
-  fprintf(os, "  %8.4f (%5.1f%%)  %.*s\n", seconds,
-          total > 0 ? 100.0 * seconds / total : 0.0, (int)length, name);
+/* One report being printed: as text or, with --mlir-output-format=json,
+ * as mlir-opt's JSON array. */
+typedef struct Printer {
+  FILE *os;
+  double total;
+  bool json;
+} Printer;
+
+/// One row. JSON rows of the tree carry "passes" (`depth` >= 0) and are
+/// closed by closeJson; the list's rows and Rest/Total end with `tail`.
+static void printRow(const Printer *p, double seconds, const char *name,
+                     size_t length, int depth, const char *tail) {
+  double percent = p->total > 0 ? 100.0 * seconds / p->total : 0.0;
+  if (!p->json) {
+    fprintf(p->os, "  %8.4f (%5.1f%%)  %.*s\n", seconds, percent, (int)length,
+            name);
+    return;
+  }
+  size_t k = 0;
+  while (k < length && name[k] == ' ')
+    ++k;
+  fprintf(p->os,
+          "%*s{\"wall\": {\"duration\": %8.4f, \"percentage\": %5.1f}, "
+          "\"name\": \"%.*s\"%s\n",
+          2 * (depth > 0 ? depth : 0), "", seconds, percent,
+          (int)(length - k), name + k, depth >= 0 ? ", \"passes\": [" : tail);
+}
+
+/// Closes the JSON tree rows from `depth` down to `nextDepth`.
+static void closeJson(const Printer *p, int depth, int nextDepth) {
+  for (int d = depth; d >= nextDepth; --d)
+    fprintf(p->os, "%*s{}]},\n", 2 * d, "");
 }
 
 static size_t indentOf(const Row *r) {
@@ -59,57 +89,110 @@ static int bySecondsDescending(const void *a, const void *b) {
   return (x->seconds < y->seconds) - (x->seconds > y->seconds);
 }
 
+/// The tree: "Parser", the pass manager's rows, "Output".
+static void printTree(const Printer *p, const Row *rows, size_t n,
+                      double parseSeconds, double outputSeconds) {
+  printRow(p, parseSeconds, "Parser", 6, 0, NULL);
+  if (p->json)
+    closeJson(p, 0, 0);
+  for (size_t i = 0; i < n; ++i) {
+    int depth = (int)(indentOf(&rows[i]) / 2);
+    printRow(p, rows[i].seconds, rows[i].name, rows[i].length, depth, NULL);
+    int next = i + 1 < n ? (int)(indentOf(&rows[i + 1]) / 2) : 0;
+    if (p->json && next <= depth)
+      closeJson(p, depth, next);
+  }
+  printRow(p, outputSeconds, "Output", 6, 0, NULL);
+  if (p->json)
+    closeJson(p, 0, 0);
+}
+
+/// The list: the same timers merged by name, slowest first.
+static void printList(const Printer *p, const Row *rows, size_t n,
+                      double parseSeconds, double outputSeconds) {
+  Row *merged = calloc(n + 3, sizeof *merged);
+  size_t m = 0;
+  if (!merged)
+    return;
+  merged[m++] = (Row){p->total, "root", 4};
+  merged[m++] = (Row){parseSeconds, "Parser", 6};
+  merged[m++] = (Row){outputSeconds, "Output", 6};
+  for (size_t i = 0; i < n; ++i) {
+    size_t k = indentOf(&rows[i]);
+    Row r = {rows[i].seconds, rows[i].name + k, rows[i].length - k};
+    size_t j = 0;
+    while (j < m && !(merged[j].length == r.length &&
+                      !memcmp(merged[j].name, r.name, r.length)))
+      ++j;
+    if (j < m)
+      merged[j].seconds += r.seconds;
+    else
+      merged[m++] = r;
+  }
+  qsort(merged, m, sizeof *merged, bySecondsDescending);
+  for (size_t i = 0; i < m; ++i)
+    printRow(p, merged[i].seconds, merged[i].name, merged[i].length, -1, "},");
+  free(merged);
+}
+
 /// Rewrites the rows of one report (between the column header and "Total",
-/// both excluded from `rows`) and prints the report from its header line on.
+/// both excluded from `rows`) and prints the report from its "Total
+/// Execution Time" line on (text) or as a JSON array.
 static void printReport(FILE *os, Row *rows, size_t n, double passTotal,
                         double rest, double parseSeconds, double outputSeconds,
-                        bool list) {
-  double total = passTotal + parseSeconds + outputSeconds;
-  fprintf(os, "  Total Execution Time: %.4f seconds\n\n%s\n", total, kHeader);
-  if (!list) {
-    printRow(os, parseSeconds, total, "Parser", 6);
-    for (size_t i = 0; i < n; ++i)
-      printRow(os, rows[i].seconds, total, rows[i].name, rows[i].length);
-    printRow(os, outputSeconds, total, "Output", 6);
-  } else {
-    /* Merge by name (without indentation), then slowest first. */
-    Row *merged = calloc(n + 3, sizeof *merged);
-    size_t m = 0;
-    if (!merged)
-      return;
-    merged[m++] = (Row){total, "root", 4};
-    merged[m++] = (Row){parseSeconds, "Parser", 6};
-    merged[m++] = (Row){outputSeconds, "Output", 6};
-    for (size_t i = 0; i < n; ++i) {
-      size_t k = indentOf(&rows[i]);
-      Row r = {rows[i].seconds, rows[i].name + k, rows[i].length - k};
-      size_t j = 0;
-      while (j < m && !(merged[j].length == r.length &&
-                        !memcmp(merged[j].name, r.name, r.length)))
-        ++j;
-      if (j < m)
-        merged[j].seconds += r.seconds;
-      else
-        merged[m++] = r;
-    }
-    qsort(merged, m, sizeof *merged, bySecondsDescending);
-    for (size_t i = 0; i < m; ++i)
-      printRow(os, merged[i].seconds, total, merged[i].name, merged[i].length);
-    free(merged);
-  }
-  printRow(os, rest, total, "Rest", 4);
-  printRow(os, total, total, "Total", 5);
+                        const CimOptOptions *o) {
+  Printer p = {os, passTotal + parseSeconds + outputSeconds, o->timingJson};
+  if (p.json)
+    fputs("[\n", os);
+  else
+    fprintf(os, "  Total Execution Time: %.4f seconds\n\n%s\n", p.total,
+            kHeader);
+  if (o->timingList)
+    printList(&p, rows, n, parseSeconds, outputSeconds);
+  else
+    printTree(&p, rows, n, parseSeconds, outputSeconds);
+  printRow(&p, rest, "Rest", 4, -1, "},");
+  printRow(&p, p.total, "Total", 5, -1, "}");
+  if (p.json)
+    fputs("]\n", os);
+}
+
+/// True when the line at `pos` opens a timing report's banner (a rule, then
+/// "... Execution time report ..."): JSON replaces the banner.
+static bool isTimingBanner(const char *text, size_t pos, size_t size) {
+  static const char rule[] = "===---";
+  if (size - pos < sizeof rule - 1 || memcmp(text + pos, rule, sizeof rule - 1))
+    return false;
+  const char *nl = memchr(text + pos, '\n', size - pos);
+  if (!nl)
+    return false;
+  size_t next = (size_t)(nl - text) + 1;
+  const char *nl2 = memchr(text + next, '\n', size - next);
+  size_t end = nl2 ? (size_t)(nl2 - text) : size;
+  static const char title[] = "... Execution time report ...";
+  for (size_t i = next; i + sizeof title - 1 <= end; ++i)
+    if (!memcmp(text + i, title, sizeof title - 1))
+      return true;
+  return false;
 }
 
 /// Copies `text` to `os`, rewriting each timing report in it.
 static void rewrite(FILE *os, const char *text, size_t size,
-                    double parseSeconds, double outputSeconds, bool list) {
+                    double parseSeconds, double outputSeconds,
+                    const CimOptOptions *o) {
   static const char totalLine[] = "  Total Execution Time: ";
   size_t pos = 0;
   while (pos < size) {
     const char *nl = memchr(text + pos, '\n', size - pos);
     size_t next = nl ? (size_t)(nl - text) + 1 : size;
     size_t length = next - pos;
+    if (o->timingJson && isTimingBanner(text, pos, size)) {
+      for (int skip = 0; skip < 3 && pos < size; ++skip) {
+        const char *e = memchr(text + pos, '\n', size - pos);
+        pos = e ? (size_t)(e - text) + 1 : size;
+      }
+      continue;
+    }
     if (length < sizeof totalLine - 1 ||
         memcmp(text + pos, totalLine, sizeof totalLine - 1) != 0) {
       fwrite(text + pos, 1, length, os);
@@ -157,7 +240,7 @@ static void rewrite(FILE *os, const char *text, size_t size,
     }
     if (done) {
       printReport(os, rows, n, passTotal, rest, parseSeconds, outputSeconds,
-                  list);
+                  o);
       pos = at;
     } else {
       fwrite(text + pos, 1, length, os);
@@ -194,7 +277,7 @@ void cimOptDestroyPassManager(MlirPassManager pm, const CimOptOptions *o,
   if (text) {
     rewind(capture);
     size_t got = fread(text, 1, (size_t)size, capture);
-    rewrite(stderr, text, got, parseSeconds, outputSeconds, o->timingList);
+    rewrite(stderr, text, got, parseSeconds, outputSeconds, o);
   }
   free(text);
   fclose(capture);

@@ -1,0 +1,5 @@
+func.func @f() {
+  "test.fine"() : () -> ()
+  %0 = "foo.bar"() : () -> i32
+  return
+}
