@@ -1,12 +1,16 @@
 /*===-- Importer.h - The ONNX importer's shared state and helpers --*- C -*-===*
  *
  * Internal to lib/import/onnx (not installed): the value table, constants,
- * quantization parameters and IR helpers that onnx_import.c (graph, QDQ and
- * QOperator layers) defines and the operator files (ops_float.c: pooling,
- * softmax, elementwise, normalization; ops_shape.c: reshape, transpose,
- * concat, gather, slice, shape chains) use. Every function reports its
- * failure as one diagnostic at the node's location (cimOnnxFail) and
- * returns false / a null value.
+ * quantization parameters and IR helpers shared by the importer's files:
+ * onnx_import.c (value table, IR helpers, operator table, graph walk),
+ * tensors.c (TensorProto, attributes), quant.c (quantization parameters),
+ * layers.c (conv / matmul cores, Conv, MatMul, Gemm), ops_quant.c (QDQ and
+ * QOperator operators), ops_basic.c (Relu, MaxPool, Flatten, Add, Identity,
+ * Constant), ops_float.c (pooling, softmax, elementwise, normalization),
+ * ops_shape.c (reshape, transpose, concat, gather, slice, shape chains) and
+ * ops_transformer.c (layer norm, GELU, Erf, Pow, Equal, Where, Expand).
+ * Every function reports its failure as one diagnostic at the node's
+ * location (cimOnnxFail) and returns false / a null value.
  *===----------------------------------------------------------------------===*/
 
 #ifndef CIM_LIB_IMPORT_ONNX_IMPORTER_H
@@ -283,6 +287,29 @@ bool cimOnnxConstantOp(Importer *I, const Onnx__NodeProto *n, MlirLocation loc);
 /// diagnostic); 1: imported; -1: failed (diagnostic emitted).
 int cimOnnxFusePattern(Importer *I, const Onnx__NodeProto *n, MlirLocation loc);
 
+/// A per-tensor QParams of `dtype` with scale 1 and zero point `zp`.
+QParams cimOnnxQUnit(int32_t dtype, int64_t zp);
+/// A weight with zero points re-centred to symmetric storage (docs/onnx.md,
+/// "Asymmetric weights"): *split when its rows were doubled along `kAxis`
+/// (the activation is then fed twice: cimOnnxConcatSelf); `wd` receives the
+/// weight's shape.
+MlirValue cimOnnxUseWeightSymmetric(Importer *I, const Onnx__NodeProto *n,
+                                    MlirLocation loc, Value *w,
+                                    const QParams *q, int kAxis, bool *split,
+                                    int64_t *wd);
+/// tensor.concat of `x` with itself along `axis`; `outDims` its shape.
+MlirValue cimOnnxConcatSelf(Importer *I, MlirLocation loc, MlirValue x,
+                            int rank, const int64_t *dims, int axis,
+                            int64_t *outDims);
+/// linalg.matmul / batch_matmul of a [ra] x b [rb] (2x2, 3x3 with one batch,
+/// 3x2 as collapse + matmul + expand); the result's rank and dims.
+MlirValue cimOnnxMatmulCore(Importer *I, const Onnx__NodeProto *n,
+                            MlirLocation loc, MlirValue a, int ra,
+                            const int64_t *ad, MlirValue b, int rb,
+                            const int64_t *bd, int *ro, int64_t *od);
+/// Uses of value `name` as a node input or graph output.
+size_t cimOnnxUses(const Onnx__GraphProto *g, const char *name);
+
 /* Operator handlers outside onnx_import.c (ONNX_OPS lists them). */
 bool cimOnnxAlias(Importer *I, const Onnx__NodeProto *n, MlirLocation loc);
 bool cimOnnxDefineConst(Importer *I, const Onnx__NodeProto *n, MlirLocation loc,
@@ -300,6 +327,19 @@ bool cimOnnxBatchNormParams(const Onnx__NodeProto *n, MlirLocation loc,
                             double *t);
 #define CIM_ONNX_HANDLER(NAME)                                                 \
   bool NAME(Importer *I, const Onnx__NodeProto *n, MlirLocation loc);
+CIM_ONNX_HANDLER(cimOnnxQuantizeLinear)
+CIM_ONNX_HANDLER(cimOnnxDequantizeLinear)
+CIM_ONNX_HANDLER(cimOnnxConv)
+CIM_ONNX_HANDLER(cimOnnxMatMul)
+CIM_ONNX_HANDLER(cimOnnxGemm)
+CIM_ONNX_HANDLER(cimOnnxQLinearConv)
+CIM_ONNX_HANDLER(cimOnnxQLinearMatMul)
+CIM_ONNX_HANDLER(cimOnnxMatMulInteger)
+CIM_ONNX_HANDLER(cimOnnxConvInteger)
+CIM_ONNX_HANDLER(cimOnnxRelu)
+CIM_ONNX_HANDLER(cimOnnxMaxPool)
+CIM_ONNX_HANDLER(cimOnnxFlatten)
+CIM_ONNX_HANDLER(cimOnnxAdd)
 CIM_ONNX_HANDLER(cimOnnxReshapeOp)
 CIM_ONNX_HANDLER(cimOnnxUnsqueeze)
 CIM_ONNX_HANDLER(cimOnnxSqueeze)
