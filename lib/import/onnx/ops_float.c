@@ -673,7 +673,7 @@ bool cimOnnxBatchNormParams(const Onnx__NodeProto *n, MlirLocation loc,
 bool cimOnnxBatchNorm(Importer *I, const Onnx__NodeProto *n, MlirLocation loc) {
   IN(x, 0)
   REQUIRE(x, "X")
-      /* Folded into the convolution that produced x (onnx_import.c hConv). */
+      /* Folded into the convolution that produced x (layers.c cimOnnxConv). */
       if (x->bnFolded) return cimOnnxAlias(I, n, loc);
   if (x->rank < 2)
     return cimOnnxFail(loc, "node '%s' (BatchNormalization): rank %d input",
