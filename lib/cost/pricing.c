@@ -2,7 +2,7 @@
  *
  * The one place a count of crossbar events is multiplied by a time or an
  * energy. The analytic model (cost.c), cim-estimate on xbar IR
- * (passes/xbar/count.c), the ISA's program cost (lib/isa/isa_program.c), the
+ * (passes/xbar/count.c), the ISA's program cost (lib/isa/isa_events.c), the
  * schedule engine and cim-sim all price through cimPriceEvents, so they agree
  * by construction on the formula and on what happens when a number does not
  * fit: every product and sum is checked, and one that exceeds int64 is an

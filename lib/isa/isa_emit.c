@@ -13,6 +13,11 @@
  * (after its last use) goes to a free list and is reused by a later value of
  * exactly the same type; the destination is allocated before the sources
  * are released, so an instruction never writes a buffer it reads.
+ *
+ * Longer than the house limit (about 970 lines): the per-op emitters are
+ * short but share one Emitter state (value map, free list, tile regions)
+ * and its static helpers (bufferOf, newBuffer, newInstr, releaseDead);
+ * splitting them over files would turn that state into an internal API.
  *===----------------------------------------------------------------------===*/
 
 #include <stdio.h>
