@@ -19,7 +19,7 @@ KIND:
   class-token    ViT's class token: ConstantOfShape / Mul / Equal / Where
                  compute the Expand shape [1, 1, 1] of a [1, 1, 8] constant,
                  Concat with x [1, 3, 8] along axis 1
-  err-ln-axis, err-ln-scale, err-ln-mean, err-where, err-equal, err-expand, err-pow
+  err-ln-axis, err-ln-scale, err-ln-mean, err-ln-gamma, err-where, err-equal, err-expand, err-pow
                  one unsupported use each (transformer-ops.test checks the
                  diagnostics)
 """
@@ -91,6 +91,18 @@ def ln_decomposed(rng, affine):
     return m, x, ln_ref(x.astype(np.float64), gamma, beta, float(eps))
 
 
+def ln_gamma_input():
+    """The decomposition with gamma a graph input (not a constant)."""
+    m, _, _ = ln_decomposed(np.random.default_rng(0), True)
+    g = m.graph
+    keep = [i for i in g.initializer if i.name != "gamma"]
+    del g.initializer[:]
+    g.initializer.extend(keep)
+    g.input.append(vi("gamma", [8]))
+    onnx.checker.check_model(m)
+    return m
+
+
 def ln_op(rng):
     shape = [2, 4, 6]
     scale = rng.uniform(0.5, 1.5, 6).astype(np.float32)
@@ -152,6 +164,8 @@ def error_model(kind):
         return model([helper.make_node("LayerNormalization", ["x", "s"], ["y"],
                                        name="ln")],
                      [x, vi("s", [4])], [y], opset=17)
+    if kind == "err-ln-gamma":
+        return ln_gamma_input()
     if kind == "err-ln-mean":
         s = numpy_helper.from_array(np.ones(4, np.float32), "s")
         return model([helper.make_node("LayerNormalization", ["x", "s"],
