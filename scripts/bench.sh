@@ -3,7 +3,7 @@
 # command, the date and the machine, to bench/results/ (see bench/README.md).
 #
 #   bench.sh [BUILD_DIR] [all|cost-oracle|pipeline|compile|schedule|python|
-#            sim|grid] [grid options]
+#            sim|grid|import] [grid options]
 #
 # cost-oracle: bench/cim-bench-cost-oracle -> bench/results/cost-oracle.txt
 # pipeline:    scripts/bench_pipeline.py (compile time of the reference
@@ -30,6 +30,11 @@
 #              grid takes hours; options after `grid` pick the grid, e.g.
 #              --nets resnet18 --cells 2,4 --ous none,16)
 #              -> bench/results/grid.txt
+# import:      bench/bench_import.py (cim-translate --import-onnx of
+#              torchvision VGG-16 and ResNet-18 with random weights: CPU,
+#              wall, peak RSS against the file size; not part of `all`: the
+#              first run exports 600 MB of ONNX)
+#              -> bench/results/import.txt
 set -euo pipefail
 BUILD=${1:-build}
 what=${2:-all}
@@ -110,4 +115,12 @@ if [[ $what == grid ]]; then
   (cd "$here" && python3 bench/bench_grid.py "$build_abs" \
     "$here/bench/results/grid.txt" "$@")
   echo "recorded in bench/results/grid.txt"
+fi
+
+if [[ $what == import ]]; then
+  build_abs=$(cd "$BUILD" && pwd)
+  echo "\$ /usr/bin/python3 bench/bench_import.py $BUILD bench/results/import.txt $*"
+  (cd "$here" && /usr/bin/python3 bench/bench_import.py "$build_abs" \
+    "$here/bench/results/import.txt" "$@")
+  echo "recorded in bench/results/import.txt"
 fi
