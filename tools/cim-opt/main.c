@@ -295,6 +295,10 @@ static ChunkResult processChunk(const CimOptOptions *o, CimSourceBuffer source,
 
   ChunkResult result = kChunkFailed;
   bool ran = false;
+  CimOptExternalResources resources = {NULL, false};
+  if (!o->emitBytecode)
+    cimOptTakeExternalResources(o, (char *)chunk.text.data, chunk.text.length,
+                                &resources);
   double parseStart = seconds();
   MlirOperation op = o->noImplicitModule
                          ? parseWithoutImplicitModule(ctx, source, chunk)
@@ -333,7 +337,7 @@ static ChunkResult processChunk(const CimOptOptions *o, CimSourceBuffer source,
     ran = mlirLogicalResultIsSuccess(mlirPassManagerRunOnOp(pm, op));
     cimOptIRDumpFilterEnd(dumpFilter);
     double outputStart = seconds();
-    if (ran && !cimOptPrintOutput(op, o, out))
+    if (ran && !cimOptPrintOutputWithResources(op, o, &resources, out))
       ran = false;
     double outputSeconds = ran ? seconds() - outputStart : 0.0;
     /* Timing and statistics reports are printed when the pass manager
@@ -342,6 +346,7 @@ static ChunkResult processChunk(const CimOptOptions *o, CimSourceBuffer source,
   }
   if (!mlirOperationIsNull(op))
     mlirOperationDestroy(op);
+  cimOptExternalResourcesFree(&resources);
 
   if (o->verifyDiagnostics) {
     result = mlirLogicalResultIsSuccess(

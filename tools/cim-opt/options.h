@@ -111,6 +111,25 @@ void cimOptDestroyPassManager(MlirPassManager pm, const CimOptOptions *o,
 int cimOptApplyReproducer(CimOptOptions *o, const char *name, char *input,
                           size_t length, char **pipeline);
 
+/// External resources of unknown groups (external_resources.c), kept for
+/// text output as mlir-opt keeps them.
+typedef struct CimOptExternalResources {
+  char *section; /* "  external_resources: {...}", NULL if all elided */
+  bool present;  /* the chunk had some */
+} CimOptExternalResources;
+
+/// Takes the external resources out of a chunk's `text` (blanked, newlines
+/// kept) into `r`. False, with `text` untouched, if they do not read as
+/// resources (the parser then reports them).
+bool cimOptTakeExternalResources(const CimOptOptions *o, char *text,
+                                 size_t length, CimOptExternalResources *r);
+void cimOptExternalResourcesFree(CimOptExternalResources *r);
+
+/// cimOptPrintOutput, with `r` merged into the printed file metadata.
+bool cimOptPrintOutputWithResources(MlirOperation op, const CimOptOptions *o,
+                                    const CimOptExternalResources *r,
+                                    FILE *out);
+
 /// True when `input` names a "test. operation and unregistered dialects are
 /// not allowed: then cim-opt stands in for mlir-opt's test dialect
 /// (test_dialect.c).

@@ -26,125 +26,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "metadata_scan.h"
 #include "options.h"
-
-typedef struct Scanner {
-  char *p, *end;
-} Scanner;
-
-/// Skips blanks and `//` comments.
-static void skipBlanks(Scanner *s) {
-  while (s->p < s->end) {
-    if (isspace((unsigned char)*s->p)) {
-      ++s->p;
-    } else if (s->p + 1 < s->end && s->p[0] == '/' && s->p[1] == '/') {
-      while (s->p < s->end && *s->p != '\n')
-        ++s->p;
-    } else {
-      break;
-    }
-  }
-}
-
-static bool accept(Scanner *s, char c) {
-  skipBlanks(s);
-  if (s->p < s->end && *s->p == c) {
-    ++s->p;
-    return true;
-  }
-  return false;
-}
-
-/// A key: an identifier or a quoted string (returned without its quotes,
-/// escapes left as written).
-static bool parseKey(Scanner *s, const char **key, size_t *length) {
-  skipBlanks(s);
-  char *start = s->p;
-  if (s->p < s->end && *s->p == '"') {
-    for (++s->p; s->p < s->end && *s->p != '"'; ++s->p)
-      if (*s->p == '\\')
-        ++s->p;
-    if (s->p >= s->end)
-      return false;
-    *key = start + 1;
-    *length = (size_t)(s->p++ - start - 1);
-    return true;
-  }
-  while (s->p < s->end && (isalnum((unsigned char)*s->p) || *s->p == '_' ||
-                           *s->p == '.' || *s->p == '-'))
-    ++s->p;
-  *key = start;
-  *length = (size_t)(s->p - start);
-  return *length > 0;
-}
-
-/// A string value, unescaped as MLIR's lexer does (\" \\ \n \t \XX) into a
-/// new NUL-terminated string.
-static char *parseString(Scanner *s) {
-  skipBlanks(s);
-  if (s->p >= s->end || *s->p != '"')
-    return NULL;
-  char *out = malloc((size_t)(s->end - s->p) + 1), *o = out;
-  if (!out)
-    return NULL;
-  for (++s->p; s->p < s->end && *s->p != '"'; ++s->p) {
-    if (*s->p != '\\') {
-      *o++ = *s->p;
-      continue;
-    }
-    if (++s->p >= s->end)
-      break;
-    char c = *s->p;
-    if (c == 'n')
-      *o++ = '\n';
-    else if (c == 't')
-      *o++ = '\t';
-    else if (isxdigit((unsigned char)c) && s->p + 1 < s->end &&
-             isxdigit((unsigned char)s->p[1])) {
-      char hex[3] = {c, s->p[1], 0};
-      *o++ = (char)strtol(hex, NULL, 16);
-      ++s->p;
-    } else
-      *o++ = c;
-  }
-  if (s->p >= s->end) {
-    free(out);
-    return NULL;
-  }
-  ++s->p;
-  *o = '\0';
-  return out;
-}
-
-static bool parseBoolValue(Scanner *s, bool *out) {
-  skipBlanks(s);
-  size_t n = (size_t)(s->end - s->p);
-  if (n >= 4 && !memcmp(s->p, "true", 4)) {
-    s->p += 4;
-    *out = true;
-    return true;
-  }
-  if (n >= 5 && !memcmp(s->p, "false", 5)) {
-    s->p += 5;
-    *out = false;
-    return true;
-  }
-  return false;
-}
-
-/// Finds `key:` followed by '{' in [p, end), outside strings.
-static char *findEntry(char *start, char *end, const char *key) {
-  size_t n = strlen(key);
-  for (char *p = start; p + n < end; ++p) {
-    if (memcmp(p, key, n) != 0 ||
-        (p > start && (isalnum((unsigned char)p[-1]) || p[-1] == '_')))
-      continue;
-    Scanner s = {p + n, end};
-    if (accept(&s, ':') && accept(&s, '{'))
-      return p;
-  }
-  return NULL;
-}
 
 /// mlir-opt's diagnostic for a bad entry: position, message, source line
 /// and caret.
@@ -164,39 +47,30 @@ static void reportAt(const char *name, const char *input, const char *at,
           lineStart, (int)(at - lineStart), "");
 }
 
-/// Blanks [from, to) except newlines.
-static void blank(char *from, char *to) {
-  for (; from < to; ++from)
-    if (*from != '\n')
-      *from = ' ';
-}
-
 int cimOptApplyReproducer(CimOptOptions *o, const char *name, char *input,
                           size_t length, char **pipeline) {
   *pipeline = NULL;
   char *end = input + length;
   char *meta = NULL;
-  for (char *p = input; p + 3 <= end && !meta; ++p)
-    if (!memcmp(p, "{-#", 3))
-      meta = p;
-  char *ext = meta ? findEntry(meta, end, "external_resources") : NULL;
-  char *entry = ext ? findEntry(ext, end, "mlir_reproducer") : NULL;
+  meta = cimOptScanFindMetadata(input, end);
+  char *ext = meta ? cimOptScanFindEntry(meta, end, "external_resources") : NULL;
+  char *entry = ext ? cimOptScanFindEntry(ext, end, "mlir_reproducer") : NULL;
   if (!entry)
     return 0; /* nothing to run, as in mlir-opt */
   Scanner s = {entry, end};
   const char *key;
   size_t n;
-  parseKey(&s, &key, &n);
-  accept(&s, ':');
-  accept(&s, '{');
-  while (!accept(&s, '}')) {
-    skipBlanks(&s);
+  cimOptScanParseKey(&s, &key, &n);
+  cimOptScanAccept(&s, ':');
+  cimOptScanAccept(&s, '{');
+  while (!cimOptScanAccept(&s, '}')) {
+    cimOptScanSkipBlanks(&s);
     const char *keyAt = s.p;
-    if (!parseKey(&s, &key, &n) || !accept(&s, ':')) {
+    if (!cimOptScanParseKey(&s, &key, &n) || !cimOptScanAccept(&s, ':')) {
       reportAt(name, input, keyAt, "expected a key in", "mlir_reproducer", 15);
       return 1;
     }
-    skipBlanks(&s);
+    cimOptScanSkipBlanks(&s);
     const char *valueAt = s.p;
     bool b = false, isPipeline = n == 8 && !memcmp(key, "pipeline", 8);
     bool isThreading = n == 17 && !memcmp(key, "disable_threading", 17);
@@ -208,12 +82,12 @@ int cimOptApplyReproducer(CimOptOptions *o, const char *name, char *input,
     }
     if (isPipeline) {
       free(*pipeline);
-      if (!(*pipeline = parseString(&s))) {
+      if (!(*pipeline = cimOptScanParseString(&s, NULL))) {
         reportAt(name, input, valueAt, "expected string value for key", key,
                  n);
         return 1;
       }
-    } else if (!parseBoolValue(&s, &b)) {
+    } else if (!cimOptScanParseBoolValue(&s, &b)) {
       reportAt(name, input, valueAt, "expected 'true' or 'false' value for key",
                key, n);
       return 1;
@@ -222,9 +96,9 @@ int cimOptApplyReproducer(CimOptOptions *o, const char *name, char *input,
     } else {
       o->verifyEach = b;
     }
-    if (!accept(&s, ',')) {
-      skipBlanks(&s);
-      if (!accept(&s, '}')) {
+    if (!cimOptScanAccept(&s, ',')) {
+      cimOptScanSkipBlanks(&s);
+      if (!cimOptScanAccept(&s, '}')) {
         reportAt(name, input, s.p, "expected ',' or '}' after the value of",
                  key, n);
         return 1;
@@ -235,7 +109,7 @@ int cimOptApplyReproducer(CimOptOptions *o, const char *name, char *input,
   /* Blank the entry and one comma next to it, as if the parser took it. */
   char *from = entry, *to = s.p;
   Scanner after = {to, end};
-  if (accept(&after, ','))
+  if (cimOptScanAccept(&after, ','))
     to = after.p;
   else
     for (char *q = from - 1; q > ext; --q)
@@ -245,7 +119,7 @@ int cimOptApplyReproducer(CimOptOptions *o, const char *name, char *input,
       } else if (!isspace((unsigned char)*q)) {
         break;
       }
-  blank(from, to);
+  cimOptScanBlank(from, to);
   /* As in mlir-opt: --pass-pipeline wins; pass flags run after. */
   if (!o->pipeline)
     o->pipeline = *pipeline;

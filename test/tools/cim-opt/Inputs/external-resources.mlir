@@ -10,7 +10,9 @@ func.func @f() -> tensor<1xi8> {
   },
   external_resources: {
     other: {
-      flag: true
-    }
+      flag: true, "tab\09key": "say \"hi\"", // a comment
+      data: "0x08000000abcd"
+    },
+    more: { off: false }
   }
 #-}
