@@ -62,3 +62,44 @@ def test_image_folder_path(tmp_path):
     assert len(rows) == 3 and summary["model"] == "digits-cnn"
     with pytest.raises(FileNotFoundError, match="train/ and val/"):
         data.load_image_folder(str(tmp_path / "nothing"))
+
+
+def test_workers_evaluate_the_same_fine_tunes(tmp_path):
+    """--workers 2: four episodes in two rounds, fine-tuned in two spawned
+    processes. Every logged accuracy equals the same policy's fine-tune run
+    here, in this process, with that episode's seed (searcher.evaluate), and
+    a second run with the same seed gives the same log."""
+    rows, summary = _run(tmp_path / "a", ["--workers", "2", "--episodes", "4"])
+    assert [int(r["episode"]) for r in rows] == [0, 1, 2, 3]
+    assert summary["search"]["workers"] == 2
+    from cimlir.search import data, qat, searcher
+    import torch
+    split = data.load_digits_split(seed=3)
+    torch.manual_seed(3)
+    fmodel = data.build_model("digits-cnn", split.num_classes,
+                              split.image_shape)
+    fmodel.load_state_dict(torch.load(tmp_path / "a" / "float.pt"))
+    fmodel.eval()
+    cfg = searcher.SearchConfig(finetune_epochs=1, seed=3)
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # the workers' arithmetic, to the last bit
+    try:
+        for r in rows:
+            policy = np.array([[int(b) for b in wa.split("/")]
+                               for wa in r["policy"].split()], np.int64)
+            acc = searcher.evaluate(fmodel, split, cfg, policy,
+                                    int(r["episode"]))
+            assert float(r["accuracy"]) == pytest.approx(acc, abs=1e-9), r
+    finally:
+        torch.set_num_threads(threads)
+    rows2, _ = _run(tmp_path / "b", ["--workers", "2", "--episodes", "4"])
+    key = ("policy", "latency_ps", "accuracy", "reward")
+    assert [[r[k] for k in key] for r in rows] == \
+        [[r[k] for k in key] for r in rows2]
+
+
+def test_workers_below_one_is_an_error(tmp_path, capsys):
+    from cimlir.search import cli
+    with pytest.raises(SystemExit):
+        cli.main(ARGS + ["--workers", "0", "--output", str(tmp_path / "o")])
+    assert "--workers must be at least 1" in capsys.readouterr().err

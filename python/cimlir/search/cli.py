@@ -66,9 +66,15 @@ def parse_args(argv):
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, default=None,
                    help="torch threads (default: torch's choice)")
+    p.add_argument("--workers", type=int, default=1,
+                   help="fine-tune this many episodes at once, one process "
+                        "each (episodes in rounds; docs/search.md)")
     p.add_argument("--output", required=True, help="output directory")
     p.add_argument("--quiet", action="store_true")
-    return p.parse_args(argv)
+    args = p.parse_args(argv)
+    if args.workers < 1:
+        p.error(f"--workers must be at least 1, got {args.workers}")
+    return args
 
 
 def _target_fields(spec):
@@ -225,7 +231,8 @@ def _search(args, fmodel, split, orc, out, summary):
         max_bit=args.max_bit, first_last_8bit=args.first_last_8bit,
         cell_aligned=args.cell_aligned, finetune_epochs=args.finetune_epochs,
         finetune_lr=args.finetune_lr, seed=args.seed,
-        warmup=min(args.warmup, args.episodes), per_channel=args.per_channel)
+        warmup=min(args.warmup, args.episodes), per_channel=args.per_channel,
+        workers=args.workers)
     prog = _Progress(args.episodes, args.quiet)
     try:
         best, log, info = searcher.run(fmodel, split, orc, cfg, prog)
