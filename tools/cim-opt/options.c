@@ -85,6 +85,8 @@ static const Flag kFlags[] = {
      "Print the pipeline that will be run", NULL},
     {"emit-bytecode", kBool, OFF(emitBytecode), NULL,
      "Emit bytecode when generating output", NULL},
+    {"elide-resource-data-from-bytecode", kBool, OFF(elideResourceData), NULL,
+     "Elide resources when generating bytecode", NULL},
     {"emit-bytecode-version", kInt, OFF(bytecodeVersion), "value",
      "Use specified bytecode when generating output", NULL},
     {"emit-bytecode-producer", kString, OFF(bytecodeProducer), "string",
@@ -187,8 +189,6 @@ static const Flag kFlags[] = {
      "false"},
     REFUSED("mlir-very-unsafe-disable-verifier-on-parsing",
             "the C API's parser always verifies (no ParserConfig)"),
-    REFUSED("elide-resource-data-from-bytecode",
-            "MlirBytecodeWriterConfig only sets the version"),
     REFUSED("mlir-pass-pipeline-crash-reproducer",
             NO_CRASH_REPRODUCER
             " (PassManager::enableCrashReproducerGeneration)"),

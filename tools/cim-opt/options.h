@@ -44,7 +44,7 @@ typedef struct CimOptOptions {
   bool disableNotes;
   int verbosity; /* 0 errors, 1 + warnings, 2 + remarks (default) */
   bool dumpPipeline, timing, timingList, timingJson, statistics, statisticsList;
-  bool emitBytecode;
+  bool emitBytecode, elideResourceData;
   long long bytecodeVersion; /* -1: current */
   const char *bytecodeProducer; /* NULL: MLIR's "MLIR<version>" */
   bool listPasses, showDialects;
@@ -110,6 +110,13 @@ void cimOptDestroyPassManager(MlirPassManager pm, const CimOptOptions *o,
 /// `input`. Returns 0, or 1 after reporting a malformed entry.
 int cimOptApplyReproducer(CimOptOptions *o, const char *name, char *input,
                           size_t length, char **pipeline);
+
+/// --elide-resource-data-from-bytecode (bytecode_elide.c): `bytecode` as
+/// mlir-opt's writer writes it with resource data elided, in a new buffer
+/// (*out, freed by the caller). False for malformed bytecode or a string
+/// resource.
+bool cimOptElideResourceData(const char *bytecode, size_t length, char **out,
+                             size_t *outLength);
 
 /// External resources of unknown groups (external_resources.c), kept for
 /// text output as mlir-opt keeps them.

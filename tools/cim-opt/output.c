@@ -90,26 +90,37 @@ bool cimOptPrintOutput(MlirOperation op, const CimOptOptions *o, FILE *out) {
       mlirBytecodeWriterConfigDesiredEmitVersion(config, o->bytecodeVersion);
     Buf bc = {0};
     MlirLogicalResult r =
-        o->bytecodeProducer
-            ? mlirOperationWriteBytecodeWithConfig(op, config, appendBuf, &bc)
-            : mlirOperationWriteBytecodeWithConfig(op, config,
-                                                   cimWriteToStream, out);
+        mlirOperationWriteBytecodeWithConfig(op, config, appendBuf, &bc);
     mlirBytecodeWriterConfigDestroy(config);
-    if (mlirLogicalResultIsSuccess(r) && o->bytecodeProducer &&
-        (bc.oom || !writeWithProducer(&bc, o->bytecodeProducer, out))) {
-      free(bc.data);
-      mlirEmitError(mlirOperationGetLocation(op),
-                    "failed to set the bytecode producer (out of memory?)");
-      return false;
-    }
-    free(bc.data);
     if (mlirLogicalResultIsFailure(r)) {
+      free(bc.data);
       mlirEmitError(mlirOperationGetLocation(op),
                     "failed to write bytecode (unsupported "
                     "--emit-bytecode-version?)");
       return false;
     }
-    return true;
+    Buf elided = {0};
+    if (!bc.oom && o->elideResourceData &&
+        !cimOptElideResourceData(bc.data, bc.length, &elided.data,
+                                 &elided.length)) {
+      free(bc.data);
+      mlirEmitError(mlirOperationGetLocation(op),
+                    "--elide-resource-data-from-bytecode: cannot leave out "
+                    "the data of a string resource (or out of memory)");
+      return false;
+    }
+    if (o->elideResourceData) {
+      free(bc.data);
+      bc = elided;
+    }
+    bool ok = !bc.oom && (o->bytecodeProducer
+                              ? writeWithProducer(&bc, o->bytecodeProducer, out)
+                              : fwrite(bc.data, 1, bc.length, out) == bc.length);
+    free(bc.data);
+    if (!ok)
+      mlirEmitError(mlirOperationGetLocation(op),
+                    "failed to write the bytecode (out of memory?)");
+    return ok;
   }
   MlirOpPrintingFlags flags = cimOptCreatePrintingFlags(o);
   mlirOperationPrintWithFlags(op, flags, cimWriteToStream, out);
