@@ -223,7 +223,7 @@ static void rewrite(FILE *os, const char *text, size_t size,
       size_t nameLength = (size_t)(text + end - name);
       at = e ? end + 1 : size;
       if (nameLength == 4 && !memcmp(name, "Rest", 4)) {
-        rest = seconds;
+        rest = seconds > 0 ? seconds : 0; /* never negative, as in mlir-opt */
       } else if (nameLength == 5 && !memcmp(name, "Total", 5)) {
         passTotal = seconds;
         done = true;
