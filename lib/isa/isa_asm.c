@@ -49,7 +49,7 @@ static bool errorAt(Parser *ps, Pos at, const char *fmt, ...)
 static bool errorAt(Parser *ps, Pos at, const char *fmt, ...) {
   if (ps->err.length)
     return false;
-  cimStrBufPrintf(&ps->err, "%.*s:%u:%u: ", (int)ps->name.length,
+  cimStrBufPrintf(&ps->err, "%.*s:%u:%u: error: ", (int)ps->name.length,
                   ps->name.data, at.line, at.col);
   va_list ap;
   va_start(ap, fmt);

@@ -435,16 +435,16 @@ START_TEST(test_asm_errors) {
   static const struct {
     const char *text, *expected;
   } cases[] = {
-      {".code\n", "t:1:1: '.code' before '.target'"},
-      {"halt\n", "t:1:1: instructions must follow '.code'"},
-      {".version 2\n", "t:1:10: unsupported version 2"},
-      {".target rows=1\n", "t:1:1: '.target' lacks field 'cols'"},
-      {".bogus\n", "t:1:1: unknown directive '.bogus'"},
-      {".buffer b1 i8[2]\n", "t:1:9: expected b0"},
-      {".buffer b0 i8[2x0]\n", "t:1:12: dimension 1 is 0"},
-      {".buffer b0 i65[2]\n", "t:1:12: element width 65"},
-      {".data d0 i8 3\n 1 2\n", "t:3:1: data block d0 ends after 2 of 3"},
-      {".data d0 i8 1\n 300\n", "t:2:2: value 300 does not fit i8"},
+      {".code\n", "t:1:1: error: '.code' before '.target'"},
+      {"halt\n", "t:1:1: error: instructions must follow '.code'"},
+      {".version 2\n", "t:1:10: error: unsupported version 2"},
+      {".target rows=1\n", "t:1:1: error: '.target' lacks field 'cols'"},
+      {".bogus\n", "t:1:1: error: unknown directive '.bogus'"},
+      {".buffer b1 i8[2]\n", "t:1:9: error: expected b0"},
+      {".buffer b0 i8[2x0]\n", "t:1:12: error: dimension 1 is 0"},
+      {".buffer b0 i65[2]\n", "t:1:12: error: element width 65"},
+      {".data d0 i8 3\n 1 2\n", "t:3:1: error: data block d0 ends after 2 of 3"},
+      {".data d0 i8 1\n 300\n", "t:2:2: error: value 300 does not fit i8"},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; ++i) {
     CimProgram *p = NULL;
@@ -467,7 +467,7 @@ START_TEST(test_asm_errors) {
   ck_assert(mlirLogicalResultIsFailure(cimProgramParseAsm(
       mlirStringRefCreate(text, n), mlirStringRefCreateFromCString("t"), &p,
       capture, NULL)));
-  ck_assert_msg(strstr(message, ":3: sums have 8 columns, the tile 7") !=
+  ck_assert_msg(strstr(message, ":3: error: sums have 8 columns, the tile 7") !=
                     NULL,
                 "%s", message);
   free(text);
@@ -674,7 +674,7 @@ START_TEST(test_sched_asm_errors) {
       mlirStringRefCreate(text, n), mlirStringRefCreateFromCString("t"), &p,
       capture, NULL)));
   ck_assert_ptr_null(p);
-  ck_assert_msg(strstr(message, ":3: its 'sched' has 1 start and 2 crossbar "
+  ck_assert_msg(strstr(message, ":3: error: its 'sched' has 1 start and 2 crossbar "
                                 "entries") != NULL,
                 "%s", message);
   free(text);

@@ -7,7 +7,8 @@
  * Reads a binary program (cim-translate --mlir-to-cim-bin) or its assembly,
  * runs it on the given .npy inputs in the simulator (libcimlir, cim-c/Sim.h),
  * writes each output as DIR/NAME.npy and the JSON report, and prints the
- * per-layer table. Every problem is one "cim-sim: error: ..." line and a
+ * per-layer table. Every problem is one "cim-sim: error: ..." line (or,
+ * at a position in an assembly program, "FILE:LINE:COL: error: ...") and a
  * non-zero exit; output files appear all together or not at all.
  *===----------------------------------------------------------------------===*/
 
@@ -83,6 +84,13 @@ static void printError(MlirStringRef s, void *ud) {
   const ErrCtx *c = ud;
   fprintf(stderr, TOOL ": error: %s%.*s\n", c && c->prefix ? c->prefix : "",
           (int)s.length, s.data);
+}
+
+/// Prints a message that already reads "FILE:LINE:COL: error: ..." (MLIR's
+/// form, from the assembly parser) as it is.
+static void printLocated(MlirStringRef s, void *ud) {
+  (void)ud;
+  fprintf(stderr, "%.*s\n", (int)s.length, s.data);
 }
 
 static void toStdout(MlirStringRef s, void *ud) {
@@ -253,10 +261,9 @@ static CimProgram *loadProgram(const char *path) {
   if (size >= 4 && memcmp(bytes, CIM_ISA_MAGIC, 4) == 0) {
     r = cimProgramDecode(bytes, size, &p, printError, &ctx);
   } else {
-    ErrCtx none = {NULL};
-    r = cimProgramParseAsm(
-        mlirStringRefCreate((const char *)bytes, size),
-        mlirStringRefCreateFromCString(path), &p, printError, &none);
+    r = cimProgramParseAsm(mlirStringRefCreate((const char *)bytes, size),
+                           mlirStringRefCreateFromCString(path), &p,
+                           printLocated, NULL);
   }
   free(bytes);
   if (mlirLogicalResultIsFailure(r)) {
