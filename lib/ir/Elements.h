@@ -83,8 +83,10 @@ typedef struct CimQuantizeLinear {
 } CimQuantizeLinear;
 
 /// Quantizes the elements of a float view: q = saturate(rne(x / s) + z) to
-/// [qmin, qmax], computed in double (the float widened exactly, then one
-/// division and nearbyint under the default round-to-nearest-even mode).
+/// [qmin, qmax], as ONNX QuantizeLinear computes it: the quotient in float32
+/// (f32, f16 and bf16 elements; the scale rounded to float32) or in double
+/// (f64 elements), then nearbyint under the default round-to-nearest-even
+/// mode.
 /// Writes `outCount` elements into `out`, each `width` bytes holding the
 /// value's low `bits` bits little-endian (the layout of
 /// mlirDenseElementsAttrRawBufferGet), where outCount is 1 for a splat view

@@ -231,10 +231,17 @@ void cimElementsStore(void *raw, size_t width, unsigned bits, int64_t i,
   }
 }
 
-/// The one definition of QuantizeLinear on one value; false for NaN.
-static inline bool quantizeOne(double x, double scale, const CimQuantizeLinear *p,
-                               int64_t *q) {
-  double v = nearbyint(x / scale) + (double)p->zeroPoint;
+/// The one definition of QuantizeLinear on one value; false for NaN. The
+/// division is ONNX's: in float32 for float32, float16 and bfloat16 elements
+/// (ONNX's reference and ONNX Runtime divide float32 by a float32 scale, and
+/// widen the 16-bit floats to float32 first), in double for f64 ones. The
+/// two differ where the exact quotient lies within float32's rounding of a
+/// tie: 0.029396927f / 0.00087752024f is 33.5 in float32 (-> 34) and
+/// 33.4999986 in double (-> 33).
+static inline bool quantizeOne(double x, double scale, bool inFloat,
+                               const CimQuantizeLinear *p, int64_t *q) {
+  double quotient = inFloat ? (double)((float)x / (float)scale) : x / scale;
+  double v = nearbyint(quotient) + (double)p->zeroPoint;
   if (isnan(v))
     return false;
   *q = v < (double)p->qmin   ? p->qmin
@@ -246,6 +253,7 @@ static inline bool quantizeOne(double x, double scale, const CimQuantizeLinear *
 int64_t cimElementsQuantize(const CimElements *e, const CimQuantizeLinear *p,
                             unsigned bits, void *out) {
   size_t width = cimElementsStorageWidth(bits);
+  bool inFloat = e->kind != CIM_ELEMENTS_F64;
   int64_t channels = p->numScales > 0 ? p->numScales : 1;
   /* Per tensor: one run over everything. */
   int64_t inner = channels == 1 ? e->count : p->inner > 0 ? p->inner : 1;
@@ -254,14 +262,14 @@ int64_t cimElementsQuantize(const CimElements *e, const CimQuantizeLinear *p,
     double x = floatAt(e, 0);
     if (channels == 1) {
       int64_t q;
-      if (!quantizeOne(x, p->scales[0], p, &q))
+      if (!quantizeOne(x, p->scales[0], inFloat, p, &q))
         return 0;
       cimElementsStore(out, width, bits, 0, q);
       return -1;
     }
     for (int64_t i = 0, c = 0; i < e->count; c = (c + 1) % channels) {
       int64_t q;
-      if (!quantizeOne(x, p->scales[c], p, &q))
+      if (!quantizeOne(x, p->scales[c], inFloat, p, &q))
         return i;
       for (int64_t k = 0; k < inner && i < e->count; ++k, ++i)
         cimElementsStore(out, width, bits, i, q);
@@ -280,7 +288,7 @@ int64_t cimElementsQuantize(const CimElements *e, const CimQuantizeLinear *p,
       cimElementsGetDoubles(e, i, n, buf);
       for (int64_t k = 0; k < n; ++k) {
         int64_t q;
-        if (!quantizeOne(buf[k], scale, p, &q))
+        if (!quantizeOne(buf[k], scale, inFloat, p, &q))
           return i + k;
         cimElementsStore(out, width, bits, i + k, q);
       }

@@ -2,8 +2,11 @@
 // and biases (blobs, as torch-mlir / IREE importers write them; read in bulk
 // by lib/ir/Elements.h): the same types and integers as dense constants.
 //   w = [[0.5, -0.25], [0.125, 0.375]]: max |w| = 0.5, 4 bits: i4<-7:7>,
-//     scale 0.5/7 = 0.0714285714...; w / s = w * 14 = [[7, -3.5], [1.75, 5.25]]
-//     -> [[7, -4 (tie to even)], [2, 5]]
+//     scale 0.5/7 = 0.0714285714...; f32 weights are divided in float32
+//     (ONNX's QuantizeLinear), by the scale rounded to float32, 0.071428575
+//     (just above 1/14): w / s = [[6.9999995, -3.4999998], [1.7499999, 5.25]]
+//     (NumPy float32) -> [[7, -3], [2, 5]]; in exact arithmetic -0.25 * 14
+//     would be the tie -3.5 -> -4
 //   the argument: default range 6 at 8 bits, 6/127
 //   bias [1.0, -0.5] / (6/127 * 0.5/7 = 0.0033745781777...) = [296.33...,
 //     -148.166...] -> [296, -148]
@@ -14,7 +17,7 @@
 // QDQ: quant.qcast %[[W]] : tensor<2x2xf32> to tensor<2x2x!quant.uniform<i4<-7:7>:f32, 0.07142857142857{{[0-9]*}}>>
 // CHECK-LABEL: func.func @resource
 // CHECK-SAME: (%[[X:.*]]: tensor<1x2xi8> {cim.scale = 0.04724409448818{{[0-9]*}} : f64
-// CHECK: %[[W:.*]] = arith.constant dense<{{\[}}[7, -4], [2, 5]]> : tensor<2x2xi4>
+// CHECK: %[[W:.*]] = arith.constant dense<{{\[}}[7, -3], [2, 5]]> : tensor<2x2xi4>
 // CHECK: %[[M:.*]] = "cim.matmul"(%[[X]], %[[W]])
 // CHECK: %[[B:.*]] = arith.constant dense<[296, -148]> : tensor<2xi32>
 // CHECK: "cim.requantize"(%[[M]], %[[B]])

@@ -97,6 +97,25 @@ START_TEST(test_f32_ties_and_saturation) {
 }
 END_TEST
 
+START_TEST(test_float32_division) {
+  /* ONNX divides float32 by float32: 0.029396927f / 0.00087752024f rounds to
+   * exactly 33.5 in float32 (NumPy: np.float32(0.029396927) /
+   * np.float32(0.00087752024) == 33.5), a tie, so 34; in double the quotient
+   * is 33.4999986 and rounds to 33. A weight of torchvision's ResNet-18 on
+   * which ONNX Runtime and cimlir differed before (issue 13, ORT oracle). */
+  const float x32[1] = {0.029396927f};
+  double s = (double)0.00087752024f;
+  const int64_t want32[1] = {34};
+  expectQuantized(rawAttr(mlirF32TypeGet(ctx), 1, 4, x32), &s, 1, 1, 0, -128,
+                  127, 8, want32, 1);
+  const double x64[1] = {(double)0.029396927f};
+  const int64_t want64[1] = {33};
+  expectQuantized(mlirDenseElementsAttrDoubleGet(
+                      vectorType(1, mlirF64TypeGet(ctx)), 1, x64),
+                  &s, 1, 1, 0, -128, 127, 8, want64, 1);
+}
+END_TEST
+
 START_TEST(test_narrow_range) {
   /* i4<-7:7>, scale 0.25: x / s = [0.5, 1.5, 7, 7.5, -7.5, -8, 20] ->
    * [0, 2, 7, 8 -> 7, -8 -> -7, -8 -> -7, 20 -> 7]; stored in one byte each,
@@ -231,7 +250,9 @@ static int64_t perElement(MlirAttribute a, int64_t i, double s, int64_t zp,
     uint64_t idx = (uint64_t)i;
     x = mlirFloatAttrGetValueDouble(mlirElementsAttrGetValue(a, 1, &idx));
   }
-  double v = nearbyint(x / s) + (double)zp;
+  /* ONNX's division: float32 unless the elements are f64. */
+  bool f64 = mlirTypeIsAF64(mlirShapedTypeGetElementType(mlirAttributeGetType(a)));
+  double v = nearbyint(f64 ? x / s : (double)((float)x / (float)s)) + (double)zp;
   return v < (double)qmin ? qmin : v > (double)qmax ? qmax : (int64_t)v;
 }
 
@@ -437,6 +458,7 @@ static Suite *elementsSuite(void) {
   tcase_add_checked_fixture(t, setup, teardown);
   tcase_set_timeout(t, 60);
   tcase_add_test(t, test_f32_ties_and_saturation);
+  tcase_add_test(t, test_float32_division);
   tcase_add_test(t, test_narrow_range);
   tcase_add_test(t, test_f64);
   tcase_add_test(t, test_f16_and_bf16);

@@ -51,9 +51,16 @@ bool cimOnnxQuantizeLinear(Importer *I, const Onnx__NodeProto *n,
       cimOnnxQFree(&q);
       return cimOnnxFail(loc, "out of memory");
     }
+    /* ONNX divides a float32 (or float16, widened) input by its float32
+     * scale in float32; a double input in double (the compiler's
+     * cimElementsQuantize does the same). */
+    bool inFloat = x->c->dtype != DT_DOUBLE;
     for (int64_t i = 0; i < x->c->n; ++i) {
       int64_t ch = q.n > 1 ? cimOnnxChannelOf(x->c, q.axis, i) : 0;
-      double r = nearbyint(x->c->v[i] / q.scales[ch]) + (double)q.zps[ch];
+      double quotient = inFloat ? (double)((float)x->c->v[i] /
+                                           (float)q.scales[ch])
+                                : x->c->v[i] / q.scales[ch];
+      double r = nearbyint(quotient) + (double)q.zps[ch];
       y->c->v[i] = r < lo ? lo : r > hi ? hi : r;
     }
     cimOnnxQFree(&q);
