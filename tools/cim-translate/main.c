@@ -276,8 +276,9 @@ static void toStream(MlirStringRef s, void *stream) {
   fwrite(s.data, 1, s.length, (FILE *)stream);
 }
 
-/// Prints a library message on stderr as "NAME: MESSAGE" (binary) or as it
-/// is (assembly messages already start with NAME:LINE:COL).
+/// Prints a library message on stderr as "cim-translate: error: NAME:
+/// MESSAGE" (a binary: the message names the byte offset; as cim-sim) or as
+/// it is (assembly messages already read NAME:LINE:COL: error: ...).
 typedef struct ErrorContext {
   const char *name;
   bool prefixName;
@@ -286,7 +287,7 @@ typedef struct ErrorContext {
 static void printError(MlirStringRef s, void *userData) {
   const ErrorContext *c = userData;
   if (c->prefixName)
-    fprintf(stderr, "%s: ", c->name);
+    fprintf(stderr, TOOL ": error: %s: ", c->name);
   fwrite(s.data, 1, s.length, stderr);
   fputc('\n', stderr);
 }
