@@ -41,7 +41,6 @@ PENDING = {
     ("passes/bitslice.c", "sliceTile"),
     ("passes/linalg_to_cim/movement.c", "convertPool"),
     ("passes/linalg_to_cim/movement.c", "convertReshapeLike"),
-    ("tools/cim-opt/options.c", "cimOptParseCommandLine"),
 }
 
 

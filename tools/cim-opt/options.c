@@ -296,6 +296,132 @@ static const Flag *findFlag(const char *a, const char **value) {
   return NULL;
 }
 
+/// Handles --help, --version and --list-passes: 2 to stop (exit 0), 1 for
+/// an error, 0 to go on.
+static int applyAction(CimOptOptions *o, const Flag *f, const char *v) {
+  if (!strcmp(f->name, "help") || !strcmp(f->name, "h") ||
+      !strcmp(f->name, "help-hidden")) {
+    cimOptPrintHelp(stdout);
+    return 2;
+  }
+  if (!strcmp(f->name, "version")) {
+    printf(TOOL " (cimlir) %s, built on MLIR %s\n", cimGetVersion(),
+           CIM_MLIR_VERSION_STRING);
+    return 2;
+  }
+  /* list-passes */
+  if (v && strcmp(v, "markdown") != 0 && strcmp(v, "text") != 0) {
+    fprintf(stderr,
+            TOOL ": '--list-passes' takes 'text' or 'markdown', got '%s'\n",
+            v);
+    return 1;
+  }
+  o->listPasses = true;
+  o->listFormat = v;
+  return 0;
+}
+
+/// Stores the value `v` of a kInt, kList or kString flag.
+static bool applyValue(CimOptOptions *o, const Flag *f, const char *v) {
+  if (f->kind == kInt)
+    return parseInt(f->name, v, field(o, f));
+  if (f->kind != kList) {
+    *(const char **)field(o, f) = v;
+    return true;
+  }
+  const char ***list = field(o, f);
+  int *count = f->offset == OFF(irdlFiles) ? &o->numIrdlFiles
+               : f->offset == OFF(plugins) ? &o->numPlugins
+               : f->offset == OFF(printBeforePasses)
+                   ? &o->numPrintBeforePasses
+                   : &o->numPrintAfterPasses;
+  if (!*v) {
+    bool file = count == &o->numIrdlFiles || count == &o->numPlugins;
+    fprintf(stderr, TOOL ": '--%s' needs a %s\n", f->name,
+            file ? "file name" : "pass argument");
+    return false;
+  }
+  (*list)[(*count)++] = v;
+  return true;
+}
+
+/// Applies one driver flag (`v`: the text after '=', or NULL; a flag that
+/// takes a value may take the next argument, advancing *i). Returns 0 to go
+/// on, 1 for an error (reported), 2 to stop with exit code 0.
+static int applyFlag(CimOptOptions *o, const Flag *f, const char *v,
+                     int argc, char **argv, int *i) {
+  switch (f->kind) {
+  case kRefused:
+    fprintf(stderr, TOOL ": '--%s' is not supported: %s\n", f->name, f->help);
+    return 1;
+  case kAction:
+    return applyAction(o, f, v);
+  case kBool:
+    return parseBool(f->name, v, field(o, f)) ? 0 : 1;
+  case kFixed: {
+    bool b;
+    if (!parseBool(f->name, v, &b))
+      return 1;
+    if (b != !strcmp(f->choices, "true")) {
+      fprintf(stderr, TOOL ": '--%s=%s' is not supported: %s\n", f->name,
+              b ? "true" : "false", f->help);
+      return 1;
+    }
+    return 0;
+  }
+  case kOptString:
+    *(const char **)field(o, f) = v ? v : "// -----";
+    return 0;
+  case kString:
+  case kList:
+  case kInt:
+    if (!v && *i + 1 < argc)
+      v = argv[++*i];
+    if (!v) {
+      fprintf(stderr, TOOL ": for the -%s option: requires a value!\n",
+              f->name);
+      return 1;
+    }
+    return applyValue(o, f, v) ? 0 : 1;
+  case kChoice:
+    if (!v && !strcmp(f->name, "verify-diagnostics"))
+      v = "all";
+    return applyChoice(o, f, v) ? 0 : 1;
+  }
+  return 0;
+}
+
+/// The flag combinations mlir-opt (or cim-opt) refuses.
+static bool checkCombinations(const CimOptOptions *o) {
+  if (o->pipeline && o->numPassFlags > 0) {
+    fputs("<unknown>:0: error: '-pass-pipeline' option can't be used with "
+          "individual pass options\n",
+          stderr);
+    return false;
+  }
+  if (o->splitMarker && strlen(o->splitMarker) < 3) {
+    fprintf(stderr,
+            TOOL ": '--split-input-file=%s': a split marker needs at least 3 "
+                 "characters (mlir-opt matches all but the last two first)\n",
+            o->splitMarker);
+    return false;
+  }
+  if (o->printTreeDir &&
+      (o->numPrintBeforePasses > 0 || o->numPrintAfterPasses > 0)) {
+    fputs(TOOL ": '--mlir-print-ir-before=' and '--mlir-print-ir-after=' "
+               "cannot be combined with '--mlir-print-ir-tree-dir': the C API "
+               "prints around every pass, and cim-opt selects the passes in "
+               "what is printed on stderr\n",
+          stderr);
+    return false;
+  }
+  if (o->output && !*o->output) {
+    fputs(TOOL ": '-o' needs a file name\n", stderr);
+    return false;
+  }
+  return true;
+}
+
 int cimOptParseCommandLine(int argc, char **argv, CimOptOptions *o) {
   memset(o, 0, sizeof *o);
   o->argv0 = argc > 0 ? argv[0] : TOOL;
@@ -343,118 +469,12 @@ int cimOptParseCommandLine(int argc, char **argv, CimOptOptions *o) {
       p->options = eq ? eq + 1 : NULL;
       continue;
     }
-    switch (f->kind) {
-    case kRefused:
-      fprintf(stderr, TOOL ": '--%s' is not supported: %s\n", f->name,
-              f->help);
-      return 1;
-    case kAction:
-      if (!strcmp(f->name, "help") || !strcmp(f->name, "h") ||
-          !strcmp(f->name, "help-hidden")) {
-        cimOptPrintHelp(stdout);
-        return 2;
-      }
-      if (!strcmp(f->name, "version")) {
-        printf(TOOL " (cimlir) %s, built on MLIR %s\n", cimGetVersion(),
-               CIM_MLIR_VERSION_STRING);
-        return 2;
-      }
-      /* list-passes */
-      if (v && strcmp(v, "markdown") != 0 && strcmp(v, "text") != 0) {
-        fprintf(stderr,
-                TOOL ": '--list-passes' takes 'text' or 'markdown', got "
-                     "'%s'\n",
-                v);
-        return 1;
-      }
-      o->listPasses = true;
-      o->listFormat = v;
-      break;
-    case kBool:
-      if (!parseBool(f->name, v, field(o, f)))
-        return 1;
-      break;
-    case kFixed: {
-      bool b;
-      if (!parseBool(f->name, v, &b))
-        return 1;
-      if (b != !strcmp(f->choices, "true")) {
-        fprintf(stderr, TOOL ": '--%s=%s' is not supported: %s\n", f->name,
-                b ? "true" : "false", f->help);
-        return 1;
-      }
-      break;
-    }
-    case kOptString:
-      *(const char **)field(o, f) = v ? v : "// -----";
-      break;
-    case kString:
-    case kList:
-    case kInt:
-      if (!v && i + 1 < argc)
-        v = argv[++i];
-      if (!v) {
-        fprintf(stderr, TOOL ": for the -%s option: requires a value!\n",
-                f->name);
-        return 1;
-      }
-      if (f->kind == kInt) {
-        if (!parseInt(f->name, v, field(o, f)))
-          return 1;
-      } else if (f->kind == kList) {
-        const char ***list = field(o, f);
-        int *count = f->offset == OFF(irdlFiles)   ? &o->numIrdlFiles
-                     : f->offset == OFF(plugins) ? &o->numPlugins
-                     : f->offset == OFF(printBeforePasses)
-                         ? &o->numPrintBeforePasses
-                         : &o->numPrintAfterPasses;
-        if (!*v && count != &o->numIrdlFiles && count != &o->numPlugins) {
-          fprintf(stderr, TOOL ": '--%s' needs a pass argument\n", f->name);
-          return 1;
-        }
-        if (!*v) {
-          fprintf(stderr, TOOL ": '--%s' needs a file name\n", f->name);
-          return 1;
-        }
-        (*list)[(*count)++] = v;
-      } else {
-        *(const char **)field(o, f) = v;
-      }
-      break;
-    case kChoice:
-      if (!v && !strcmp(f->name, "verify-diagnostics"))
-        v = "all";
-      if (!applyChoice(o, f, v))
-        return 1;
-      break;
-    }
+    int status = applyFlag(o, f, v, argc, argv, &i);
+    if (status != 0)
+      return status;
   }
-  if (o->pipeline && o->numPassFlags > 0) {
-    fputs("<unknown>:0: error: '-pass-pipeline' option can't be used with "
-          "individual pass options\n",
-          stderr);
+  if (!checkCombinations(o))
     return 1;
-  }
-  if (o->splitMarker && strlen(o->splitMarker) < 3) {
-    fprintf(stderr,
-            TOOL ": '--split-input-file=%s': a split marker needs at least 3 "
-                 "characters (mlir-opt matches all but the last two first)\n",
-            o->splitMarker);
-    return 1;
-  }
-  if (o->printTreeDir &&
-      (o->numPrintBeforePasses > 0 || o->numPrintAfterPasses > 0)) {
-    fputs(TOOL ": '--mlir-print-ir-before=' and '--mlir-print-ir-after=' "
-               "cannot be combined with '--mlir-print-ir-tree-dir': the C API "
-               "prints around every pass, and cim-opt selects the passes in "
-               "what is printed on stderr\n",
-          stderr);
-    return 1;
-  }
-  if (o->output && !*o->output) {
-    fputs(TOOL ": '-o' needs a file name\n", stderr);
-    return 1;
-  }
   if (!o->input)
     o->input = "-";
   if (!o->output)
