@@ -449,12 +449,29 @@ static const struct {
 };
 #define NUM_ONNX_OPS (sizeof ONNX_OPS / sizeof ONNX_OPS[0])
 
+/// Operators of ONNX Runtime's `com.microsoft` domain that its quantization
+/// tool writes into QOperator models (docs/onnx.md).
+static const struct {
+  const char *opType;
+  Handler handler;
+} MS_OPS[] = {
+    {"QLinearAdd", cimOnnxQLinearAdd},
+};
+#define NUM_MS_OPS (sizeof MS_OPS / sizeof MS_OPS[0])
+
+static bool isMicrosoftDomain(const Onnx__NodeProto *n) {
+  return n->domain && !strcmp(n->domain, "com.microsoft");
+}
+
 static bool unsupported(const Onnx__NodeProto *n, MlirLocation loc) {
   char list[1024];
   size_t k = 0;
   for (size_t i = 0; i < NUM_ONNX_OPS; ++i)
     k += (size_t)snprintf(list + k, sizeof list - k, "%s%s", i ? ", " : "",
                           ONNX_OPS[i].opType);
+  for (size_t i = 0; i < NUM_MS_OPS && k < sizeof list; ++i)
+    k += (size_t)snprintf(list + k, sizeof list - k, ", com.microsoft.%s",
+                          MS_OPS[i].opType);
   bool foreignDomain = n->domain && *n->domain && strcmp(n->domain, "ai.onnx");
   return cimOnnxFail(loc,
                      "node '%s': operator '%s%s%s' is not supported; supported "
@@ -650,6 +667,10 @@ static MlirOperation importModel(Importer *I, const Onnx__ModelProto *m,
     for (size_t k = 0; !foreign && n->op_type && k < NUM_ONNX_OPS; ++k)
       if (!strcmp(ONNX_OPS[k].opType, n->op_type))
         h = ONNX_OPS[k].handler;
+    for (size_t k = 0; isMicrosoftDomain(n) && n->op_type && k < NUM_MS_OPS;
+         ++k)
+      if (!strcmp(MS_OPS[k].opType, n->op_type))
+        h = MS_OPS[k].handler;
     ok = h ? h(I, n, loc) : unsupported(n, loc);
   }
 

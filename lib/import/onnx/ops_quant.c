@@ -415,3 +415,65 @@ bool cimOnnxConvInteger(Importer *I, const Onnx__NodeProto *n,
                                 NULL, NULL);
   return cimOnnxDefineOutput(I, n, loc, y, DT_INT32, 4, od);
 }
+
+/// com.microsoft QLinearAdd (ONNX Runtime's QOperator form of a residual
+/// add): C = saturate(rne((A_scale (A - A_zp) + B_scale (B - B_zp)) /
+/// C_scale) + C_zp), per-tensor parameters, A and B of one shape. Imported as
+/// the QDQ form it stands for: dcast A, dcast B, linalg.add, qcast C.
+bool cimOnnxQLinearAdd(Importer *I, const Onnx__NodeProto *n,
+                       MlirLocation loc) {
+  Value *in[8];
+  static const char *names[8] = {"A",       "A_scale",     "A_zero_point",
+                                 "B",       "B_scale",     "B_zero_point",
+                                 "C_scale", "C_zero_point"};
+  for (int i = 0; i < 8; ++i) {
+    bool bad = false;
+    in[i] = cimOnnxInput(I, n, (size_t)i, loc, &bad);
+    if (bad)
+      return false;
+    if (!in[i] && i != 2 && i != 5 && i != 7)
+      return cimOnnxFail(loc, "node '%s' (QLinearAdd): missing input '%s'",
+                         cimOnnxNodeName(n), names[i]);
+  }
+  Value *a = in[0], *b = in[3];
+  bool same = a->rank == b->rank;
+  for (int i = 0; same && i < a->rank; ++i)
+    same = a->dims[i] == b->dims[i];
+  if (!same)
+    return cimOnnxFail(loc,
+                       "node '%s' (QLinearAdd): A and B must have one shape "
+                       "(broadcasting is not supported)",
+                       cimOnnxNodeName(n));
+  QParams qa, qb, qc;
+  memset(&qb, 0, sizeof qb);
+  memset(&qc, 0, sizeof qc);
+  if (!cimOnnxReadQParams(n, loc, in[1], in[2], a->dtype, 0, a->rank, a->dims,
+                          &qa))
+    return false;
+  bool ok = cimOnnxReadQParams(n, loc, in[4], in[5], b->dtype, 0, b->rank,
+                               b->dims, &qb) &&
+            cimOnnxReadQParams(n, loc, in[6], in[7], a->dtype, 0, 0, NULL,
+                               &qc);
+  if (ok && (qa.n != 1 || qb.n != 1 || qc.n != 1))
+    ok = cimOnnxFail(loc,
+                     "node '%s' (QLinearAdd): scales and zero points must be "
+                     "one value each",
+                     cimOnnxNodeName(n));
+  ok = ok && cimOnnxCheckZeroPoints(n, loc, &qa) &&
+       cimOnnxCheckZeroPoints(n, loc, &qb) &&
+       cimOnnxCheckZeroPoints(n, loc, &qc);
+  MlirValue ins[2] = {{NULL}, {NULL}};
+  if (ok)
+    ins[0] = cimOnnxUseDequantized(I, n, loc, a, &qa, "A");
+  if (ok && !mlirValueIsNull(ins[0]))
+    ins[1] = cimOnnxUseDequantized(I, n, loc, b, &qb, "B");
+  cimOnnxQFree(&qa);
+  cimOnnxQFree(&qb);
+  if (!ok || mlirValueIsNull(ins[0]) || mlirValueIsNull(ins[1])) {
+    cimOnnxQFree(&qc);
+    return false;
+  }
+  MlirValue init = cimOnnxEmptyF32(I, loc, a->rank, a->dims);
+  MlirValue y = cimOnnxEmitNamed(I, "linalg.add", loc, 2, ins, init, 0, NULL);
+  return defineQuantOutput(I, n, loc, y, a->rank, a->dims, &qc);
+}
