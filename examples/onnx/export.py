@@ -5,7 +5,7 @@ Run with Debian's Python (/usr/bin/python3: python3-torch 1.13,
 python3-torchvision 0.14, python3-sklearn, python3-onnx); nothing is
 downloaded.
 
-  export.py OUTDIR [--no-digits] [--no-resnet] [--vit] [--vit-tiny]
+  export.py OUTDIR [--no-digits] [--no-resnet] [--vgg] [--vit] [--vit-tiny]
 
 writes
   digits-float.onnx  a small CNN for scikit-learn's 8x8 digits
@@ -25,6 +25,8 @@ writes
                      [0, 1]) and labels y
   resnet18.onnx      torchvision's ResNet-18, random weights, 1x3x224x224
                      (skipped with --no-resnet)
+  vgg16.onnx         torchvision's VGG-16, random weights, 1x3x224x224
+                     (with --vgg; 528 MB: 138 M float weights)
   vitb32.onnx        torchvision's ViT-B/32, random weights, 1x3x224x224
                      (with --vit; opset 13: LayerNorm and GELU arrive
                      decomposed, the class token through ConstantOfShape /
@@ -169,6 +171,7 @@ def main(argv):
     ap.add_argument("outdir")
     ap.add_argument("--no-digits", action="store_true")
     ap.add_argument("--no-resnet", action="store_true")
+    ap.add_argument("--vgg", action="store_true")
     ap.add_argument("--vit", action="store_true")
     ap.add_argument("--vit-tiny", action="store_true")
     args = ap.parse_args(argv)
@@ -181,6 +184,11 @@ def main(argv):
         torch.manual_seed(0)
         r = torchvision.models.resnet18(weights=None).eval()
         export(r, torch.zeros(1, 3, 224, 224), out("resnet18.onnx"))
+    if args.vgg:
+        import torchvision
+        torch.manual_seed(0)
+        g = torchvision.models.vgg16(weights=None).eval()
+        export(g, torch.zeros(1, 3, 224, 224), out("vgg16.onnx"))
     if args.vit or args.vit_tiny:
         from torchvision.models import vit_b_32
         from torchvision.models.vision_transformer import VisionTransformer
