@@ -44,10 +44,11 @@ static inline bool cimOutputFileIsNull(CimOutputFile f) { return !f.ptr; }
 /// none, a ".<basename>.tmpXXXXXX" file), created with mode 0666 & ~umask, so
 /// a crash or a kill leaves no temporary behind. On failure (missing
 /// directory, a directory as target, no permission, a symbolic-link loop)
-/// returns a null handle and prints "cannot open output file 'PATH': REASON"
-/// to `errorStream` (if not NULL).
+/// returns a null handle and passes "cannot open output file 'PATH': REASON"
+/// to `errorCallback` (if not NULL) with `userData`.
 CIM_CAPI_EXPORTED CimOutputFile cimOutputFileOpen(const char *path,
-                                                  FILE *errorStream);
+                                                  MlirStringCallback errorCallback,
+                                                  void *userData);
 
 /// The stream to write to (valid until commit, defer or discard).
 CIM_CAPI_EXPORTED FILE *cimOutputFileGetStream(CimOutputFile file);
@@ -56,13 +57,19 @@ CIM_CAPI_EXPORTED FILE *cimOutputFileGetStream(CimOutputFile file);
 /// it to mlirOperationPrint with cimOutputFileGetStream(file).
 CIM_CAPI_EXPORTED void cimWriteToStream(MlirStringRef text, void *stream);
 
+/// An MlirStringCallback that writes one message and a newline to the FILE*
+/// passed as user data: the error callback of a tool that reports on stderr
+/// (`cimOutputFileOpen(path, cimWriteLineToStream, stderr)`).
+CIM_CAPI_EXPORTED void cimWriteLineToStream(MlirStringRef text, void *stream);
+
 /// Flushes the stream and makes the output appear at its target (renamed into
 /// place, or written through to a device); frees `file`. Fails if any write,
-/// the link or the rename failed, printing "cannot write output file 'PATH':
-/// REASON" to `errorStream`; the target is then left as it was (a device may
+/// the link or the rename failed, passing "cannot write output file 'PATH':
+/// REASON" to `errorCallback`; the target is then left as it was (a device may
 /// have received part of the text). A null handle fails.
-CIM_CAPI_EXPORTED MlirLogicalResult cimOutputFileCommit(CimOutputFile file,
-                                                        FILE *errorStream);
+CIM_CAPI_EXPORTED MlirLogicalResult
+cimOutputFileCommit(CimOutputFile file, MlirStringCallback errorCallback,
+                    void *userData);
 
 /// Removes the temporary file (if any) and frees `file`; the target is left
 /// untouched. A null handle is a no-op.
@@ -87,13 +94,15 @@ CIM_CAPI_EXPORTED bool cimDeferredOutputsActive(void);
 /// complete but without a name, until cimDeferredOutputsCommit; otherwise
 /// commits it at once (cimOutputFileCommit). Takes ownership of `file`. Fails
 /// (and releases `file`) if a write failed.
-CIM_CAPI_EXPORTED MlirLogicalResult cimOutputFileDefer(CimOutputFile file,
-                                                       FILE *errorStream);
+CIM_CAPI_EXPORTED MlirLogicalResult
+cimOutputFileDefer(CimOutputFile file, MlirStringCallback errorCallback,
+                   void *userData);
 
 /// Commits every held-back output, in the order they were deferred, and ends
-/// deferring. Fails if any of them fails (each failure is printed to
-/// `errorStream`; the others are still committed).
-CIM_CAPI_EXPORTED MlirLogicalResult cimDeferredOutputsCommit(FILE *errorStream);
+/// deferring. Fails if any of them fails (each failure is passed to
+/// `errorCallback`; the others are still committed).
+CIM_CAPI_EXPORTED MlirLogicalResult
+cimDeferredOutputsCommit(MlirStringCallback errorCallback, void *userData);
 
 /// Drops every held-back output (their targets are left untouched) and ends
 /// deferring.

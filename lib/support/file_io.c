@@ -138,29 +138,20 @@ MlirLogicalResult cimWriteFileAtomically(const char *path,
                                          void *data,
                                          MlirStringCallback errorCallback,
                                          void *userData) {
-  /* The output file reports on a FILE*; collect that into a message. */
-  char *errors = NULL;
-  size_t errorsLength = 0;
-  FILE *errorStream = open_memstream(&errors, &errorsLength);
   bool ok = false;
-  CimOutputFile out = cimOutputFileOpen(path, errorStream);
+  CimOutputFile out = cimOutputFileOpen(path, errorCallback, userData);
   if (!cimOutputFileIsNull(out)) {
     if (write(cimOutputFileGetStream(out), data)) {
-      ok = mlirLogicalResultIsSuccess(cimOutputFileDefer(out, errorStream));
+      ok = mlirLogicalResultIsSuccess(
+          cimOutputFileDefer(out, errorCallback, userData));
     } else {
       cimOutputFileDiscard(out);
-      if (errorStream)
-        fprintf(errorStream, "cannot write '%s'\n", path);
+      if (errorCallback) {
+        char m[4200];
+        snprintf(m, sizeof m, "cannot write '%s'", path);
+        errorCallback(mlirStringRefCreateFromCString(m), userData);
+      }
     }
   }
-  if (errorStream)
-    fclose(errorStream);
-  if (!ok && errorCallback) {
-    size_t n = errorsLength;
-    while (n > 0 && errors[n - 1] == '\n')
-      --n;
-    errorCallback(mlirStringRefCreate(errors ? errors : "", n), userData);
-  }
-  free(errors);
   return ok ? mlirLogicalResultSuccess() : mlirLogicalResultFailure();
 }

@@ -66,10 +66,19 @@ typedef struct OutputFile {
   size_t memoryLength;
 } OutputFile;
 
-static void reportError(FILE *errorStream, const char *what, const char *path,
+/// The library's one error channel: a message to the caller's callback.
+typedef struct ErrorSink {
+  MlirStringCallback callback;
+  void *userData;
+} ErrorSink;
+
+static void reportError(ErrorSink sink, const char *what, const char *path,
                         int error) {
-  if (errorStream)
-    fprintf(errorStream, "%s '%s': %s\n", what, path, strerror(error));
+  if (!sink.callback)
+    return;
+  char m[4200];
+  snprintf(m, sizeof m, "%s '%s': %s", what, path, strerror(error));
+  sink.callback(mlirStringRefCreateFromCString(m), sink.userData);
 }
 
 /// A random suffix of `n` characters from [A-Za-z0-9].
@@ -204,7 +213,10 @@ static int openReplacement(OutputFile *f) {
   return 0;
 }
 
-CimOutputFile cimOutputFileOpen(const char *path, FILE *errorStream) {
+CimOutputFile cimOutputFileOpen(const char *path,
+                                MlirStringCallback errorCallback,
+                                void *userData) {
+  ErrorSink errorStream = {errorCallback, userData};
   OutputFile *f = calloc(1, sizeof *f);
   if (!f) {
     reportError(errorStream, "cannot open output file", path, ENOMEM);
@@ -250,6 +262,11 @@ FILE *cimOutputFileGetStream(CimOutputFile file) {
 void cimWriteToStream(MlirStringRef text, void *stream) {
   if (text.length)
     fwrite(text.data, 1, text.length, (FILE *)stream);
+}
+
+void cimWriteLineToStream(MlirStringRef text, void *stream) {
+  cimWriteToStream(text, stream);
+  fputc('\n', (FILE *)stream);
 }
 
 /// Flushes and closes the stream (memory or file), keeping an anonymous
@@ -341,7 +358,7 @@ static void release(OutputFile *f, bool removeTemporary) {
   freeOutputFile(f);
 }
 
-static MlirLogicalResult commitOne(OutputFile *f, FILE *errorStream) {
+static MlirLogicalResult commitOne(OutputFile *f, ErrorSink errorStream) {
   int error = finishWriting(f);
   if (!error)
     error = publish(f);
@@ -351,11 +368,13 @@ static MlirLogicalResult commitOne(OutputFile *f, FILE *errorStream) {
   return error ? mlirLogicalResultFailure() : mlirLogicalResultSuccess();
 }
 
-MlirLogicalResult cimOutputFileCommit(CimOutputFile file, FILE *errorStream) {
+MlirLogicalResult cimOutputFileCommit(CimOutputFile file,
+                                      MlirStringCallback errorCallback,
+                                      void *userData) {
   OutputFile *f = file.ptr;
   if (!f)
     return mlirLogicalResultFailure();
-  return commitOne(f, errorStream);
+  return commitOne(f, (ErrorSink){errorCallback, userData});
 }
 
 void cimOutputFileDiscard(CimOutputFile file) {
@@ -388,7 +407,10 @@ bool cimDeferredOutputsActive(void) {
   return d;
 }
 
-MlirLogicalResult cimOutputFileDefer(CimOutputFile file, FILE *errorStream) {
+MlirLogicalResult cimOutputFileDefer(CimOutputFile file,
+                                     MlirStringCallback errorCallback,
+                                     void *userData) {
+  ErrorSink errorStream = {errorCallback, userData};
   OutputFile *f = file.ptr;
   if (!f)
     return mlirLogicalResultFailure();
@@ -432,7 +454,9 @@ static OutputFile **takeDeferred(size_t *n) {
   return list;
 }
 
-MlirLogicalResult cimDeferredOutputsCommit(FILE *errorStream) {
+MlirLogicalResult cimDeferredOutputsCommit(MlirStringCallback errorCallback,
+                                           void *userData) {
+  ErrorSink errorStream = {errorCallback, userData};
   size_t n;
   OutputFile **list = takeDeferred(&n);
   bool ok = true;

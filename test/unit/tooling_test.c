@@ -874,7 +874,7 @@ static bool tmpDirHasTmpfile(void) {
 START_TEST(test_output_commit) {
   char path[128];
   snprintf(path, sizeof path, "%s/out.mlir", tmpDir);
-  CimOutputFile f = cimOutputFileOpen(path, stderr);
+  CimOutputFile f = cimOutputFileOpen(path, cimWriteLineToStream, stderr);
   ck_assert(!cimOutputFileIsNull(f));
   cimWriteToStream(ref("module {\n}\n"), cimOutputFileGetStream(f));
   fflush(cimOutputFileGetStream(f));
@@ -895,7 +895,7 @@ START_TEST(test_output_commit) {
     ck_assert_uint_eq(strlen(tmpName), 19);
   }
 
-  ck_assert(mlirLogicalResultIsSuccess(cimOutputFileCommit(f, stderr)));
+  ck_assert(mlirLogicalResultIsSuccess(cimOutputFileCommit(f, cimWriteLineToStream, stderr)));
   ck_assert_str_eq(readFile(path), "module {\n}\n");
   ck_assert_int_eq(countFiles(), 1);
   /* The usual mode of a new file, not mkstemp's 0600. */
@@ -909,11 +909,11 @@ END_TEST
 
 /// Writes `text` to `path` through an output file and commits it.
 static bool writeAndCommit(const char *path, const char *text) {
-  CimOutputFile f = cimOutputFileOpen(path, stderr);
+  CimOutputFile f = cimOutputFileOpen(path, cimWriteLineToStream, stderr);
   if (cimOutputFileIsNull(f))
     return false;
   fputs(text, cimOutputFileGetStream(f));
-  return mlirLogicalResultIsSuccess(cimOutputFileCommit(f, stderr));
+  return mlirLogicalResultIsSuccess(cimOutputFileCommit(f, cimWriteLineToStream, stderr));
 }
 
 START_TEST(test_output_device_written_through) {
@@ -930,7 +930,7 @@ START_TEST(test_output_device_written_through) {
     ck_assert_uint_eq(major(st.st_rdev), 1);
     ck_assert_uint_eq(minor(st.st_rdev), 3);
     /* A discarded run leaves it as it was too. */
-    CimOutputFile f = cimOutputFileOpen(dev, stderr);
+    CimOutputFile f = cimOutputFileOpen(dev, cimWriteLineToStream, stderr);
     ck_assert(!cimOutputFileIsNull(f));
     cimOutputFileDiscard(f);
     ck_assert_int_eq(lstat(dev, &st), 0);
@@ -984,7 +984,7 @@ START_TEST(test_output_symlinks_followed) {
   ck_assert_int_eq(symlink("loop.mlir", loop), 0);
   Capture err;
   captureOpen(&err);
-  ck_assert(cimOutputFileIsNull(cimOutputFileOpen(loop, err.stream)));
+  ck_assert(cimOutputFileIsNull(cimOutputFileOpen(loop, cimWriteLineToStream, err.stream)));
   char expected[256];
   snprintf(expected, sizeof expected,
            "cannot open output file '%s': %s\n", loop, strerror(ELOOP));
@@ -1002,7 +1002,7 @@ START_TEST(test_output_killed_leaves_nothing) {
   pid_t child = fork();
   ck_assert_int_ge(child, 0);
   if (child == 0) {
-    CimOutputFile f = cimOutputFileOpen(path, stderr);
+    CimOutputFile f = cimOutputFileOpen(path, cimWriteLineToStream, stderr);
     fputs("half", cimOutputFileGetStream(f));
     fflush(cimOutputFileGetStream(f));
     raise(SIGKILL);
@@ -1021,19 +1021,19 @@ START_TEST(test_output_deferred) {
   snprintf(b, sizeof b, "%s/table.txt", tmpDir);
   /* Without a group, defer commits at once. */
   ck_assert(!cimDeferredOutputsActive());
-  CimOutputFile f = cimOutputFileOpen(a, stderr);
+  CimOutputFile f = cimOutputFileOpen(a, cimWriteLineToStream, stderr);
   fputs("now\n", cimOutputFileGetStream(f));
-  ck_assert(mlirLogicalResultIsSuccess(cimOutputFileDefer(f, stderr)));
+  ck_assert(mlirLogicalResultIsSuccess(cimOutputFileDefer(f, cimWriteLineToStream, stderr)));
   ck_assert_str_eq(readFile(a), "now\n");
   /* A discarded group leaves the old file and creates nothing. */
   cimDeferredOutputsBegin();
   ck_assert(cimDeferredOutputsActive());
-  f = cimOutputFileOpen(a, stderr);
+  f = cimOutputFileOpen(a, cimWriteLineToStream, stderr);
   fputs("failed run\n", cimOutputFileGetStream(f));
-  ck_assert(mlirLogicalResultIsSuccess(cimOutputFileDefer(f, stderr)));
-  f = cimOutputFileOpen(b, stderr);
+  ck_assert(mlirLogicalResultIsSuccess(cimOutputFileDefer(f, cimWriteLineToStream, stderr)));
+  f = cimOutputFileOpen(b, cimWriteLineToStream, stderr);
   fputs("failed run\n", cimOutputFileGetStream(f));
-  ck_assert(mlirLogicalResultIsSuccess(cimOutputFileDefer(f, stderr)));
+  ck_assert(mlirLogicalResultIsSuccess(cimOutputFileDefer(f, cimWriteLineToStream, stderr)));
   ck_assert_str_eq(readFile(a), "now\n");
   ck_assert_ptr_null(readFile(b));
   cimDeferredOutputsDiscard();
@@ -1043,14 +1043,14 @@ START_TEST(test_output_deferred) {
   ck_assert_int_eq(countFiles(), 1);
   /* A committed group makes both appear. */
   cimDeferredOutputsBegin();
-  f = cimOutputFileOpen(a, stderr);
+  f = cimOutputFileOpen(a, cimWriteLineToStream, stderr);
   fputs("ok a\n", cimOutputFileGetStream(f));
-  ck_assert(mlirLogicalResultIsSuccess(cimOutputFileDefer(f, stderr)));
-  f = cimOutputFileOpen(b, stderr);
+  ck_assert(mlirLogicalResultIsSuccess(cimOutputFileDefer(f, cimWriteLineToStream, stderr)));
+  f = cimOutputFileOpen(b, cimWriteLineToStream, stderr);
   fputs("ok b\n", cimOutputFileGetStream(f));
-  ck_assert(mlirLogicalResultIsSuccess(cimOutputFileDefer(f, stderr)));
+  ck_assert(mlirLogicalResultIsSuccess(cimOutputFileDefer(f, cimWriteLineToStream, stderr)));
   ck_assert_ptr_null(readFile(b));
-  ck_assert(mlirLogicalResultIsSuccess(cimDeferredOutputsCommit(stderr)));
+  ck_assert(mlirLogicalResultIsSuccess(cimDeferredOutputsCommit(cimWriteLineToStream, stderr)));
   ck_assert(!cimDeferredOutputsActive());
   ck_assert_str_eq(readFile(a), "ok a\n");
   ck_assert_str_eq(readFile(b), "ok b\n");
@@ -1064,7 +1064,7 @@ START_TEST(test_output_discard_keeps_old) {
   FILE *old = fopen(path, "w");
   fputs("old\n", old);
   fclose(old);
-  CimOutputFile f = cimOutputFileOpen(path, stderr);
+  CimOutputFile f = cimOutputFileOpen(path, cimWriteLineToStream, stderr);
   ck_assert(!cimOutputFileIsNull(f));
   fputs("new and half-written", cimOutputFileGetStream(f));
   ck_assert_int_eq(countFiles(), tmpDirHasTmpfile() ? 1 : 2);
@@ -1073,9 +1073,9 @@ START_TEST(test_output_discard_keeps_old) {
   ck_assert_int_eq(countFiles(), 1);
   cimOutputFileDiscard((CimOutputFile){NULL});
   /* Committing replaces it. */
-  f = cimOutputFileOpen(path, stderr);
+  f = cimOutputFileOpen(path, cimWriteLineToStream, stderr);
   fputs("new\n", cimOutputFileGetStream(f));
-  ck_assert(mlirLogicalResultIsSuccess(cimOutputFileCommit(f, stderr)));
+  ck_assert(mlirLogicalResultIsSuccess(cimOutputFileCommit(f, cimWriteLineToStream, stderr)));
   ck_assert_str_eq(readFile(path), "new\n");
   ck_assert_int_eq(countFiles(), 1);
 }
@@ -1086,7 +1086,7 @@ START_TEST(test_output_errors_and_stdout) {
   snprintf(path, sizeof path, "%s/missing/out.mlir", tmpDir);
   Capture err;
   captureOpen(&err);
-  CimOutputFile f = cimOutputFileOpen(path, err.stream);
+  CimOutputFile f = cimOutputFileOpen(path, cimWriteLineToStream, err.stream);
   ck_assert(cimOutputFileIsNull(f));
   char expected[256];
   snprintf(expected, sizeof expected,
@@ -1094,10 +1094,10 @@ START_TEST(test_output_errors_and_stdout) {
   ck_assert_str_eq(captureText(&err), expected);
   captureClose(&err);
 
-  f = cimOutputFileOpen("-", stderr);
+  f = cimOutputFileOpen("-", cimWriteLineToStream, stderr);
   ck_assert(!cimOutputFileIsNull(f));
   ck_assert_ptr_eq(cimOutputFileGetStream(f), stdout);
-  ck_assert(mlirLogicalResultIsSuccess(cimOutputFileCommit(f, stderr)));
+  ck_assert(mlirLogicalResultIsSuccess(cimOutputFileCommit(f, cimWriteLineToStream, stderr)));
 }
 END_TEST
 

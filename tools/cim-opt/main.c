@@ -486,7 +486,7 @@ static int optMain(int argc, char **argv) {
     }
   }
 
-  outFile = cimOutputFileOpen(o.output, stderr);
+  outFile = cimOutputFileOpen(o.output, cimWriteLineToStream, stderr);
   if (cimOutputFileIsNull(outFile))
     goto done;
   FILE *out = cimOutputFileGetStream(outFile);
@@ -515,10 +515,10 @@ static int optMain(int argc, char **argv) {
     allOk = false;
   cimDiagnosticVerifierDestroy(verifier);
   cimOptIRDumpFilterDestroy(dumpFilter);
-  if (allOk && mlirLogicalResultIsSuccess(cimDeferredOutputsCommit(stderr))) {
+  if (allOk && mlirLogicalResultIsSuccess(cimDeferredOutputsCommit(cimWriteLineToStream, stderr))) {
     CimOutputFile f = outFile;
     outFile = (CimOutputFile){NULL};
-    if (mlirLogicalResultIsSuccess(cimOutputFileCommit(f, stderr)))
+    if (mlirLogicalResultIsSuccess(cimOutputFileCommit(f, cimWriteLineToStream, stderr)))
       exitCode = 0;
   }
 

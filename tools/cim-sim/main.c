@@ -452,7 +452,7 @@ int main(int argc, char **argv) {
 
   /* Open the report before running, so an unwritable path fails early. */
   if (o.report) {
-    report = cimOutputFileOpen(o.report, stderr);
+    report = cimOutputFileOpen(o.report, cimWriteLineToStream, stderr);
     if (cimOutputFileIsNull(report)) {
       fputs(TOOL ": error: cannot write the report\n", stderr);
       goto done;
@@ -471,12 +471,12 @@ int main(int argc, char **argv) {
     cimSimPrintReportJSON(sim, toStream, cimOutputFileGetStream(report));
     CimOutputFile r = report;
     report.ptr = NULL;
-    if (mlirLogicalResultIsFailure(cimOutputFileDefer(r, stderr)))
+    if (mlirLogicalResultIsFailure(cimOutputFileDefer(r, cimWriteLineToStream, stderr)))
       goto done;
   }
   if (o.outputDir && !writeOutputs(sim, program, o.outputDir))
     goto done;
-  if (mlirLogicalResultIsFailure(cimDeferredOutputsCommit(stderr)))
+  if (mlirLogicalResultIsFailure(cimDeferredOutputsCommit(cimWriteLineToStream, stderr)))
     goto done;
   if (!o.quiet)
     cimSimPrintTable(sim, toStdout, NULL);

@@ -446,7 +446,7 @@ static int importOnnx(const Options *o) {
   }
   bool ok = !mlirOperationIsNull(module) && errors == 0;
   if (ok) {
-    CimOutputFile outFile = cimOutputFileOpen(o->output, stderr);
+    CimOutputFile outFile = cimOutputFileOpen(o->output, cimWriteLineToStream, stderr);
     ok = !cimOutputFileIsNull(outFile);
     if (ok) {
       MlirOpPrintingFlags flags = mlirOpPrintingFlagsCreate();
@@ -458,7 +458,7 @@ static int importOnnx(const Options *o) {
       mlirOperationPrintWithFlags(module, flags, toStream, out);
       fputc('\n', out);
       mlirOpPrintingFlagsDestroy(flags);
-      ok = mlirLogicalResultIsSuccess(cimOutputFileCommit(outFile, stderr));
+      ok = mlirLogicalResultIsSuccess(cimOutputFileCommit(outFile, cimWriteLineToStream, stderr));
     }
   }
   if (!mlirOperationIsNull(module))
@@ -482,7 +482,7 @@ static int translateMain(int argc, char **argv) {
     return 1;
   const char *bufferName = strcmp(o.input, "-") ? o.input : "<stdin>";
 
-  CimOutputFile outFile = cimOutputFileOpen(o.output, stderr);
+  CimOutputFile outFile = cimOutputFileOpen(o.output, cimWriteLineToStream, stderr);
   if (cimOutputFileIsNull(outFile)) {
     free(input);
     return 1;
@@ -513,7 +513,7 @@ static int translateMain(int argc, char **argv) {
     cimOutputFileDiscard(outFile);
     return 1;
   }
-  return mlirLogicalResultIsSuccess(cimOutputFileCommit(outFile, stderr)) ? 0
+  return mlirLogicalResultIsSuccess(cimOutputFileCommit(outFile, cimWriteLineToStream, stderr)) ? 0
                                                                           : 1;
 }
 
