@@ -13,7 +13,9 @@
  * broken rule, never a wrapped value. Messages name the op and the rule,
  * "'cim.matmul' op layer 0: its i8 result cannot hold every sum: ...", at
  * the op's location; test/dialects/cim-verify.mlir and xbar-verify.mlir
- * have one case per message.
+ * have one case per message. The rules of the xbar crossbar ops are in
+ * verify_xbar.c; the helpers both files use are declared in
+ * ir/VerifyRules.h.
  *===----------------------------------------------------------------------===*/
 
 #include "ir/Verify.h"
@@ -27,34 +29,14 @@
 #include "mlir-c/BuiltinTypes.h"
 
 #include "ir/PassUtils.h"
+#include "ir/VerifyRules.h"
 #include "support/Checked.h"
 
 /*===----------------------------------------------------------------------===*
- * The op being checked
+ * The op being checked (struct V, ir/VerifyRules.h)
  *===----------------------------------------------------------------------===*/
 
-#define MAX_VALUES 8
-
-/// A tensor operand or result: rank (-1: not a tensor, e.g. !xbar.tile),
-/// dimensions and element width (signless, read as two's complement).
-typedef struct Tensor {
-  int rank;
-  int64_t d[CIM_IR_MAX_RANK];
-  unsigned width;
-} Tensor;
-
-typedef struct V {
-  MlirOperation op;
-  MlirLocation loc;
-  char name[64];
-  intptr_t numOperands, numResults;
-  Tensor in[MAX_VALUES], out[MAX_VALUES];
-  Tensor lastIn; /* the last operand (xbar.mvm's digits after its copies) */
-} V;
-
-static bool fail(const V *v, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static bool fail(const V *v, const char *fmt, ...) {
+bool cimVerifyFail(const V *v, const char *fmt, ...) {
   char msg[768];
   va_list ap;
   va_start(ap, fmt);
@@ -74,36 +56,36 @@ static MlirAttribute attr(const V *v, const char *name) {
                                          mlirStringRefCreateFromCString(name));
 }
 
-static bool intAttr(const V *v, const char *name, int64_t *out) {
+bool cimVerifyIntAttr(const V *v, const char *name, int64_t *out) {
   MlirAttribute a = attr(v, name);
   if (mlirAttributeIsNull(a) || !mlirAttributeIsAInteger(a) ||
       mlirIntegerTypeGetWidth(mlirAttributeGetType(a)) > 64)
-    return fail(v, "attribute '%s' must be an integer", name);
+    return cimVerifyFail(v, "attribute '%s' must be an integer", name);
   *out = mlirIntegerAttrGetValueInt(a);
   return true;
 }
 
 /// An integer attribute within [lo, hi].
-static bool intIn(const V *v, const char *name, int64_t lo, int64_t hi,
-                  int64_t *out) {
+bool cimVerifyIntIn(const V *v, const char *name, int64_t lo, int64_t hi,
+                    int64_t *out) {
   int64_t x = 0;
-  if (!intAttr(v, name, &x))
+  if (!cimVerifyIntAttr(v, name, &x))
     return false;
   if (x < lo || x > hi)
-    return fail(v, "'%s' = %lld is out of range [%lld, %lld]", name,
-                (long long)x, (long long)lo, (long long)hi);
+    return cimVerifyFail(v, "'%s' = %lld is out of range [%lld, %lld]", name,
+                         (long long)x, (long long)lo, (long long)hi);
   if (out)
     *out = x;
   return true;
 }
 
-static bool boolAttr(const V *v, const char *name) {
+bool cimVerifyBoolAttr(const V *v, const char *name) {
   MlirAttribute a = attr(v, name);
   return !mlirAttributeIsNull(a) && mlirAttributeIsABool(a) &&
          mlirBoolAttrGetValue(a);
 }
 
-static bool stringIs(const V *v, const char *name, const char *value) {
+bool cimVerifyStringIs(const V *v, const char *name, const char *value) {
   MlirAttribute a = attr(v, name);
   return !mlirAttributeIsNull(a) && mlirAttributeIsAString(a) &&
          mlirStringRefEqual(mlirStringAttrGetValue(a),
@@ -116,13 +98,13 @@ static bool arrayAttr(const V *v, const char *name, intptr_t len,
                       intptr_t *n) {
   MlirAttribute a = attr(v, name);
   if (mlirAttributeIsNull(a) || !mlirAttributeIsADenseI64Array(a))
-    return fail(v, "attribute '%s' must be an array<i64: ...>", name);
+    return cimVerifyFail(v, "attribute '%s' must be an array<i64: ...>", name);
   intptr_t have = mlirDenseArrayGetNumElements(a);
   if (len >= 0 && have != len)
-    return fail(v, "'%s' has %lld entries; expected %lld", name,
-                (long long)have, (long long)len);
+    return cimVerifyFail(v, "'%s' has %lld entries; expected %lld", name,
+                         (long long)have, (long long)len);
   if (len < 0 && have < 1)
-    return fail(v, "'%s' is empty", name);
+    return cimVerifyFail(v, "'%s' is empty", name);
   if (n)
     *n = have;
   return true;
@@ -133,15 +115,16 @@ static int64_t arrayAt(const V *v, const char *name, intptr_t i) {
 }
 
 /// A dense i64 array of `len` entries, each in [lo, hi], into out.
-static bool arrayIn(const V *v, const char *name, intptr_t len, int64_t lo,
-                    int64_t hi, int64_t *out) {
+bool cimVerifyArrayIn(const V *v, const char *name, intptr_t len, int64_t lo,
+                      int64_t hi, int64_t *out) {
   if (!arrayAttr(v, name, len, NULL))
     return false;
   for (intptr_t i = 0; i < len; ++i) {
     int64_t x = arrayAt(v, name, i);
     if (x < lo || x > hi)
-      return fail(v, "'%s'[%lld] = %lld is out of range [%lld, %lld]", name,
-                  (long long)i, (long long)x, (long long)lo, (long long)hi);
+      return cimVerifyFail(v, "'%s'[%lld] = %lld is out of range [%lld, %lld]",
+                           name, (long long)i, (long long)x, (long long)lo,
+                           (long long)hi);
     out[i] = x;
   }
   return true;
@@ -152,7 +135,7 @@ static bool arrayIn(const V *v, const char *name, intptr_t len, int64_t lo,
  *===----------------------------------------------------------------------===*/
 
 /// The range of a signless `width`-bit element read as two's complement.
-static void typeRange(unsigned width, int64_t *lo, int64_t *hi) {
+void cimVerifyTypeRange(unsigned width, int64_t *lo, int64_t *hi) {
   if (width >= 64) {
     *lo = INT64_MIN;
     *hi = INT64_MAX;
@@ -164,23 +147,25 @@ static void typeRange(unsigned width, int64_t *lo, int64_t *hi) {
   }
 }
 
-static bool holds(unsigned width, int64_t lo, int64_t hi) {
+bool cimVerifyHolds(unsigned width, int64_t lo, int64_t hi) {
   int64_t tlo, thi;
-  typeRange(width, &tlo, &thi);
+  cimVerifyTypeRange(width, &tlo, &thi);
   return lo >= tlo && hi <= thi;
 }
 
 /// The result element type holds [qmin, qmax], qmin <= qmax.
 static bool checkQRange(const V *v, unsigned resultWidth) {
   int64_t qmin, qmax;
-  if (!intAttr(v, "qmin", &qmin) || !intAttr(v, "qmax", &qmax))
+  if (!cimVerifyIntAttr(v, "qmin", &qmin) ||
+      !cimVerifyIntAttr(v, "qmax", &qmax))
     return false;
   if (qmin > qmax)
-    return fail(v, "qmin %lld is above qmax %lld", (long long)qmin,
-                (long long)qmax);
-  if (!holds(resultWidth, qmin, qmax))
-    return fail(v, "its i%u result cannot hold [qmin, qmax] = [%lld, %lld]",
-                resultWidth, (long long)qmin, (long long)qmax);
+    return cimVerifyFail(v, "qmin %lld is above qmax %lld", (long long)qmin,
+                         (long long)qmax);
+  if (!cimVerifyHolds(resultWidth, qmin, qmax))
+    return cimVerifyFail(
+        v, "its i%u result cannot hold [qmin, qmax] = [%lld, %lld]",
+        resultWidth, (long long)qmin, (long long)qmax);
   return true;
 }
 
@@ -200,32 +185,34 @@ static bool checkTensor(V *v, MlirValue value, const char *what, intptr_t i,
                  must not print every type */
 #define TY (printType(t, ty, sizeof ty), ty)
   if (!mlirTypeIsARankedTensor(t))
-    return fail(v, "%s #%lld (%s) must be a ranked tensor", what,
-                (long long)i, TY);
+    return cimVerifyFail(v, "%s #%lld (%s) must be a ranked tensor", what,
+                         (long long)i, TY);
   MlirType elem = mlirShapedTypeGetElementType(t);
   if (!mlirTypeIsAInteger(elem) || !mlirIntegerTypeIsSignless(elem) ||
       mlirIntegerTypeGetWidth(elem) > 64)
-    return fail(v, "%s #%lld (%s) must hold signless integers of 1 to 64 "
-                   "bits (cim and xbar are integer dialects)",
-                what, (long long)i, TY);
+    return cimVerifyFail(v,
+                         "%s #%lld (%s) must hold signless integers of 1 to 64 "
+                         "bits (cim and xbar are integer dialects)",
+                         what, (long long)i, TY);
   intptr_t rank = mlirShapedTypeGetRank(t);
   if (rank > CIM_IR_MAX_RANK)
-    return fail(v, "%s #%lld (%s) has rank %lld; at most %d", what,
-                (long long)i, TY, (long long)rank, CIM_IR_MAX_RANK);
+    return cimVerifyFail(v, "%s #%lld (%s) has rank %lld; at most %d", what,
+                         (long long)i, TY, (long long)rank, CIM_IR_MAX_RANK);
   int64_t count = 1;
   for (intptr_t d = 0; d < rank; ++d) {
     if (mlirShapedTypeIsDynamicDim(t, d))
-      return fail(v, "%s #%lld (%s) needs static tensor shapes", what,
-                  (long long)i, TY);
+      return cimVerifyFail(v, "%s #%lld (%s) needs static tensor shapes", what,
+                           (long long)i, TY);
     int64_t n = mlirShapedTypeGetDimSize(t, d);
     if (n < 1 || n > CIM_IR_MAX_DIM)
-      return fail(v, "%s #%lld (%s): dimension %lld is %lld; dimensions "
-                     "must lie in [1, 2^31]",
-                  what, (long long)i, TY, (long long)d, (long long)n);
+      return cimVerifyFail(v,
+                           "%s #%lld (%s): dimension %lld is %lld; dimensions "
+                           "must lie in [1, 2^31]",
+                           what, (long long)i, TY, (long long)d, (long long)n);
     out->d[d] = n;
     if (!cimCheckedMul(count, n, &count) || count > CIM_IR_MAX_ELEMENTS)
-      return fail(v, "%s #%lld (%s) has more than 2^40 elements", what,
-                  (long long)i, TY);
+      return cimVerifyFail(v, "%s #%lld (%s) has more than 2^40 elements", what,
+                           (long long)i, TY);
   }
   out->rank = (int)rank;
   out->width = mlirIntegerTypeGetWidth(elem);
@@ -238,7 +225,7 @@ static bool checkTensors(V *v) {
   v->numResults = mlirOperationGetNumResults(v->op);
   for (intptr_t i = 0; i < v->numOperands; ++i) {
     Tensor scratch;
-    Tensor *t = i < MAX_VALUES ? &v->in[i] : &scratch;
+    Tensor *t = i < CIM_VERIFY_MAX_VALUES ? &v->in[i] : &scratch;
     if (!checkTensor(v, mlirOperationGetOperand(v->op, i), "operand", i, t))
       return false;
     if (i == v->numOperands - 1)
@@ -246,7 +233,7 @@ static bool checkTensors(V *v) {
   }
   for (intptr_t i = 0; i < v->numResults; ++i) {
     Tensor scratch;
-    Tensor *t = i < MAX_VALUES ? &v->out[i] : &scratch;
+    Tensor *t = i < CIM_VERIFY_MAX_VALUES ? &v->out[i] : &scratch;
     if (!checkTensor(v, mlirOperationGetResult(v->op, i), "result", i, t))
       return false;
   }
@@ -257,7 +244,7 @@ static bool checkTensors(V *v) {
 static bool checkLayer(const V *v) {
   if (mlirAttributeIsNull(attr(v, "layer")))
     return true;
-  return intIn(v, "layer", 0, CIM_IR_MAX_LAYER, NULL);
+  return cimVerifyIntIn(v, "layer", 0, CIM_IR_MAX_LAYER, NULL);
 }
 
 /*===----------------------------------------------------------------------===*
@@ -284,13 +271,15 @@ static void printType(MlirType t, char *buf, size_t size) {
 }
 
 /// Operand/result `t` has rank `rank`.
-static bool needRank(const V *v, const Tensor *t, const char *what, int rank) {
+bool cimVerifyNeedRank(const V *v, const Tensor *t, const char *what,
+                       int rank) {
   if (t->rank != rank)
-    return fail(v, "%s must have rank %d, has %d", what, rank, t->rank);
+    return cimVerifyFail(v, "%s must have rank %d, has %d", what, rank,
+                         t->rank);
   return true;
 }
 
-static bool sameShape(const Tensor *a, const Tensor *b) {
+bool cimVerifySameShape(const Tensor *a, const Tensor *b) {
   if (a->rank != b->rank)
     return false;
   for (int i = 0; i < a->rank; ++i)
@@ -299,20 +288,20 @@ static bool sameShape(const Tensor *a, const Tensor *b) {
   return true;
 }
 
-static bool needSameShape(const V *v, const Tensor *a, const char *an,
-                          const Tensor *b, const char *bn) {
-  if (!sameShape(a, b))
-    return fail(v, "%s and %s must have the same shape", an, bn);
+bool cimVerifyNeedSameShape(const V *v, const Tensor *a, const char *an,
+                            const Tensor *b, const char *bn) {
+  if (!cimVerifySameShape(a, b))
+    return cimVerifyFail(v, "%s and %s must have the same shape", an, bn);
   return true;
 }
 
 /// `axis` in [0, rank).
 static bool axisIn(const V *v, int rank, int64_t *axis) {
-  if (!intAttr(v, "axis", axis))
+  if (!cimVerifyIntAttr(v, "axis", axis))
     return false;
   if (*axis < 0 || *axis >= rank)
-    return fail(v, "axis %lld is not a dimension of the rank-%d input",
-                (long long)*axis, rank);
+    return cimVerifyFail(v, "axis %lld is not a dimension of the rank-%d input",
+                         (long long)*axis, rank);
   return true;
 }
 
@@ -324,24 +313,27 @@ static bool axisIn(const V *v, int rank, int64_t *axis) {
 /// result holds every k-term sum (docs/dialects/cim.md, "Requires").
 static bool checkSumWidth(const V *v, int64_t k, unsigned width) {
   int64_t aBits, wBits, layer = 0, aLo, aHi, wLo, wHi;
-  if (!intIn(v, "a_bits", 1, 8, &aBits) || !intIn(v, "w_bits", 1, 8, &wBits) ||
-      !intAttr(v, "layer", &layer))
+  if (!cimVerifyIntIn(v, "a_bits", 1, 8, &aBits) ||
+      !cimVerifyIntIn(v, "w_bits", 1, 8, &wBits) ||
+      !cimVerifyIntAttr(v, "layer", &layer))
     return false;
-  bool aSigned = boolAttr(v, "a_signed"), wSigned = boolAttr(v, "w_signed");
+  bool aSigned = cimVerifyBoolAttr(v, "a_signed"),
+       wSigned = cimVerifyBoolAttr(v, "w_signed");
   cimIntegerRange((unsigned)aBits, aSigned, &aLo, &aHi);
   cimIntegerRange((unsigned)wBits, wSigned, &wLo, &wHi);
   unsigned needed = 0;
   bool ok = cimDotProductBits(k, aLo, aHi, wLo, wHi, &needed);
   if (ok && needed <= width)
     return true;
-  return fail(v,
-              "layer %lld: its i%u result cannot hold every sum: a %lld-term "
-              "dot product of %lld-bit %s activations and %lld-bit %s weights "
-              "needs %s%u bits",
-              (long long)layer, width, (long long)k, (long long)aBits,
-              aSigned ? "signed" : "unsigned", (long long)wBits,
-              wSigned ? "signed" : "unsigned", ok ? "" : "more than ",
-              ok ? needed : 64u);
+  return cimVerifyFail(
+      v,
+      "layer %lld: its i%u result cannot hold every sum: a %lld-term "
+      "dot product of %lld-bit %s activations and %lld-bit %s weights "
+      "needs %s%u bits",
+      (long long)layer, width, (long long)k, (long long)aBits,
+      aSigned ? "signed" : "unsigned", (long long)wBits,
+      wSigned ? "signed" : "unsigned", ok ? "" : "more than ",
+      ok ? needed : 64u);
 }
 
 /// [M, K] x [K, N] -> [M, N], or with a leading batch B on all three.
@@ -354,8 +346,9 @@ static bool checkMatmulShapes(const V *v, const Tensor *a, const Tensor *w,
             a->d[o + 1] == w->d[o] && r->d[o] == a->d[o] &&
             r->d[o + 1] == w->d[o + 1];
   if (!ok)
-    return fail(v, "operand and result shapes do not form [M, K] x [K, N] -> "
-                   "[M, N] (with an optional batch)");
+    return cimVerifyFail(
+        v, "operand and result shapes do not form [M, K] x [K, N] -> "
+           "[M, N] (with an optional batch)");
   return true;
 }
 
@@ -371,32 +364,36 @@ static bool checkWindow(const V *v, const char *axis, int64_t in, int64_t lo,
                         int64_t stride, int64_t have) {
   int64_t out = 0;
   if (!cimWindowOutputSize(in, lo, hi, window, dilation, stride, &out))
-    return fail(v, "the %s input (%lld), kernel (%lld), stride, dilation and "
-                   "padding do not give a valid window (a parameter out of "
-                   "range, an overflow, or a kernel larger than the padded "
-                   "input)",
-                axis, (long long)in, (long long)window);
+    return cimVerifyFail(
+        v,
+        "the %s input (%lld), kernel (%lld), stride, dilation and "
+        "padding do not give a valid window (a parameter out of "
+        "range, an overflow, or a kernel larger than the padded "
+        "input)",
+        axis, (long long)in, (long long)window);
   if (out != have)
-    return fail(v, "the result %s is %lld but the input, kernel, stride, "
-                   "dilation and padding give %lld",
-                axis, (long long)have, (long long)out);
+    return cimVerifyFail(v,
+                         "the result %s is %lld but the input, kernel, stride, "
+                         "dilation and padding give %lld",
+                         axis, (long long)have, (long long)out);
   return true;
 }
 
 static bool ruleConv2d(const V *v) {
   const Tensor *x = &v->in[0], *w = &v->in[1], *r = &v->out[0];
-  if (!needRank(v, x, "the input", 4) || !needRank(v, w, "the weights", 4) ||
-      !needRank(v, r, "the result", 4))
+  if (!cimVerifyNeedRank(v, x, "the input", 4) ||
+      !cimVerifyNeedRank(v, w, "the weights", 4) ||
+      !cimVerifyNeedRank(v, r, "the result", 4))
     return false;
   int64_t st[2], dl[2], pd[4], groups, padValue, aBits;
-  if (!arrayIn(v, "strides", 2, 1, CIM_IR_MAX_DIM, st) ||
-      !arrayIn(v, "dilations", 2, 1, CIM_IR_MAX_DIM, dl) ||
-      !arrayIn(v, "padding", 4, 0, CIM_IR_MAX_DIM, pd) ||
-      !intIn(v, "groups", 1, CIM_IR_MAX_DIM, &groups) ||
-      !intAttr(v, "pad_value", &padValue) ||
-      !intIn(v, "a_bits", 1, 8, &aBits))
+  if (!cimVerifyArrayIn(v, "strides", 2, 1, CIM_IR_MAX_DIM, st) ||
+      !cimVerifyArrayIn(v, "dilations", 2, 1, CIM_IR_MAX_DIM, dl) ||
+      !cimVerifyArrayIn(v, "padding", 4, 0, CIM_IR_MAX_DIM, pd) ||
+      !cimVerifyIntIn(v, "groups", 1, CIM_IR_MAX_DIM, &groups) ||
+      !cimVerifyIntAttr(v, "pad_value", &padValue) ||
+      !cimVerifyIntIn(v, "a_bits", 1, 8, &aBits))
     return false;
-  bool nchw = stringIs(v, "layout", "nchw_fchw");
+  bool nchw = cimVerifyStringIs(v, "layout", "nchw_fchw");
   int64_t c = nchw ? x->d[1] : x->d[3], h = nchw ? x->d[2] : x->d[1],
           wd = nchw ? x->d[3] : x->d[2];
   int64_t f = nchw ? w->d[0] : w->d[3], cg = nchw ? w->d[1] : w->d[2],
@@ -405,68 +402,74 @@ static bool ruleConv2d(const V *v) {
           ow = nchw ? r->d[3] : r->d[2];
   int64_t cAll;
   if (f % groups != 0)
-    return fail(v, "%lld filters do not split into %lld groups",
-                (long long)f, (long long)groups);
+    return cimVerifyFail(v, "%lld filters do not split into %lld groups",
+                         (long long)f, (long long)groups);
   if (!cimCheckedMul(cg, groups, &cAll) || cAll != c)
-    return fail(v, "%lld input channels do not split into %lld groups of "
-                   "%lld",
-                (long long)c, (long long)groups, (long long)cg);
+    return cimVerifyFail(v,
+                         "%lld input channels do not split into %lld groups of "
+                         "%lld",
+                         (long long)c, (long long)groups, (long long)cg);
   if (r->d[0] != x->d[0] || rf != f)
-    return fail(v, "the result must be [batch %lld, %lld filters] in the "
-                   "layout's order",
-                (long long)x->d[0], (long long)f);
+    return cimVerifyFail(v,
+                         "the result must be [batch %lld, %lld filters] in the "
+                         "layout's order",
+                         (long long)x->d[0], (long long)f);
   if (!checkWindow(v, "height", h, pd[0], pd[2], kh, dl[0], st[0], oh) ||
       !checkWindow(v, "width", wd, pd[1], pd[3], kw, dl[1], st[1], ow))
     return false;
   int64_t lo, hi;
-  cimIntegerRange((unsigned)aBits, boolAttr(v, "a_signed"), &lo, &hi);
+  cimIntegerRange((unsigned)aBits, cimVerifyBoolAttr(v, "a_signed"), &lo, &hi);
   if (padValue < lo || padValue > hi)
-    return fail(v, "pad_value %lld is not a %lld-bit %s activation",
-                (long long)padValue, (long long)aBits,
-                boolAttr(v, "a_signed") ? "signed" : "unsigned");
+    return cimVerifyFail(v, "pad_value %lld is not a %lld-bit %s activation",
+                         (long long)padValue, (long long)aBits,
+                         cimVerifyBoolAttr(v, "a_signed") ? "signed"
+                                                          : "unsigned");
   int64_t k;
   if (!cimCheckedMul(cg, kh, &k) || !cimCheckedMul(k, kw, &k))
-    return fail(v, "the reduction length C/groups * KH * KW overflows");
+    return cimVerifyFail(v,
+                         "the reduction length C/groups * KH * KW overflows");
   return checkSumWidth(v, k, r->width);
 }
 
 /// Units of a [K, N] weight matrix: N * ceil(w_bits / cell_bits).
-static bool unitsOf(const V *v, int64_t n, int64_t wBits, int64_t cellBits,
-                    int64_t *units) {
+bool cimVerifyUnitsOf(const V *v, int64_t n, int64_t wBits, int64_t cellBits,
+                      int64_t *units) {
   int64_t slices = (wBits + cellBits - 1) / cellBits;
   if (!cimCheckedMul(n, slices, units))
-    return fail(v, "the weight unit count overflows");
+    return cimVerifyFail(v, "the weight unit count overflows");
   return true;
 }
 
 /// [offset, offset + size) within [0, limit), size >= 1.
-static bool checkSpan(const V *v, const char *what, int64_t offset,
-                      int64_t size, int64_t limit, const char *of) {
+bool cimVerifySpan(const V *v, const char *what, int64_t offset, int64_t size,
+                   int64_t limit, const char *of) {
   int64_t end;
   if (size < 1 || offset < 0 || !cimCheckedAdd(offset, size, &end) ||
       end > limit)
-    return fail(v, "%s [%lld, %lld + %lld) exceed the %lld %s", what,
-                (long long)offset, (long long)offset, (long long)size,
-                (long long)limit, of);
+    return cimVerifyFail(v, "%s [%lld, %lld + %lld) exceed the %lld %s", what,
+                         (long long)offset, (long long)offset, (long long)size,
+                         (long long)limit, of);
   return true;
 }
 
 static bool ruleMatmulTile(const V *v) {
   const Tensor *acc = &v->in[0], *a = &v->in[1], *w = &v->in[2],
                *r = &v->out[0];
-  if (!needRank(v, a, "a", 2) || !checkMatmulShapes(v, a, w, r))
+  if (!cimVerifyNeedRank(v, a, "a", 2) || !checkMatmulShapes(v, a, w, r))
     return false;
-  if (!sameShape(acc, r) || acc->width != r->width)
-    return fail(v, "acc and the result must have one type");
+  if (!cimVerifySameShape(acc, r) || acc->width != r->width)
+    return cimVerifyFail(v, "acc and the result must have one type");
   int64_t wBits, cellBits, k0, kSize, u0, units, nUnits;
-  if (!intIn(v, "w_bits", 1, 8, &wBits) ||
-      !intIn(v, "cell_bits", 1, 8, &cellBits) ||
-      !intAttr(v, "k_offset", &k0) || !intAttr(v, "k_size", &kSize) ||
-      !intAttr(v, "unit_offset", &u0) || !intAttr(v, "units", &units) ||
-      !unitsOf(v, w->d[1], wBits, cellBits, &nUnits))
+  if (!cimVerifyIntIn(v, "w_bits", 1, 8, &wBits) ||
+      !cimVerifyIntIn(v, "cell_bits", 1, 8, &cellBits) ||
+      !cimVerifyIntAttr(v, "k_offset", &k0) ||
+      !cimVerifyIntAttr(v, "k_size", &kSize) ||
+      !cimVerifyIntAttr(v, "unit_offset", &u0) ||
+      !cimVerifyIntAttr(v, "units", &units) ||
+      !cimVerifyUnitsOf(v, w->d[1], wBits, cellBits, &nUnits))
     return false;
-  return checkSpan(v, "rows", k0, kSize, a->d[1], "weight rows") &&
-         checkSpan(v, "units", u0, units, nUnits, "weight units") &&
+  return cimVerifySpan(v, "rows", k0, kSize, a->d[1], "weight rows") &&
+         cimVerifySpan(v, "units", u0, units, nUnits, "weight units") &&
          checkSumWidth(v, a->d[1], r->width);
 }
 
@@ -476,7 +479,7 @@ static bool ruleMatmulTile(const V *v) {
 
 static bool ruleRequantize(const V *v) {
   const Tensor *x = &v->in[0], *r = &v->out[0];
-  if (!needSameShape(v, x, "x", r, "the result"))
+  if (!cimVerifyNeedSameShape(v, x, "x", r, "the result"))
     return false;
   intptr_t nm, ns;
   if (!arrayAttr(v, "multiplier", -1, &nm) || !arrayAttr(v, "shift", -1, &ns))
@@ -489,41 +492,46 @@ static bool ruleRequantize(const V *v) {
     channels = x->d[axis];
   }
   if ((nm != 1 && nm != channels) || (ns != 1 && ns != channels))
-    return fail(v, "'multiplier' and 'shift' need 1 or %lld entries (the "
-                   "channels of axis %lld)",
-                (long long)channels, (long long)axis);
+    return cimVerifyFail(v,
+                         "'multiplier' and 'shift' need 1 or %lld entries (the "
+                         "channels of axis %lld)",
+                         (long long)channels, (long long)axis);
   for (intptr_t i = 0; i < nm; ++i)
     if (arrayAt(v, "multiplier", i) < 0)
-      return fail(v, "'multiplier'[%lld] = %lld is negative", (long long)i,
-                  (long long)arrayAt(v, "multiplier", i));
+      return cimVerifyFail(v, "'multiplier'[%lld] = %lld is negative",
+                           (long long)i,
+                           (long long)arrayAt(v, "multiplier", i));
   for (intptr_t i = 0; i < ns; ++i)
     if (arrayAt(v, "shift", i) < 0 || arrayAt(v, "shift", i) > 62)
-      return fail(v, "'shift'[%lld] = %lld is out of range [0, 62]",
-                  (long long)i, (long long)arrayAt(v, "shift", i));
+      return cimVerifyFail(v, "'shift'[%lld] = %lld is out of range [0, 62]",
+                           (long long)i, (long long)arrayAt(v, "shift", i));
   if (hasBias && (v->in[1].rank != 1 || v->in[1].d[0] != channels))
-    return fail(v, "the bias must be [%lld] (one value per channel of axis "
-                   "%lld)",
-                (long long)channels, (long long)axis);
+    return cimVerifyFail(
+        v,
+        "the bias must be [%lld] (one value per channel of axis "
+        "%lld)",
+        (long long)channels, (long long)axis);
   int64_t zp;
-  return intAttr(v, "in_zero_point", &zp) &&
-         intAttr(v, "out_zero_point", &zp) && checkQRange(v, r->width);
+  return cimVerifyIntAttr(v, "in_zero_point", &zp) &&
+         cimVerifyIntAttr(v, "out_zero_point", &zp) && checkQRange(v, r->width);
 }
 
 static bool ruleClamp(const V *v) {
   const Tensor *x = &v->in[0], *r = &v->out[0];
   int64_t lo, hi, xlo, xhi;
-  if (!needSameShape(v, x, "x", r, "the result") || !intAttr(v, "min", &lo) ||
-      !intAttr(v, "max", &hi))
+  if (!cimVerifyNeedSameShape(v, x, "x", r, "the result") ||
+      !cimVerifyIntAttr(v, "min", &lo) || !cimVerifyIntAttr(v, "max", &hi))
     return false;
   if (lo > hi)
-    return fail(v, "min %lld is above max %lld", (long long)lo,
-                (long long)hi);
-  typeRange(x->width, &xlo, &xhi);
+    return cimVerifyFail(v, "min %lld is above max %lld", (long long)lo,
+                         (long long)hi);
+  cimVerifyTypeRange(x->width, &xlo, &xhi);
   int64_t plo = lo > xlo ? lo : xlo, phi = hi < xhi ? hi : xhi;
-  if (plo <= phi && !holds(r->width, plo, phi))
-    return fail(v, "its i%u result cannot hold the clamped values [%lld, "
-                   "%lld]",
-                r->width, (long long)plo, (long long)phi);
+  if (plo <= phi && !cimVerifyHolds(r->width, plo, phi))
+    return cimVerifyFail(v,
+                         "its i%u result cannot hold the clamped values [%lld, "
+                         "%lld]",
+                         r->width, (long long)plo, (long long)phi);
   return true;
 }
 
@@ -531,78 +539,84 @@ static bool ruleLut(const V *v) {
   const Tensor *x = &v->in[0], *r = &v->out[0];
   intptr_t n;
   int64_t inMin;
-  if (!needSameShape(v, x, "x", r, "the result") ||
-      !arrayAttr(v, "table", -1, &n) || !intAttr(v, "in_min", &inMin))
+  if (!cimVerifyNeedSameShape(v, x, "x", r, "the result") ||
+      !arrayAttr(v, "table", -1, &n) || !cimVerifyIntAttr(v, "in_min", &inMin))
     return false;
   for (intptr_t i = 0; i < n; ++i) {
     int64_t e = arrayAt(v, "table", i);
-    if (!holds(r->width, e, e))
-      return fail(v, "its i%u result cannot hold 'table'[%lld] = %lld",
-                  r->width, (long long)i, (long long)e);
+    if (!cimVerifyHolds(r->width, e, e))
+      return cimVerifyFail(v, "its i%u result cannot hold 'table'[%lld] = %lld",
+                           r->width, (long long)i, (long long)e);
   }
   return true;
 }
 
 static bool rulePool(const V *v) {
   const Tensor *x = &v->in[0], *r = &v->out[0];
-  if (!needRank(v, x, "the input", 4) || !needRank(v, r, "the result", 4))
+  if (!cimVerifyNeedRank(v, x, "the input", 4) ||
+      !cimVerifyNeedRank(v, r, "the result", 4))
     return false;
   int64_t win[2], st[2], pd[4];
-  if (!arrayIn(v, "window", 2, 1, CIM_IR_MAX_DIM, win) ||
-      !arrayIn(v, "strides", 2, 1, CIM_IR_MAX_DIM, st) ||
-      !arrayIn(v, "padding", 4, 0, CIM_IR_MAX_DIM, pd))
+  if (!cimVerifyArrayIn(v, "window", 2, 1, CIM_IR_MAX_DIM, win) ||
+      !cimVerifyArrayIn(v, "strides", 2, 1, CIM_IR_MAX_DIM, st) ||
+      !cimVerifyArrayIn(v, "padding", 4, 0, CIM_IR_MAX_DIM, pd))
     return false;
   if (pd[0] >= win[0] || pd[2] >= win[0] || pd[1] >= win[1] ||
       pd[3] >= win[1])
-    return fail(v, "each padding must be smaller than the window");
-  bool nchw = stringIs(v, "layout", "nchw");
+    return cimVerifyFail(v, "each padding must be smaller than the window");
+  bool nchw = cimVerifyStringIs(v, "layout", "nchw");
   int hA = nchw ? 2 : 1, wA = nchw ? 3 : 2, cA = nchw ? 1 : 3;
   if (r->d[0] != x->d[0] || r->d[cA] != x->d[cA])
-    return fail(v, "the result must keep the input's batch and channels");
+    return cimVerifyFail(v,
+                         "the result must keep the input's batch and channels");
   if (!checkWindow(v, "height", x->d[hA], pd[0], pd[2], win[0], 1, st[0],
                    r->d[hA]) ||
       !checkWindow(v, "width", x->d[wA], pd[1], pd[3], win[1], 1, st[1],
                    r->d[wA]))
     return false;
   if (r->width < x->width)
-    return fail(v, "its i%u result cannot hold the i%u input's values",
-                r->width, x->width);
+    return cimVerifyFail(v, "its i%u result cannot hold the i%u input's values",
+                         r->width, x->width);
   return true;
 }
 
 static bool ruleAdd(const V *v) {
-  return needSameShape(v, &v->in[0], "lhs", &v->in[1], "rhs") &&
-         needSameShape(v, &v->in[0], "lhs", &v->out[0], "the result");
+  return cimVerifyNeedSameShape(v, &v->in[0], "lhs", &v->in[1], "rhs") &&
+         cimVerifyNeedSameShape(v, &v->in[0], "lhs", &v->out[0], "the result");
 }
 
 static bool ruleSoftmax(const V *v) {
   const Tensor *x = &v->in[0], *r = &v->out[0];
   int64_t axis, one;
   intptr_t n;
-  if (!needSameShape(v, x, "x", r, "the result") || !axisIn(v, x->rank, &axis) ||
-      !arrayAttr(v, "exp_table", -1, &n) || !intIn(v, "one", 0, INT64_MAX, &one))
+  if (!cimVerifyNeedSameShape(v, x, "x", r, "the result") ||
+      !axisIn(v, x->rank, &axis) || !arrayAttr(v, "exp_table", -1, &n) ||
+      !cimVerifyIntIn(v, "one", 0, INT64_MAX, &one))
     return false;
   for (intptr_t i = 0; i < n; ++i) {
     int64_t e = arrayAt(v, "exp_table", i);
     if (e < 0 || (i == 0 && e == 0))
-      return fail(v, "'exp_table'[%lld] = %lld: entries must be non-negative "
-                     "and the first positive",
-                  (long long)i, (long long)e);
+      return cimVerifyFail(
+          v,
+          "'exp_table'[%lld] = %lld: entries must be non-negative "
+          "and the first positive",
+          (long long)i, (long long)e);
   }
   int64_t zp;
-  return intAttr(v, "out_zero_point", &zp) && checkQRange(v, r->width);
+  return cimVerifyIntAttr(v, "out_zero_point", &zp) && checkQRange(v, r->width);
 }
 
 static bool ruleLayerNorm(const V *v) {
   const Tensor *x = &v->in[0], *r = &v->out[0];
   int64_t axis, ignored;
-  if (!needSameShape(v, x, "x", r, "the result") || !axisIn(v, x->rank, &axis) ||
-      !arrayAttr(v, "gamma", x->d[axis], NULL) ||
+  if (!cimVerifyNeedSameShape(v, x, "x", r, "the result") ||
+      !axisIn(v, x->rank, &axis) || !arrayAttr(v, "gamma", x->d[axis], NULL) ||
       !arrayAttr(v, "beta", x->d[axis], NULL) ||
-      !intIn(v, "frac_bits", 0, 30, NULL) ||
-      !intIn(v, "eps", 0, INT64_MAX, NULL) ||
-      !intIn(v, "multiplier", 0, INT64_MAX, NULL) ||
-      !intIn(v, "shift", 0, 62, NULL) || !intAttr(v, "out_zero_point", &ignored))
+      !cimVerifyIntIn(v, "frac_bits", 0, 30, NULL) ||
+      !cimVerifyIntIn(v, "eps", 0, INT64_MAX, NULL) ||
+      !cimVerifyIntIn(v, "multiplier", 0, INT64_MAX, NULL) ||
+      !cimVerifyIntIn(v, "shift", 0, 62, NULL) ||
+      !cimVerifyIntAttr(v, "out_zero_point", &ignored))
     return false;
   return checkQRange(v, r->width);
 }
@@ -618,323 +632,80 @@ static bool elementCount(const Tensor *t, int64_t *n) {
 static bool ruleReshape(const V *v) {
   int64_t a, b;
   if (!elementCount(&v->in[0], &a) || !elementCount(&v->out[0], &b) || a != b)
-    return fail(v, "the result must have the input's element count");
+    return cimVerifyFail(v, "the result must have the input's element count");
   if (v->out[0].width < v->in[0].width)
-    return fail(v, "its i%u result cannot hold the i%u input's values",
-                v->out[0].width, v->in[0].width);
+    return cimVerifyFail(v, "its i%u result cannot hold the i%u input's values",
+                         v->out[0].width, v->in[0].width);
   return true;
 }
 
 static bool ruleTranspose(const V *v) {
   const Tensor *x = &v->in[0], *r = &v->out[0];
-  if (!needRank(v, r, "the result", x->rank) ||
+  if (!cimVerifyNeedRank(v, r, "the result", x->rank) ||
       !arrayAttr(v, "permutation", x->rank, NULL))
     return false;
   bool seen[CIM_IR_MAX_RANK] = {false};
   for (int i = 0; i < x->rank; ++i) {
     int64_t p = arrayAt(v, "permutation", i);
     if (p < 0 || p >= x->rank || seen[p])
-      return fail(v, "'permutation' is not a permutation of [0, %d)",
-                  x->rank);
+      return cimVerifyFail(v, "'permutation' is not a permutation of [0, %d)",
+                           x->rank);
     seen[p] = true;
     if (r->d[i] != x->d[p])
-      return fail(v, "result dimension %d must be input dimension %lld", i,
-                  (long long)p);
+      return cimVerifyFail(v,
+                           "result dimension %d must be input dimension %lld",
+                           i, (long long)p);
   }
   if (r->width < x->width)
-    return fail(v, "its i%u result cannot hold the i%u input's values",
-                r->width, x->width);
+    return cimVerifyFail(v, "its i%u result cannot hold the i%u input's values",
+                         r->width, x->width);
   return true;
 }
 
 static bool ruleConcat(const V *v) {
   const Tensor *l = &v->in[0], *rh = &v->in[1], *r = &v->out[0];
   int64_t axis, sum;
-  if (!needRank(v, rh, "rhs", l->rank) || !needRank(v, r, "the result", l->rank) ||
+  if (!cimVerifyNeedRank(v, rh, "rhs", l->rank) ||
+      !cimVerifyNeedRank(v, r, "the result", l->rank) ||
       !axisIn(v, l->rank, &axis))
     return false;
   for (int i = 0; i < l->rank; ++i)
     if (i != axis && (rh->d[i] != l->d[i] || r->d[i] != l->d[i]))
-      return fail(v, "operands and result must agree in dimension %d", i);
+      return cimVerifyFail(v, "operands and result must agree in dimension %d",
+                           i);
   if (!cimCheckedAdd(l->d[axis], rh->d[axis], &sum) || sum != r->d[axis])
-    return fail(v, "the result's dimension %lld must be %lld + %lld",
-                (long long)axis, (long long)l->d[axis],
-                (long long)rh->d[axis]);
+    return cimVerifyFail(v, "the result's dimension %lld must be %lld + %lld",
+                         (long long)axis, (long long)l->d[axis],
+                         (long long)rh->d[axis]);
   if (r->width < l->width || r->width < rh->width)
-    return fail(v, "its i%u result cannot hold the operands' values",
-                r->width);
+    return cimVerifyFail(v, "its i%u result cannot hold the operands' values",
+                         r->width);
   return true;
 }
 
 /// The block `small` at `offsets` lies inside `big` (slice, insert).
-static bool checkBlock(const V *v, const Tensor *big, const Tensor *small) {
-  if (!needRank(v, small, "the block", big->rank) ||
+bool cimVerifyBlock(const V *v, const Tensor *big, const Tensor *small) {
+  if (!cimVerifyNeedRank(v, small, "the block", big->rank) ||
       !arrayAttr(v, "offsets", big->rank, NULL))
     return false;
   for (int i = 0; i < big->rank; ++i) {
     int64_t o = arrayAt(v, "offsets", i), end;
     if (o < 0 || !cimCheckedAdd(o, small->d[i], &end) || end > big->d[i])
-      return fail(v, "offset %lld of dimension %d places %lld elements past "
-                     "the %lld there",
-                  (long long)o, i, (long long)small->d[i],
-                  (long long)big->d[i]);
+      return cimVerifyFail(
+          v,
+          "offset %lld of dimension %d places %lld elements past "
+          "the %lld there",
+          (long long)o, i, (long long)small->d[i], (long long)big->d[i]);
   }
   return true;
 }
 
 static bool ruleSlice(const V *v) {
-  if (!checkBlock(v, &v->in[0], &v->out[0]))
+  if (!cimVerifyBlock(v, &v->in[0], &v->out[0]))
     return false;
   if (v->out[0].width < v->in[0].width)
-    return fail(v, "its i%u result cannot hold the i%u input's values",
-                v->out[0].width, v->in[0].width);
-  return true;
-}
-
-/*===----------------------------------------------------------------------===*
- * xbar crossbar ops
- *===----------------------------------------------------------------------===*/
-
-static bool ruleWeightTile(const V *v) {
-  const Tensor *w = &v->in[0], *r = &v->out[0];
-  if (!needRank(v, w, "the weights", 2) || !needRank(v, r, "the cells", 2))
-    return false;
-  int64_t wBits, cellBits, k0, u0, kSize, units, nUnits;
-  if (!intIn(v, "w_bits", 1, 8, &wBits) ||
-      !intIn(v, "cell_bits", 1, 8, &cellBits) ||
-      !intIn(v, "k_offset", 0, CIM_IR_MAX_DIM, &k0) ||
-      !intIn(v, "unit_offset", 0, CIM_IR_MAX_DIM, &u0) ||
-      !unitsOf(v, w->d[1], wBits, cellBits, &nUnits))
-    return false;
-  if (stringIs(v, "mapping", "differential-column")) {
-    if (r->d[1] % 2)
-      return fail(v, "differential-column cells need an even column count, "
-                     "got %lld",
-                  (long long)r->d[1]);
-    kSize = r->d[0];
-    units = r->d[1] / 2;
-  } else if (stringIs(v, "mapping", "differential-row")) {
-    if (r->d[0] % 2)
-      return fail(v, "differential-row cells need an even row count, got "
-                     "%lld",
-                  (long long)r->d[0]);
-    kSize = r->d[0] / 2;
-    units = r->d[1];
-  } else {
-    if (r->d[1] < 2)
-      return fail(v, "offset cells need at least 2 columns (data and bias)");
-    kSize = r->d[0];
-    units = r->d[1] - 1;
-  }
-  if (!checkSpan(v, "rows", k0, kSize, w->d[0], "weight rows") ||
-      !checkSpan(v, "units", u0, units, nUnits, "weight units"))
-    return false;
-  int64_t hi = (INT64_C(1) << cellBits) - 1;
-  if (!holds(r->width, 0, hi))
-    return fail(v, "its i%u result cannot hold %lld-bit cell levels [0, "
-                   "%lld]: it needs i%lld",
-                r->width, (long long)cellBits, (long long)hi,
-                (long long)cellBits + 1);
-  return true;
-}
-
-static bool ruleWrite(const V *v) {
-  return needRank(v, &v->in[0], "the cells", 2) &&
-         intIn(v, "crossbar", 0, CIM_IR_MAX_DIM, NULL) &&
-         intIn(v, "row", 0, CIM_IR_MAX_DIM, NULL) &&
-         intIn(v, "col", 0, CIM_IR_MAX_DIM, NULL);
-}
-
-static bool ruleBitplane(const V *v) {
-  const Tensor *x = &v->in[0], *r = &v->out[0];
-  int64_t aBits, off, bits, end;
-  if (!needSameShape(v, x, "x", r, "the digits") ||
-      !intIn(v, "a_bits", 1, 8, &aBits) ||
-      !intIn(v, "bit_offset", 0, 7, &off) || !intIn(v, "bits", 1, 8, &bits))
-    return false;
-  end = off + bits;
-  if (end > aBits)
-    return fail(v, "bits [%lld, %lld) exceed the %lld activation bits",
-                (long long)off, (long long)end, (long long)aBits);
-  int64_t hi = (INT64_C(1) << bits) - 1;
-  if (!holds(r->width, 0, hi))
-    return fail(v, "its i%u result cannot hold %lld-bit digits [0, %lld]: it "
-                   "needs i%lld",
-                r->width, (long long)bits, (long long)hi, (long long)bits + 1);
-  return true;
-}
-
-/// The largest value an operand can carry: `2^bits - 1` when it is made by
-/// `producer` (xbar.bitplane's digits, xbar.weight_tile's cells: the attribute
-/// `bitsAttr` bounds it), else what its signless type holds.
-static int64_t largestValue(MlirValue value, const char *producer,
-                            const char *bitsAttr, unsigned width) {
-  if (mlirValueIsAOpResult(value)) {
-    MlirOperation def = mlirOpResultGetOwner(value);
-    if (cimOpIsA(def, producer)) {
-      MlirAttribute a = mlirOperationGetAttributeByName(
-          def, mlirStringRefCreateFromCString(bitsAttr));
-      if (!mlirAttributeIsNull(a) && mlirAttributeIsAInteger(a)) {
-        int64_t bits = mlirIntegerAttrGetValueInt(a);
-        if (bits >= 1 && bits <= 16)
-          return (INT64_C(1) << bits) - 1;
-      }
-    }
-  }
-  int64_t lo, hi;
-  typeRange(width, &lo, &hi);
-  return hi;
-}
-
-/// The sums of an mvm hold every sum of `rows` digit x cell products
-/// (digits negated on the odd rows of differential rows): the bound of each
-/// comes from its producer's bits where known, else from its type.
-static bool checkMvmSums(const V *v, MlirValue cellsValue, unsigned cellWidth,
-                         int64_t rows) {
-  int64_t dMax = largestValue(mlirOperationGetOperand(v->op, v->numOperands - 1),
-                              "xbar.bitplane", "bits", v->lastIn.width);
-  int64_t cMax = largestValue(cellsValue, "xbar.weight_tile", "cell_bits",
-                              cellWidth);
-  int64_t dLo = boolAttr(v, "differential_rows") ? -dMax : 0;
-  unsigned needed = 0;
-  bool ok = cimDotProductBits(rows, dLo, dMax, 0, cMax, &needed);
-  if (ok && needed <= v->out[0].width)
-    return true;
-  return fail(v,
-              "its i%u sums cannot hold every sum of %lld rows of digits up to "
-              "%lld and cells up to %lld: they need %s%u bits",
-              v->out[0].width, (long long)rows, (long long)dMax,
-              (long long)cMax, ok ? "" : "more than ", ok ? needed : 64u);
-}
-
-static bool ruleMvm(const V *v) {
-  intptr_t last = v->numOperands - 1;
-  if (last < 1)
-    return fail(v, "needs at least one tile before the digits");
-  const Tensor *dg = &v->lastIn, *r = &v->out[0];
-  if (!needRank(v, dg, "the digits", 2) || !needRank(v, r, "the sums", 2))
-    return false;
-  if (r->d[0] != dg->d[0])
-    return fail(v, "the sums have %lld rows, the digits %lld",
-                (long long)r->d[0], (long long)dg->d[0]);
-  int64_t k0, r0, rows, last1, need;
-  if (!intIn(v, "k_offset", 0, CIM_IR_MAX_DIM, &k0) ||
-      !intIn(v, "row_offset", 0, CIM_IR_MAX_DIM, &r0) ||
-      !intIn(v, "rows", 1, CIM_IR_MAX_DIM, &rows))
-    return false;
-  last1 = r0 + rows - 1;
-  need = k0 + (boolAttr(v, "differential_rows") ? last1 / 2 : last1);
-  if (need >= dg->d[1])
-    return fail(v, "drives digit column %lld of %lld", (long long)need,
-                (long long)dg->d[1]);
-  /* The region of the first tile's write, when it is one. */
-  MlirValue tile = mlirOperationGetOperand(v->op, 0);
-  if (mlirValueIsAOpResult(tile) &&
-      cimOpIsA(mlirOpResultGetOwner(tile), "xbar.write")) {
-    MlirType cells = mlirValueGetType(
-        mlirOperationGetOperand(mlirOpResultGetOwner(tile), 0));
-    if (mlirTypeIsARankedTensor(cells) && mlirShapedTypeGetRank(cells) == 2 &&
-        mlirShapedTypeHasStaticShape(cells)) {
-      int64_t tr = mlirShapedTypeGetDimSize(cells, 0),
-              tc = mlirShapedTypeGetDimSize(cells, 1);
-      if (r0 + rows > tr)
-        return fail(v, "rows [%lld, %lld) exceed the tile's %lld rows",
-                    (long long)r0, (long long)(r0 + rows), (long long)tr);
-      if (r->d[1] != tc)
-        return fail(v, "the sums have %lld columns, the tile %lld",
-                    (long long)r->d[1], (long long)tc);
-      MlirValue cellsValue =
-          mlirOperationGetOperand(mlirOpResultGetOwner(tile), 0);
-      MlirType ce = mlirShapedTypeGetElementType(cells);
-      if (mlirTypeIsAInteger(ce) &&
-          !checkMvmSums(v, cellsValue, mlirIntegerTypeGetWidth(ce), rows))
-        return false;
-    }
-  }
-  return true;
-}
-
-static bool ruleAdc(const V *v) {
-  return needSameShape(v, &v->in[0], "the sums", &v->out[0], "the result") &&
-         intIn(v, "bits", 0, 32, NULL) && intIn(v, "shift", 0, 62, NULL);
-}
-
-static bool ruleShiftAdd(const V *v) {
-  const Tensor *acc = &v->in[0], *part = &v->in[1], *r = &v->out[0];
-  if (!needRank(v, acc, "acc", 2) || !needRank(v, part, "part", 2))
-    return false;
-  if (!sameShape(acc, r) || acc->width != r->width)
-    return fail(v, "acc and the result must have one type");
-  if (part->d[0] != acc->d[0] && part->d[0] != 1)
-    return fail(v, "part has %lld rows; expected %lld or 1",
-                (long long)part->d[0], (long long)acc->d[0]);
-  int64_t so, ss, d0, count, end, lastCol;
-  if (!intIn(v, "src_offset", 0, CIM_IR_MAX_DIM, &so) ||
-      !intIn(v, "src_stride", 0, CIM_IR_MAX_DIM, &ss) ||
-      !intIn(v, "dst_offset", 0, CIM_IR_MAX_DIM, &d0) ||
-      !intIn(v, "count", 0, CIM_IR_MAX_DIM, &count) ||
-      !intIn(v, "shift", 0, 62, NULL))
-    return false;
-  if (count == 0)
-    return true;
-  if (!cimCheckedAdd(d0, count, &end) || end > acc->d[1])
-    return fail(v, "columns [%lld, %lld + %lld) exceed the %lld columns of "
-                   "acc",
-                (long long)d0, (long long)d0, (long long)count,
-                (long long)acc->d[1]);
-  if (!cimCheckedMul(count - 1, ss, &lastCol) ||
-      !cimCheckedAdd(lastCol, so, &lastCol) || lastCol >= part->d[1])
-    return fail(v, "reads part column past its %lld columns",
-                (long long)part->d[1]);
-  return true;
-}
-
-static bool ruleIm2col(const V *v) {
-  const Tensor *x = &v->in[0], *r = &v->out[0];
-  if (!needRank(v, x, "the input", 4) || !needRank(v, r, "the patches", 2))
-    return false;
-  int64_t k[2], st[2], dl[2], pd[4], padValue, c0, cn, oh = 0, ow = 0;
-  if (!arrayIn(v, "kernel", 2, 1, CIM_IR_MAX_DIM, k) ||
-      !arrayIn(v, "strides", 2, 1, CIM_IR_MAX_DIM, st) ||
-      !arrayIn(v, "dilations", 2, 1, CIM_IR_MAX_DIM, dl) ||
-      !arrayIn(v, "padding", 4, 0, CIM_IR_MAX_DIM, pd) ||
-      !intAttr(v, "pad_value", &padValue) ||
-      !intAttr(v, "channel_offset", &c0) || !intAttr(v, "channels", &cn))
-    return false;
-  bool nchw = stringIs(v, "layout", "nchw");
-  int64_t c = nchw ? x->d[1] : x->d[3], h = nchw ? x->d[2] : x->d[1],
-          w = nchw ? x->d[3] : x->d[2];
-  if (!checkSpan(v, "channels", c0, cn, c, "input channels"))
-    return false;
-  if (!cimWindowOutputSize(h, pd[0], pd[2], k[0], dl[0], st[0], &oh) ||
-      !cimWindowOutputSize(w, pd[1], pd[3], k[1], dl[1], st[1], &ow))
-    return fail(v, "the input (%lldx%lld), kernel (%lldx%lld), strides, "
-                   "dilations and padding do not give a valid window",
-                (long long)h, (long long)w, (long long)k[0], (long long)k[1]);
-  int64_t rows, cols;
-  if (!cimCheckedMul(x->d[0], oh, &rows) || !cimCheckedMul(rows, ow, &rows) ||
-      !cimCheckedMul(cn, k[0], &cols) || !cimCheckedMul(cols, k[1], &cols) ||
-      r->d[0] != rows || r->d[1] != cols)
-    return fail(v, "patches must be [B*OH*OW, channels*KH*KW] = [%lld * %lld "
-                   "* %lld, %lld * %lld * %lld]",
-                (long long)x->d[0], (long long)oh, (long long)ow,
-                (long long)cn, (long long)k[0], (long long)k[1]);
-  if (r->width < x->width || !holds(r->width, padValue, padValue))
-    return fail(v, "its i%u result cannot hold the input's values and "
-                   "pad_value %lld",
-                r->width, (long long)padValue);
-  return true;
-}
-
-static bool ruleInsert(const V *v) {
-  const Tensor *dest = &v->in[0], *x = &v->in[1], *r = &v->out[0];
-  if (!sameShape(dest, r) || dest->width != r->width)
-    return fail(v, "dest and the result must have one type");
-  if (!checkBlock(v, dest, x))
-    return false;
-  if (r->width < x->width)
-    return fail(v, "its i%u result cannot hold the i%u block's values",
-                r->width, x->width);
+    return cimVerifyFail(v, "its i%u result cannot hold the i%u input's values",
+                         v->out[0].width, v->in[0].width);
   return true;
 }
 
@@ -954,22 +725,22 @@ typedef struct Row {
 } Row;
 
 static const Row rows[] = {
-    {"cim.matmul", ruleMatmul},         {"cim.conv2d", ruleConv2d},
+    {"cim.matmul", ruleMatmul}, {"cim.conv2d", ruleConv2d},
     {"cim.requantize", ruleRequantize}, {"cim.clamp", ruleClamp},
-    {"cim.lut", ruleLut},               {"cim.pool", rulePool},
-    {"cim.add", ruleAdd},               {"cim.softmax", ruleSoftmax},
-    {"cim.layer_norm", ruleLayerNorm},  {"cim.reshape", ruleReshape},
-    {"cim.transpose", ruleTranspose},   {"cim.concat", ruleConcat},
-    {"cim.slice", ruleSlice},           {"cim.matmul_tile", ruleMatmulTile},
-    {"xbar.weight_tile", ruleWeightTile}, {"xbar.write", ruleWrite},
-    {"xbar.bitplane", ruleBitplane},    {"xbar.mvm", ruleMvm},
-    {"xbar.adc", ruleAdc},              {"xbar.shift_add", ruleShiftAdd},
-    {"xbar.barrier", ruleNone},         {"xbar.im2col", ruleIm2col},
-    {"xbar.insert", ruleInsert},        {"xbar.requantize", ruleRequantize},
-    {"xbar.clamp", ruleClamp},          {"xbar.lut", ruleLut},
-    {"xbar.pool", rulePool},            {"xbar.add", ruleAdd},
-    {"xbar.softmax", ruleSoftmax},      {"xbar.layer_norm", ruleLayerNorm},
-    {"xbar.reshape", ruleReshape},      {"xbar.transpose", ruleTranspose},
+    {"cim.lut", ruleLut}, {"cim.pool", rulePool},
+    {"cim.add", ruleAdd}, {"cim.softmax", ruleSoftmax},
+    {"cim.layer_norm", ruleLayerNorm}, {"cim.reshape", ruleReshape},
+    {"cim.transpose", ruleTranspose}, {"cim.concat", ruleConcat},
+    {"cim.slice", ruleSlice}, {"cim.matmul_tile", ruleMatmulTile},
+    {"xbar.weight_tile", cimVerifyWeightTile}, {"xbar.write", cimVerifyWrite},
+    {"xbar.bitplane", cimVerifyBitplane}, {"xbar.mvm", cimVerifyMvm},
+    {"xbar.adc", cimVerifyAdc}, {"xbar.shift_add", cimVerifyShiftAdd},
+    {"xbar.barrier", ruleNone}, {"xbar.im2col", cimVerifyIm2col},
+    {"xbar.insert", cimVerifyInsert}, {"xbar.requantize", ruleRequantize},
+    {"xbar.clamp", ruleClamp}, {"xbar.lut", ruleLut},
+    {"xbar.pool", rulePool}, {"xbar.add", ruleAdd},
+    {"xbar.softmax", ruleSoftmax}, {"xbar.layer_norm", ruleLayerNorm},
+    {"xbar.reshape", ruleReshape}, {"xbar.transpose", ruleTranspose},
     {"xbar.slice", ruleSlice},
 };
 
