@@ -130,32 +130,47 @@ static void emitLayerError(MlirStringRef reason, void *data) {
                 (int)reason.length, reason.data);
 }
 
-static MlirLogicalResult sliceTile(Slicer *s, MlirOperation op) {
-  MlirContext ctx = s->ctx;
-  MlirLocation loc = mlirOperationGetLocation(op);
-  const CimTarget *t = s->target;
-  int64_t layer = cimMapIntAttr(op, "layer", 0);
-  int64_t aBits = cimMapIntAttr(op, "a_bits", 0);
-  int64_t wBits = cimMapIntAttr(op, "w_bits", 0);
-  bool aSigned = cimMapBoolAttr(op, "a_signed");
-  bool wSigned = cimMapBoolAttr(op, "w_signed");
-  int64_t cellBits = cimMapIntAttr(op, "cell_bits", 0);
-  int64_t k0 = cimMapIntAttr(op, "k_offset", 0);
-  int64_t kSize = cimMapIntAttr(op, "k_size", 0);
-  int64_t u0 = cimMapIntAttr(op, "unit_offset", 0);
-  int64_t units = cimMapIntAttr(op, "units", 0);
-  bool dcol = cimMapStringAttrIs(op, "mapping", "differential-column");
-  bool drow = cimMapStringAttrIs(op, "mapping", "differential-row");
-  MlirValue acc = mlirOperationGetOperand(op, 0);
-  MlirValue a = mlirOperationGetOperand(op, 1);
-  MlirValue w = mlirOperationGetOperand(op, 2);
-  MlirType aType = mlirValueGetType(a), wType = mlirValueGetType(w);
-  MlirType accType = mlirValueGetType(acc);
+/// The attributes and operands of one cim.matmul_tile, and the crossbar
+/// geometry they give.
+typedef struct Tile {
+  MlirOperation op;
+  MlirLocation loc;
+  int64_t layer, aBits, wBits, cellBits, k0, kSize, u0, units;
+  bool aSigned, wSigned, dcol, drow;
+  MlirValue acc, a, w;
+  int64_t m, k, n, slices;
+  int64_t tileRows, tileCols; /* of the crossbar tile, by mapping */
+} Tile;
 
-  /* What cim-bitslice relies on and IRDL cannot check. */
+/// Reads the tile's attributes and operands and checks what cim-bitslice
+/// relies on and IRDL cannot check: static 2-D operands whose shapes agree,
+/// rows and units inside the layer.
+static MlirLogicalResult readTile(MlirOperation op, Tile *tl) {
+  MlirLocation loc = mlirOperationGetLocation(op);
+  tl->op = op;
+  tl->loc = loc;
+  tl->layer = cimMapIntAttr(op, "layer", 0);
+  tl->aBits = cimMapIntAttr(op, "a_bits", 0);
+  tl->wBits = cimMapIntAttr(op, "w_bits", 0);
+  tl->aSigned = cimMapBoolAttr(op, "a_signed");
+  tl->wSigned = cimMapBoolAttr(op, "w_signed");
+  tl->cellBits = cimMapIntAttr(op, "cell_bits", 0);
+  tl->k0 = cimMapIntAttr(op, "k_offset", 0);
+  tl->kSize = cimMapIntAttr(op, "k_size", 0);
+  tl->u0 = cimMapIntAttr(op, "unit_offset", 0);
+  tl->units = cimMapIntAttr(op, "units", 0);
+  tl->dcol = cimMapStringAttrIs(op, "mapping", "differential-column");
+  tl->drow = cimMapStringAttrIs(op, "mapping", "differential-row");
+  tl->acc = mlirOperationGetOperand(op, 0);
+  tl->a = mlirOperationGetOperand(op, 1);
+  tl->w = mlirOperationGetOperand(op, 2);
+  MlirType aType = mlirValueGetType(tl->a), wType = mlirValueGetType(tl->w);
+  MlirType accType = mlirValueGetType(tl->acc);
+
   if (!mlirTypeIsARankedTensor(aType) || !mlirTypeIsARankedTensor(wType) ||
       !mlirTypeIsARankedTensor(accType) || mlirShapedTypeGetRank(aType) != 2 ||
-      mlirShapedTypeGetRank(wType) != 2 || mlirShapedTypeGetRank(accType) != 2 ||
+      mlirShapedTypeGetRank(wType) != 2 ||
+      mlirShapedTypeGetRank(accType) != 2 ||
       !mlirShapedTypeHasStaticShape(aType) ||
       !mlirShapedTypeHasStaticShape(wType) ||
       !mlirShapedTypeHasStaticShape(accType)) {
@@ -163,10 +178,12 @@ static MlirLogicalResult sliceTile(Slicer *s, MlirOperation op) {
                        "operands acc [M, N], a [M, K], w [K, N]");
     return mlirLogicalResultFailure();
   }
-  int64_t m = mlirShapedTypeGetDimSize(aType, 0);
-  int64_t k = mlirShapedTypeGetDimSize(aType, 1);
-  int64_t n = mlirShapedTypeGetDimSize(wType, 1);
-  int64_t slices = cellBits > 0 ? cimMapCeilDiv(wBits, cellBits) : 0;
+  int64_t m = tl->m = mlirShapedTypeGetDimSize(aType, 0);
+  int64_t k = tl->k = mlirShapedTypeGetDimSize(aType, 1);
+  int64_t n = tl->n = mlirShapedTypeGetDimSize(wType, 1);
+  int64_t k0 = tl->k0, kSize = tl->kSize, u0 = tl->u0, units = tl->units;
+  int64_t slices = tl->slices =
+      tl->cellBits > 0 ? cimMapCeilDiv(tl->wBits, tl->cellBits) : 0;
   if (mlirShapedTypeGetDimSize(wType, 0) != k ||
       mlirShapedTypeGetDimSize(accType, 0) != m ||
       mlirShapedTypeGetDimSize(accType, 1) != n || k0 < 0 || kSize < 1 ||
@@ -176,52 +193,59 @@ static MlirLogicalResult sliceTile(Slicer *s, MlirOperation op) {
                   "[%lld, %lld) lie outside the layer (%lld rows, %lld units) "
                   "or the shapes disagree",
                   (long long)k0, (long long)(k0 + kSize), (long long)u0,
-                  (long long)(u0 + units), (long long)k, (long long)(n * slices));
+                  (long long)(u0 + units), (long long)k,
+                  (long long)(n * slices));
     return mlirLogicalResultFailure();
   }
+  tl->tileRows = tl->drow ? 2 * kSize : kSize;
+  tl->tileCols = tl->dcol ? 2 * units : tl->drow ? units : units + 1;
+  return mlirLogicalResultSuccess();
+}
 
-  /* The input side: signed activations need a signed encoding, and a
-   * two's complement sign plane must hold the sign bit alone; the check is
-   * the cost model's too (cimTargetCheckActivations). */
-  LayerError le = {loc, layer};
-  if (mlirLogicalResultIsFailure(
-          cimTargetCheckActivations(t, aBits, aSigned, emitLayerError, &le)))
-    return mlirLogicalResultFailure();
-  int64_t dac = t->dacBits;
-  const Planes *planes = planesFor(s, op, a, aBits, aSigned);
-  if (!planes) {
-    cimEmitErrorf(loc, "cim-bitslice: out of memory");
-    return mlirLogicalResultFailure();
-  }
-
-  /* Weight tile and its write. */
-  int64_t tileRows = drow ? 2 * kSize : kSize;
-  int64_t tileCols = dcol ? 2 * units : drow ? units : units + 1;
-  int64_t cshape[2] = {tileRows, tileCols};
+/// The weight tile's cells (xbar.weight_tile) and their crossbar write
+/// (xbar.write), before the tile op; returns the written tile.
+static MlirValue writeWeightTile(MlirContext ctx, const Tile *tl) {
+  MlirOperation op = tl->op;
+  MlirLocation loc = tl->loc;
+  int64_t cshape[2] = {tl->tileRows, tl->tileCols};
   MlirNamedAttribute wattrs[6] = {
       named(ctx, "mapping",
             mlirOperationGetAttributeByName(
                 op, mlirStringRefCreateFromCString("mapping"))),
-      cimNamedI64(ctx, "w_bits", wBits), cimNamedBool(ctx, "w_signed", wSigned),
-      cimNamedI64(ctx, "cell_bits", cellBits), cimNamedI64(ctx, "k_offset", k0),
-      cimNamedI64(ctx, "unit_offset", u0)};
-  MlirValue cells =
-      cimMapCreateValue("xbar.weight_tile", loc, op, 1, &w,
-                        cimMapTensorType(ctx, 2, cshape,
-                                         cellBits < 8 ? 8 : 16),
-                        6, wattrs);
+      cimNamedI64(ctx, "w_bits", tl->wBits),
+      cimNamedBool(ctx, "w_signed", tl->wSigned),
+      cimNamedI64(ctx, "cell_bits", tl->cellBits),
+      cimNamedI64(ctx, "k_offset", tl->k0),
+      cimNamedI64(ctx, "unit_offset", tl->u0)};
+  MlirValue w = tl->w;
+  MlirValue cells = cimMapCreateValue(
+      "xbar.weight_tile", loc, op, 1, &w,
+      cimMapTensorType(ctx, 2, cshape, tl->cellBits < 8 ? 8 : 16), 6, wattrs);
   MlirNamedAttribute xattrs[4] = {
-      cimNamedI64(ctx, "layer", layer), cimNamedI64(ctx, "crossbar", 0),
+      cimNamedI64(ctx, "layer", tl->layer), cimNamedI64(ctx, "crossbar", 0),
       cimNamedI64(ctx, "row", 0), cimNamedI64(ctx, "col", 0)};
-  MlirType tileType = mlirTypeParseGet(ctx, mlirStringRefCreateFromCString("!xbar.tile"));
-  MlirValue tile =
-      cimMapCreateValue("xbar.write", loc, op, 1, &cells, tileType, 4, xattrs);
+  MlirType tileType =
+      mlirTypeParseGet(ctx, mlirStringRefCreateFromCString("!xbar.tile"));
+  return cimMapCreateValue("xbar.write", loc, op, 1, &cells, tileType, 4,
+                           xattrs);
+}
 
-  /* MVMs per plane and OU group, ADC, and the plane recombination Q. */
-  int64_t cellMax = (INT64_C(1) << cellBits) - 1;
-  int64_t sumBound = tileRows * ((INT64_C(1) << dac) - 1) * cellMax;
+/// Q, the column sums of the tile over every input plane: per plane, the
+/// MVMs of its OU groups, their ADC reads summed, shifted by the plane's bit
+/// offset and negated on the two's complement sign plane.
+static MlirValue readPlanes(Slicer *s, const Tile *tl, const Planes *planes,
+                            MlirValue tile) {
+  MlirContext ctx = s->ctx;
+  MlirOperation op = tl->op;
+  MlirLocation loc = tl->loc;
+  const CimTarget *t = s->target;
+  int64_t layer = tl->layer, aBits = tl->aBits, tileRows = tl->tileRows,
+          tileCols = tl->tileCols;
+  bool aSigned = tl->aSigned, drow = tl->drow;
+  int64_t cellMax = (INT64_C(1) << tl->cellBits) - 1;
+  int64_t sumBound = tileRows * ((INT64_C(1) << t->dacBits) - 1) * cellMax;
   int64_t qBound = tileRows * (INT64_C(1) << aBits) * cellMax;
-  int64_t sshape[2] = {m, tileCols};
+  int64_t sshape[2] = {tl->m, tileCols};
   MlirType sumType = cimMapTensorType(ctx, 2, sshape, cimMapWidthFor(sumBound));
   MlirType qType = cimMapTensorType(ctx, 2, sshape, cimMapWidthFor(qBound));
   MlirValue q = cimMapSplatConstant(loc, op, qType, 0);
@@ -231,40 +255,51 @@ static MlirLogicalResult sliceTile(Slicer *s, MlirOperation op) {
     for (int64_t r0 = 0; r0 < tileRows; r0 += ou) {
       int64_t rows = tileRows - r0 < ou ? tileRows - r0 : ou;
       MlirNamedAttribute mattrs[5] = {
-          cimNamedI64(ctx, "layer", layer), cimNamedI64(ctx, "k_offset", k0),
+          cimNamedI64(ctx, "layer", layer),
+          cimNamedI64(ctx, "k_offset", tl->k0),
           cimNamedI64(ctx, "row_offset", r0), cimNamedI64(ctx, "rows", rows),
           cimNamedBool(ctx, "differential_rows", drow)};
       MlirValue mops[2] = {tile, planes->planes[p]};
       MlirValue sums =
           cimMapCreateValue("xbar.mvm", loc, op, 2, mops, sumType, 5, mattrs);
-      MlirNamedAttribute aattrs[4] = {
-          cimNamedI64(ctx, "layer", layer),
-          cimNamedI64(ctx, "bits", t->adcBits), cimNamedI64(ctx, "shift", 0),
-          cimNamedBool(ctx, "signed", drow)};
+      MlirNamedAttribute aattrs[4] = {cimNamedI64(ctx, "layer", layer),
+                                      cimNamedI64(ctx, "bits", t->adcBits),
+                                      cimNamedI64(ctx, "shift", 0),
+                                      cimNamedBool(ctx, "signed", drow)};
       MlirValue read =
           cimMapCreateValue("xbar.adc", loc, op, 1, &sums, sumType, 4, aattrs);
-      colsum = mlirValueIsNull(colsum)
-                   ? read
-                   : shiftAdd(ctx, loc, op, colsum, read, 0, 1, 0, tileCols, 0,
-                              false);
+      colsum = mlirValueIsNull(colsum) ? read
+                                       : shiftAdd(ctx, loc, op, colsum, read, 0,
+                                                  1, 0, tileCols, 0, false);
     }
     bool signPlane = aSigned && p == planes->count - 1;
     int64_t off, bits;
     cimTargetInputPlane(t, aBits, aSigned, p, &off, &bits);
     q = shiftAdd(ctx, loc, op, q, colsum, 0, 1, 0, tileCols, off, signPlane);
   }
+  return q;
+}
 
-  /* Weight slices (and polarities, and the offset's bias) into acc. */
+/// acc plus the weight slices of Q (and both polarities of differential
+/// columns, and the offset mapping's bias column), each shifted by its
+/// slice's bit offset.
+static MlirValue accumulateSlices(MlirContext ctx, const Tile *tl,
+                                  MlirValue q) {
+  MlirOperation op = tl->op;
+  MlirLocation loc = tl->loc;
+  MlirValue acc = tl->acc;
+  int64_t slices = tl->slices, units = tl->units, u0 = tl->u0;
+  bool dcol = tl->dcol, drow = tl->drow;
   for (int64_t sl = 0; sl < slices; ++sl) {
     int64_t j0 = ((sl - u0 % slices) + slices) % slices;
     if (j0 >= units)
       continue;
     int64_t count = (units - 1 - j0) / slices + 1;
     int64_t n0 = (u0 + j0) / slices;
-    int64_t shift = sl * cellBits;
+    int64_t shift = sl * tl->cellBits;
     if (dcol) {
-      acc = shiftAdd(ctx, loc, op, acc, q, 2 * j0, 2 * slices, n0, count,
-                     shift, false);
+      acc = shiftAdd(ctx, loc, op, acc, q, 2 * j0, 2 * slices, n0, count, shift,
+                     false);
       acc = shiftAdd(ctx, loc, op, acc, q, 2 * j0 + 1, 2 * slices, n0, count,
                      shift, true);
     } else {
@@ -273,10 +308,34 @@ static MlirLogicalResult sliceTile(Slicer *s, MlirOperation op) {
     /* Offset mapping: cells hold w + 2^(w_bits-1); the tile holding slice
      * 0 of an output subtracts 2^(w_bits-1) times the bias column (every
      * cell 1, so its sum is the row sum of the inputs of this tile). */
-    if (!dcol && !drow && wSigned && sl == 0)
-      acc = shiftAdd(ctx, loc, op, acc, q, units, 0, n0, count, wBits - 1,
+    if (!dcol && !drow && tl->wSigned && sl == 0)
+      acc = shiftAdd(ctx, loc, op, acc, q, units, 0, n0, count, tl->wBits - 1,
                      true);
   }
+  return acc;
+}
+
+static MlirLogicalResult sliceTile(Slicer *s, MlirOperation op) {
+  Tile tl;
+  if (mlirLogicalResultIsFailure(readTile(op, &tl)))
+    return mlirLogicalResultFailure();
+
+  /* The input side: signed activations need a signed encoding, and a
+   * two's complement sign plane must hold the sign bit alone; the check is
+   * the cost model's too (cimTargetCheckActivations). */
+  LayerError le = {tl.loc, tl.layer};
+  if (mlirLogicalResultIsFailure(cimTargetCheckActivations(
+          s->target, tl.aBits, tl.aSigned, emitLayerError, &le)))
+    return mlirLogicalResultFailure();
+  const Planes *planes = planesFor(s, op, tl.a, tl.aBits, tl.aSigned);
+  if (!planes) {
+    cimEmitErrorf(tl.loc, "cim-bitslice: out of memory");
+    return mlirLogicalResultFailure();
+  }
+
+  MlirValue tile = writeWeightTile(s->ctx, &tl);
+  MlirValue q = readPlanes(s, &tl, planes, tile);
+  MlirValue acc = accumulateSlices(s->ctx, &tl, q);
   mlirValueReplaceAllUsesOfWith(mlirOperationGetResult(op, 0), acc);
   mlirOperationDestroy(op);
   return mlirLogicalResultSuccess();
