@@ -17,77 +17,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "Engine.h"
 #include "ScheduleInternal.h"
+#include "cim-c/Schedule.h"
 #include "support/Checked.h"
 #include "support/StrBuf.h"
-#include "cim-c/Schedule.h"
 
-typedef enum Mode { MODE_COMPUTE, MODE_CHECK, MODE_IDEAL } Mode;
-
-/// A write as the residency rules see it.
-typedef struct WriteRec {
-  uint32_t instr;
-  int64_t crossbar, r0, r1, c0, c1;
-  int64_t start, end;
-  int64_t holdEnd; ///< CHECK: last end of a chunk that read this tile
-} WriteRec;
-
-/// A crossbar busy interval (CHECK).
-typedef struct Busy {
-  int64_t start, end;
-  uint32_t instr;
-} Busy;
-
-typedef struct Engine {
-  const CimProgram *p;
-  const CimTarget *t;
-  Mode mode;
-  TimeBuf *bufs;
-  int64_t C, P;
-  int64_t *freeAt;   ///< per crossbar: when it is free
-  int64_t *portFree; ///< per write port
-  int64_t digitalFree, barrierFloor, crossbarEnd, makespan;
-  /// IDEAL: the in-order digital unit fed at the ideal ready times, so a
-  /// lower bound on when each of its instructions can end in any schedule
-  /// (docs/schedule.md, "Bounds").
-  int64_t digitalChain;
-  /* Residency by region (CHECK, IDEAL, tile derivation). */
-  WriteRec *writes;
-  int64_t numWrites, capWrites;
-  /* COMPUTE. */
-  const CimScheduleRequest *req;
-  int64_t *tileOf, numTiles;
-  int64_t *holdTile;  ///< per crossbar: resident tile or -1
-  int64_t *holdReady; ///< per crossbar: end of the write of that tile
-  int64_t *pending;   ///< per tile: mvms not yet scheduled
-  int64_t **tileMvms, *numTileMvms;
-  int64_t *defIdx;    ///< per mvm: instruction that defined its digits
-  bool *done;
-  CimSchedule *sched;
-  /* CHECK. */
-  Busy **busy;
-  int64_t *numBusy, *capBusy;
-  Busy *writeBusy;
-  int64_t numWriteBusy, capWriteBusy;
-  /* Statistics. */
-  int64_t *version, *writtenVersion, *writtenLayer;
-  CimScheduleReport *rep;
-  bool countWork;      ///< add work, writes and copies to rep (one walk)
-  int64_t writeWorkPs; ///< time of the writes that were no copies
-  int64_t mvmWorkPs;   ///< crossbar time of all MVM rows
-  int64_t minWritePs;  ///< the shortest write (-1: none yet)
-  bool oom;
-  CimStrBuf *err;
-} Engine;
-
-static int64_t max64(int64_t a, int64_t b) { return a > b ? a : b; }
-static int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
-/// ceil(a / b) for a >= 0, b > 0, without the overflow of a + b - 1.
-static int64_t ceilDiv(int64_t a, int64_t b) { return a / b + (a % b != 0); }
-
-static bool fail(Engine *e, uint32_t i, const char *fmt, ...)
+bool schedFail(Engine *e, uint32_t i, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-static bool fail(Engine *e, uint32_t i, const char *fmt, ...) {
+bool schedFail(Engine *e, uint32_t i, const char *fmt, ...) {
   if (e->err->length)
     return false;
   cimStrBufPrintf(e->err, "instruction %u (%s): ", i,
@@ -101,26 +39,16 @@ static bool fail(Engine *e, uint32_t i, const char *fmt, ...) {
 
 /// *r = a + b; fails naming instruction i when the time does not fit in
 /// int64 (a start time of a hand-written `sched` can be anything).
-static bool addPs(Engine *e, uint32_t i, int64_t a, int64_t b, int64_t *r) {
+bool schedAddPs(Engine *e, uint32_t i, int64_t a, int64_t b, int64_t *r) {
   if (cimCheckedAdd(a, b, r))
     return true;
-  return fail(e, i, "a time of %lld + %lld ps exceeds the 64-bit picosecond "
-                    "counter",
-              (long long)a, (long long)b);
+  return schedFail(e, i,
+                   "a time of %lld + %lld ps exceeds the 64-bit picosecond "
+                   "counter",
+                   (long long)a, (long long)b);
 }
 
-/// *r = a + n x per, checked like addPs.
-static bool addRowsPs(Engine *e, uint32_t i, int64_t a, int64_t n,
-                      int64_t per, int64_t *r) {
-  int64_t t = 0;
-  if (!cimCheckedMul(n, per, &t))
-    return fail(e, i, "a time of %lld rows x %lld ps exceeds the 64-bit "
-                      "picosecond counter",
-                (long long)n, (long long)per);
-  return addPs(e, i, a, t, r);
-}
-
-static bool growArr(void **arr, int64_t *cap, int64_t n, size_t size) {
+bool schedGrowArr(void **arr, int64_t *cap, int64_t n, size_t size) {
   if (n < *cap)
     return true;
   int64_t c = *cap ? *cap * 2 : 16;
@@ -136,13 +64,13 @@ static bool growArr(void **arr, int64_t *cap, int64_t n, size_t size) {
 /// entry points check first that the whole program's cost fits in int64
 /// (programCostFits), and one instruction's cost is part of it; so is every
 /// sum of instruction times the engine makes.
-static int64_t instrTime(const Engine *e, uint32_t i) {
+int64_t schedInstrTime(const Engine *e, uint32_t i) {
   CimEventCounts c = {0};
   CimEventCost cost = {0};
-  bool ok = mlirLogicalResultIsSuccess(
-                cimProgramAddInstrCounts(e->p, i, &c, NULL, NULL)) &&
-            mlirLogicalResultIsSuccess(
-                cimPriceEvents(e->t, &c, &cost, NULL, NULL));
+  bool ok =
+      mlirLogicalResultIsSuccess(
+          cimProgramAddInstrCounts(e->p, i, &c, NULL, NULL)) &&
+      mlirLogicalResultIsSuccess(cimPriceEvents(e->t, &c, &cost, NULL, NULL));
   assert(ok && "the program's cost was checked to fit");
   (void)ok;
   return cost.totalLatencyPs;
@@ -165,7 +93,7 @@ static bool programCostFits(const CimProgram *p, int64_t *sequentialPs,
  * Statistics
  *===----------------------------------------------------------------------===*/
 
-static CimScheduleLayer *layerOf(Engine *e, int64_t layer) {
+CimScheduleLayer *schedLayerOf(Engine *e, int64_t layer) {
   CimScheduleReport *r = e->rep;
   for (int64_t k = 0; k < r->numLayers; ++k)
     if (r->layers[k].layer == layer)
@@ -184,28 +112,6 @@ static CimScheduleLayer *layerOf(Engine *e, int64_t layer) {
   return l;
 }
 
-/// Books one crossbar event [start, end) of instruction i on crossbar x
-/// (0 <= start <= end). Fails when a busy time does not fit in int64.
-static bool bookEvent(Engine *e, uint32_t i, int64_t x, int64_t start,
-                      int64_t end) {
-  e->makespan = max64(e->makespan, end);
-  e->crossbarEnd = max64(e->crossbarEnd, end);
-  if (!e->rep)
-    return true;
-  if (!addPs(e, i, e->rep->crossbarBusyPs[x], end - start,
-             &e->rep->crossbarBusyPs[x]))
-    return false;
-  int64_t layer = e->p->instrs[i].layer;
-  if (layer == CIM_ISA_NO_LAYER)
-    return true;
-  CimScheduleLayer *l = layerOf(e, layer);
-  if (!l)
-    return false;
-  l->startPs = min64(l->startPs, start);
-  l->endPs = max64(l->endPs, end);
-  return addPs(e, i, l->busyPs, end - start, &l->busyPs);
-}
-
 /*===----------------------------------------------------------------------===*
  * Residency by region
  *===----------------------------------------------------------------------===*/
@@ -218,7 +124,7 @@ static bool overlaps(const WriteRec *w, int64_t x, int64_t r0, int64_t r1,
 
 /// The write whose tile is resident in the region in program order: the
 /// latest write overlapping it (cimProgramVerify made sure it is exact).
-static WriteRec *residentWrite(Engine *e, int64_t x, const CimIsaInstr *in) {
+WriteRec *schedResidentWrite(Engine *e, int64_t x, const CimIsaInstr *in) {
   int64_t r0 = in->mvm.tileRow, r1 = r0 + in->mvm.tileRows;
   int64_t c0 = in->mvm.tileCol, c1 = c0 + in->mvm.tileCols;
   for (int64_t k = e->numWrites - 1; k >= 0; --k)
@@ -227,10 +133,10 @@ static WriteRec *residentWrite(Engine *e, int64_t x, const CimIsaInstr *in) {
   return NULL;
 }
 
-static WriteRec *addWrite(Engine *e, uint32_t i, int64_t x, int64_t start,
-                          int64_t end) {
-  if (!growArr((void **)&e->writes, &e->capWrites, e->numWrites,
-               sizeof *e->writes)) {
+WriteRec *schedAddWrite(Engine *e, uint32_t i, int64_t x, int64_t start,
+                        int64_t end) {
+  if (!schedGrowArr((void **)&e->writes, &e->capWrites, e->numWrites,
+                    sizeof *e->writes)) {
     e->oom = true;
     return NULL;
   }
@@ -247,353 +153,6 @@ static WriteRec *addWrite(Engine *e, uint32_t i, int64_t x, int64_t start,
                   end,
                   -1};
   return w;
-}
-
-static bool addBusy(Engine *e, int64_t x, uint32_t i, int64_t s, int64_t t) {
-  if (!growArr((void **)&e->busy[x], &e->capBusy[x], e->numBusy[x],
-               sizeof(Busy)))
-    return e->oom = true, false;
-  e->busy[x][e->numBusy[x]++] = (Busy){s, t, i};
-  return true;
-}
-
-/*===----------------------------------------------------------------------===*
- * Writes
- *===----------------------------------------------------------------------===*/
-
-/// A copy writes the cells value an earlier write of the same layer wrote
-/// (two layers may share a constant, e.g. a zero tile: no copies).
-static bool isCopy(Engine *e, const CimIsaInstr *in) {
-  uint32_t b = in->src[0];
-  bool copy = e->writtenVersion[b] == e->version[b] &&
-              e->writtenLayer[b] == in->layer;
-  e->writtenVersion[b] = e->version[b];
-  e->writtenLayer[b] = in->layer;
-  return copy;
-}
-
-static int64_t earliestPort(Engine *e) {
-  int64_t best = 0;
-  for (int64_t k = 1; k < e->P; ++k)
-    if (e->portFree[k] < e->portFree[best])
-      best = k;
-  return best;
-}
-
-static bool doWrite(Engine *e, uint32_t i) {
-  const CimIsaInstr *in = &e->p->instrs[i];
-  int64_t dur = instrTime(e, i);
-  int64_t ready = cimTimeBufMax(&e->bufs[in->src[0]]);
-  bool copy = isCopy(e, in);
-  if (e->rep && e->countWork) {
-    if (e->minWritePs < 0 || dur < e->minWritePs)
-      e->minWritePs = dur;
-    ++e->rep->writes;
-    if (copy)
-      ++e->rep->copies;
-    else if (!addPs(e, i, e->rep->workPs, dur, &e->rep->workPs) ||
-             !addPs(e, i, e->writeWorkPs, dur, &e->writeWorkPs))
-      return false;
-    if (in->layer != CIM_ISA_NO_LAYER) {
-      CimScheduleLayer *l = layerOf(e, in->layer);
-      if (!l)
-        return false;
-      ++l->writes;
-      l->copies += copy;
-      /* divided by C at the end */
-      if (!copy && !addPs(e, i, l->workBoundPs, dur, &l->workBoundPs))
-        return false;
-    }
-  }
-  if (e->mode == MODE_IDEAL) {
-    int64_t end;
-    if (!addPs(e, i, ready, dur, &end))
-      return false;
-    addWrite(e, i, in->write.crossbar, ready, end);
-    e->makespan = max64(e->makespan, end);
-    return !e->oom;
-  }
-  if (e->mode == MODE_COMPUTE) {
-    int64_t g = e->tileOf[i], x = -1;
-    for (int64_t k = 0; k < e->C; ++k) {
-      int64_t h = e->holdTile[k];
-      if (h >= 0 && e->pending[h] > 0)
-        continue; /* a later mvm still needs that tile */
-      if (x < 0 || e->freeAt[k] < e->freeAt[x])
-        x = k;
-    }
-    if (x < 0) {
-      cimStrBufPrintf(e->err,
-                      "instruction %u (write): all %lld crossbars hold tiles "
-                      "that later mvms still need; the schedule needs more "
-                      "crossbars at once (fewer tile copies)",
-                      i, (long long)e->C);
-      return false;
-    }
-    int64_t port = earliestPort(e);
-    int64_t start = max64(max64(ready, e->barrierFloor),
-                          max64(e->freeAt[x], e->portFree[port]));
-    int64_t end;
-    if (!addPs(e, i, start, dur, &end))
-      return false;
-    e->portFree[port] = end;
-    e->freeAt[x] = end;
-    e->holdTile[x] = g;
-    e->holdReady[x] = end;
-    CimInstrSchedule *s = &e->sched->instrs[i];
-    s->chunkRows = 1;
-    s->numChunks = 1;
-    s->start = malloc(sizeof(int64_t));
-    s->crossbar = malloc(sizeof(int64_t));
-    if (!s->start || !s->crossbar)
-      return e->oom = true, false;
-    s->start[0] = start;
-    s->crossbar[0] = x;
-    return bookEvent(e, i, x, start, end);
-  }
-  /* CHECK: the preceding sched gives the time. */
-  const CimIsaInstr *sc = &e->p->instrs[i - 1];
-  int64_t start = cimProgramGetDataValue(e->p, (uint32_t)sc->sched.start, 0);
-  int64_t x = in->write.crossbar, end;
-  if (start < 0)
-    return fail(e, i, "starts at %lld ps, before 0", (long long)start);
-  if (!addPs(e, i, start, dur, &end))
-    return false;
-  if (start < ready)
-    return fail(e, i, "starts at %lld ps, before its cells are ready at "
-                      "%lld ps",
-                (long long)start, (long long)ready);
-  if (start < e->barrierFloor)
-    return fail(e, i, "starts at %lld ps, before the preceding barrier "
-                      "(%lld ps)",
-                (long long)start, (long long)e->barrierFloor);
-  if (!addWrite(e, i, x, start, end) || !addBusy(e, x, i, start, end) ||
-      !growArr((void **)&e->writeBusy, &e->capWriteBusy, e->numWriteBusy,
-               sizeof(Busy)))
-    return e->oom = true, false;
-  e->writeBusy[e->numWriteBusy++] = (Busy){start, end, i};
-  return bookEvent(e, i, x, start, end);
-}
-
-/*===----------------------------------------------------------------------===*
- * MVMs
- *===----------------------------------------------------------------------===*/
-
-/// Latest ready time of rows [r0, r1) of mvm i's digits, over the columns
-/// it reads.
-static int64_t digitsReady(Engine *e, uint32_t i, int64_t r0, int64_t r1) {
-  const CimIsaInstr *in = &e->p->instrs[i];
-  const CimIsaTensorType *dt = &e->p->buffers[in->src[0]].type;
-  int64_t last = in->mvm.rowOffset + in->mvm.rows - 1;
-  int64_t c0 = in->mvm.kOffset + (in->mvm.differentialRows
-                                      ? in->mvm.rowOffset / 2
-                                      : in->mvm.rowOffset);
-  int64_t c1 = in->mvm.kOffset + (in->mvm.differentialRows ? last / 2 : last) +
-               1;
-  return max64(cimTimeBufRowsMax(&e->bufs[in->src[0]], dt, r0, r1, c0, c1),
-               e->mode == MODE_IDEAL ? 0 : e->barrierFloor);
-}
-
-static int64_t digitRows(const Engine *e, uint32_t i) {
-  return e->p->buffers[e->p->instrs[i].src[0]].type.dims[0];
-}
-
-/// Sets mvm i's result times from its chunks' end times.
-static bool mvmResult(Engine *e, uint32_t i, const CimInstrSchedule *s,
-                      int64_t perRow) {
-  int64_t M = digitRows(e, i);
-  TimeArray *a = cimTimeArrayCreate(M);
-  if (!a)
-    return e->oom = true, false;
-  for (int64_t c = 0; c < s->numChunks; ++c) {
-    int64_t r0 = c * s->chunkRows, r1 = min64(M, r0 + s->chunkRows);
-    int64_t end = 0;
-    if (!addRowsPs(e, i, s->start[c], r1 - r0, perRow, &end)) {
-      free(a);
-      return false;
-    }
-    for (int64_t r = r0; r < r1; ++r)
-      a->t[r] = end;
-  }
-  TimeBuf t = {TIME_ROWS, 0, a};
-  cimTimeBufAssign(&e->bufs[e->p->instrs[i].dst], &t);
-  cimTimeBufClear(&t);
-  return true;
-}
-
-static int64_t perRowTime(Engine *e, uint32_t i) {
-  int64_t M = digitRows(e, i);
-  return M ? instrTime(e, i) / M : 0;
-}
-
-/// COMPUTE: schedules mvm i together with the other mvms of its tile whose
-/// digits are already computed, chunk by chunk (all planes and OU groups of
-/// chunk 0 first), so that a layer's first rows are finished first.
-static bool scheduleTileMvms(Engine *e, uint32_t i) {
-  int64_t g = e->tileOf[i], D = 0;
-  int64_t *copies = malloc((size_t)e->C * sizeof *copies);
-  int64_t n = 0, *set = malloc((size_t)e->numTileMvms[g] * sizeof *set);
-  if (!copies || !set) {
-    free(copies);
-    free(set);
-    return e->oom = true, false;
-  }
-  for (int64_t k = 0; k < e->C; ++k)
-    if (e->holdTile[k] == g)
-      copies[D++] = k;
-  if (D == 0) {
-    free(copies);
-    free(set);
-    cimStrBufPrintf(e->err, "instruction %u (mvm): no crossbar holds its "
-                            "tile",
-                    i);
-    return false;
-  }
-  for (int64_t k = 0; k < e->numTileMvms[g]; ++k) {
-    int64_t j = e->tileMvms[g][k];
-    if (!e->done[j] && j >= i && e->defIdx[j] < (int64_t)i)
-      set[n++] = j;
-  }
-  int64_t maxChunks = 0;
-  for (int64_t k = 0; k < n; ++k) {
-    int64_t j = set[k], M = digitRows(e, (uint32_t)j);
-    int64_t want = e->req->chunksPerCopy * D;
-    int64_t rows = (M + want - 1) / want;
-    if (rows < 1)
-      rows = 1;
-    CimInstrSchedule *s = &e->sched->instrs[j];
-    s->chunkRows = rows;
-    s->numChunks = (M + rows - 1) / rows;
-    s->start = malloc((size_t)s->numChunks * sizeof(int64_t));
-    s->crossbar = malloc((size_t)s->numChunks * sizeof(int64_t));
-    if (!s->start || !s->crossbar) {
-      free(copies);
-      free(set);
-      return e->oom = true, false;
-    }
-    maxChunks = max64(maxChunks, s->numChunks);
-  }
-  for (int64_t c = 0; c < maxChunks; ++c)
-    for (int64_t k = 0; k < n; ++k) {
-      uint32_t j = (uint32_t)set[k];
-      CimInstrSchedule *s = &e->sched->instrs[j];
-      if (c >= s->numChunks)
-        continue;
-      int64_t M = digitRows(e, j), r0 = c * s->chunkRows;
-      int64_t r1 = min64(M, r0 + s->chunkRows);
-      int64_t ready = digitsReady(e, j, r0, r1);
-      int64_t best = -1, bestStart = 0;
-      for (int64_t d = 0; d < D; ++d) {
-        int64_t x = copies[d];
-        int64_t st = max64(ready, max64(e->freeAt[x], e->holdReady[x]));
-        if (best < 0 || st < bestStart) {
-          best = x;
-          bestStart = st;
-        }
-      }
-      int64_t end = 0;
-      if (!addRowsPs(e, j, bestStart, r1 - r0, perRowTime(e, j), &end) ||
-          !bookEvent(e, j, best, bestStart, end)) {
-        free(copies);
-        free(set);
-        return false;
-      }
-      s->start[c] = bestStart;
-      s->crossbar[c] = best;
-      e->freeAt[best] = end;
-    }
-  for (int64_t k = 0; k < n; ++k)
-    e->done[set[k]] = true;
-  free(copies);
-  free(set);
-  return true;
-}
-
-static bool doMvm(Engine *e, uint32_t i) {
-  const CimIsaInstr *in = &e->p->instrs[i];
-  int64_t perRow = perRowTime(e, i), M = digitRows(e, i);
-  if (e->rep && e->countWork &&
-      (!addRowsPs(e, i, e->rep->workPs, M, perRow, &e->rep->workPs) ||
-       !addRowsPs(e, i, e->mvmWorkPs, M, perRow, &e->mvmWorkPs)))
-    return false;
-  if (e->rep && e->countWork && in->layer != CIM_ISA_NO_LAYER) {
-    CimScheduleLayer *l = layerOf(e, in->layer);
-    if (!l || !addRowsPs(e, i, l->workBoundPs, M, perRow, &l->workBoundPs))
-      return false;
-  }
-  if (e->mode == MODE_COMPUTE) {
-    if (!e->done[i] && !scheduleTileMvms(e, i))
-      return false;
-    /* Its tile may be evicted once program order has passed all its mvms
-     * (the residency rule of docs/isa.md is in program order). */
-    --e->pending[e->tileOf[i]];
-    return mvmResult(e, i, &e->sched->instrs[i], perRow);
-  }
-  if (e->mode == MODE_IDEAL) {
-    WriteRec *w = residentWrite(e, in->mvm.crossbar, in);
-    int64_t tileReady = w ? w->end : 0;
-    TimeArray *a = cimTimeArrayCreate(M);
-    if (!a)
-      return e->oom = true, false;
-    for (int64_t r = 0; r < M; ++r) {
-      if (!addPs(e, i, max64(digitsReady(e, i, r, r + 1), tileReady), perRow,
-                 &a->t[r])) {
-        free(a);
-        return false;
-      }
-      e->makespan = max64(e->makespan, a->t[r]);
-    }
-    TimeBuf t = {TIME_ROWS, 0, a};
-    cimTimeBufAssign(&e->bufs[in->dst], &t);
-    cimTimeBufClear(&t);
-    return true;
-  }
-  /* CHECK */
-  const CimIsaInstr *sc = &e->p->instrs[i - 1];
-  CimInstrSchedule s = {sc->sched.chunkRows, 0, NULL, NULL};
-  s.numChunks = (M + s.chunkRows - 1) / s.chunkRows;
-  s.start = malloc((size_t)(s.numChunks ? s.numChunks : 1) * sizeof(int64_t));
-  if (!s.start)
-    return e->oom = true, false;
-  bool ok = true;
-  for (int64_t c = 0; ok && c < s.numChunks; ++c) {
-    int64_t st = cimProgramGetDataValue(e->p, (uint32_t)sc->sched.start,
-                                        (uint64_t)c);
-    int64_t x = cimProgramGetDataValue(e->p, (uint32_t)sc->sched.crossbar,
-                                       (uint64_t)c);
-    int64_t r0 = c * s.chunkRows, r1 = min64(M, r0 + s.chunkRows);
-    int64_t end = 0;
-    int64_t ready = digitsReady(e, i, r0, r1);
-    WriteRec *w = residentWrite(e, x, in);
-    s.start[c] = st;
-    if (st < 0)
-      ok = fail(e, i, "chunk %lld starts at %lld ps, before 0", (long long)c,
-                (long long)st);
-    else if (!addRowsPs(e, i, st, r1 - r0, perRow, &end))
-      ok = false;
-    else if (st < ready)
-      ok = fail(e, i, "chunk %lld (rows [%lld, %lld)) starts at %lld ps, "
-                      "before its digits are ready at %lld ps",
-                (long long)c, (long long)r0, (long long)r1, (long long)st,
-                (long long)ready);
-    else if (!w)
-      ok = fail(e, i, "chunk %lld runs on crossbar %lld, which holds no "
-                      "copy of its tile",
-                (long long)c, (long long)x);
-    else if (st < w->end)
-      ok = fail(e, i, "chunk %lld starts at %lld ps on crossbar %lld, "
-                      "before the write of its tile (instruction %u) ends "
-                      "at %lld ps",
-                (long long)c, (long long)st, (long long)x, w->instr,
-                (long long)w->end);
-    else {
-      w->holdEnd = max64(w->holdEnd, end);
-      ok = addBusy(e, x, i, st, end) && bookEvent(e, i, x, st, end);
-    }
-  }
-  ok = ok && mvmResult(e, i, &s, perRow);
-  free(s.start);
-  return ok;
 }
 
 /*===----------------------------------------------------------------------===*
@@ -619,13 +178,13 @@ static bool step(Engine *e, uint32_t i) {
       e->barrierFloor = e->crossbarEnd;
     return true;
   case CIM_ISA_WRITE:
-    return doWrite(e, i);
+    return schedPlaceWrite(e, i);
   case CIM_ISA_MVM:
-    return doMvm(e, i);
+    return schedPlaceMvm(e, i);
   default:
     break;
   }
-  int64_t dur = instrTime(e, i);
+  int64_t dur = schedInstrTime(e, i);
   if (dur > 0) {
     /* A digital instruction that takes time runs whole on the digital unit:
      * it starts when all its sources are ready and the unit is free. */
@@ -633,14 +192,15 @@ static bool step(Engine *e, uint32_t i) {
     for (int s = 0; s < CIM_ISA_MAX_SRCS; ++s)
       if (in->src[s] != CIM_ISA_NO_BUFFER)
         ready = max64(ready, cimTimeBufMax(&e->bufs[in->src[s]]));
-    int64_t start = e->mode == MODE_IDEAL ? ready : max64(ready, e->digitalFree);
+    int64_t start =
+        e->mode == MODE_IDEAL ? ready : max64(ready, e->digitalFree);
     int64_t end;
-    if (!addPs(e, i, start, dur, &end))
+    if (!schedAddPs(e, i, start, dur, &end))
       return false;
     if (e->mode != MODE_IDEAL)
       e->digitalFree = end;
-    else if (!addPs(e, i, max64(ready, e->digitalChain), dur,
-                    &e->digitalChain))
+    else if (!schedAddPs(e, i, max64(ready, e->digitalChain), dur,
+                         &e->digitalChain))
       return false;
     e->makespan = max64(e->makespan, end);
     TimeBuf t = {TIME_UNIFORM, end, NULL};
@@ -671,11 +231,11 @@ static bool checkResources(Engine *e) {
     for (int64_t k = 1; k < e->numBusy[x]; ++k) {
       const Busy *a = &e->busy[x][k - 1], *b = &e->busy[x][k];
       if (b->start < a->end)
-        return fail(e, b->instr,
-                    "uses crossbar %lld from %lld ps while instruction %u "
-                    "uses it until %lld ps",
-                    (long long)x, (long long)b->start, a->instr,
-                    (long long)a->end);
+        return schedFail(e, b->instr,
+                         "uses crossbar %lld from %lld ps while instruction %u "
+                         "uses it until %lld ps",
+                         (long long)x, (long long)b->start, a->instr,
+                         (long long)a->end);
     }
   }
   /* Write ports: at most P writes at once (ends before starts at a tie). */
@@ -697,11 +257,11 @@ static bool checkResources(Engine *e) {
     while (ke < n && ends[ke].start <= e->writeBusy[k].start)
       ++ke, --open;
     if (++open > e->P)
-      ok = fail(e, e->writeBusy[k].instr,
-                "starts a write at %lld ps while %lld others are in "
-                "progress; the target has %lld write ports",
-                (long long)e->writeBusy[k].start, (long long)(open - 1),
-                (long long)e->P);
+      ok = schedFail(e, e->writeBusy[k].instr,
+                     "starts a write at %lld ps while %lld others are in "
+                     "progress; the target has %lld write ports",
+                     (long long)e->writeBusy[k].start, (long long)(open - 1),
+                     (long long)e->P);
   }
   free(ends);
   for (int64_t a = 0; ok && a < e->numWrites; ++a) {
@@ -713,11 +273,11 @@ static bool checkResources(Engine *e) {
       if (b == a || !overlaps(o, w->crossbar, w->r0, w->r1, w->c0, w->c1))
         continue;
       if (o->start < w->holdEnd && o->end > w->start)
-        ok = fail(e, o->instr,
-                  "re-programs crossbar %lld at %lld ps while the tile of "
-                  "instruction %u is read there until %lld ps",
-                  (long long)w->crossbar, (long long)o->start, w->instr,
-                  (long long)w->holdEnd);
+        ok = schedFail(e, o->instr,
+                       "re-programs crossbar %lld at %lld ps while the tile of "
+                       "instruction %u is read there until %lld ps",
+                       (long long)w->crossbar, (long long)o->start, w->instr,
+                       (long long)w->holdEnd);
     }
   }
   return ok;
@@ -769,8 +329,7 @@ static bool engineInit(Engine *e, const CimProgram *p, Mode mode) {
   e->freeAt = calloc((size_t)e->C, sizeof *e->freeAt);
   e->portFree = calloc((size_t)e->P, sizeof *e->portFree);
   if (!e->bufs || !e->version || !e->writtenVersion || !e->writtenLayer ||
-      !e->freeAt ||
-      !e->portFree)
+      !e->freeAt || !e->portFree)
     return false;
   for (size_t b = 0; b < nb; ++b)
     e->writtenVersion[b] = -1;
@@ -808,8 +367,8 @@ static MlirLogicalResult finish(Engine *e, bool ok, MlirStringCallback cb,
 /// mvm reads the latest write of its region.
 static bool deriveTiles(Engine *e) {
   const CimProgram *p = e->p;
-  e->tileOf = malloc((size_t)(p->numInstrs ? p->numInstrs : 1) *
-                     sizeof *e->tileOf);
+  e->tileOf =
+      malloc((size_t)(p->numInstrs ? p->numInstrs : 1) * sizeof *e->tileOf);
   if (!e->tileOf)
     return false;
   for (uint32_t i = 0; i < p->numInstrs; ++i) {
@@ -820,11 +379,11 @@ static bool deriveTiles(Engine *e) {
       continue;
     }
     if (in->opcode == CIM_ISA_WRITE) {
-      if (!addWrite(e, i, in->write.crossbar, 0, 0))
+      if (!schedAddWrite(e, i, in->write.crossbar, 0, 0))
         return false;
       e->tileOf[i] = e->numTiles++;
     } else if (in->opcode == CIM_ISA_MVM) {
-      WriteRec *w = residentWrite(e, in->mvm.crossbar, in);
+      WriteRec *w = schedResidentWrite(e, in->mvm.crossbar, in);
       e->tileOf[i] = w ? e->tileOf[w->instr] : -1;
     }
   }
@@ -849,8 +408,8 @@ MlirLogicalResult cimScheduleCompute(const CimProgram *p,
   ok = ok && e.sched;
   if (ok) {
     e.sched->numInstrs = p->numInstrs;
-    e.sched->instrs = calloc(p->numInstrs ? p->numInstrs : 1,
-                             sizeof *e.sched->instrs);
+    e.sched->instrs =
+        calloc(p->numInstrs ? p->numInstrs : 1, sizeof *e.sched->instrs);
     ok = e.sched->instrs && deriveTiles(&e);
   }
   size_t nt = (size_t)(e.numTiles > 0 ? e.numTiles : 1);
@@ -863,8 +422,8 @@ MlirLogicalResult cimScheduleCompute(const CimProgram *p,
     e.numTileMvms = calloc(nt, sizeof *e.numTileMvms);
     e.defIdx = malloc(ni * sizeof *e.defIdx);
     e.done = calloc(ni, sizeof *e.done);
-    int64_t *lastDef = malloc((size_t)(p->numBuffers ? p->numBuffers : 1) *
-                              sizeof *lastDef);
+    int64_t *lastDef =
+        malloc((size_t)(p->numBuffers ? p->numBuffers : 1) * sizeof *lastDef);
     int64_t *cap = calloc(nt, sizeof *cap);
     ok = e.holdTile && e.holdReady && e.pending && e.tileMvms &&
          e.numTileMvms && e.defIdx && e.done && lastDef && cap;
@@ -882,8 +441,8 @@ MlirLogicalResult cimScheduleCompute(const CimProgram *p,
           break;
         }
         e.defIdx[i] = lastDef[in->src[0]];
-        if (!growArr((void **)&e.tileMvms[g], &cap[g], e.numTileMvms[g],
-                     sizeof(int64_t))) {
+        if (!schedGrowArr((void **)&e.tileMvms[g], &cap[g], e.numTileMvms[g],
+                          sizeof(int64_t))) {
           ok = false;
           break;
         }
@@ -993,14 +552,14 @@ MlirLogicalResult cimScheduleAnalyze(const CimProgram *p,
     e.oom = false;
     for (uint32_t i = 0; ok && i < p->numInstrs; ++i) {
       const CimIsaInstr *in = &p->instrs[i];
-      int64_t d = instrTime(&e, i);
+      int64_t d = schedInstrTime(&e, i);
       int64_t x = in->opcode == CIM_ISA_WRITE ? in->write.crossbar
                   : in->opcode == CIM_ISA_MVM ? in->mvm.crossbar
                                               : -1;
       if (x >= 0) {
         rep->crossbarBusyPs[x] += d;
         CimScheduleLayer *l =
-            in->layer == CIM_ISA_NO_LAYER ? NULL : layerOf(&e, in->layer);
+            in->layer == CIM_ISA_NO_LAYER ? NULL : schedLayerOf(&e, in->layer);
         if (l) {
           l->startPs = min64(l->startPs, now);
           l->endPs = now + d;
