@@ -359,12 +359,13 @@ static bool chooseBest(MlirOperation module, DupLayer *layers,
 
 static MlirLogicalResult runDuplicate(MlirOperation module,
                                       const CimPassOptions *options) {
+  /* A transform: the target is recorded (the schedule and the copies hold
+   * for this target only). */
   CimTarget target;
-  if (mlirLogicalResultIsFailure(cimTargetResolveForPass(
-          module, mlirStringRefCreateFromCString("cim-duplicate"),
-          cimPassOptionsGetString(options, "target"), &target)))
+  if (mlirLogicalResultIsFailure(cimPassResolveTarget(
+          module, "cim-duplicate", cimPassOptionsGetString(options, "target"), false,
+          &target)))
     return mlirLogicalResultFailure();
-  cimTargetRecord(module, &target);
   MlirStringRef mode = cimPassOptionsGetString(options, "mode");
   int64_t factor = cimPassOptionsGetInt(options, "factor");
   int64_t candidates = cimPassOptionsGetInt(options, "candidates");
@@ -435,9 +436,7 @@ static const CimPassOptionDef duplicateOptions[] = {
      "distinct one on the target and keep the fastest. 0: the greedy "
      "choice for the target alone.",
      0, 62},
-    {"target", CIM_PASS_OPTION_STRING, "",
-     CIM_TARGET_OPTION_DESCRIPTION,
-     0, 0},
+    CIM_PASS_TARGET_OPTION,
 };
 
 const CimPassDef cimDuplicatePass = {

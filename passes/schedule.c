@@ -241,13 +241,13 @@ bool cimScheduleModuleLatency(MlirOperation module, const CimTarget *target,
 
 static MlirLogicalResult runSchedule(MlirOperation module,
                                      const CimPassOptions *options) {
+  /* A transform: the target is recorded (the schedule and the copies hold
+   * for this target only). */
   CimTarget target;
-  if (mlirLogicalResultIsFailure(cimTargetResolveForPass(
-          module, mlirStringRefCreateFromCString("cim-schedule"),
-          cimPassOptionsGetString(options, "target"), &target)))
+  if (mlirLogicalResultIsFailure(cimPassResolveTarget(
+          module, "cim-schedule", cimPassOptionsGetString(options, "target"), false,
+          &target)))
     return mlirLogicalResultFailure();
-  /* The schedule holds for this target only: record it. */
-  cimTargetRecord(module, &target);
   bool verify = cimPassOptionsGetBool(options, "verify");
 #ifndef NDEBUG
   verify = true; /* debug builds always check what they produce */
@@ -291,9 +291,7 @@ static const CimPassOptionDef scheduleOptions[] = {
      "Write the schedule report (latency, lower bounds, utilization; "
      "docs/schedule.md) as JSON to this file.",
      0, 0},
-    {"target", CIM_PASS_OPTION_STRING, "",
-     CIM_TARGET_OPTION_DESCRIPTION,
-     0, 0},
+    CIM_PASS_TARGET_OPTION,
 };
 
 const CimPassDef cimSchedulePass = {
