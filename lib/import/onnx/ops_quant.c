@@ -184,6 +184,23 @@ bool cimOnnxDequantizeLinear(Importer *I, const Onnx__NodeProto *n,
   return true;
 }
 
+/// Reads the `count` inputs of a QLinear* node into `in`; those whose bit
+/// is set in `optional` may be absent (NULL), any other must be present.
+static bool readQInputs(Importer *I, const Onnx__NodeProto *n,
+                        MlirLocation loc, const char *const *names, int count,
+                        unsigned optional, Value **in) {
+  for (int i = 0; i < count; ++i) {
+    bool bad = false;
+    in[i] = cimOnnxInput(I, n, (size_t)i, loc, &bad);
+    if (bad)
+      return false;
+    if (!in[i] && !(optional & (1u << i)))
+      return cimOnnxFail(loc, "node '%s' (%s): missing input '%s'",
+                         cimOnnxNodeName(n), n->op_type, names[i]);
+  }
+  return true;
+}
+
 /// Common part of QLinearConv / QLinearMatMul: operand parameters.
 static bool qlinearParams(const Onnx__NodeProto *n, MlirLocation loc,
                           Value *const *in, int wAxis, QParams *qa, QParams *qw,
@@ -245,15 +262,10 @@ bool cimOnnxQLinearConv(Importer *I, const Onnx__NodeProto *n,
   static const char *names[9] = {"x",       "x_scale",      "x_zero_point",
                                  "w",       "w_scale",      "w_zero_point",
                                  "y_scale", "y_zero_point", "B"};
-  for (int i = 0; i < 9; ++i) {
-    bool bad = false;
-    in[i] = cimOnnxInput(I, n, (size_t)i, loc, &bad);
-    if (bad)
-      return false;
-    if (!in[i] && i != 2 && i != 5 && i != 7 && i != 8)
-      return cimOnnxFail(loc, "node '%s' (QLinearConv): missing input '%s'",
-                         cimOnnxNodeName(n), names[i]);
-  }
+  /* Optional: the three zero points and B. */
+  if (!readQInputs(I, n, loc, names, 9, 1u << 2 | 1u << 5 | 1u << 7 | 1u << 8,
+                   in))
+    return false;
   if (in[0]->rank != 4 || in[3]->rank != 4)
     return cimOnnxFail(loc,
                        "node '%s' (QLinearConv): only 2-D convolutions are "
@@ -306,15 +318,9 @@ bool cimOnnxQLinearMatMul(Importer *I, const Onnx__NodeProto *n,
   static const char *names[8] = {"a",       "a_scale",     "a_zero_point",
                                  "b",       "b_scale",     "b_zero_point",
                                  "y_scale", "y_zero_point"};
-  for (int i = 0; i < 8; ++i) {
-    bool bad = false;
-    in[i] = cimOnnxInput(I, n, (size_t)i, loc, &bad);
-    if (bad)
-      return false;
-    if (!in[i] && i != 2 && i != 5 && i != 7)
-      return cimOnnxFail(loc, "node '%s' (QLinearMatMul): missing input '%s'",
-                         cimOnnxNodeName(n), names[i]);
-  }
+  /* Optional: the three zero points. */
+  if (!readQInputs(I, n, loc, names, 8, 1u << 2 | 1u << 5 | 1u << 7, in))
+    return false;
   QParams qa, qw, qy;
   if (!qlinearParams(n, loc, in, in[3]->rank - 1, &qa, &qw, &qy))
     return false;
@@ -426,15 +432,9 @@ bool cimOnnxQLinearAdd(Importer *I, const Onnx__NodeProto *n,
   static const char *names[8] = {"A",       "A_scale",     "A_zero_point",
                                  "B",       "B_scale",     "B_zero_point",
                                  "C_scale", "C_zero_point"};
-  for (int i = 0; i < 8; ++i) {
-    bool bad = false;
-    in[i] = cimOnnxInput(I, n, (size_t)i, loc, &bad);
-    if (bad)
-      return false;
-    if (!in[i] && i != 2 && i != 5 && i != 7)
-      return cimOnnxFail(loc, "node '%s' (QLinearAdd): missing input '%s'",
-                         cimOnnxNodeName(n), names[i]);
-  }
+  /* Optional: the three zero points. */
+  if (!readQInputs(I, n, loc, names, 8, 1u << 2 | 1u << 5 | 1u << 7, in))
+    return false;
   Value *a = in[0], *b = in[3];
   bool same = a->rank == b->rank;
   for (int i = 0; same && i < a->rank; ++i)
