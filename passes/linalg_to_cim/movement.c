@@ -159,12 +159,11 @@ static MlirOperation divideUser(MlirValue v, double *c) {
   return g;
 }
 
-static bool convertPool(CvConverter *cv, MlirOperation op) {
-  char name[64];
-  cvOpName(op, name, sizeof name);
-  bool isMax = strstr(name, "_max") != NULL;
-  bool nchw = strstr(name, "nchw") != NULL;
-  MlirLocation loc = mlirOperationGetLocation(op);
+/// The window (the shape of operand 1) and strides of pooling `op`; fails
+/// unless its tensors are static and 4-D, the window 2-D and the
+/// dilations 1 (cim.pool has none).
+static bool readPoolWindow(CvConverter *cv, MlirOperation op, const char *name,
+                           int64_t window[2], int64_t strides[2]) {
   if (mlirOperationGetNumOperands(op) != 3 ||
       mlirOperationGetNumResults(op) != 1) {
     cvError(cv, op, "expected %s on tensors with one result", name);
@@ -182,9 +181,10 @@ static bool convertPool(CvConverter *cv, MlirOperation op) {
     cvError(cv, op, "%s needs static 4-D tensors and a 2-D window", name);
     return false;
   }
-  int64_t window[2] = {mlirShapedTypeGetDimSize(wt, 0),
-                       mlirShapedTypeGetDimSize(wt, 1)};
-  int64_t strides[2] = {1, 1}, dil[2] = {1, 1};
+  window[0] = mlirShapedTypeGetDimSize(wt, 0);
+  window[1] = mlirShapedTypeGetDimSize(wt, 1);
+  int64_t dil[2] = {1, 1};
+  strides[0] = strides[1] = 1;
   MlirAttribute a = attrOf(op, "strides");
   if (!mlirAttributeIsNull(a) && mlirElementsAttrGetNumElements(a) == 2)
     for (int i = 0; i < 2; ++i)
@@ -198,33 +198,47 @@ static bool convertPool(CvConverter *cv, MlirOperation op) {
             name);
     return false;
   }
-  bool integer = mlirTypeIsAInteger(elemOf(x));
-  int64_t padding[4] = {0, 0, 0, 0};
+  return true;
+}
+
+/// A tensor.pad feeding the pool becomes the pool's `padding` (and `*x` the
+/// pad's source) when cim.pool can ignore the padded positions: max pooling
+/// padded with the lowest value, by less than the window.
+static bool foldPoolPadding(CvConverter *cv, MlirOperation op,
+                            const char *name, bool isMax, bool nchw,
+                            bool integer, const int64_t window[2],
+                            MlirValue *x, int64_t padding[4]) {
   MlirAttribute padAttr;
   MlirValue src;
-  bool padded = cvMatchPad(x, 4, nchw ? 2 : 1, nchw ? 3 : 2, padding, &padAttr,
-                           &src);
-  if (padded) {
-    double pv = mlirAttributeIsAFloat(padAttr)
-                    ? mlirFloatAttrGetValueDouble(padAttr)
-                    : (double)mlirIntegerAttrGetValueInt(padAttr);
-    unsigned w = integer ? mlirIntegerTypeGetWidth(elemOf(src)) : 0;
-    bool lowest = integer ? pv <= -ldexp(1.0, (int)w - 1) : pv <= -FLT_MAX;
-    if (!isMax || !lowest) {
-      cvError(cv, op,
-              "%s of a tensor.pad is supported only for max pooling with "
-              "padding at the lowest value (-inf): cim.pool ignores padded "
-              "positions",
-              name);
-      return false;
-    }
-    if (padding[0] >= window[0] || padding[1] >= window[1] ||
-        padding[2] >= window[0] || padding[3] >= window[1]) {
-      cvError(cv, op, "%s pads by at least the window size", name);
-      return false;
-    }
-    x = src;
+  if (!cvMatchPad(*x, 4, nchw ? 2 : 1, nchw ? 3 : 2, padding, &padAttr,
+                  &src))
+    return true;
+  double pv = mlirAttributeIsAFloat(padAttr)
+                  ? mlirFloatAttrGetValueDouble(padAttr)
+                  : (double)mlirIntegerAttrGetValueInt(padAttr);
+  unsigned w = integer ? mlirIntegerTypeGetWidth(elemOf(src)) : 0;
+  bool lowest = integer ? pv <= -ldexp(1.0, (int)w - 1) : pv <= -FLT_MAX;
+  if (!isMax || !lowest) {
+    cvError(cv, op,
+            "%s of a tensor.pad is supported only for max pooling with "
+            "padding at the lowest value (-inf): cim.pool ignores padded "
+            "positions",
+            name);
+    return false;
   }
+  if (padding[0] >= window[0] || padding[1] >= window[1] ||
+      padding[2] >= window[0] || padding[3] >= window[1]) {
+    cvError(cv, op, "%s pads by at least the window size", name);
+    return false;
+  }
+  *x = src;
+  return true;
+}
+
+/// The pool's init (operand 2) is a fill with the lowest value (max) or
+/// zero (sum).
+static bool checkPoolInit(CvConverter *cv, MlirOperation op, const char *name,
+                          bool isMax, bool integer) {
   double init;
   MlirValue initV = mlirOperationGetOperand(op, 2);
   if (!fillValue(initV, integer, &init) ||
@@ -238,41 +252,17 @@ static bool convertPool(CvConverter *cv, MlirOperation op) {
             isMax ? "the lowest value (-inf)" : "zero");
     return false;
   }
-  MlirNamedAttribute attrs[] = {
-      cimNamedString(cv->ctx, "kind", isMax ? "max" : "avg"),
-      cimNamedString(cv->ctx, "layout", nchw ? "nchw" : "nhwc"),
-      cvNamedArray(cv->ctx, "window", 2, window),
-      cvNamedArray(cv->ctx, "strides", 2, strides),
-      cvNamedArray(cv->ctx, "padding", 4, padding),
-  };
-  intptr_t na = sizeof attrs / sizeof attrs[0];
-  if (integer) {
-    if (!isMax) {
-      cvError(cv, op,
-              "%s on integers has no exact cim equivalent (cim.pool \"avg\" "
-              "divides with rounding); use the QDQ form",
-              name);
-      return false;
-    }
-    MlirValue v = cvBuild1(cv, "cim.pool", loc, 1, &x,
-                           mlirValueGetType(result), na, attrs);
-    mlirValueReplaceAllUsesOfWith(result, v);
-    return true;
-  }
-  CvRep *r = cvGetRep(cv, x);
-  if (!r) {
-    cvError(cv, op, "the input of %s has no integer representation", name);
-    return false;
-  }
-  if (isMax) {
-    /* max commutes with the positive affine map and the clamp. */
-    MlirValue v =
-        cvBuild1(cv, "cim.pool", loc, 1, &r->q,
-                 typeWithElem(mlirValueGetType(result), elemOf(r->q)), na,
-                 attrs);
-    cvForward(cv, result, r, v, r->axis);
-    return true;
-  }
+  return true;
+}
+
+/// Average pooling of the float value represented by `r`: cim.pool "avg"
+/// on its flattened q, the scales times the window size unless the pool's
+/// divide by it (which then takes the result) follows.
+static bool convertAvgPool(CvConverter *cv, MlirOperation op, CvRep *r,
+                           const int64_t window[2], intptr_t na,
+                           const MlirNamedAttribute *attrs) {
+  MlirLocation loc = mlirOperationGetLocation(op);
+  MlirValue result = mlirOperationGetResult(op, 0);
   /* Average: clamp, bias and zero point go in first (the mean of clamped
    * values is not the clamped mean); a bias is per channel, so the mean of
    * q + bias is the mean of q plus bias exactly, but it is folded anyway. */
@@ -313,6 +303,61 @@ static bool convertPool(CvConverter *cv, MlirOperation op) {
   free(tmp.s);
   free(tmp.bias);
   return true;
+}
+
+static bool convertPool(CvConverter *cv, MlirOperation op) {
+  char name[64];
+  cvOpName(op, name, sizeof name);
+  bool isMax = strstr(name, "_max") != NULL;
+  bool nchw = strstr(name, "nchw") != NULL;
+  MlirLocation loc = mlirOperationGetLocation(op);
+  int64_t window[2], strides[2];
+  if (!readPoolWindow(cv, op, name, window, strides))
+    return false;
+  MlirValue x = mlirOperationGetOperand(op, 0);
+  MlirValue result = mlirOperationGetResult(op, 0);
+  bool integer = mlirTypeIsAInteger(elemOf(x));
+  int64_t padding[4] = {0, 0, 0, 0};
+  if (!foldPoolPadding(cv, op, name, isMax, nchw, integer, window, &x,
+                       padding) ||
+      !checkPoolInit(cv, op, name, isMax, integer))
+    return false;
+  MlirNamedAttribute attrs[] = {
+      cimNamedString(cv->ctx, "kind", isMax ? "max" : "avg"),
+      cimNamedString(cv->ctx, "layout", nchw ? "nchw" : "nhwc"),
+      cvNamedArray(cv->ctx, "window", 2, window),
+      cvNamedArray(cv->ctx, "strides", 2, strides),
+      cvNamedArray(cv->ctx, "padding", 4, padding),
+  };
+  intptr_t na = sizeof attrs / sizeof attrs[0];
+  if (integer) {
+    if (!isMax) {
+      cvError(cv, op,
+              "%s on integers has no exact cim equivalent (cim.pool \"avg\" "
+              "divides with rounding); use the QDQ form",
+              name);
+      return false;
+    }
+    MlirValue v = cvBuild1(cv, "cim.pool", loc, 1, &x,
+                           mlirValueGetType(result), na, attrs);
+    mlirValueReplaceAllUsesOfWith(result, v);
+    return true;
+  }
+  CvRep *r = cvGetRep(cv, x);
+  if (!r) {
+    cvError(cv, op, "the input of %s has no integer representation", name);
+    return false;
+  }
+  if (isMax) {
+    /* max commutes with the positive affine map and the clamp. */
+    MlirValue v =
+        cvBuild1(cv, "cim.pool", loc, 1, &r->q,
+                 typeWithElem(mlirValueGetType(result), elemOf(r->q)), na,
+                 attrs);
+    cvForward(cv, result, r, v, r->axis);
+    return true;
+  }
+  return convertAvgPool(cv, op, r, window, na, attrs);
 }
 
 /*===----------------------------------------------------------------------===*
@@ -358,24 +403,31 @@ static int64_t reshapeAxis(MlirAttribute reassoc, bool collapse,
   return -1;
 }
 
-static bool convertReshapeLike(CvConverter *cv, MlirOperation op) {
-  char name[64];
-  cvOpName(op, name, sizeof name);
-  MlirLocation loc = mlirOperationGetLocation(op);
-  MlirValue x = mlirOperationGetOperand(op, 0);
-  MlirValue result = mlirOperationGetResult(op, 0);
+/// A reshape-like op (collapse/expand_shape, transpose, extract_slice):
+/// its shapes and what its kind adds (a slice's offsets and sizes, a
+/// transpose's permutation).
+typedef struct Movement {
+  bool isSlice, isTranspose;
   intptr_t srcRank, dstRank;
   int64_t src[CV_MAX_RANK], dst[CV_MAX_RANK];
-  if (!cvReadShape(mlirValueGetType(x), &srcRank, src) ||
-      !cvReadShape(mlirValueGetType(result), &dstRank, dst)) {
+  int64_t offsets[CV_MAX_RANK], sizes[CV_MAX_RANK], perm[CV_MAX_RANK];
+} Movement;
+
+/// Reads `op` into `m`; fails unless its shapes, a slice's offsets, sizes
+/// and strides (all 1) and a transpose's permutation are static.
+static bool readMovement(CvConverter *cv, MlirOperation op, const char *name,
+                         Movement *m) {
+  MlirValue x = mlirOperationGetOperand(op, 0);
+  MlirValue result = mlirOperationGetResult(op, 0);
+  if (!cvReadShape(mlirValueGetType(x), &m->srcRank, m->src) ||
+      !cvReadShape(mlirValueGetType(result), &m->dstRank, m->dst)) {
     cvError(cv, op, "%s needs static shapes", name);
     return false;
   }
-  bool integer = mlirTypeIsAInteger(elemOf(x));
-  bool isSlice = cimOpIsA(op, "tensor.extract_slice");
-  bool isTranspose = cimOpIsA(op, "linalg.transpose");
-  int64_t offsets[CV_MAX_RANK], sizes[CV_MAX_RANK];
-  if (isSlice) {
+  intptr_t srcRank = m->srcRank;
+  m->isSlice = cimOpIsA(op, "tensor.extract_slice");
+  m->isTranspose = cimOpIsA(op, "linalg.transpose");
+  if (m->isSlice) {
     MlirAttribute o = attrOf(op, "static_offsets"),
                   s = attrOf(op, "static_sizes"),
                   st = attrOf(op, "static_strides");
@@ -385,24 +437,114 @@ static bool convertReshapeLike(CvConverter *cv, MlirOperation op) {
       return false;
     }
     for (intptr_t i = 0; i < srcRank; ++i) {
-      offsets[i] = mlirDenseI64ArrayGetElement(o, i);
-      sizes[i] = mlirDenseI64ArrayGetElement(s, i);
+      m->offsets[i] = mlirDenseI64ArrayGetElement(o, i);
+      m->sizes[i] = mlirDenseI64ArrayGetElement(s, i);
       if (mlirDenseI64ArrayGetElement(st, i) != 1) {
         cvError(cv, op, "%s with non-unit strides is not supported", name);
         return false;
       }
     }
   }
-  int64_t perm[CV_MAX_RANK];
-  if (isTranspose) {
+  if (m->isTranspose) {
     MlirAttribute p = attrOf(op, "permutation");
     if (mlirAttributeIsNull(p) || mlirDenseArrayGetNumElements(p) != srcRank) {
       cvError(cv, op, "%s without a permutation", name);
       return false;
     }
     for (intptr_t i = 0; i < srcRank; ++i)
-      perm[i] = mlirDenseI64ArrayGetElement(p, i);
+      m->perm[i] = mlirDenseI64ArrayGetElement(p, i);
   }
+  return true;
+}
+
+/// Where the channel axis of `r` (which carries per-channel scales or
+/// biases) is in the result of `op`, into `*axis`; fails when the movement
+/// mixes it with other dimensions, or moves the still unmerged (G, F)
+/// channel dims of a grouped convolution.
+static bool movedChannelAxis(CvConverter *cv, MlirOperation op,
+                             const char *name, const CvRep *r,
+                             const Movement *m, int64_t *axis) {
+  if (r->axisSpan > 1 && !cimOpIsA(op, "tensor.collapse_shape")) {
+    cvError(cv, op,
+            "%s moves the output channels of a grouped convolution, which "
+            "span dims %lld to %lld and carry per-channel biases, before "
+            "they are merged into one dim; collapse them first",
+            name, (long long)r->axis, (long long)(r->axis + r->axisSpan - 1));
+    return false;
+  }
+  if (m->isTranspose) {
+    for (intptr_t i = 0; i < m->srcRank; ++i)
+      if (m->perm[i] == r->axis)
+        *axis = i;
+  } else if (m->isSlice) {
+    if (m->sizes[r->axis] == m->src[r->axis]) {
+      /* dims of size 1 dropped by a rank-reducing slice: count them */
+      *axis = r->axis;
+      if (m->dstRank < m->srcRank) {
+        int64_t dropped = 0;
+        for (intptr_t i = 0, j = 0; i < m->srcRank; ++i) {
+          if (j < m->dstRank && m->dst[j] == m->sizes[i]) {
+            ++j;
+            continue;
+          }
+          if (i < r->axis)
+            ++dropped;
+        }
+        *axis -= dropped;
+      }
+    }
+  } else {
+    *axis = reshapeAxis(attrOf(op, "reassociation"),
+                        cimOpIsA(op, "tensor.collapse_shape"), m->src, m->dst,
+                        r->axis, r->axisSpan);
+  }
+  if (*axis < 0) {
+    cvError(cv, op,
+            "%s mixes the channel axis %lld, which carries per-channel "
+            "scales or biases, with other dimensions; quantize the value "
+            "first",
+            name, (long long)r->axis);
+    return false;
+  }
+  return true;
+}
+
+/// The cim op that moves `q` as `op` moves its input: cim.transpose,
+/// cim.slice (then cim.reshape when the slice drops dims) or cim.reshape.
+static MlirValue buildMovement(CvConverter *cv, MlirOperation op,
+                               const Movement *m, MlirValue q) {
+  MlirLocation loc = mlirOperationGetLocation(op);
+  MlirType elem = elemOf(q);
+  MlirValue v;
+  if (m->isTranspose) {
+    MlirNamedAttribute p =
+        cvNamedArray(cv->ctx, "permutation", m->srcRank, m->perm);
+    v = cvBuild1(cv, "cim.transpose", loc, 1, &q,
+                 cvTensorType(cv->ctx, m->dstRank, m->dst, elem), 1, &p);
+  } else if (m->isSlice) {
+    MlirNamedAttribute o =
+        cvNamedArray(cv->ctx, "offsets", m->srcRank, m->offsets);
+    v = cvBuild1(cv, "cim.slice", loc, 1, &q,
+                 cvTensorType(cv->ctx, m->srcRank, m->sizes, elem), 1, &o);
+    if (m->dstRank != m->srcRank)
+      v = cvBuild1(cv, "cim.reshape", loc, 1, &v,
+                   cvTensorType(cv->ctx, m->dstRank, m->dst, elem), 0, NULL);
+  } else {
+    v = cvBuild1(cv, "cim.reshape", loc, 1, &q,
+                 cvTensorType(cv->ctx, m->dstRank, m->dst, elem), 0, NULL);
+  }
+  return v;
+}
+
+static bool convertReshapeLike(CvConverter *cv, MlirOperation op) {
+  char name[64];
+  cvOpName(op, name, sizeof name);
+  MlirValue x = mlirOperationGetOperand(op, 0);
+  MlirValue result = mlirOperationGetResult(op, 0);
+  Movement m;
+  if (!readMovement(cv, op, name, &m))
+    return false;
+  bool integer = mlirTypeIsAInteger(elemOf(x));
   CvRep *r = NULL;
   MlirValue q = x;
   if (!integer) {
@@ -413,69 +555,10 @@ static bool convertReshapeLike(CvConverter *cv, MlirOperation op) {
     }
     q = r->q;
   }
-  MlirType elem = elemOf(q);
   int64_t axis = -1;
-  if (r && channelDependent(r)) {
-    if (r->axisSpan > 1 && !cimOpIsA(op, "tensor.collapse_shape")) {
-      cvError(cv, op,
-              "%s moves the output channels of a grouped convolution, which "
-              "span dims %lld to %lld and carry per-channel biases, before "
-              "they are merged into one dim; collapse them first",
-              name, (long long)r->axis,
-              (long long)(r->axis + r->axisSpan - 1));
-      return false;
-    }
-    if (isTranspose) {
-      for (intptr_t i = 0; i < srcRank; ++i)
-        if (perm[i] == r->axis)
-          axis = i;
-    } else if (isSlice) {
-      if (sizes[r->axis] == src[r->axis]) {
-        /* dims of size 1 dropped by a rank-reducing slice: count them */
-        axis = r->axis;
-        if (dstRank < srcRank) {
-          int64_t dropped = 0;
-          for (intptr_t i = 0, j = 0; i < srcRank; ++i) {
-            if (j < dstRank && dst[j] == sizes[i]) {
-              ++j;
-              continue;
-            }
-            if (i < r->axis)
-              ++dropped;
-          }
-          axis -= dropped;
-        }
-      }
-    } else {
-      axis = reshapeAxis(attrOf(op, "reassociation"),
-                         cimOpIsA(op, "tensor.collapse_shape"), src, dst,
-                         r->axis, r->axisSpan);
-    }
-    if (axis < 0) {
-      cvError(cv, op,
-              "%s mixes the channel axis %lld, which carries per-channel "
-              "scales or biases, with other dimensions; quantize the value "
-              "first",
-              name, (long long)r->axis);
-      return false;
-    }
-  }
-  MlirValue v;
-  if (isTranspose) {
-    MlirNamedAttribute p = cvNamedArray(cv->ctx, "permutation", srcRank, perm);
-    v = cvBuild1(cv, "cim.transpose", loc, 1, &q,
-                 cvTensorType(cv->ctx, dstRank, dst, elem), 1, &p);
-  } else if (isSlice) {
-    MlirNamedAttribute o = cvNamedArray(cv->ctx, "offsets", srcRank, offsets);
-    v = cvBuild1(cv, "cim.slice", loc, 1, &q,
-                 cvTensorType(cv->ctx, srcRank, sizes, elem), 1, &o);
-    if (dstRank != srcRank)
-      v = cvBuild1(cv, "cim.reshape", loc, 1, &v,
-                   cvTensorType(cv->ctx, dstRank, dst, elem), 0, NULL);
-  } else {
-    v = cvBuild1(cv, "cim.reshape", loc, 1, &q,
-                 cvTensorType(cv->ctx, dstRank, dst, elem), 0, NULL);
-  }
+  if (r && channelDependent(r) && !movedChannelAxis(cv, op, name, r, &m, &axis))
+    return false;
+  MlirValue v = buildMovement(cv, op, &m, q);
   if (integer) {
     mlirValueReplaceAllUsesOfWith(result, v);
     return true;

@@ -36,8 +36,6 @@ PENDING = {
     ("lib/import/onnx/onnx_import.c", None),
     ("lib/import/onnx/onnx_import.c", "importModel"),
     ("lib/import/onnx/ops_float.c", "cimOnnxBinary"),
-    ("passes/linalg_to_cim/movement.c", "convertPool"),
-    ("passes/linalg_to_cim/movement.c", "convertReshapeLike"),
 }
 
 
