@@ -207,20 +207,7 @@ bool cimOptTakeExternalResources(const CimOptOptions *o, char *text,
   }
   free(groups.data);
   r->present = seen > 0; /* an empty dictionary prints nothing */
-  /* Blank the entry and one comma next to it, as if the parser took it. */
-  char *from = ext, *to = s.p;
-  Scanner after = {to, end};
-  if (cimOptScanAccept(&after, ','))
-    to = after.p;
-  else
-    for (char *q = from - 1; q > meta; --q)
-      if (*q == ',') {
-        from = q;
-        break;
-      } else if (!isspace((unsigned char)*q)) {
-        break;
-      }
-  cimOptScanBlank(from, to);
+  cimOptScanBlankEntry(meta, ext, s.p, end);
   return true;
 }
 

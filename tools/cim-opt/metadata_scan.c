@@ -155,3 +155,18 @@ void cimOptScanBlank(char *from, char *to) {
       *from = ' ';
 }
 
+void cimOptScanBlankEntry(char *floor, char *from, char *to, char *end) {
+  Scanner after = {to, end};
+  if (cimOptScanAccept(&after, ','))
+    to = after.p;
+  else
+    for (char *q = from - 1; q > floor; --q)
+      if (*q == ',') {
+        from = q;
+        break;
+      } else if (!isspace((unsigned char)*q)) {
+        break;
+      }
+  cimOptScanBlank(from, to);
+}
+

@@ -35,5 +35,9 @@ char *cimOptScanFindMetadata(char *start, char *end);
 char *cimOptScanFindEntry(char *start, char *end, const char *key);
 /// Blanks [from, to) except newlines.
 void cimOptScanBlank(char *from, char *to);
+/// Blanks the metadata entry [from, to) and one comma next to it (the one
+/// after it, else the one before it, looking back no further than `floor`),
+/// as if the parser took the entry; `end` bounds the text after it.
+void cimOptScanBlankEntry(char *floor, char *from, char *to, char *end);
 
 #endif /* CIM_OPT_METADATA_SCAN_H */

@@ -106,20 +106,7 @@ int cimOptApplyReproducer(CimOptOptions *o, const char *name, char *input,
       break;
     }
   }
-  /* Blank the entry and one comma next to it, as if the parser took it. */
-  char *from = entry, *to = s.p;
-  Scanner after = {to, end};
-  if (cimOptScanAccept(&after, ','))
-    to = after.p;
-  else
-    for (char *q = from - 1; q > ext; --q)
-      if (*q == ',') {
-        from = q;
-        break;
-      } else if (!isspace((unsigned char)*q)) {
-        break;
-      }
-  cimOptScanBlank(from, to);
+  cimOptScanBlankEntry(ext, entry, s.p, end);
   /* As in mlir-opt: --pass-pipeline wins; pass flags run after. */
   if (!o->pipeline)
     o->pipeline = *pipeline;
