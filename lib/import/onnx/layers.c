@@ -36,6 +36,22 @@ MlirValue cimOnnxAddChannelBias(Importer *I, MlirLocation loc, MlirValue x,
                             (MlirValue){NULL});
 }
 
+/// Attribute `name` of `count` integers into out[0..count), when present;
+/// fails when it has another number of values.
+static bool readGeomInts(const Onnx__NodeProto *n, MlirLocation loc,
+                         const char *name, int count, int64_t *out) {
+  int64_t tmp[8];
+  int k = cimOnnxAttrInts(n, name, tmp, 8);
+  if (k < 0)
+    return true;
+  if (k != count)
+    return cimOnnxFail(loc, "node '%s' (%s): %s must have %d values",
+                       cimOnnxNodeName(n), n->op_type, name, count);
+  for (int i = 0; i < count; ++i)
+    out[i] = tmp[i];
+  return true;
+}
+
 /// Reads and checks Conv-like attributes for data `x` [N,C,H,W] and a kernel
 /// of spatial size kh x kw.
 bool cimOnnxReadConvGeom(const Onnx__NodeProto *n, MlirLocation loc,
@@ -72,32 +88,11 @@ bool cimOnnxReadConvGeom(const Onnx__NodeProto *n, MlirLocation loc,
     g->kernel[0] = tmp[0];
     g->kernel[1] = tmp[1];
   }
-  k = cimOnnxAttrInts(n, "pads", tmp, 8);
-  if (k >= 0) {
-    if (k != 4)
-      return cimOnnxFail(loc, "node '%s' (%s): pads must have 4 values",
-                         cimOnnxNodeName(n), n->op_type);
-    g->pads[0] = tmp[0]; // top
-    g->pads[1] = tmp[1]; // left
-    g->pads[2] = tmp[2]; // bottom
-    g->pads[3] = tmp[3]; // right
-  }
-  k = cimOnnxAttrInts(n, "strides", tmp, 8);
-  if (k >= 0) {
-    if (k != 2)
-      return cimOnnxFail(loc, "node '%s' (%s): strides must have 2 values",
-                         cimOnnxNodeName(n), n->op_type);
-    g->strides[0] = tmp[0];
-    g->strides[1] = tmp[1];
-  }
-  k = cimOnnxAttrInts(n, "dilations", tmp, 8);
-  if (k >= 0) {
-    if (k != 2)
-      return cimOnnxFail(loc, "node '%s' (%s): dilations must have 2 values",
-                         cimOnnxNodeName(n), n->op_type);
-    g->dilations[0] = tmp[0];
-    g->dilations[1] = tmp[1];
-  }
+  /* pads: top, left, bottom, right. */
+  if (!readGeomInts(n, loc, "pads", 4, g->pads) ||
+      !readGeomInts(n, loc, "strides", 2, g->strides) ||
+      !readGeomInts(n, loc, "dilations", 2, g->dilations))
+    return false;
   if (isPool && cimOnnxAttrInt(n, "ceil_mode", 0) != 0)
     return cimOnnxFail(loc, "node '%s' (%s): ceil_mode = 1 is not supported",
                        cimOnnxNodeName(n), n->op_type);
