@@ -359,12 +359,11 @@ static bool chooseBest(MlirOperation module, DupLayer *layers,
 
 static MlirLogicalResult runDuplicate(MlirOperation module,
                                       const CimPassOptions *options) {
-  /* A transform: the target is recorded (the schedule and the copies hold
-   * for this target only). */
+  /* The copies are chosen for this target: it is recorded. */
   CimTarget target;
+  MlirStringRef targetOption = cimPassOptionsGetString(options, "target");
   if (mlirLogicalResultIsFailure(cimPassResolveTarget(
-          module, "cim-duplicate", cimPassOptionsGetString(options, "target"), false,
-          &target)))
+          module, "cim-duplicate", targetOption, false, &target)))
     return mlirLogicalResultFailure();
   MlirStringRef mode = cimPassOptionsGetString(options, "mode");
   int64_t factor = cimPassOptionsGetInt(options, "factor");

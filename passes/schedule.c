@@ -241,12 +241,12 @@ bool cimScheduleModuleLatency(MlirOperation module, const CimTarget *target,
 
 static MlirLogicalResult runSchedule(MlirOperation module,
                                      const CimPassOptions *options) {
-  /* A transform: the target is recorded (the schedule and the copies hold
-   * for this target only). */
+  /* The schedule holds for this target only: it is recorded. */
   CimTarget target;
-  if (mlirLogicalResultIsFailure(cimPassResolveTarget(
-          module, "cim-schedule", cimPassOptionsGetString(options, "target"), false,
-          &target)))
+  if (mlirLogicalResultIsFailure(
+          cimPassResolveTarget(module, "cim-schedule",
+                               cimPassOptionsGetString(options, "target"),
+                               false, &target)))
     return mlirLogicalResultFailure();
   bool verify = cimPassOptionsGetBool(options, "verify");
 #ifndef NDEBUG
