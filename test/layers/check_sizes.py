@@ -35,7 +35,6 @@ TOPS = ("lib", "passes", "dialects", "tools")
 PENDING = {
     ("lib/import/onnx/onnx_import.c", None),
     ("lib/import/onnx/onnx_import.c", "importModel"),
-    ("lib/import/onnx/ops_float.c", "cimOnnxBinary"),
 }
 
 

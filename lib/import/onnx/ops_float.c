@@ -155,90 +155,44 @@ int64_t cimOnnxBcastIndex(const Const *v, int r, const int64_t *od, int64_t o) {
   return idx;
 }
 
-/// Elementwise `a op b` (kind: 0 add, 1 sub, 2 mul, 3 div) with numpy
-/// broadcasting of constants; a non-constant operand must have the
-/// result's shape.
-bool cimOnnxBinary(Importer *I, const Onnx__NodeProto *n, MlirLocation loc,
-                   int kind) {
-  IN(a, 0) IN(b, 1) REQUIRE(a, "A") REQUIRE(b, "B") int r;
-  int64_t od[MAX_RANK];
-  if (!broadcastShape(a, b, &r, od))
-    return cimOnnxFail(loc, "node '%s' (%s): shapes do not broadcast",
-                       cimOnnxNodeName(n), n->op_type);
-  bool ca = a->kind == K_CONST, cb = b->kind == K_CONST;
-  if (ca && cb) {
-    bool isFloat = a->c->dtype == DT_FLOAT || a->c->dtype == DT_DOUBLE;
-    Const *c = cimOnnxConstNew(a->c->dtype, r, od);
-    for (int64_t o = 0; c && o < c->n; ++o)
-      c->v[o] = fold(kind, a->c->v[cimOnnxBcastIndex(a->c, r, od, o)],
-                     b->c->v[cimOnnxBcastIndex(b->c, r, od, o)], isFloat);
-    return cimOnnxDefineConst(I, n, loc, c);
-  }
-  Value *x = ca ? b : a, *c = ca ? a : b;
-  bool same = x->rank == r;
-  for (int i = 0; same && i < r; ++i)
-    same = x->dims[i] == od[i];
-  if (!same)
-    return cimOnnxFail(loc,
-                       "node '%s' (%s): broadcasting the non-constant "
-                       "operand '%s' is not supported",
-                       cimOnnxNodeName(n), n->op_type, x->name);
-  MlirValue xf = cimOnnxUseFloat(I, n, loc, x);
-  if (mlirValueIsNull(xf))
-    return false;
+/// x op c for a constant c of one value `v` (`ca`: c is the left operand):
+/// x + c and x - c are bias adds of one value; x * c and x / c are scalar
+/// scales. c - x and c / x keep their order.
+static bool binaryUniform(Importer *I, const Onnx__NodeProto *n,
+                          MlirLocation loc, int kind, bool ca, MlirValue xf,
+                          double v, int r, const int64_t *od, MlirValue init) {
   char idm[256];
   cimOnnxIdMap(idm, sizeof idm, r);
-  MlirValue init = cimOnnxEmptyF32(I, loc, r, od);
-  if (c->kind != K_CONST) {
-    bool sameC = c->rank == r;
-    for (int i = 0; sameC && i < r; ++i)
-      sameC = c->dims[i] == od[i];
-    if (!sameC)
+  if ((kind == 0 || kind == 1) && !(ca && kind == 1)) {
+    if (r == 0)
       return cimOnnxFail(loc,
-                         "node '%s' (%s): broadcasting the non-constant "
-                         "operand '%s' is not supported",
-                         cimOnnxNodeName(n), n->op_type, c->name);
-    MlirValue cf = cimOnnxUseFloat(I, n, loc, c);
-    if (mlirValueIsNull(cf))
-      return false;
-    MlirValue ins[2] = {ca ? cf : xf, ca ? xf : cf};
-    MlirValue y = cimOnnxEmitNamed(I, NAMED[kind], loc, 2, ins, init, 0, NULL);
+                         "node '%s' (%s): a rank-0 tensor operand is "
+                         "not supported",
+                         cimOnnxNodeName(n), n->op_type);
+    float *f = malloc((size_t)od[r - 1] * sizeof(float));
+    if (!f)
+      return cimOnnxFail(loc, "out of memory");
+    for (int64_t i = 0; i < od[r - 1]; ++i)
+      f[i] = (float)(kind == 1 ? -v : v);
+    MlirValue y = cimOnnxAddChannelBias(I, loc, xf, r, od, r - 1, f);
+    free(f);
     return cimOnnxDefineFloat(I, n, loc, y, r, od);
   }
-  if (c->c->dtype != DT_FLOAT && c->c->dtype != DT_DOUBLE)
-    return cimOnnxFail(loc,
-                       "node '%s' (%s): constant '%s' of type %s used as "
-                       "a float tensor",
-                       cimOnnxNodeName(n), n->op_type, c->name,
-                       cimOnnxDtypeName(c->c->dtype));
-  bool uniform = c->c->n >= 1;
-  for (int64_t i = 1; uniform && i < c->c->n; ++i)
-    uniform = c->c->v[i] == c->c->v[0];
-  if (uniform) {
-    double v = (float)c->c->v[0];
-    /* x + c and x - c are bias adds of one value; x * c and x / c are
-     * scalar scales. c - x and c / x keep their order. */
-    if ((kind == 0 || kind == 1) && !(ca && kind == 1)) {
-      if (r == 0)
-        return cimOnnxFail(loc,
-                           "node '%s' (%s): a rank-0 tensor operand is "
-                           "not supported",
-                           cimOnnxNodeName(n), n->op_type);
-      float *f = malloc((size_t)od[r - 1] * sizeof(float));
-      if (!f)
-        return cimOnnxFail(loc, "out of memory");
-      for (int64_t i = 0; i < od[r - 1]; ++i)
-        f[i] = (float)(kind == 1 ? -v : v);
-      MlirValue y = cimOnnxAddChannelBias(I, loc, xf, r, od, r - 1, f);
-      free(f);
-      return cimOnnxDefineFloat(I, n, loc, y, r, od);
-    }
-    Bin k = {ARITH[kind], true, ca, v};
-    const char *maps[2] = {idm, idm};
-    MlirValue y =
-        cimOnnxGenericFn(I, loc, 1, &xf, maps, r, NULL, init, binBody, &k);
-    return cimOnnxDefineFloat(I, n, loc, y, r, od);
-  }
+  Bin k = {ARITH[kind], true, ca, v};
+  const char *maps[2] = {idm, idm};
+  MlirValue y =
+      cimOnnxGenericFn(I, loc, 1, &xf, maps, r, NULL, init, binBody, &k);
+  return cimOnnxDefineFloat(I, n, loc, y, r, od);
+}
+
+/// x op c for a constant c varying along some axes (`ca`: c is the left
+/// operand).
+static bool binaryVarying(Importer *I, const Onnx__NodeProto *n,
+                          MlirLocation loc, int kind, bool ca, Value *c,
+                          MlirValue xf, int r, const int64_t *od,
+                          MlirValue init) {
+  char idm[256];
+  cimOnnxIdMap(idm, sizeof idm, r);
   /* A constant varying along some axes: materialized without its broadcast
    * (unit) dimensions, read through a projected map. */
   int keep[MAX_RANK], nk = 0;
@@ -280,6 +234,69 @@ bool cimOnnxBinary(Importer *I, const Onnx__NodeProto *n, MlirLocation loc,
   MlirValue y =
       cimOnnxGenericFn(I, loc, 2, ins, maps, r, NULL, init, binBody, &k);
   return cimOnnxDefineFloat(I, n, loc, y, r, od);
+}
+
+/// Elementwise `a op b` (kind: 0 add, 1 sub, 2 mul, 3 div) with numpy
+/// broadcasting of constants; a non-constant operand must have the
+/// result's shape.
+bool cimOnnxBinary(Importer *I, const Onnx__NodeProto *n, MlirLocation loc,
+                   int kind) {
+  IN(a, 0) IN(b, 1) REQUIRE(a, "A") REQUIRE(b, "B") int r;
+  int64_t od[MAX_RANK];
+  if (!broadcastShape(a, b, &r, od))
+    return cimOnnxFail(loc, "node '%s' (%s): shapes do not broadcast",
+                       cimOnnxNodeName(n), n->op_type);
+  bool ca = a->kind == K_CONST, cb = b->kind == K_CONST;
+  if (ca && cb) {
+    bool isFloat = a->c->dtype == DT_FLOAT || a->c->dtype == DT_DOUBLE;
+    Const *c = cimOnnxConstNew(a->c->dtype, r, od);
+    for (int64_t o = 0; c && o < c->n; ++o)
+      c->v[o] = fold(kind, a->c->v[cimOnnxBcastIndex(a->c, r, od, o)],
+                     b->c->v[cimOnnxBcastIndex(b->c, r, od, o)], isFloat);
+    return cimOnnxDefineConst(I, n, loc, c);
+  }
+  Value *x = ca ? b : a, *c = ca ? a : b;
+  bool same = x->rank == r;
+  for (int i = 0; same && i < r; ++i)
+    same = x->dims[i] == od[i];
+  if (!same)
+    return cimOnnxFail(loc,
+                       "node '%s' (%s): broadcasting the non-constant "
+                       "operand '%s' is not supported",
+                       cimOnnxNodeName(n), n->op_type, x->name);
+  MlirValue xf = cimOnnxUseFloat(I, n, loc, x);
+  if (mlirValueIsNull(xf))
+    return false;
+  MlirValue init = cimOnnxEmptyF32(I, loc, r, od);
+  if (c->kind != K_CONST) {
+    bool sameC = c->rank == r;
+    for (int i = 0; sameC && i < r; ++i)
+      sameC = c->dims[i] == od[i];
+    if (!sameC)
+      return cimOnnxFail(loc,
+                         "node '%s' (%s): broadcasting the non-constant "
+                         "operand '%s' is not supported",
+                         cimOnnxNodeName(n), n->op_type, c->name);
+    MlirValue cf = cimOnnxUseFloat(I, n, loc, c);
+    if (mlirValueIsNull(cf))
+      return false;
+    MlirValue ins[2] = {ca ? cf : xf, ca ? xf : cf};
+    MlirValue y = cimOnnxEmitNamed(I, NAMED[kind], loc, 2, ins, init, 0, NULL);
+    return cimOnnxDefineFloat(I, n, loc, y, r, od);
+  }
+  if (c->c->dtype != DT_FLOAT && c->c->dtype != DT_DOUBLE)
+    return cimOnnxFail(loc,
+                       "node '%s' (%s): constant '%s' of type %s used as "
+                       "a float tensor",
+                       cimOnnxNodeName(n), n->op_type, c->name,
+                       cimOnnxDtypeName(c->c->dtype));
+  bool uniform = c->c->n >= 1;
+  for (int64_t i = 1; uniform && i < c->c->n; ++i)
+    uniform = c->c->v[i] == c->c->v[0];
+  if (uniform)
+    return binaryUniform(I, n, loc, kind, ca, xf, (float)c->c->v[0], r, od,
+                         init);
+  return binaryVarying(I, n, loc, kind, ca, c, xf, r, od, init);
 }
 
 bool cimOnnxSub(Importer *I, const Onnx__NodeProto *n, MlirLocation loc) {
