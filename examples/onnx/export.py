@@ -21,6 +21,14 @@ writes
                      eager QAT flow (QuantStub, prepare_qat with the qnnpack
                      default QAT qconfig, version 0) exported without
                      convert(): what a QAT framework hands over
+  digits-ptq.onnx    the same float weights through torch.ao.quantization's
+                     eager post-training flow (prepare, calibrate on the
+                     training set, convert; qnnpack: per-tensor weights):
+                     int8 weights in Constant nodes, no-op Casts, int32 bias
+                     DequantizeLinears, a QuantizeLinear after every ReLU
+  digits-mlp-qat.onnx, digits-mlp-ptq.onnx
+                     an MLP (64 -> 32 -> 10, ReLU) trained the same way,
+                     through the same QAT and post-training flows
   digits-test.npz    the held-out test images x [N, 1, 8, 8] (float32 in
                      [0, 1]) and labels y
   resnet18.onnx      torchvision's ResNet-18, random weights, 1x3x224x224
@@ -44,6 +52,7 @@ model was trained and calibrated with) also rounds half to even
 (std::nearbyint), so the exported graph computes what was trained.
 """
 import argparse
+import copy
 import os
 import sys
 
@@ -144,6 +153,23 @@ def calibrate(f, x):
     return [m0 / 255.0, m1 / 255.0, m2 / 255.0, m3 / 127.0]
 
 
+class DigitsMLP(nn.Module):
+    """The digits MLP: 64 pixels -> 32 -> 10 (with QuantStub/DeQuantStub for
+    torch.ao.quantization's eager flows; identities in float)."""
+
+    def __init__(self):
+        super().__init__()
+        from torch.ao.quantization import DeQuantStub, QuantStub
+        self.quant, self.dequant = QuantStub(), DeQuantStub()
+        self.fc1 = nn.Linear(64, 32)
+        self.fc2 = nn.Linear(32, 10)
+        self.relu = nn.ReLU()
+
+    def forward(self, x):
+        x = torch.flatten(self.quant(x), 1)
+        return self.dequant(self.fc2(self.relu(self.fc1(x))))
+
+
 class DigitsQAT(nn.Module):
     def __init__(self, f):
         super().__init__()
@@ -227,6 +253,36 @@ def export_digits(out):
         q(torch.from_numpy(xtr))
     q.apply(torch.ao.quantization.disable_observer)
     export(q, one, out("digits-qat.onnx"))
+    export(post_training(DigitsQAT(f), xtr), one, out("digits-ptq.onnx"))
+
+    torch.manual_seed(0)
+    mlp = train(DigitsMLP(), xtr, ytr).eval()
+    with torch.no_grad():
+        acc = (mlp(torch.from_numpy(xte)).argmax(1).numpy() == yte).mean()
+    print(f"digits MLP float test accuracy {acc:.3f}", file=sys.stderr)
+    q = copy.deepcopy(mlp).train()
+    q.qconfig = get_default_qat_qconfig("qnnpack", version=0)
+    q = prepare_qat(q)
+    with torch.no_grad():
+        q(torch.from_numpy(xtr))
+    q.apply(torch.ao.quantization.disable_observer)
+    export(q, one, out("digits-mlp-qat.onnx"))
+    export(post_training(copy.deepcopy(mlp), xtr), one,
+           out("digits-mlp-ptq.onnx"))
+
+
+def post_training(model, x):
+    """torch.ao.quantization's eager post-training flow (qnnpack: per-tensor
+    weights): observers calibrated on the training set, then convert(); the
+    export writes int8 weights in Constant nodes, no-op Casts, int32 bias
+    DequantizeLinears and 1-element scales."""
+    from torch.ao.quantization import convert, get_default_qconfig, prepare
+    model.eval()
+    model.qconfig = get_default_qconfig("qnnpack")
+    p = prepare(model)
+    with torch.no_grad():
+        p(torch.from_numpy(x))
+    return convert(p)
 
 
 if __name__ == "__main__":

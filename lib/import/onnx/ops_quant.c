@@ -71,7 +71,11 @@ bool cimOnnxQuantizeLinear(Importer *I, const Onnx__NodeProto *n,
     cimOnnxQFree(&q);
     return false;
   }
-  if (x->kind == K_INTARG || x->dtype != DT_FLOAT) {
+  /* A value the importer holds quantized (a ReLU of a dequantized value,
+   * kept on its grid) is a float in ONNX: its dcast is re-quantized, as
+   * torch's PTQ exports do after every ReLU (DequantizeLinear -> Relu ->
+   * QuantizeLinear). */
+  if (x->kind == K_INTARG || (x->kind != K_QUANT && x->dtype != DT_FLOAT)) {
     cimOnnxQFree(&q);
     return cimOnnxFail(loc, "node '%s' (%s): input '%s' must be float",
                        cimOnnxNodeName(n), n->op_type, x->name);
