@@ -563,47 +563,48 @@ static bool planBatchNormFolds(Importer *I, const Onnx__GraphProto *g) {
   return true;
 }
 
-static MlirOperation importModel(Importer *I, const Onnx__ModelProto *m,
-                                 MlirLocation fileLoc) {
-  const Onnx__GraphProto *g = m->graph;
-  if (!g)
-    return cimOnnxFail(fileLoc, "the model has no graph"),
-           (MlirOperation){NULL};
+/// Every initializer of `g` as a constant value of the table.
+static bool defineInitializers(Importer *I, const Onnx__GraphProto *g,
+                               MlirLocation fileLoc) {
   for (size_t i = 0; i < g->n_initializer; ++i) {
     const Onnx__TensorProto *t = g->initializer[i];
     MlirLocation loc =
         mlirLocationNameGet(I->ctx, cimOnnxS(t->name ? t->name : ""), fileLoc);
     Const *c;
     if (!t->name || !*t->name)
-      return cimOnnxFail(loc, "an initializer has no name"),
-             (MlirOperation){NULL};
+      return cimOnnxFail(loc, "an initializer has no name");
     if (cimOnnxLookup(I, t->name))
-      return cimOnnxFail(loc, "initializer '%s' is defined twice", t->name),
-             (MlirOperation){NULL};
+      return cimOnnxFail(loc, "initializer '%s' is defined twice", t->name);
     if (!cimOnnxConstFromTensor(I, t, loc, &c))
-      return (MlirOperation){NULL};
+      return false;
     Value *v = cimOnnxAddValue(I, t->name);
     if (!v) {
       cimOnnxConstFree(c);
-      return cimOnnxFail(loc, "out of memory"), (MlirOperation){NULL};
+      return cimOnnxFail(loc, "out of memory");
     }
     v->kind = K_CONST;
     v->dtype = c->dtype;
     v->c = c;
     cimOnnxSetShape(v, c->rank, c->dims);
   }
-  /* Function arguments: graph inputs that are not initializers. */
-  size_t nArgs = 0;
-  MlirType *argTypes = calloc(g->n_input + 1, sizeof *argTypes);
+  return true;
+}
+
+/// The function's arguments: the graph inputs that are not initializers,
+/// as values of the table and arguments of I->block (created here); their
+/// `*nArgs` types in `argTypes` (g->n_input + 1 entries).
+static bool defineArguments(Importer *I, const Onnx__GraphProto *g,
+                            MlirLocation fileLoc, MlirType *argTypes,
+                            size_t *nArgs) {
   MlirLocation *argLocs = calloc(g->n_input + 1, sizeof *argLocs);
   Value **argVals = calloc(g->n_input + 1, sizeof *argVals);
-  if (!argTypes || !argLocs || !argVals) {
-    free(argTypes);
+  if (!argLocs || !argVals) {
     free(argLocs);
     free(argVals);
-    return cimOnnxFail(fileLoc, "out of memory"), (MlirOperation){NULL};
+    return cimOnnxFail(fileLoc, "out of memory");
   }
   bool ok = true;
+  size_t n = 0;
   for (size_t i = 0; ok && i < g->n_input; ++i) {
     const Onnx__ValueInfoProto *vi = g->input[i];
     if (!vi->name || cimOnnxLookup(I, vi->name))
@@ -630,22 +631,26 @@ static MlirOperation importModel(Importer *I, const Onnx__ModelProto *m,
     v->dtype = dt;
     v->kind = dt == DT_FLOAT ? K_FLOAT : K_INTARG;
     cimOnnxSetShape(v, rank, dims);
-    argTypes[nArgs] = cimOnnxF32Tensor(I, rank, dims);
-    argLocs[nArgs] = loc;
-    argVals[nArgs++] = v;
+    argTypes[n] = cimOnnxF32Tensor(I, rank, dims);
+    argLocs[n] = loc;
+    argVals[n++] = v;
   }
-  if (!ok) {
-    free(argTypes);
-    free(argLocs);
-    free(argVals);
-    return (MlirOperation){NULL};
+  if (ok) {
+    I->block = mlirBlockCreate((intptr_t)n, argTypes, argLocs);
+    for (size_t i = 0; i < n; ++i)
+      argVals[i]->v = mlirBlockGetArgument(I->block, (intptr_t)i);
   }
-  I->block = mlirBlockCreate((intptr_t)nArgs, argTypes, argLocs);
-  for (size_t i = 0; i < nArgs; ++i)
-    argVals[i]->v = mlirBlockGetArgument(I->block, (intptr_t)i);
   free(argLocs);
   free(argVals);
+  *nArgs = n;
+  return ok;
+}
 
+/// Every node of `g` in order, by a fused pattern or its operator's
+/// handler (ONNX_OPS, MS_OPS); an operator of neither is refused.
+static bool importNodes(Importer *I, const Onnx__GraphProto *g,
+                        MlirLocation fileLoc) {
+  bool ok = true;
   I->graph = g;
   if (ok && !(ok = planBatchNormFolds(I, g)))
     cimOnnxFail(fileLoc, "out of memory");
@@ -673,61 +678,93 @@ static MlirOperation importModel(Importer *I, const Onnx__ModelProto *m,
         h = MS_OPS[k].handler;
     ok = h ? h(I, n, loc) : unsupported(n, loc);
   }
+  return ok;
+}
 
-  /* Results. */
-  MlirType *resTypes = calloc(g->n_output + 1, sizeof *resTypes);
-  MlirValue *results = calloc(g->n_output + 1, sizeof *results);
-  if (ok && (!resTypes || !results))
-    ok = cimOnnxFail(fileLoc, "out of memory");
-  if (ok && g->n_output == 0)
-    ok = cimOnnxFail(fileLoc, "the graph has no outputs");
-  for (size_t i = 0; ok && i < g->n_output; ++i) {
+/// The graph outputs as f32 values (`results`) and their types.
+static bool collectResults(Importer *I, const Onnx__GraphProto *g,
+                           MlirLocation fileLoc, MlirValue *results,
+                           MlirType *resTypes) {
+  if (g->n_output == 0)
+    return cimOnnxFail(fileLoc, "the graph has no outputs");
+  for (size_t i = 0; i < g->n_output; ++i) {
     const char *name = g->output[i]->name ? g->output[i]->name : "";
     Value *v = cimOnnxLookup(I, name);
     MlirLocation loc = mlirLocationNameGet(I->ctx, cimOnnxS(name),
                                            mlirLocationUnknownGet(I->ctx));
-    if (!v) {
-      ok = cimOnnxFail(fileLoc, "graph output '%s' is not computed by any node",
-                       name);
-      break;
-    }
+    if (!v)
+      return cimOnnxFail(fileLoc,
+                         "graph output '%s' is not computed by any node",
+                         name);
     Onnx__NodeProto dummy = ONNX__NODE_PROTO__INIT;
     dummy.name = (char *)name;
     dummy.op_type = (char *)"output";
     results[i] = cimOnnxUseFloat(I, &dummy, loc, v);
-    if (mlirValueIsNull(results[i])) {
-      ok = false;
-      break;
-    }
+    if (mlirValueIsNull(results[i]))
+      return false;
     resTypes[i] = mlirValueGetType(results[i]);
   }
-  MlirOperation module = {NULL};
-  if (ok) {
-    cimOnnxEmitIn(I, I->block, "func.return", mlirLocationUnknownGet(I->ctx),
-                  (intptr_t)g->n_output, results, 0, NULL, 0, NULL, NULL);
-    MlirRegion r = mlirRegionCreate();
-    mlirRegionAppendOwnedBlock(r, I->block);
-    I->block = (MlirBlock){NULL};
-    const char *fname = g->name && *g->name ? g->name : "main";
-    MlirType ft = mlirFunctionTypeGet(I->ctx, (intptr_t)nArgs, argTypes,
-                                      (intptr_t)g->n_output, resTypes);
-    MlirNamedAttribute attrs[2] = {
-        cimOnnxNA(I, "sym_name", mlirStringAttrGet(I->ctx, cimOnnxS(fname))),
-        cimOnnxNA(I, "function_type", mlirTypeAttrGet(ft))};
-    MlirOperationState st =
-        mlirOperationStateGet(cimOnnxS("func.func"), fileLoc);
-    mlirOperationStateAddAttributes(&st, 2, attrs);
-    mlirOperationStateAddOwnedRegions(&st, 1, &r);
-    MlirOperation func = mlirOperationCreate(&st);
-    MlirModule mod = mlirModuleCreateEmpty(fileLoc);
-    mlirBlockAppendOwnedOperation(mlirModuleGetBody(mod), func);
-    module = mlirModuleGetOperation(mod);
-    if (!mlirOperationVerify(module)) {
-      /* The verifier has reported why; nothing half-built is returned. */
-      mlirOperationDestroy(module);
-      module = (MlirOperation){NULL};
-    }
+  return true;
+}
+
+/// The module of one func.func: I->block (which it takes) returning
+/// `results`; null when the MLIR verifier rejects it (it has said why).
+static MlirOperation buildModule(Importer *I, const Onnx__GraphProto *g,
+                                 MlirLocation fileLoc, size_t nArgs,
+                                 const MlirType *argTypes,
+                                 const MlirValue *results,
+                                 const MlirType *resTypes) {
+  cimOnnxEmitIn(I, I->block, "func.return", mlirLocationUnknownGet(I->ctx),
+                (intptr_t)g->n_output, results, 0, NULL, 0, NULL, NULL);
+  MlirRegion r = mlirRegionCreate();
+  mlirRegionAppendOwnedBlock(r, I->block);
+  I->block = (MlirBlock){NULL};
+  const char *fname = g->name && *g->name ? g->name : "main";
+  MlirType ft = mlirFunctionTypeGet(I->ctx, (intptr_t)nArgs, argTypes,
+                                    (intptr_t)g->n_output, resTypes);
+  MlirNamedAttribute attrs[2] = {
+      cimOnnxNA(I, "sym_name", mlirStringAttrGet(I->ctx, cimOnnxS(fname))),
+      cimOnnxNA(I, "function_type", mlirTypeAttrGet(ft))};
+  MlirOperationState st = mlirOperationStateGet(cimOnnxS("func.func"), fileLoc);
+  mlirOperationStateAddAttributes(&st, 2, attrs);
+  mlirOperationStateAddOwnedRegions(&st, 1, &r);
+  MlirOperation func = mlirOperationCreate(&st);
+  MlirModule mod = mlirModuleCreateEmpty(fileLoc);
+  mlirBlockAppendOwnedOperation(mlirModuleGetBody(mod), func);
+  MlirOperation module = mlirModuleGetOperation(mod);
+  if (!mlirOperationVerify(module)) {
+    /* The verifier has reported why; nothing half-built is returned. */
+    mlirOperationDestroy(module);
+    module = (MlirOperation){NULL};
   }
+  return module;
+}
+
+static MlirOperation importModel(Importer *I, const Onnx__ModelProto *m,
+                                 MlirLocation fileLoc) {
+  const Onnx__GraphProto *g = m->graph;
+  if (!g)
+    return cimOnnxFail(fileLoc, "the model has no graph"),
+           (MlirOperation){NULL};
+  if (!defineInitializers(I, g, fileLoc))
+    return (MlirOperation){NULL};
+  size_t nArgs = 0;
+  MlirType *argTypes = calloc(g->n_input + 1, sizeof *argTypes);
+  if (!argTypes)
+    return cimOnnxFail(fileLoc, "out of memory"), (MlirOperation){NULL};
+  if (!defineArguments(I, g, fileLoc, argTypes, &nArgs)) {
+    free(argTypes);
+    return (MlirOperation){NULL};
+  }
+  bool ok = importNodes(I, g, fileLoc);
+  MlirType *resTypes = calloc(g->n_output + 1, sizeof *resTypes);
+  MlirValue *results = calloc(g->n_output + 1, sizeof *results);
+  if (ok && (!resTypes || !results))
+    ok = cimOnnxFail(fileLoc, "out of memory");
+  ok = ok && collectResults(I, g, fileLoc, results, resTypes);
+  MlirOperation module = {NULL};
+  if (ok)
+    module = buildModule(I, g, fileLoc, nArgs, argTypes, results, resTypes);
   free(argTypes);
   free(resTypes);
   free(results);
