@@ -2,11 +2,12 @@
  *
  * Internal to lib/import/onnx (not installed): the value table, constants,
  * quantization parameters and IR helpers shared by the importer's files:
- * onnx_import.c (value table, IR helpers, operator table, graph walk),
- * tensors.c (TensorProto, attributes), quant.c (quantization parameters),
- * layers.c (conv / matmul cores, Conv, MatMul, Gemm), ops_quant.c (QDQ and
- * QOperator operators), ops_basic.c (Relu, MaxPool, Flatten, Add, Identity,
- * Constant), ops_float.c (pooling, softmax, elementwise, normalization),
+ * onnx_import.c (value table, operator table, graph walk), emit.c
+ * (diagnostics and IR helpers), tensors.c (TensorProto, attributes),
+ * quant.c (quantization parameters), layers.c (conv / matmul cores, Conv,
+ * MatMul, Gemm), ops_quant.c (QDQ and QOperator operators), ops_basic.c
+ * (Relu, MaxPool, Flatten, Add, Identity, Constant), ops_float.c (pooling,
+ * softmax, elementwise, normalization),
  * ops_shape.c (reshape, transpose, concat, gather, slice, shape chains) and
  * ops_transformer.c (layer norm, GELU, Erf, Pow, Equal, Where, Expand).
  * Every function reports its failure as one diagnostic at the node's
