@@ -236,6 +236,21 @@ static bool binaryVarying(Importer *I, const Onnx__NodeProto *n,
   return cimOnnxDefineFloat(I, n, loc, y, r, od);
 }
 
+/// A non-constant operand of a binary op must have the result's shape
+/// (broadcasting a tensor is not supported): fails naming it otherwise.
+static bool hasResultShape(const Onnx__NodeProto *n, MlirLocation loc,
+                           const Value *v, int r, const int64_t *od) {
+  bool same = v->rank == r;
+  for (int i = 0; same && i < r; ++i)
+    same = v->dims[i] == od[i];
+  if (!same)
+    return cimOnnxFail(loc,
+                       "node '%s' (%s): broadcasting the non-constant "
+                       "operand '%s' is not supported",
+                       cimOnnxNodeName(n), n->op_type, v->name);
+  return true;
+}
+
 /// Elementwise `a op b` (kind: 0 add, 1 sub, 2 mul, 3 div) with numpy
 /// broadcasting of constants; a non-constant operand must have the
 /// result's shape.
@@ -256,27 +271,15 @@ bool cimOnnxBinary(Importer *I, const Onnx__NodeProto *n, MlirLocation loc,
     return cimOnnxDefineConst(I, n, loc, c);
   }
   Value *x = ca ? b : a, *c = ca ? a : b;
-  bool same = x->rank == r;
-  for (int i = 0; same && i < r; ++i)
-    same = x->dims[i] == od[i];
-  if (!same)
-    return cimOnnxFail(loc,
-                       "node '%s' (%s): broadcasting the non-constant "
-                       "operand '%s' is not supported",
-                       cimOnnxNodeName(n), n->op_type, x->name);
+  if (!hasResultShape(n, loc, x, r, od))
+    return false;
   MlirValue xf = cimOnnxUseFloat(I, n, loc, x);
   if (mlirValueIsNull(xf))
     return false;
   MlirValue init = cimOnnxEmptyF32(I, loc, r, od);
   if (c->kind != K_CONST) {
-    bool sameC = c->rank == r;
-    for (int i = 0; sameC && i < r; ++i)
-      sameC = c->dims[i] == od[i];
-    if (!sameC)
-      return cimOnnxFail(loc,
-                         "node '%s' (%s): broadcasting the non-constant "
-                         "operand '%s' is not supported",
-                         cimOnnxNodeName(n), n->op_type, c->name);
+    if (!hasResultShape(n, loc, c, r, od))
+      return false;
     MlirValue cf = cimOnnxUseFloat(I, n, loc, c);
     if (mlirValueIsNull(cf))
       return false;
