@@ -64,7 +64,7 @@ static bool readVarInt(Reader *r, uint64_t *value) {
 }
 
 static void put(Writer *w, const void *bytes, size_t n) {
-  if (w->oom)
+  if (w->oom || n == 0) /* an empty section's data may be NULL */
     return;
   if (w->length + n > w->capacity) {
     size_t cap = w->capacity ? 2 * w->capacity : 256;
