@@ -141,11 +141,24 @@ Const *cimOnnxConstNew(int32_t dtype, int rank, const int64_t *dims) {
     return NULL;
   c->dtype = dtype;
   c->rank = rank;
-  c->n = 1;
+  /* The element count, checked: a zero dimension makes it 0 wherever it
+   * stands (the product of the dimensions before it may not fit in int64:
+   * found by the onnx_import fuzz target), and a count that does not fit is
+   * refused (NULL, as for no memory). */
+  bool empty = false;
   for (int i = 0; i < rank; ++i) {
     c->dims[i] = dims[i];
-    c->n *= dims[i];
+    empty |= dims[i] == 0;
   }
+  c->n = 1;
+  for (int i = 0; !empty && i < rank; ++i)
+    if (dims[i] < 0 || !cimCheckedMul(c->n, dims[i], &c->n) ||
+        (uint64_t)c->n > SIZE_MAX / sizeof(double)) {
+      free(c);
+      return NULL;
+    }
+  if (empty)
+    c->n = 0;
   c->v = malloc((size_t)(c->n ? c->n : 1) * sizeof(double));
   if (!c->v) {
     free(c);
