@@ -189,7 +189,7 @@ static bool checkTensor(V *v, MlirValue value, const char *what, intptr_t i,
                          (long long)i, TY);
   MlirType elem = mlirShapedTypeGetElementType(t);
   if (!mlirTypeIsAInteger(elem) || !mlirIntegerTypeIsSignless(elem) ||
-      mlirIntegerTypeGetWidth(elem) > 64)
+      mlirIntegerTypeGetWidth(elem) < 1 || mlirIntegerTypeGetWidth(elem) > 64)
     return cimVerifyFail(v,
                          "%s #%lld (%s) must hold signless integers of 1 to 64 "
                          "bits (cim and xbar are integer dialects)",

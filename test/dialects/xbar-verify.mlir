@@ -274,6 +274,16 @@ func.func @c29(%x: tensor<2x4xf32>) {
 
 // -----
 
+// i0 is an MLIR integer type but holds no value (found by the mlir_passes
+// fuzz target: a zero width reached the range helpers).
+func.func @c29_i0(%x: tensor<2x4xi0>) {
+  // expected-error @+1 {{'xbar.clamp' op operand #0 (tensor<2x4xi0>) must hold signless integers of 1 to 64 bits}}
+  %0 = "xbar.clamp"(%x) {max = 1 : i64, min = 0 : i64} : (tensor<2x4xi0>) -> tensor<2x4xi0>
+  return
+}
+
+// -----
+
 // An mvm drives digit columns that exist.
 func.func @c30(%c: tensor<3x8xi8>, %p: tensor<2x3xi8>) {
   %0 = "xbar.write"(%c) {col = 0 : i64, crossbar = 0 : i64, layer = 0 : i64, row = 0 : i64} : (tensor<3x8xi8>) -> !xbar.tile

@@ -98,6 +98,19 @@ bool cimOnnxDequantizeLinear(Importer *I, const Onnx__NodeProto *n,
                          "node '%s' (%s): the scale and zero point must be "
                          "constants",
                          cimOnnxNodeName(n), n->op_type);
+    /* Per-axis scales: one per slice of an axis the bias has (a fuzzed
+     * axis or count would index past them: onnx_import fuzz target). */
+    int axis = (int)cimOnnxAttrInt(n, "axis", 1);
+    if (axis < 0)
+      axis += x->c->rank;
+    if (s->c->n > 1 && (axis < 0 || axis >= x->c->rank))
+      return cimOnnxFail(loc, "node '%s' (%s): axis out of range for rank %d",
+                         cimOnnxNodeName(n), n->op_type, x->c->rank);
+    if (s->c->n > 1 && s->c->n != x->c->dims[axis])
+      return cimOnnxFail(loc,
+                         "node '%s' (%s): %lld scales for axis %d of size %lld",
+                         cimOnnxNodeName(n), n->op_type, (long long)s->c->n,
+                         axis, (long long)x->c->dims[axis]);
     if (!(y = cimOnnxOutput(I, n, 0, loc)))
       return false;
     cimOnnxSetShape(y, x->rank, x->dims);
@@ -106,9 +119,6 @@ bool cimOnnxDequantizeLinear(Importer *I, const Onnx__NodeProto *n,
     y->c = cimOnnxConstNew(DT_FLOAT, x->c->rank, x->c->dims);
     if (!y->c)
       return cimOnnxFail(loc, "out of memory");
-    int axis = (int)cimOnnxAttrInt(n, "axis", 1);
-    if (axis < 0)
-      axis += x->rank;
     for (int64_t i = 0; i < x->c->n; ++i) {
       int64_t ch = s->c->n > 1 ? cimOnnxChannelOf(x->c, axis, i) : 0;
       double zp = z ? z->c->v[ch] : 0;
