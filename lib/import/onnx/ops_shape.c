@@ -148,8 +148,17 @@ static int constInts(const Onnx__NodeProto *n, MlirLocation loc, const Value *v,
                        cimOnnxNodeName(n), n->op_type, what,
                        (long long)v->c->n, cap),
            -1;
-  for (int64_t i = 0; i < v->c->n; ++i)
-    out[i] = (int64_t)v->c->v[i];
+  for (int64_t i = 0; i < v->c->n; ++i) {
+    /* Shapes and axes are int64 in ONNX; a constant of another type must
+     * still hold integers an int64 holds (the cast of -2e38 was undefined:
+     * onnx_import fuzz target). */
+    double d = v->c->v[i];
+    if (!(d >= -0x1p63 && d < 0x1p63) || d != floor(d))
+      return cimOnnxFail(loc, "node '%s' (%s): %s must hold 64-bit integers",
+                         cimOnnxNodeName(n), n->op_type, what),
+             -1;
+    out[i] = (int64_t)d;
+  }
   return (int)v->c->n;
 }
 
