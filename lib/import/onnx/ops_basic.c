@@ -283,14 +283,5 @@ bool cimOnnxConstantOp(Importer *I, const Onnx__NodeProto *n,
                        "and 'value_int' forms are supported",
                        cimOnnxNodeName(n));
   }
-  Value *o = cimOnnxOutput(I, n, 0, loc);
-  if (!o) {
-    cimOnnxConstFree(c);
-    return false;
-  }
-  o->kind = K_CONST;
-  o->dtype = c->dtype;
-  o->c = c;
-  cimOnnxSetShape(o, c->rank, c->dims);
-  return true;
+  return cimOnnxDefineConst(I, n, loc, c);
 }
