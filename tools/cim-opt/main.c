@@ -69,7 +69,8 @@ static void appendToSink(MlirStringRef s, void *userData) {
 /// or under func.func when MLIR says it cannot run on the top op. `*unknown`
 /// is set when the flag names no pass at all.
 static bool addPassFlag(MlirOpPassManager top, const char *anchor,
-                        const CimOptPassFlag *f, bool *unknown) {
+                        const CimOptPassFlag *f, bool *unknown,
+                        CimOptActionLog *log) {
   MlirStringRef name = mlirStringRefCreate(f->name, f->nameLength);
   const CimPassDef *def = cimPassRegistryLookup(name);
   const CimPassPipelineDef *pipeline =
@@ -107,7 +108,12 @@ static bool addPassFlag(MlirOpPassManager top, const char *anchor,
     ok = mlirLogicalResultIsSuccess(cimOpPassManagerAddPipeline(
         top, mlirStringRefCreateFromCString(text), appendToSink, &err));
   }
-  if (!ok && !known && err.data && strstr(err.data, "is neither a cim pass")) {
+  if (ok && log && !cimOptActionLogAddPipeline(log, text, false)) {
+    fprintf(stderr, TOOL ": '--log-actions-to' cannot follow '--%s'\n",
+            element);
+    ok = false;
+  } else if (!ok && !known && err.data &&
+             strstr(err.data, "is neither a cim pass")) {
     *unknown = true;
   } else if (!ok) {
     fprintf(stderr, TOOL ": in '--%s':\n%s\n", element,
@@ -121,8 +127,11 @@ static bool addPassFlag(MlirOpPassManager top, const char *anchor,
 
 typedef enum BuildResult { kBuilt, kBadPipeline, kUnknownFlag } BuildResult;
 
+/// Builds the pass manager of a chunk; with `log`, also gives it the
+/// pipeline's text (action_log.c).
 static BuildResult buildPassManager(MlirContext ctx, const CimOptOptions *o,
-                                    const char *anchor, MlirPassManager *out) {
+                                    const char *anchor, MlirPassManager *out,
+                                    CimOptActionLog *log) {
   MlirPassManager pm = mlirPassManagerCreateOnOperation(
       ctx, mlirStringRefCreateFromCString(anchor));
   MlirOpPassManager top = mlirPassManagerGetAsOpPassManager(pm);
@@ -134,12 +143,16 @@ static BuildResult buildPassManager(MlirContext ctx, const CimOptOptions *o,
             &err))) {
       fprintf(stderr, "%s\n", err.data ? err.data : "bad pipeline");
       result = kBadPipeline;
+    } else if (log && !cimOptActionLogAddPipeline(log, o->pipeline, true)) {
+      fprintf(stderr, TOOL ": '--log-actions-to' cannot follow the pipeline "
+                      "'%s'\n", o->pipeline);
+      result = kBadPipeline;
     }
     free(err.data);
   }
   for (int i = 0; result == kBuilt && i < o->numPassFlags; ++i) {
     bool unknown = false;
-    if (!addPassFlag(top, anchor, &o->passFlags[i], &unknown)) {
+    if (!addPassFlag(top, anchor, &o->passFlags[i], &unknown, log)) {
       if (unknown)
         cimOptReportUnknownFlag(stderr, TOOL, o->passFlags[i].arg);
       result = unknown ? kUnknownFlag : kBadPipeline;
@@ -295,6 +308,8 @@ static ChunkResult processChunk(const CimOptOptions *o, CimSourceBuffer source,
 
   ChunkResult result = kChunkFailed;
   bool ran = false;
+  /* Before parsing, as mlir-opt installs its action handler. */
+  CimOptActionLog *log = cimOptActionLogOpen(o);
   CimOptExternalResources resources = {NULL, false};
   if (!o->emitBytecode)
     cimOptTakeExternalResources(o, (char *)chunk.text.data, chunk.text.length,
@@ -320,8 +335,9 @@ static ChunkResult processChunk(const CimOptOptions *o, CimSourceBuffer source,
     if (!o->noImplicitModule && !isModuleOp(op))
       snprintf(anchor, sizeof anchor, "builtin.module");
     MlirPassManager pm = {NULL};
-    BuildResult built = buildPassManager(ctx, o, anchor, &pm);
+    BuildResult built = buildPassManager(ctx, o, anchor, &pm, log);
     if (built != kBuilt) {
+      cimOptActionLogClose(log);
       mlirOperationDestroy(op);
       if (o->verifyDiagnostics)
         cimDiagnosticVerifierDetach(verifier);
@@ -334,7 +350,8 @@ static ChunkResult processChunk(const CimOptOptions *o, CimSourceBuffer source,
       fputs(TOOL ": cannot make a temporary file for the IR dumps; "
                  "printing around every pass\n",
             stderr);
-    ran = mlirLogicalResultIsSuccess(mlirPassManagerRunOnOp(pm, op));
+    ran = mlirLogicalResultIsSuccess(log ? cimOptActionLogRun(log, op)
+                                         : mlirPassManagerRunOnOp(pm, op));
     cimOptIRDumpFilterEnd(dumpFilter);
     double outputStart = seconds();
     if (ran && !cimOptPrintOutputWithResources(op, o, &resources, out))
@@ -344,6 +361,7 @@ static ChunkResult processChunk(const CimOptOptions *o, CimSourceBuffer source,
        goes, after the output, as mlir-opt prints them at exit. */
     cimOptDestroyPassManager(pm, o, parseSeconds, outputSeconds);
   }
+  cimOptActionLogClose(log);
   if (!mlirOperationIsNull(op))
     mlirOperationDestroy(op);
   cimOptExternalResourcesFree(&resources);

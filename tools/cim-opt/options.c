@@ -156,6 +156,13 @@ static const Flag kFlags[] = {
     {"mlir-elide-resource-strings-if-larger", kInt, OFF(elideResources),
      "uint", "Elide printing value of resources if string is too long in chars",
      NULL},
+    {"log-actions-to", kString, OFF(logActionsTo), "string",
+     "Log the pass-execution actions to a file, or stdout if '-' is passed "
+     "(docs/cim-opt.md)",
+     NULL},
+    {"log-mlir-actions-filter", kList, OFF(actionFilters), "string",
+     "Comma separated list of locations to filter actions from logging",
+     NULL},
     {"run-reproducer", kBool, OFF(runReproducer), NULL,
      "Run the pipeline stored in the reproducer", NULL},
     {"show-dialects", kBool, OFF(showDialects), NULL,
@@ -195,8 +202,6 @@ static const Flag kFlags[] = {
     REFUSED("mlir-pass-pipeline-local-reproducer", NO_CRASH_REPRODUCER),
     REFUSED("mlir-generate-reproducer",
             "the C API has no reproducer generation"),
-    REFUSED("log-actions-to", NO_ACTIONS " (tracing::ExecutionContext)"),
-    REFUSED("log-mlir-actions-filter", NO_ACTIONS),
     REFUSED("profile-actions-to", NO_ACTIONS),
     REFUSED("mlir-enable-debugger-hook", NO_ACTIONS),
     REFUSED("mlir-debug-counter", NO_DEBUG_COUNTERS),
@@ -329,6 +334,8 @@ static bool applyValue(CimOptOptions *o, const Flag *f, const char *v) {
     *(const char **)field(o, f) = v;
     return true;
   }
+  if (f->offset == OFF(actionFilters))
+    return cimOptAddActionFilters(o, v);
   const char ***list = field(o, f);
   int *count = f->offset == OFF(irdlFiles) ? &o->numIrdlFiles
                : f->offset == OFF(plugins) ? &o->numPlugins
@@ -415,6 +422,27 @@ static bool checkCombinations(const CimOptOptions *o) {
           stderr);
     return false;
   }
+  if (o->logActionsTo && *o->logActionsTo) {
+    const char *other = o->timing                      ? "mlir-timing"
+                        : o->statistics                ? "mlir-pass-statistics"
+                        : o->printBefore               ? "mlir-print-ir-before-all"
+                        : o->printAfter                ? "mlir-print-ir-after-all"
+                        : o->printAfterChange          ? "mlir-print-ir-after-change"
+                        : o->printAfterFailure         ? "mlir-print-ir-after-failure"
+                        : o->numPrintBeforePasses > 0  ? "mlir-print-ir-before"
+                        : o->numPrintAfterPasses > 0   ? "mlir-print-ir-after"
+                        : o->printTreeDir              ? "mlir-print-ir-tree-dir"
+                                                       : NULL;
+    if (other) {
+      fprintf(stderr,
+              TOOL ": '--log-actions-to' cannot be combined with '--%s': "
+                   "cim-opt logs pass executions by running each pass in a "
+                   "pass manager of its own, so that report would not be "
+                   "mlir-opt's\n",
+              other);
+      return false;
+    }
+  }
   if (o->output && !*o->output) {
     fputs(TOOL ": '-o' needs a file name\n", stderr);
     return false;
@@ -489,6 +517,8 @@ void cimOptOptionsFree(CimOptOptions *o) {
   free(o->printAfterPasses);
   o->printBeforePasses = o->printAfterPasses = NULL;
   free(o->passFlags);
+  free(o->actionFilters);
+  o->actionFilters = NULL;
   o->irdlFiles = o->plugins = NULL;
   o->passFlags = NULL;
 }

@@ -20,6 +20,14 @@ typedef struct CimOptPassFlag {
   const char *options; /* text after '=', or NULL */
 } CimOptPassFlag;
 
+/* One --log-mlir-actions-filter location: `file`, `file:line` or
+ * `file:line:col` (-1: any). `file` points into argv. */
+typedef struct CimOptActionFilter {
+  const char *file;
+  size_t fileLength;
+  long long line, col;
+} CimOptActionFilter;
+
 typedef struct CimOptOptions {
   const char *argv0;
   const char *input;
@@ -55,6 +63,9 @@ typedef struct CimOptOptions {
   int numPlugins;
   CimOptPassFlag *passFlags;
   int numPassFlags;
+  const char *logActionsTo; /* --log-actions-to: a file or "-" (stdout) */
+  CimOptActionFilter *actionFilters;
+  int numActionFilters;
 } CimOptOptions;
 
 /// Parses argv into `o` (which it initializes). Returns 0 to continue, 1 for
@@ -148,6 +159,26 @@ bool cimOptWantsTestNamespace(const CimOptOptions *o, const char *input,
 /// operation of another unknown dialect.
 bool cimOptCheckTestNamespace(MlirContext ctx, CimSourceBuffer source,
                               MlirOperation op);
+
+/// --log-mlir-actions-filter=LOC[,LOC...] (action_log.c): appends the
+/// locations to `o`; false after mlir-opt's message for an empty one.
+bool cimOptAddActionFilters(CimOptOptions *o, const char *list);
+
+/// --log-actions-to (action_log.c), for one chunk: prints mlir-opt's
+/// "ExecutionContext registered on the context" and opens the log. NULL
+/// without the flag, or when the file cannot be opened (mlir-opt's error is
+/// printed and the chunk runs without a log, as in mlir-opt).
+typedef struct CimOptActionLog CimOptActionLog;
+CimOptActionLog *cimOptActionLogOpen(const CimOptOptions *o);
+/// Adds the pipeline text that built the pass manager: `anchor(...)` (the
+/// --pass-pipeline, `anchored`) or pipeline elements (a pass flag, as
+/// nested by cim-opt). False if it does not read as a pipeline.
+bool cimOptActionLogAddPipeline(CimOptActionLog *log, const char *text,
+                                bool anchored);
+/// Runs the pipeline on `op`, logging its pass-execution actions; errors
+/// (and refusals of what cannot be logged as mlir-opt logs it) are printed.
+MlirLogicalResult cimOptActionLogRun(CimOptActionLog *log, MlirOperation op);
+void cimOptActionLogClose(CimOptActionLog *log);
 
 /// --show-dialects: "Available Dialects: a,b,..." (false on failure).
 bool cimOptPrintDialects(FILE *stream);
