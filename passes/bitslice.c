@@ -6,13 +6,15 @@
  *   cells = xbar.weight_tile(w)          slices of the tile's units, in the
  *                                         layout of the mapping
  *   tile  = xbar.write(cells)            one crossbar write (crossbar 0)
- *   for every input plane p (xbar.bitplane of a, shared by all tiles):
+ *   for every input plane p (xbar.bitplane of a, shared by all tiles; for
+ *   the offset encoding's correction pass a splat constant of ones):
  *     for every OU group g:  sums = xbar.mvm(tile, plane_p) {rows <= ou_rows}
  *                            read = xbar.adc(sums)
  *     colsum_p = sum over g of read                    (xbar.shift_add)
- *     Q += (p is the two's complement sign plane ? -1 : 1) * colsum_p
+ *     Q += (p is subtracted: the two's complement sign plane or the offset
+ *           correction ? -1 : 1) * colsum_p
  *          << bit offset of plane p     (cimTargetInputPlane: dac_bits-wide
- *                                         planes, the sign bit alone)
+ *                                         planes, the last one alone)
  *   acc += per slice s and polarity: +-Q[unit columns] << s*cell_bits,
  *          offset mapping: - bias column << (w_bits - 1) for signed weights
  *
@@ -88,11 +90,17 @@ static const Planes *planesFor(Slicer *s, MlirOperation at, MlirValue a,
   MlirType digits = cimMapTensorType(s->ctx, 2, shape, dac < 8 ? 8 : 16);
   MlirLocation loc = mlirOperationGetLocation(at);
   for (intptr_t i = 0; i < p->count; ++i) {
+    if (cimTargetInputPlaneKind(s->target, aBits, aSigned, i) ==
+        CIM_INPUT_PLANE_OFFSET_CORRECTION) {
+      /* Every digit 1: the pass reads the weights' column sums. */
+      p->planes[i] = cimMapSplatConstant(loc, at, digits, 1);
+      continue;
+    }
     int64_t off, bits;
     cimTargetInputPlane(s->target, aBits, aSigned, i, &off, &bits);
     MlirNamedAttribute attrs[4] = {
         cimNamedString(s->ctx, "encoding",
-                       aSigned ? "twos-complement" : "unsigned"),
+                       cimTargetInputPlaneEncoding(s->target, aSigned)),
         cimNamedI64(s->ctx, "a_bits", aBits),
         cimNamedI64(s->ctx, "bit_offset", off),
         cimNamedI64(s->ctx, "bits", bits)};
@@ -232,7 +240,8 @@ static MlirValue writeWeightTile(MlirContext ctx, const Tile *tl) {
 
 /// Q, the column sums of the tile over every input plane: per plane, the
 /// MVMs of its OU groups, their ADC reads summed, shifted by the plane's bit
-/// offset and negated on the two's complement sign plane.
+/// offset and negated on the two's complement sign plane and on the offset
+/// encoding's correction pass.
 static MlirValue readPlanes(Slicer *s, const Tile *tl, const Planes *planes,
                             MlirValue tile) {
   MlirContext ctx = s->ctx;
@@ -272,10 +281,11 @@ static MlirValue readPlanes(Slicer *s, const Tile *tl, const Planes *planes,
                                        : shiftAdd(ctx, loc, op, colsum, read, 0,
                                                   1, 0, tileCols, 0, false);
     }
-    bool signPlane = aSigned && p == planes->count - 1;
+    bool subtracted = cimTargetInputPlaneKind(t, aBits, aSigned, p) !=
+                      CIM_INPUT_PLANE_DIGITS;
     int64_t off, bits;
     cimTargetInputPlane(t, aBits, aSigned, p, &off, &bits);
-    q = shiftAdd(ctx, loc, op, q, colsum, 0, 1, 0, tileCols, off, signPlane);
+    q = shiftAdd(ctx, loc, op, q, colsum, 0, 1, 0, tileCols, off, subtracted);
   }
   return q;
 }

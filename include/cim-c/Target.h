@@ -191,32 +191,57 @@ CIM_CAPI_EXPORTED void cimTargetRecord(MlirOperation op,
 /// designs with the same reason. Fails, passing one message to
 /// `errorCallback`, for signed activations on an `unsigned` input encoding
 /// ("the layer has signed activations but the target's input encoding is
-/// 'unsigned'") and on the `offset` encoding (its correction is not
-/// implemented). Any DAC width applies two's complement activations: the
-/// sign bit gets a plane of its own (cimTargetInputPlane).
+/// 'unsigned'"). Any DAC width applies two's complement and offset-coded
+/// activations (cimTargetInputPlane).
 CIM_CAPI_EXPORTED MlirLogicalResult
 cimTargetCheckActivations(const CimTarget *target, int64_t aBits, bool aSigned,
                           MlirStringCallback errorCallback, void *userData);
 
 /// The number of input bit-planes (crossbar passes) of one `aBits`-bit
 /// activation on `target`'s `dac_bits`-bit DACs: `ceil(aBits / dac_bits)`
-/// for unsigned activations; for two's complement ones the `aBits - 1`
-/// magnitude bits take `ceil((aBits - 1) / dac_bits)` planes and the sign bit
-/// one more (unipolar DACs cannot drive a plane that mixes the sign's
-/// negative weight with positive ones). Equal to `ceil(aBits / dac_bits)`
-/// whenever `dac_bits` divides `aBits - 1`, 1-bit DACs included. The cost
-/// model and cim-bitslice both count planes with this function.
+/// for unsigned activations. Signed ones take one plane more: with two's
+/// complement, the `aBits - 1` magnitude bits take
+/// `ceil((aBits - 1) / dac_bits)` planes and the sign bit one of its own
+/// (unipolar DACs cannot drive a plane that mixes the sign's negative weight
+/// with positive ones); with the `offset` encoding, the `aBits` bits of
+/// `a + 2^(aBits-1)` take `ceil(aBits / dac_bits)` planes and one pass with
+/// every digit 1 reads the column sums of the weights, which the
+/// recombination subtracts `2^(aBits-1)` times. The cost model and
+/// cim-bitslice both count planes with this function.
 CIM_CAPI_EXPORTED int64_t cimTargetInputPlanes(const CimTarget *target,
                                                int64_t aBits, bool aSigned);
 
+/// What plane `index` of that layout drives (cimTargetInputPlaneKind).
+typedef enum CimInputPlaneKind {
+  /// Digits of the activation's code, added with weight 2^bitOffset.
+  CIM_INPUT_PLANE_DIGITS,
+  /// The two's complement sign bit, subtracted with weight 2^(aBits-1).
+  CIM_INPUT_PLANE_SIGN,
+  /// Every digit 1 (the offset encoding's correction): the weights' column
+  /// sums, subtracted with weight 2^(aBits-1).
+  CIM_INPUT_PLANE_OFFSET_CORRECTION,
+} CimInputPlaneKind;
+
 /// Plane `index` (0 = least significant) of that layout: its first bit
-/// `*bitOffset` and width `*bits` (1..dac_bits). The last plane of a two's
-/// complement activation is its sign bit alone (`*bits` = 1), which the
-/// recombination subtracts. `index` must be below cimTargetInputPlanes.
+/// `*bitOffset` and width `*bits` (1..dac_bits). The last plane of a signed
+/// activation (kind SIGN or OFFSET_CORRECTION) has `*bitOffset` =
+/// `aBits - 1` and `*bits` = 1, and the recombination subtracts it.
+/// `index` must be below cimTargetInputPlanes.
 CIM_CAPI_EXPORTED void cimTargetInputPlane(const CimTarget *target,
                                            int64_t aBits, bool aSigned,
                                            int64_t index, int64_t *bitOffset,
                                            int64_t *bits);
+
+/// The kind of plane `index` (below cimTargetInputPlanes).
+CIM_CAPI_EXPORTED CimInputPlaneKind
+cimTargetInputPlaneKind(const CimTarget *target, int64_t aBits, bool aSigned,
+                        int64_t index);
+
+/// The `encoding` of the `xbar.bitplane` ops that extract the digit planes:
+/// "unsigned" for unsigned activations, else the target's signed encoding
+/// ("twos-complement" or "offset"). A static string.
+CIM_CAPI_EXPORTED const char *
+cimTargetInputPlaneEncoding(const CimTarget *target, bool aSigned);
 
 /// Prints the fields in which `a` and `b` differ, "cell_bits 2 vs 4,
 /// dac_bits 1 vs 2" (values in JSON units, `a`'s first), or "" when they are

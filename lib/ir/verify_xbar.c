@@ -96,11 +96,23 @@ bool cimVerifyBitplane(const V *v) {
 
 /// The largest value an operand can carry: `2^bits - 1` when it is made by
 /// `producer` (xbar.bitplane's digits, xbar.weight_tile's cells: the attribute
-/// `bitsAttr` bounds it), else what its signless type holds.
+/// `bitsAttr` bounds it), the value of a non-negative integer splat constant
+/// (the offset encoding's all-ones correction digits), else what its
+/// signless type holds.
 static int64_t largestValue(MlirValue value, const char *producer,
                             const char *bitsAttr, unsigned width) {
   if (mlirValueIsAOpResult(value)) {
     MlirOperation def = mlirOpResultGetOwner(value);
+    if (cimOpIsA(def, "arith.constant")) {
+      MlirAttribute c = mlirOperationGetAttributeByName(
+          def, mlirStringRefCreateFromCString("value"));
+      if (!mlirAttributeIsNull(c) && mlirAttributeIsADenseIntElements(c) &&
+          mlirDenseElementsAttrIsSplat(c)) {
+        MlirAttribute e = mlirDenseElementsAttrGetSplatValue(c);
+        if (mlirAttributeIsAInteger(e) && mlirIntegerAttrGetValueInt(e) >= 0)
+          return mlirIntegerAttrGetValueInt(e);
+      }
+    }
     if (cimOpIsA(def, producer)) {
       MlirAttribute a = mlirOperationGetAttributeByName(
           def, mlirStringRefCreateFromCString(bitsAttr));

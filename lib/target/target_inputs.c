@@ -24,36 +24,48 @@ MlirLogicalResult cimTargetCheckActivations(const CimTarget *t, int64_t aBits,
                                  "target's input encoding is 'unsigned'");
     return cimTargetFail(errorCallback, userData, &msg);
   }
-  if (t->inputEncoding == CIM_INPUT_ENCODING_OFFSET) {
-    cimStrBufAppendCString(
-        &msg, "the 'offset' input encoding is not supported for signed "
-              "activations (its correction 2^(a_bits-1) * sum_k w needs the "
-              "weights); use 'twos-complement'");
-    return cimTargetFail(errorCallback, userData, &msg);
-  }
   return mlirLogicalResultSuccess();
 }
 
-/// Magnitude bits of an activation: all of them, or all but the sign.
-static int64_t magnitudeBits(int64_t aBits, bool aSigned) {
-  return aSigned ? aBits - 1 : aBits;
+/// Bits of an activation that are applied as positive digits: all of them
+/// for unsigned activations and for the offset code `a + 2^(a_bits-1)` of
+/// signed ones, all but the sign bit for two's complement.
+static int64_t magnitudeBits(const CimTarget *t, int64_t aBits, bool aSigned) {
+  return aSigned && t->inputEncoding != CIM_INPUT_ENCODING_OFFSET ? aBits - 1
+                                                                  : aBits;
 }
 
 int64_t cimTargetInputPlanes(const CimTarget *t, int64_t aBits,
                              bool aSigned) {
-  int64_t mag = magnitudeBits(aBits, aSigned);
+  int64_t mag = magnitudeBits(t, aBits, aSigned);
   return (mag + t->dacBits - 1) / t->dacBits + (aSigned ? 1 : 0);
 }
 
 void cimTargetInputPlane(const CimTarget *t, int64_t aBits, bool aSigned,
                          int64_t index, int64_t *bitOffset, int64_t *bits) {
-  int64_t mag = magnitudeBits(aBits, aSigned);
+  int64_t mag = magnitudeBits(t, aBits, aSigned);
   int64_t off = index * t->dacBits;
-  if (off >= mag) { /* the sign plane */
-    *bitOffset = mag;
+  if (off >= mag) { /* the subtracted plane, weighted 2^(a_bits-1) */
+    *bitOffset = aBits - 1;
     *bits = 1;
     return;
   }
   *bitOffset = off;
   *bits = mag - off < t->dacBits ? mag - off : t->dacBits;
+}
+
+CimInputPlaneKind cimTargetInputPlaneKind(const CimTarget *t, int64_t aBits,
+                                          bool aSigned, int64_t index) {
+  if (!aSigned || index < cimTargetInputPlanes(t, aBits, aSigned) - 1)
+    return CIM_INPUT_PLANE_DIGITS;
+  return t->inputEncoding == CIM_INPUT_ENCODING_OFFSET
+             ? CIM_INPUT_PLANE_OFFSET_CORRECTION
+             : CIM_INPUT_PLANE_SIGN;
+}
+
+const char *cimTargetInputPlaneEncoding(const CimTarget *t, bool aSigned) {
+  if (!aSigned)
+    return "unsigned";
+  return t->inputEncoding == CIM_INPUT_ENCODING_OFFSET ? "offset"
+                                                       : "twos-complement";
 }

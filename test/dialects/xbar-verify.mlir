@@ -360,3 +360,41 @@ func.func @c_mvm_sums_fit(%w: tensor<128x1xi4>, %x: tensor<1x128xi8>) {
   %s = "xbar.mvm"(%t, %p) {differential_rows = true, k_offset = 0 : i64, layer = 0 : i64, row_offset = 0 : i64, rows = 256 : i64} : (!xbar.tile, tensor<1x128xi8>) -> tensor<1x1xi13>
   return
 }
+
+// -----
+
+// A non-negative integer splat constant bounds its digits by its value (the
+// offset input encoding's all-ones correction pass): ones on 4-bit cells
+// over 256 rows sum to at most 256 * 15 = 3840: i13 holds them, as for a
+// 1-bit plane ...
+func.func @c_mvm_sums_splat_ones(%w: tensor<256x1xi4>) {
+  %c = "xbar.weight_tile"(%w) {cell_bits = 4 : i64, k_offset = 0 : i64, mapping = "differential-column", unit_offset = 0 : i64, w_bits = 4 : i64, w_signed = true} : (tensor<256x1xi4>) -> tensor<256x2xi8>
+  %t = "xbar.write"(%c) {col = 0 : i64, crossbar = 0 : i64, layer = 0 : i64, row = 0 : i64} : (tensor<256x2xi8>) -> !xbar.tile
+  %ones = arith.constant dense<1> : tensor<1x256xi8>
+  %s = "xbar.mvm"(%t, %ones) {differential_rows = false, k_offset = 0 : i64, layer = 0 : i64, row_offset = 0 : i64, rows = 256 : i64} : (!xbar.tile, tensor<1x256xi8>) -> tensor<1x2xi13>
+  return
+}
+
+// -----
+
+// ... while a splat of 3 needs 256 * 3 * 15 = 11520 < 2^14: 15 bits with
+// the sign, and a negative splat is bounded by the type (127).
+func.func @c_mvm_sums_splat_three(%w: tensor<256x1xi4>) {
+  %c = "xbar.weight_tile"(%w) {cell_bits = 4 : i64, k_offset = 0 : i64, mapping = "differential-column", unit_offset = 0 : i64, w_bits = 4 : i64, w_signed = true} : (tensor<256x1xi4>) -> tensor<256x2xi8>
+  %t = "xbar.write"(%c) {col = 0 : i64, crossbar = 0 : i64, layer = 0 : i64, row = 0 : i64} : (tensor<256x2xi8>) -> !xbar.tile
+  %three = arith.constant dense<3> : tensor<1x256xi8>
+  // expected-error @+1 {{'xbar.mvm' op its i13 sums cannot hold every sum of 256 rows of digits up to 3 and cells up to 15: they need 15 bits}}
+  %s = "xbar.mvm"(%t, %three) {differential_rows = false, k_offset = 0 : i64, layer = 0 : i64, row_offset = 0 : i64, rows = 256 : i64} : (!xbar.tile, tensor<1x256xi8>) -> tensor<1x2xi13>
+  return
+}
+
+// -----
+
+func.func @c_mvm_sums_splat_negative(%w: tensor<256x1xi4>) {
+  %c = "xbar.weight_tile"(%w) {cell_bits = 4 : i64, k_offset = 0 : i64, mapping = "differential-column", unit_offset = 0 : i64, w_bits = 4 : i64, w_signed = true} : (tensor<256x1xi4>) -> tensor<256x2xi8>
+  %t = "xbar.write"(%c) {col = 0 : i64, crossbar = 0 : i64, layer = 0 : i64, row = 0 : i64} : (tensor<256x2xi8>) -> !xbar.tile
+  %m = arith.constant dense<-1> : tensor<1x256xi8>
+  // expected-error @+1 {{'xbar.mvm' op its i13 sums cannot hold every sum of 256 rows of digits up to 127 and cells up to 15: they need 20 bits}}
+  %s = "xbar.mvm"(%t, %m) {differential_rows = false, k_offset = 0 : i64, layer = 0 : i64, row_offset = 0 : i64, rows = 256 : i64} : (!xbar.tile, tensor<1x256xi8>) -> tensor<1x2xi13>
+  return
+}

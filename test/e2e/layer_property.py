@@ -17,7 +17,7 @@ and each case's output must equal a plain nested-loop integer product computed
 here (no compiler or simulator code), and cim-sim's measured writes, cells,
 MVM cycles, row activations, ADC conversions and latency must equal
 cim-estimate's model for the same layer and target. Cases the passes reject by
-design (signed activations on an `unsigned` or `offset` input encoding;
+design (signed activations on an `unsigned` input encoding;
 docs/passes.md, cim-bitslice) are
 compiled too, one chunk each, and must fail with exactly that diagnostic.
 
@@ -101,8 +101,6 @@ def expected_rejection(t, a_signed, a_bits):
     """The documented cim-bitslice diagnostic for this layer, or None."""
     if a_signed and t["input_encoding"] == "unsigned":
         return "has signed activations but the target's input encoding is 'unsigned'"
-    if a_signed and t["input_encoding"] == "offset":
-        return "the 'offset' input encoding is not supported for signed activations"
     return None
 
 

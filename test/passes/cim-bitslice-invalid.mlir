@@ -23,17 +23,6 @@ module attributes {cim.target = #cim.target<256, 256, 4, 1, 0, "differential-col
 
 // -----
 
-// Offset input encoding with signed activations is not implemented.
-module attributes {cim.target = #cim.target<256, 256, 4, 1, 0, "differential-column", "offset", 1, 256, 1, 56000000, 1400000, 0, 0, 0, 0, 0, 0, 0, 0>} {
-  func.func @offset_inputs(%acc: tensor<1x2xi32>, %a: tensor<1x2xi8>, %w: tensor<2x2xi8>) -> tensor<1x2xi32> {
-    // expected-error @+1 {{cim-bitslice: layer 0: the 'offset' input encoding is not supported for signed activations (its correction 2^(a_bits-1) * sum_k w needs the weights); use 'twos-complement'}}
-    %r = "cim.matmul_tile"(%acc, %a, %w) {a_bits = 8 : i64, a_signed = true, cell_bits = 4 : i64, k_offset = 0 : i64, k_size = 2 : i64, layer = 0 : i64, mapping = "differential-column", unit_offset = 0 : i64, units = 4 : i64, w_bits = 8 : i64, w_signed = true, weights = "dynamic"} : (tensor<1x2xi32>, tensor<1x2xi8>, tensor<2x2xi8>) -> tensor<1x2xi32>
-    return %r : tensor<1x2xi32>
-  }
-}
-
-// -----
-
 // A tile outside its layer: 2 outputs x 2 slices are 4 units, not 5.
 func.func @outside(%acc: tensor<1x2xi32>, %a: tensor<1x2xi8>, %w: tensor<2x2xi8>) -> tensor<1x2xi32> {
   // expected-error @+1 {{'cim.matmul_tile' op units [1, 1 + 5) exceed the 4 weight units}}

@@ -15,23 +15,12 @@ module attributes {cim.target = #cim.target<0 : i64, 256 : i64, 4 : i64, 1 : i64
 
 // -----
 
-// A layer the target cannot map: signed activations on an unsigned-input target.
+// A layer the target cannot map: signed activations on an unsigned-input
+// target, rejected with cim-bitslice's reason (one check,
+// cimTargetCheckActivations; issue 17, item 5).
 module attributes {cim.target = #cim.target<256 : i64, 256 : i64, 4 : i64, 1 : i64, 0 : i64, "differential-column", "unsigned", 1 : i64, 256 : i64, 1 : i64, 56000000 : i64, 1400000 : i64, 0 : i64, 0 : i64, 0 : i64, 0 : i64, 0 : i64, 0 : i64, 0 : i64, 0 : i64>} {
   func.func @f(%a: tensor<1x4xi8>, %w: tensor<4x4xi8>) -> tensor<1x4xi32> {
     // expected-error @+1 {{layer 'layer 0': the layer has signed activations but the target's input encoding is 'unsigned'}}
-    %m = "cim.matmul"(%a, %w) {layer = 0 : i64, a_bits = 8 : i64, w_bits = 8 : i64, a_signed = true, w_signed = true, weights = "static"} : (tensor<1x4xi8>, tensor<4x4xi8>) -> tensor<1x4xi32>
-    return %m : tensor<1x4xi32>
-  }
-}
-
-// -----
-
-// The designs cim-bitslice cannot build, rejected by the estimate with
-// cim-bitslice's reason (one check, cimTargetCheckActivations; issue 17,
-// item 5): signed activations on the offset input encoding.
-module attributes {cim.target = #cim.target<256 : i64, 256 : i64, 4 : i64, 1 : i64, 0 : i64, "differential-column", "offset", 1 : i64, 256 : i64, 1 : i64, 56000000 : i64, 1400000 : i64, 0 : i64, 0 : i64, 0 : i64, 0 : i64, 0 : i64, 0 : i64, 0 : i64, 0 : i64>} {
-  func.func @f(%a: tensor<1x4xi8>, %w: tensor<4x4xi8>) -> tensor<1x4xi32> {
-    // expected-error @+1 {{layer 'layer 0': the 'offset' input encoding is not supported for signed activations (its correction 2^(a_bits-1) * sum_k w needs the weights); use 'twos-complement'}}
     %m = "cim.matmul"(%a, %w) {layer = 0 : i64, a_bits = 8 : i64, w_bits = 8 : i64, a_signed = true, w_signed = true, weights = "static"} : (tensor<1x4xi8>, tensor<4x4xi8>) -> tensor<1x4xi32>
     return %m : tensor<1x4xi32>
   }

@@ -357,15 +357,15 @@ def test_missing_model(tmp_path):
 
 def test_unmappable_point_names_the_point(tmp_path):
     """A point the library cannot cost stops the sweep with its message and
-    which point it is (the offset input encoding cannot apply signed
+    which point it is (the unsigned input encoding cannot apply signed
     activations, docs/target.md); points run in order, so the first
     failing one is the third."""
     err = bad(tmp_path, "--model", MLP,
-              "--set", "input_encoding=twos-complement,offset",
+              "--set", "input_encoding=twos-complement,unsigned",
               "--policy", "uniform:3,3", "--policy", "uniform:4,4")
     assert "point 2 (policy 'uniform:3,3', model 'mlp', " \
-        "input_encoding=offset), layer 0" in err and \
-        "'offset' input encoding is not supported" in err, err
+        "input_encoding=unsigned), layer 0" in err and \
+        "the target's input encoding is 'unsigned'" in err, err
 
 
 def test_model_without_policy(tmp_path):
