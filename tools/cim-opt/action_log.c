@@ -33,6 +33,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -548,6 +549,75 @@ static bool isSinglePass(MlirContext ctx, const char *anchor, Element *e) {
   return single;
 }
 
+/* While a pass runs with stderr captured: the capture and the real stderr,
+ * so that a pass that ends the process (report_fatal_error's exit, an
+ * abort, a crash) still has its messages on stderr. */
+static volatile sig_atomic_t gCaptureFd = -1, gSavedFd = -1;
+
+static void releaseCapture(void) {
+  int capture = gCaptureFd, saved = gSavedFd;
+  if (capture < 0 || saved < 0)
+    return;
+  gCaptureFd = gSavedFd = -1;
+  dup2(saved, 2);
+  /* Everything but cim-opt's own IR dump in front (its header line up to
+     the first blank line). */
+  static const char dump[] = "// -----// IR Dump Before ";
+  char buf[4096];
+  ssize_t n;
+  size_t seen = 0;
+  bool skipping = true;
+  char last = 0;
+  if (lseek(capture, 0, SEEK_SET) != 0)
+    return;
+  while ((n = read(capture, buf, sizeof buf)) > 0) {
+    ssize_t from = 0;
+    for (; skipping && from < n; ++from, ++seen) {
+      if (seen < sizeof dump - 1 && buf[from] != dump[seen]) {
+        skipping = false; /* not a dump: keep it all */
+        if (seen > 0 && write(2, dump, seen) < 0)
+          return;
+        break;
+      }
+      if (last == '\n' && buf[from] == '\n')
+        skipping = false;
+      last = buf[from];
+    }
+    if (!skipping && from < n && write(2, buf + from, (size_t)(n - from)) < 0)
+      return;
+  }
+}
+
+static const int kSignals[] = {SIGABRT, SIGSEGV, SIGBUS, SIGILL, SIGFPE};
+enum { kNumSignals = sizeof kSignals / sizeof kSignals[0] };
+static struct sigaction gOldActions[kNumSignals];
+
+/// Puts the messages back, restores the handler there was (the default, or
+/// a sanitizer's) and returns: a fault happens again and reaches it, an
+/// abort() raises again.
+static void releaseCaptureOnSignal(int sig) {
+  releaseCapture();
+  for (int i = 0; i < kNumSignals; ++i)
+    if (kSignals[i] == sig)
+      sigaction(sig, &gOldActions[i], NULL);
+}
+
+static void watchCapture(int capture, int saved) {
+  static bool installed = false;
+  if (!installed) {
+    installed = true;
+    atexit(releaseCapture);
+    for (int i = 0; i < kNumSignals; ++i) {
+      struct sigaction sa;
+      memset(&sa, 0, sizeof sa);
+      sa.sa_handler = releaseCaptureOnSignal;
+      sigaction(kSignals[i], &sa, &gOldActions[i]);
+    }
+  }
+  gSavedFd = saved;
+  gCaptureFd = capture;
+}
+
 /// Runs pass `e` on `op` in a pass manager of its own and logs it.
 static bool runPass(CimOptActionLog *log, MlirOperation op, Element *e) {
   MlirContext ctx = mlirOperationGetContext(op);
@@ -616,9 +686,11 @@ static bool runPass(CimOptActionLog *log, MlirOperation op, Element *e) {
     refuse("needs a temporary file, and none could be made", "");
     goto done;
   }
+  watchCapture(fileno(capture), saved);
   bool passOk = mlirLogicalResultIsSuccess(mlirPassManagerRunOnOp(pm, op));
   mlirPassManagerDestroy(pm);
   fflush(stderr);
+  gCaptureFd = gSavedFd = -1;
   dup2(saved, 2);
   close(saved);
   long size = fseek(capture, 0, SEEK_END) == 0 ? ftell(capture) : 0;
