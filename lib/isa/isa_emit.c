@@ -126,7 +126,9 @@ typedef struct Emitter {
 static bool grow(void **arr, uint32_t *cap, uint32_t n, size_t size) {
   if (n < *cap)
     return true;
-  uint32_t c = *cap ? *cap * 2 : 16;
+  if (n == UINT32_MAX) /* the tables are indexed by uint32_t */
+    return false;
+  uint32_t c = !*cap ? 16 : *cap > UINT32_MAX / 2 ? UINT32_MAX : *cap * 2;
   void *g = realloc(*arr, (size_t)c * size);
   if (!g)
     return false;
