@@ -3,7 +3,7 @@
 # command, the date and the machine, to bench/results/ (see bench/README.md).
 #
 #   bench.sh [BUILD_DIR] [all|cost-oracle|pipeline|compile|schedule|python|
-#            sim|grid|import] [grid options]
+#            sim|grid|import|sizes] [grid options]
 #
 # cost-oracle: bench/cim-bench-cost-oracle -> bench/results/cost-oracle.txt
 # pipeline:    scripts/bench_pipeline.py (compile time of the reference
@@ -35,6 +35,10 @@
 #              wall, peak RSS against the file size; not part of `all`: the
 #              first run exports 600 MB of ONNX)
 #              -> bench/results/import.txt
+# sizes:       bench/bench_sizes.py (ResNet-18's xbar program and ISA binary
+#              on the default, 2-bit-cell and OU-limited targets, sequential
+#              and scheduled: sizes, op counts, CPU and peak RSS)
+#              -> bench/results/sizes.txt
 set -euo pipefail
 BUILD=${1:-build}
 what=${2:-all}
@@ -115,6 +119,14 @@ if [[ $what == grid ]]; then
   (cd "$here" && python3 bench/bench_grid.py "$build_abs" \
     "$here/bench/results/grid.txt" "$@")
   echo "recorded in bench/results/grid.txt"
+fi
+
+if [[ $what == all || $what == sizes ]]; then
+  build_abs=$(cd "$BUILD" && pwd)
+  echo "\$ /usr/bin/python3 bench/bench_sizes.py $BUILD bench/results/sizes.txt"
+  (cd "$here" && /usr/bin/python3 bench/bench_sizes.py "$build_abs" \
+    bench/results/sizes.txt)
+  echo "recorded in bench/results/sizes.txt"
 fi
 
 if [[ $what == import ]]; then
