@@ -56,6 +56,18 @@ record() {
   } >> "$1"
 }
 
+# driver SCRIPT RESULTS [ARGS...]: a Python driver in bench/ that appends its
+# own record (date, machine, commit, commands) to bench/results/RESULTS.
+driver() {
+  local script=$1 results=$2 build_abs
+  shift 2
+  build_abs=$(cd "$BUILD" && pwd)
+  echo "\$ /usr/bin/python3 bench/$script $BUILD bench/results/$results $*"
+  (cd "$here" && /usr/bin/python3 "bench/$script" "$build_abs" \
+    "bench/results/$results" "$@")
+  echo "recorded in bench/results/$results"
+}
+
 if [[ $what == all || $what == cost-oracle ]]; then
   out="$here/bench/results/cost-oracle.txt"
   cmd="$BUILD/bench/cim-bench-cost-oracle test/data/cim-aq-policies.json 5"
@@ -106,33 +118,17 @@ if [[ $what == all || $what == python ]]; then
 fi
 
 if [[ $what == all || $what == sim ]]; then
-  build_abs=$(cd "$BUILD" && pwd)
-  echo "\$ /usr/bin/python3 bench/bench_sim.py $BUILD bench/results/sim.txt"
-  (cd "$here" && /usr/bin/python3 bench/bench_sim.py "$build_abs" \
-    bench/results/sim.txt)
-  echo "recorded in bench/results/sim.txt"
+  driver bench_sim.py sim.txt
 fi
 
 if [[ $what == grid ]]; then
-  build_abs=$(cd "$BUILD" && pwd)
-  echo "\$ python3 bench/bench_grid.py $BUILD bench/results/grid.txt $*"
-  (cd "$here" && python3 bench/bench_grid.py "$build_abs" \
-    "$here/bench/results/grid.txt" "$@")
-  echo "recorded in bench/results/grid.txt"
+  driver bench_grid.py grid.txt "$@"
 fi
 
 if [[ $what == all || $what == sizes ]]; then
-  build_abs=$(cd "$BUILD" && pwd)
-  echo "\$ /usr/bin/python3 bench/bench_sizes.py $BUILD bench/results/sizes.txt"
-  (cd "$here" && /usr/bin/python3 bench/bench_sizes.py "$build_abs" \
-    bench/results/sizes.txt)
-  echo "recorded in bench/results/sizes.txt"
+  driver bench_sizes.py sizes.txt
 fi
 
 if [[ $what == import ]]; then
-  build_abs=$(cd "$BUILD" && pwd)
-  echo "\$ /usr/bin/python3 bench/bench_import.py $BUILD bench/results/import.txt $*"
-  (cd "$here" && /usr/bin/python3 bench/bench_import.py "$build_abs" \
-    "$here/bench/results/import.txt" "$@")
-  echo "recorded in bench/results/import.txt"
+  driver bench_import.py import.txt "$@"
 fi
