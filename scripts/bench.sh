@@ -44,6 +44,11 @@ BUILD=${1:-build}
 what=${2:-all}
 shift $(( $# < 2 ? $# : 2 ))
 here=$(cd "$(dirname "$0")/.." && pwd)
+case $what in
+  all|cost-oracle|pipeline|compile|schedule|python|sim|grid|import|sizes) ;;
+  *) echo "bench.sh: unknown benchmark '$what' (all, cost-oracle, pipeline, compile, schedule, python, sim, grid, import, sizes)" >&2
+     exit 2 ;;
+esac
 
 # record FILE COMMAND RESULT: appends one record (date, host, commit, the
 # command and its output) to a results file.
