@@ -26,7 +26,11 @@ extern "C" {
 /// pairs as `quant.qcast` / `quant.dcast`, weights as dense constants, every
 /// op located at the ONNX node's name (`loc("conv1")`). Loads the upstream
 /// dialects it emits (func, arith, linalg, tensor, quant) into `context`.
-/// The caller owns the result (mlirOperationDestroy). Fails, returning a null
+/// The caller owns the result (mlirOperationDestroy); its weights are dense
+/// attributes, owned by `context` like any attribute, so nothing refers to
+/// the file once the call returns. The file is mapped while it is unpacked
+/// and unmapped before the graph is imported; about one copy of each weight
+/// is held at a time (docs/onnx.md, "Memory"). Fails, returning a null
 /// operation, with one error diagnostic on `context`: an unreadable file or
 /// malformed protobuf (at the file's location), an unsupported operator
 /// (naming the node, its op type and the supported list), a missing static
@@ -36,8 +40,10 @@ CIM_CAPI_EXPORTED MlirOperation cimImportOnnxFile(MlirContext context,
 
 /// As cimImportOnnxFile, for the serialized ModelProto in `data[0, size)`;
 /// `sourceName` names the buffer in diagnostics. `data` is only borrowed for
-/// the duration of the call. External tensor data (data_location = EXTERNAL)
-/// is read relative to the directory of `sourceName`.
+/// the duration of the call, and only read (so the whole buffer stays
+/// resident beside protobuf-c's copy of the weights: cimImportOnnxFile needs
+/// less memory). External tensor data (data_location = EXTERNAL) is read
+/// relative to the directory of `sourceName`.
 CIM_CAPI_EXPORTED MlirOperation cimImportOnnxBytes(MlirContext context,
                                                    const void *data,
                                                    size_t size,

@@ -24,6 +24,7 @@
 #include "cim-c/Tooling.h"
 #include "cim-c/Version.h"
 #include "mlir-c/IR.h"
+#include "print_module.h"
 
 #define TOOL "cim-translate"
 
@@ -449,15 +450,19 @@ static int importOnnx(const Options *o) {
     CimOutputFile outFile = cimOutputFileOpen(o->output, cimWriteLineToStream, stderr);
     ok = !cimOutputFileIsNull(outFile);
     if (ok) {
-      MlirOpPrintingFlags flags = mlirOpPrintingFlagsCreate();
-      if (o->elideLarger)
+      FILE *out = cimOutputFileGetStream(outFile);
+      if (o->elideLarger) {
+        MlirOpPrintingFlags flags = mlirOpPrintingFlagsCreate();
         mlirOpPrintingFlagsElideLargeElementsAttrs(
             flags, strtol(o->elideLarger, NULL, 10));
-      mlirOpPrintingFlagsEnableDebugInfo(flags, true, false);
-      FILE *out = cimOutputFileGetStream(outFile);
-      mlirOperationPrintWithFlags(module, flags, toStream, out);
+        mlirOpPrintingFlagsEnableDebugInfo(flags, true, false);
+        mlirOperationPrintWithFlags(module, flags, toStream, out);
+        mlirOpPrintingFlagsDestroy(flags);
+      } else {
+        /* The weights' hex strings are streamed (print_module.c). */
+        cimTranslatePrintModule(module, out);
+      }
       fputc('\n', out);
-      mlirOpPrintingFlagsDestroy(flags);
       ok = mlirLogicalResultIsSuccess(cimOutputFileCommit(outFile, cimWriteLineToStream, stderr));
     }
   }

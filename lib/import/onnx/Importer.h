@@ -46,13 +46,19 @@ enum {
  *===----------------------------------------------------------------------===*/
 
 /// A constant tensor known at import time, every element as a double (exact
-/// for float32 and for integers up to 2^53).
+/// for float32 and for integers up to 2^53) in `v`. A float initializer used
+/// only as the weight of Conv, Gemm or MatMul (input 1) is held as f32 in
+/// `f` instead, with `v` NULL: at 4 bytes per element, the buffer
+/// protobuf-c read it into, taken over (memory.c; docs/onnx.md, "Memory").
+/// Only those three operators and the helpers they call (cimOnnxUseFloat,
+/// cimOnnxConstAt) see such a constant.
 typedef struct Const {
   int32_t dtype;
   int rank;
   int64_t dims[MAX_RANK];
   int64_t n;
   double *v;
+  float *f; ///< cimOnnxBufAlloc'd; NULL unless `v` is
   /// An int8/uint8 constant narrowed by a Clip (a weight of fewer than 8
   /// bits, "QCDQ"): every value lies in [lo, hi], and a DequantizeLinear of
   /// it stores the narrowest type holding that range (docs/onnx.md,
@@ -105,6 +111,9 @@ typedef struct Value {
   /// DequantizeLinear of a tensor: the parameters it was read with (every
   /// value lies on their grid); scales == NULL otherwise.
   QParams grid;
+  /// A constant held as f32 (Const.f): its uses as a layer weight not yet
+  /// imported; the walk frees Const.f when the last one is done.
+  int64_t weightUses;
 } Value;
 
 typedef struct Importer {
@@ -128,6 +137,36 @@ typedef struct Importer {
   /// walk skips it.
   bool *done;
 } Importer;
+
+/*===----------------------------------------------------------------------===*
+ * Memory (memory.c)
+ *===----------------------------------------------------------------------===*/
+
+/// Buffers of at least this many bytes are mappings of their own, returned
+/// to the system when freed.
+#define CIM_ONNX_BIG_BUFFER ((size_t)1 << 20)
+
+/// A buffer for tensor data (any size; NULL when out of memory), freed with
+/// cimOnnxBufFree (which accepts NULL). protobuf-c allocates through the
+/// same pair, so a TensorProto's raw_data can be taken over.
+void *cimOnnxBufAlloc(size_t size);
+void cimOnnxBufFree(void *p);
+
+/// The file mapping protobuf-c unpacks from, when the importer owns it:
+/// its pages are dropped as tensors are copied out of it.
+typedef struct CimOnnxUnpackState {
+  const void *map;
+  size_t mapSize;
+} CimOnnxUnpackState;
+
+/// protobuf-c's allocator over cimOnnxBufAlloc / cimOnnxBufFree; `state`
+/// may be NULL (a caller's buffer is never touched).
+ProtobufCAllocator cimOnnxProtobufAllocator(CimOnnxUnpackState *state);
+
+/// Element `i` of constant `c`, held as doubles or as f32.
+static inline double cimOnnxConstAt(const Const *c, int64_t i) {
+  return c->v ? c->v[i] : (double)c->f[i];
+}
 
 typedef enum Body { B_ADD, B_SUB, B_MUL, B_DIV, B_MAX_CAPTURE } Body;
 
@@ -197,8 +236,11 @@ MlirValue cimOnnxEmitCollapse(Importer *I, MlirLocation loc, MlirValue x,
 const char *cimOnnxDtypeName(int32_t t);
 int cimOnnxElemSize(int32_t t);
 Const *cimOnnxConstNew(int32_t dtype, int rank, const int64_t *dims);
-bool cimOnnxConstFromTensor(Importer *I, const Onnx__TensorProto *t,
-                            MlirLocation loc, Const **out);
+/// Converts a TensorProto into a Const. `asF32`: a float tensor is held as
+/// f32 (Const.f), taking over `t`'s raw_data or float_data buffer (which
+/// `t` then no longer has) instead of converting it.
+bool cimOnnxConstFromTensor(Importer *I, Onnx__TensorProto *t,
+                            MlirLocation loc, bool asF32, Const **out);
 const Onnx__AttributeProto *cimOnnxGetAttr(const Onnx__NodeProto *n,
                                            const char *name);
 int64_t cimOnnxAttrInt(const Onnx__NodeProto *n, const char *name,

@@ -174,10 +174,13 @@ static MlirValue reshapedWeight(Importer *I, MlirLocation loc, const Value *w,
   bool perAxisOk = !q || q->n == 1 || nd[0] == wd[0];
   if (!src || !perAxisOk || (!q && src->dtype != DT_FLOAT) || src->rank != 4)
     return cimOnnxReshape(I, loc, wf, 4, wd, rank, nd);
+  if (!q && src->f) /* f32 already: the same elements in the new shape */
+    return cimOnnxConstF32(I, loc, rank, nd, src->f, src->n);
   Const *c = cimOnnxConstNew(src->dtype, rank, nd);
   if (!c)
     return cimOnnxFail(loc, "out of memory"), (MlirValue){NULL};
-  memcpy(c->v, src->v, (size_t)src->n * sizeof(double));
+  for (int64_t i = 0; i < src->n; ++i)
+    c->v[i] = cimOnnxConstAt(src, i);
   MlirValue r;
   if (q) {
     r = cimOnnxMaterializeDq(I, loc, c, q);
@@ -329,6 +332,37 @@ static Const *transpose2(const Const *c) {
   return t;
 }
 
+/// The transposed dense attribute of the rank-2 layer weight `w` held as
+/// f32. When this is its last use, its data is freed before the attribute
+/// copies the transposed buffer, so that the largest weight (VGG-16's
+/// first classifier layer: 411 MB) is held twice at most, never three
+/// times (docs/onnx.md, "Memory").
+static MlirValue transposedF32(Importer *I, MlirLocation loc, Value *w) {
+  Const *c = w->c;
+  int64_t R = c->dims[0], C = c->dims[1], d[2] = {C, R};
+  float *t = cimOnnxBufAlloc((size_t)(c->n ? c->n : 1) * sizeof(float));
+  if (!t)
+    return cimOnnxFail(loc, "out of memory"), (MlirValue){NULL};
+  /* In tiles, so that both sides stay in the cache. */
+  enum { TILE = 64 };
+  for (int64_t i0 = 0; i0 < R; i0 += TILE)
+    for (int64_t j0 = 0; j0 < C; j0 += TILE) {
+      int64_t i1 = i0 + TILE < R ? i0 + TILE : R;
+      int64_t j1 = j0 + TILE < C ? j0 + TILE : C;
+      for (int64_t i = i0; i < i1; ++i)
+        for (int64_t j = j0; j < j1; ++j)
+          t[j * R + i] = c->f[i * C + j];
+    }
+  if (w->weightUses == 1) {
+    cimOnnxBufFree(c->f);
+    c->f = NULL;
+    w->weightUses = 0;
+  }
+  MlirValue r = cimOnnxConstF32(I, loc, 2, d, t, c->n);
+  cimOnnxBufFree(t);
+  return r;
+}
+
 /// The f32 weight of a Gemm/MatMul, transposed at import time when asked.
 static MlirValue useWeight(Importer *I, const Onnx__NodeProto *n,
                            MlirLocation loc, Value *w, bool transpose,
@@ -360,6 +394,8 @@ static MlirValue useWeight(Importer *I, const Onnx__NodeProto *n,
     return cimOnnxFail(loc, "node '%s' (%s): B must be float",
                        cimOnnxNodeName(n), n->op_type),
            (MlirValue){NULL};
+  if (w->c->f)
+    return transposedF32(I, loc, w);
   Const *t = transpose2(w->c);
   if (!t)
     return cimOnnxFail(loc, "out of memory"), (MlirValue){NULL};
@@ -436,7 +472,7 @@ static bool foldBatchNorm(Importer *I, const Onnx__NodeProto *n,
     return true;
   }
   for (int64_t i = 0; i < w->c->n; ++i)
-    f[i] = (float)(w->c->v[i] * st[i / per]);
+    f[i] = (float)(cimOnnxConstAt(w->c, i) * st[i / per]);
   for (int64_t o = 0; o < F; ++o)
     (*bias)[o] = (float)((b ? b->c->v[o] : 0.0) * st[o] + st[F + o]);
   *wf = cimOnnxConstF32(I, loc, 4, w->dims, f, w->c->n);

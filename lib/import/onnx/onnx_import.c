@@ -73,6 +73,7 @@
 void cimOnnxConstFree(Const *c) {
   if (c) {
     free(c->v);
+    cimOnnxBufFree(c->f);
     free(c);
   }
 }
@@ -327,31 +328,70 @@ static bool planBatchNormFolds(Importer *I, const Onnx__GraphProto *g) {
   return true;
 }
 
-/// Every initializer of `g` as a constant value of the table.
-static bool defineInitializers(Importer *I, const Onnx__GraphProto *g,
+/// True when input `j` of `n` is the weight of a layer (input 1 of Conv,
+/// Gemm or MatMul): the uses that can read a constant held as f32.
+static bool isLayerWeight(const Onnx__NodeProto *n, size_t j) {
+  return j == 1 &&
+         (isOp(n, "Conv") || isOp(n, "Gemm") || isOp(n, "MatMul"));
+}
+
+/// Every initializer of `g` as a constant value of the table. An
+/// initializer used only as a layer weight (isLayerWeight) is held as f32,
+/// in the buffer protobuf-c read it into (Const.f); Value.weightUses counts
+/// its uses, and the walk frees it after the last (docs/onnx.md, "Memory").
+static bool defineInitializers(Importer *I, Onnx__GraphProto *g,
                                MlirLocation fileLoc) {
   for (size_t i = 0; i < g->n_initializer; ++i) {
     const Onnx__TensorProto *t = g->initializer[i];
     MlirLocation loc =
         mlirLocationNameGet(I->ctx, cimOnnxS(t->name ? t->name : ""), fileLoc);
-    Const *c;
     if (!t->name || !*t->name)
       return cimOnnxFail(loc, "an initializer has no name");
     if (cimOnnxLookup(I, t->name))
       return cimOnnxFail(loc, "initializer '%s' is defined twice", t->name);
-    if (!cimOnnxConstFromTensor(I, t, loc, &c))
-      return false;
     Value *v = cimOnnxAddValue(I, t->name);
-    if (!v) {
-      cimOnnxConstFree(c);
+    if (!v)
       return cimOnnxFail(loc, "out of memory");
-    }
     v->kind = K_CONST;
-    v->dtype = c->dtype;
-    v->c = c;
-    cimOnnxSetShape(v, c->rank, c->dims);
+  }
+  /* Each initializer's uses: weightUses counts layer-weight uses, -1 marks
+   * any other use (a graph output too). */
+  for (size_t i = 0; i < g->n_node; ++i)
+    for (size_t j = 0; j < g->node[i]->n_input; ++j) {
+      const char *name = g->node[i]->input[j];
+      Value *v = name && *name ? cimOnnxLookup(I, name) : NULL;
+      if (v && v->weightUses >= 0)
+        v->weightUses = isLayerWeight(g->node[i], j) ? v->weightUses + 1 : -1;
+    }
+  for (size_t i = 0; i < g->n_output; ++i) {
+    Value *v = g->output[i]->name ? cimOnnxLookup(I, g->output[i]->name) : NULL;
+    if (v)
+      v->weightUses = -1;
+  }
+  for (size_t i = 0; i < g->n_initializer; ++i) {
+    Onnx__TensorProto *t = g->initializer[i];
+    MlirLocation loc = mlirLocationNameGet(I->ctx, cimOnnxS(t->name), fileLoc);
+    Value *v = cimOnnxLookup(I, t->name);
+    if (!cimOnnxConstFromTensor(I, t, loc, v->weightUses > 0, &v->c))
+      return false;
+    if (!v->c->f)
+      v->weightUses = 0;
+    v->dtype = v->c->dtype;
+    cimOnnxSetShape(v, v->c->rank, v->c->dims);
   }
   return true;
+}
+
+/// After node `n`: frees the f32 data of its layer weight when that was the
+/// weight's last use (the layer's dense attribute holds it now).
+static void releaseWeight(Importer *I, const Onnx__NodeProto *n) {
+  if (n->n_input < 2 || !isLayerWeight(n, 1) || !n->input[1])
+    return;
+  Value *v = cimOnnxLookup(I, n->input[1]);
+  if (v && v->weightUses > 0 && --v->weightUses == 0 && v->c) {
+    cimOnnxBufFree(v->c->f);
+    v->c->f = NULL;
+  }
 }
 
 /// The function's arguments: the graph inputs that are not initializers,
@@ -441,6 +481,8 @@ static bool importNodes(Importer *I, const Onnx__GraphProto *g,
       if (!strcmp(MS_OPS[k].opType, n->op_type))
         h = MS_OPS[k].handler;
     ok = h ? h(I, n, loc) : unsupported(n, loc);
+    if (ok)
+      releaseWeight(I, n);
   }
   return ok;
 }
@@ -506,7 +548,7 @@ static MlirOperation buildModule(Importer *I, const Onnx__GraphProto *g,
 
 static MlirOperation importModel(Importer *I, const Onnx__ModelProto *m,
                                  MlirLocation fileLoc) {
-  const Onnx__GraphProto *g = m->graph;
+  Onnx__GraphProto *g = m->graph;
   if (!g)
     return cimOnnxFail(fileLoc, "the model has no graph"),
            (MlirOperation){NULL};
@@ -546,21 +588,30 @@ static void loadDialects(MlirContext ctx) {
     mlirDialectHandleLoadDialect(hs[i], ctx);
 }
 
-MlirOperation cimImportOnnxBytes(MlirContext context, const void *data,
-                                 size_t size, MlirStringRef sourceName) {
+/// The ModelProto in data[0, size), unpacked with the importer's allocator
+/// (memory.c; `state` names a file mapping the importer owns, or is NULL);
+/// NULL after a diagnostic when it does not decode.
+static Onnx__ModelProto *unpackModel(MlirLocation fileLoc, const void *data,
+                                     size_t size, CimOnnxUnpackState *state) {
+  ProtobufCAllocator a = cimOnnxProtobufAllocator(state);
+  Onnx__ModelProto *m = onnx__model_proto__unpack(&a, size, data);
+  if (!m)
+    cimOnnxFail(fileLoc,
+                "not an ONNX model: the protobuf (%zu bytes) does not decode "
+                "as onnx.ModelProto",
+                size);
+  return m;
+}
+
+/// Imports the unpacked model `m` and frees it.
+static MlirOperation importUnpacked(MlirContext context, Onnx__ModelProto *m,
+                                    MlirStringRef sourceName,
+                                    MlirLocation fileLoc) {
+  ProtobufCAllocator a = cimOnnxProtobufAllocator(NULL);
   char *name = strndup(sourceName.data ? sourceName.data : "", sourceName.length);
-  MlirLocation fileLoc = mlirLocationFileLineColGet(context, sourceName, 0, 0);
-  if (!name)
+  if (!name) {
+    onnx__model_proto__free_unpacked(m, &a);
     return cimOnnxFail(fileLoc, "out of memory"), (MlirOperation){NULL};
-  loadDialects(context);
-  Onnx__ModelProto *m = onnx__model_proto__unpack(NULL, size, data);
-  if (!m) {
-    free(name);
-    return cimOnnxFail(fileLoc,
-                       "not an ONNX model: the protobuf (%zu bytes) does "
-                       "not decode as onnx.ModelProto",
-                       size),
-           (MlirOperation){NULL};
   }
   Importer I = {0};
   I.ctx = context;
@@ -581,8 +632,17 @@ MlirOperation cimImportOnnxBytes(MlirContext context, const void *data,
   free(I.vals);
   free(I.hash);
   free(name);
-  onnx__model_proto__free_unpacked(m, NULL);
+  onnx__model_proto__free_unpacked(m, &a);
   return module;
+}
+
+MlirOperation cimImportOnnxBytes(MlirContext context, const void *data,
+                                 size_t size, MlirStringRef sourceName) {
+  MlirLocation fileLoc = mlirLocationFileLineColGet(context, sourceName, 0, 0);
+  loadDialects(context);
+  Onnx__ModelProto *m = unpackModel(fileLoc, data, size, NULL);
+  return m ? importUnpacked(context, m, sourceName, fileLoc)
+           : (MlirOperation){NULL};
 }
 
 MlirOperation cimImportOnnxFile(MlirContext context, MlirStringRef path) {
@@ -601,7 +661,8 @@ MlirOperation cimImportOnnxFile(MlirContext context, MlirStringRef path) {
     free(p);
     return (MlirOperation){NULL};
   }
-  /* Mapped, not read: protobuf-c copies what it keeps. */
+  /* Mapped, not read; protobuf-c copies everything it keeps, so the mapping
+   * is dropped as it goes (memory.c) and unmapped as soon as it is done. */
   size_t size = (size_t)st.st_size;
   void *data = size ? mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0) : NULL;
   close(fd);
@@ -610,9 +671,11 @@ MlirOperation cimImportOnnxFile(MlirContext context, MlirStringRef path) {
     free(p);
     return (MlirOperation){NULL};
   }
-  MlirOperation r = cimImportOnnxBytes(context, data, size, path);
+  free(p);
+  loadDialects(context);
+  CimOnnxUnpackState state = {data, size};
+  Onnx__ModelProto *m = unpackModel(fileLoc, data, size, &state);
   if (size)
     munmap(data, size);
-  free(p);
-  return r;
+  return m ? importUnpacked(context, m, path, fileLoc) : (MlirOperation){NULL};
 }

@@ -267,7 +267,7 @@ bool cimOnnxConstantOp(Importer *I, const Onnx__NodeProto *n,
   const Onnx__AttributeProto *a = cimOnnxGetAttr(n, "value");
   Const *c = NULL;
   if (a && a->t) {
-    if (!cimOnnxConstFromTensor(I, a->t, loc, &c))
+    if (!cimOnnxConstFromTensor(I, a->t, loc, false, &c))
       return false;
   } else if ((a = cimOnnxGetAttr(n, "value_float")) && a->has_f) {
     if (!(c = cimOnnxConstNew(DT_FLOAT, 0, NULL)))

@@ -672,7 +672,7 @@ bool cimOnnxConstantOfShape(Importer *I, const Onnx__NodeProto *n,
                          cimOnnxNodeName(n), (long long)d[i]);
   const Onnx__AttributeProto *a = cimOnnxGetAttr(n, "value");
   Const *v = NULL;
-  if (a && a->t && !cimOnnxConstFromTensor(I, a->t, loc, &v))
+  if (a && a->t && !cimOnnxConstFromTensor(I, a->t, loc, false, &v))
     return false;
   if (v && v->n != 1) {
     cimOnnxConstFree(v);

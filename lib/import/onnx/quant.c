@@ -247,6 +247,11 @@ MlirValue cimOnnxUseFloat(Importer *I, const Onnx__NodeProto *n,
                 cimOnnxDtypeName(v->c->dtype));
     return (MlirValue){NULL};
   }
+  if (v->c->f) {
+    /* A layer weight held as f32: the attribute is made from it directly. */
+    v->mat = cimOnnxConstF32(I, loc, v->c->rank, v->c->dims, v->c->f, v->c->n);
+    return v->mat;
+  }
   float *f = malloc((size_t)(v->c->n ? v->c->n : 1) * sizeof(float));
   if (!f) {
     cimOnnxFail(loc, "out of memory");

@@ -135,7 +135,9 @@ static double readLE(const uint8_t *p, int32_t t) {
   }
 }
 
-Const *cimOnnxConstNew(int32_t dtype, int rank, const int64_t *dims) {
+/// A Const of `dtype` and shape `dims` without storage (v and f NULL); NULL
+/// when out of memory or when the element count does not fit.
+static Const *constShape(int32_t dtype, int rank, const int64_t *dims) {
   Const *c = calloc(1, sizeof *c);
   if (!c)
     return NULL;
@@ -159,6 +161,13 @@ Const *cimOnnxConstNew(int32_t dtype, int rank, const int64_t *dims) {
     }
   if (empty)
     c->n = 0;
+  return c;
+}
+
+Const *cimOnnxConstNew(int32_t dtype, int rank, const int64_t *dims) {
+  Const *c = constShape(dtype, rank, dims);
+  if (!c)
+    return NULL;
   c->v = malloc((size_t)(c->n ? c->n : 1) * sizeof(double));
   if (!c->v) {
     free(c);
@@ -202,7 +211,8 @@ static long long parseSize(const char *v) {
   return errno || *end ? -1 : x;
 }
 
-/// Reads an external data file region (location/offset/length entries).
+/// Reads an external data file region (location/offset/length entries) into
+/// a cimOnnxBufAlloc'd buffer.
 static bool readExternal(Importer *I, const Onnx__TensorProto *t,
                          MlirLocation loc, uint8_t **out, size_t *len) {
   const char *name = t->name ? t->name : "";
@@ -268,12 +278,12 @@ static bool readExternal(Importer *I, const Onnx__TensorProto *t,
     free(path);
     return false;
   }
-  uint8_t *buf = malloc((size_t)length + 1);
+  uint8_t *buf = cimOnnxBufAlloc((size_t)length + 1);
   ok = buf && fseeko(f, offset, SEEK_SET) == 0 &&
        fread(buf, 1, (size_t)length, f) == (size_t)length;
   fclose(f);
   if (!ok) {
-    free(buf);
+    cimOnnxBufFree(buf);
     cimOnnxFail(loc,
                 "tensor '%s': cannot read %lld bytes at offset %lld of "
                 "'%s'",
@@ -287,9 +297,9 @@ static bool readExternal(Importer *I, const Onnx__TensorProto *t,
   return true;
 }
 
-/// Converts a TensorProto into a Const.
-bool cimOnnxConstFromTensor(Importer *I, const Onnx__TensorProto *t,
-                            MlirLocation loc, Const **out) {
+/// Converts a TensorProto into a Const (Importer.h).
+bool cimOnnxConstFromTensor(Importer *I, Onnx__TensorProto *t,
+                            MlirLocation loc, bool asF32, Const **out) {
   const char *name = t->name ? t->name : "";
   int32_t dt = t->has_data_type ? t->data_type : 0;
   if (!cimOnnxElemSize(dt))
@@ -318,7 +328,9 @@ bool cimOnnxConstFromTensor(Importer *I, const Onnx__TensorProto *t,
         "tensor '%s': %lld elements is more than the importer holds "
         "(%llu bytes as doubles; set CIM_MAX_INPUT_BYTES to raise it)",
         name, (long long)elements, (unsigned long long)limit);
-  Const *c = cimOnnxConstNew(dt, (int)t->n_dims, t->dims);
+  asF32 = asF32 && dt == DT_FLOAT;
+  Const *c = asF32 ? constShape(dt, (int)t->n_dims, t->dims)
+                   : cimOnnxConstNew(dt, (int)t->n_dims, t->dims);
   if (!c)
     return cimOnnxFail(loc, "tensor '%s': out of memory", name);
   int64_t n = c->n;
@@ -338,7 +350,34 @@ bool cimOnnxConstFromTensor(Importer *I, const Onnx__TensorProto *t,
     rawLen = t->raw_data.len;
   }
   bool ok = true;
-  if (raw) {
+  if (asF32) {
+    /* Little-endian f32 (ONNX's raw_data) is the host's float on the
+     * little-endian hosts cimlir supports: the buffer is taken over as it
+     * is (protobuf-c allocated it through cimOnnxBufAlloc, and so did
+     * readExternal). */
+    if (raw) {
+      ok = rawLen == (size_t)n * es;
+      if (ok && ext) {
+        c->f = (float *)ext;
+        ext = NULL;
+      } else if (ok) {
+        c->f = (float *)t->raw_data.data;
+        t->raw_data.data = NULL;
+        t->raw_data.len = 0;
+        t->has_raw_data = 0;
+      }
+    } else {
+      ok = t->n_float_data == (size_t)n;
+      if (ok) {
+        c->f = t->float_data;
+        t->float_data = NULL;
+        t->n_float_data = 0;
+      }
+    }
+    /* An empty tensor has no buffer to take over. */
+    if (ok && !c->f && !(c->f = cimOnnxBufAlloc(sizeof(float))))
+      ok = false;
+  } else if (raw) {
     ok = rawLen == (size_t)n * es;
     for (int64_t i = 0; ok && i < n; ++i)
       c->v[i] = readLE(raw + (size_t)i * es, dt);
@@ -368,7 +407,7 @@ bool cimOnnxConstFromTensor(Importer *I, const Onnx__TensorProto *t,
                 : dt == DT_INT16  ? (double)(int16_t)t->int32_data[i]
                                   : (double)t->int32_data[i];
   }
-  free(ext);
+  cimOnnxBufFree(ext);
   if (!ok) {
     cimOnnxConstFree(c);
     return cimOnnxFail(loc,
