@@ -103,3 +103,52 @@ def test_workers_below_one_is_an_error(tmp_path, capsys):
     with pytest.raises(SystemExit):
         cli.main(ARGS + ["--workers", "0", "--output", str(tmp_path / "o")])
     assert "--workers must be at least 1" in capsys.readouterr().err
+
+
+def test_distillation_follows_the_teacher_not_the_labels():
+    """distill = 1: the loss is the teacher's soft targets only, so a QAT
+    with every label 0 still learns the float model's classes; distill = 0
+    learns the labels (class 0 everywhere)."""
+    import torch
+    from cimlir.search import data, qat
+    split = data.load_digits_split(seed=0)
+    torch.manual_seed(0)
+    fm = data.build_model("digits-mlp", 10)
+    qat.train(fm, split.x_train, split.y_train, 5, 3e-3)
+    teacher_pred = qat.predict(fm, split.x_val, double=False)
+    zeros = torch.zeros_like(split.y_train)
+    agree = {}
+    for w in (0.0, 1.0):
+        recipe = qat.Recipe(distill=w, temperature=2.0)
+        m = qat.quantized_copy(fm, np.full((3, 2), 8), split.x_train[:256],
+                               recipe=recipe)
+        qat.train_quantized(m, fm, split.x_train, zeros, 2, 1e-3, recipe=recipe)
+        pred = qat.predict(m, split.x_val, double=False)
+        agree[w] = float((pred == teacher_pred).float().mean())
+    assert agree[1.0] > 0.9 and agree[0.0] < 0.2
+
+
+def test_qat_recipe_options(tmp_path, capsys):
+    """--distill, --act-calib, --act-grad reach the QAT (recorded in
+    summary.json); bad values are refused before any training."""
+    search_helpers.cimlir_or_skip()
+    from cimlir.search import cli
+    out = tmp_path / "r"
+    assert cli.main(["--uniform", "4,3", "--float-epochs", "2", "--qat-epochs",
+                     "1", "--distill", "0.5", "--distill-temp", "3",
+                     "--act-calib", "99.9", "--act-grad", "lsq", "--quiet",
+                     "--output", str(out)]) == 0
+    with open(out / "summary.json") as f:
+        s = json.load(f)
+    assert s["recipe"] == {"calib": 99.9, "act_grad": "lsq", "distill": 0.5,
+                           "temperature": 3.0}
+    assert 0 <= s["qat_acc"] <= 100
+    for bad, msg in ((["--distill", "2"], "distill must be in [0, 1], got 2.0"),
+                     (["--act-calib", "min"], "activation calibration must be"),
+                     (["--distill-temp", "0"], "temperature must be > 0"),
+                     (["--act-grad", "ste"], "invalid choice: 'ste'")):
+        with pytest.raises(SystemExit) as e:
+            cli.main(bad + ["--output", str(tmp_path / "x")])
+        assert e.value.code == 2
+        assert msg in capsys.readouterr().err
+    assert not (tmp_path / "x").exists()

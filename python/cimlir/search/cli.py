@@ -50,6 +50,18 @@ def parse_args(argv):
     p.add_argument("--finetune-lr", type=float, default=1e-3)
     p.add_argument("--qat-epochs", type=int, default=20)
     p.add_argument("--qat-lr", type=float, default=1e-3)
+    p.add_argument("--distill", type=float, default=0.0, metavar="W",
+                   help="knowledge distillation from the float model during "
+                        "QAT and fine-tunes: loss (1-W) CE + W T^2 KL "
+                        "(0..1, default 0: off)")
+    p.add_argument("--distill-temp", type=float, default=4.0, metavar="T",
+                   help="distillation temperature (default 4)")
+    p.add_argument("--act-calib", default="max", metavar="M",
+                   help="activation range calibration: max (default), mse, "
+                        "or a percentile such as 99.9")
+    p.add_argument("--act-grad", choices=quant.QuantAct.GRADS, default="pact",
+                   help="gradient of the activation range: pact (default) "
+                        "or lsq (also through the scale)")
     p.add_argument("--policy", default=None,
                    help="skip the search: QAT (and --simulate) this policy "
                         "(.npy or JSON)")
@@ -74,6 +86,11 @@ def parse_args(argv):
     args = p.parse_args(argv)
     if args.workers < 1:
         p.error(f"--workers must be at least 1, got {args.workers}")
+    try:
+        args.recipe = qat.Recipe(args.act_calib, args.act_grad, args.distill,
+                                 args.distill_temp)
+    except ValueError as e:
+        p.error(str(e))
     return args
 
 
@@ -192,7 +209,8 @@ def main(argv=None):
     summary = {"model": args.model, "target_cell_bits": int(target.cell_bits),
                "budget": args.budget, "seed": args.seed,
                "float_acc": qat.accuracy(fmodel, split.x_test, split.y_test),
-               "w8a8_latency_ps": orc.uniform(8, 8)}
+               "w8a8_latency_ps": orc.uniform(8, 8),
+               "recipe": args.recipe.as_dict()}
     _log(args, f"float accuracy {summary['float_acc']:.2f}%")
     if args.policy or args.uniform:
         policy = _final_policy(args, orc, given)
@@ -232,7 +250,7 @@ def _search(args, fmodel, split, orc, out, summary):
         cell_aligned=args.cell_aligned, finetune_epochs=args.finetune_epochs,
         finetune_lr=args.finetune_lr, seed=args.seed,
         warmup=min(args.warmup, args.episodes), per_channel=args.per_channel,
-        workers=args.workers)
+        workers=args.workers, recipe=args.recipe)
     prog = _Progress(args.episodes, args.quiet)
     try:
         best, log, info = searcher.run(fmodel, split, orc, cfg, prog)
@@ -256,10 +274,12 @@ def _search(args, fmodel, split, orc, out, summary):
 
 def _qat(args, fmodel, policy, split, summary, key):
     torch.manual_seed(args.seed)
-    m = qat.quantized_copy(fmodel, policy, split.x_train[:512], args.per_channel)
+    m = qat.quantized_copy(fmodel, policy, split.x_train[:512],
+                           args.per_channel, args.recipe)
     summary[f"{key}_ptq_acc"] = qat.accuracy(m, split.x_test, split.y_test)
-    qat.train(m, split.x_train, split.y_train, args.qat_epochs, args.qat_lr,
-              seed=args.seed)
+    qat.train_quantized(m, fmodel, split.x_train, split.y_train,
+                        args.qat_epochs, args.qat_lr, seed=args.seed,
+                        recipe=args.recipe)
     m.eval()
     # Evaluated in float64: the integer-exact fake-quant reference that the
     # simulator reproduces (loop.py); float32 evaluation can round a few

@@ -34,10 +34,30 @@ def predict(model, x, batch_size=512, double=True):
     return torch.cat(outs).argmax(1)
 
 
+def distill_loss(student, teacher, temperature):
+    """Knowledge distillation (Hinton et al.): ``T^2 KL(softmax(t/T) ||
+    softmax(s/T))`` of the student's and the teacher's logits, mean over
+    the batch."""
+    t = float(temperature)
+    return F.kl_div(F.log_softmax(student / t, dim=1),
+                    F.softmax(teacher / t, dim=1),
+                    reduction="batchmean") * (t * t)
+
+
 def train(model, x, y, epochs, lr, batch_size=64, seed=0, weight_decay=0.0,
-          optimizer="adam", progress=None):
-    """Plain supervised training (float or fake-quant model, in place).
+          optimizer="adam", progress=None, teacher=None, distill=0.0,
+          temperature=4.0):
+    """Supervised training (float or fake-quant model, in place), Adam (or
+    SGD) with a cosine learning-rate schedule over ``epochs``. With a
+    ``teacher`` (the float model) and ``distill`` in (0, 1] the loss is
+    ``(1 - distill) CE + distill * distill_loss(T = temperature)``.
     Returns the last epoch's training accuracy (percent)."""
+    if not 0.0 <= distill <= 1.0:
+        raise ValueError(f"distill must be in [0, 1], got {distill}")
+    if distill and teacher is None:
+        raise ValueError("distill needs a teacher model")
+    if teacher is not None:
+        teacher.eval()
     g = torch.Generator().manual_seed(seed)
     params = [p for p in model.parameters() if p.requires_grad]
     if optimizer == "sgd":
@@ -54,6 +74,11 @@ def train(model, x, y, epochs, lr, batch_size=64, seed=0, weight_decay=0.0,
             opt.zero_grad()
             out = model(xb)
             loss = F.cross_entropy(out, yb)
+            if distill:
+                with torch.no_grad():
+                    t_out = teacher(xb)
+                loss = ((1.0 - distill) * loss
+                        + distill * distill_loss(out, t_out, temperature))
             loss.backward()
             opt.step()
             correct += int((out.argmax(1) == yb).sum())
@@ -65,23 +90,60 @@ def train(model, x, y, epochs, lr, batch_size=64, seed=0, weight_decay=0.0,
     return acc
 
 
-def quantized_copy(float_model, policy, calib_x, per_channel=False):
+class Recipe:
+    """How a fake-quant copy is calibrated and trained (QAT and the
+    search's fine-tune): activation calibration (``quant.calibrate``:
+    ``"max"``, ``"mse"`` or a percentile), the activation range's gradient
+    (``"pact"`` or ``"lsq"``), and the distillation weight and temperature
+    (0: plain cross-entropy). The defaults are the original recipe."""
+
+    def __init__(self, calib="max", act_grad="pact", distill=0.0,
+                 temperature=4.0):
+        self.calib = quant.parse_calibration(calib)
+        if act_grad not in quant.QuantAct.GRADS:
+            raise ValueError(f"act_grad must be one of "
+                             f"{quant.QuantAct.GRADS}, got {act_grad!r}")
+        if not 0.0 <= float(distill) <= 1.0:
+            raise ValueError(f"distill must be in [0, 1], got {distill}")
+        if float(temperature) <= 0:
+            raise ValueError(f"temperature must be > 0, got {temperature}")
+        self.act_grad, self.distill = act_grad, float(distill)
+        self.temperature = float(temperature)
+
+    def as_dict(self):
+        return dict(self.__dict__)
+
+
+def quantized_copy(float_model, policy, calib_x, per_channel=False,
+                   recipe=None):
     """A fake-quant copy of ``float_model`` at ``policy`` (``[L, 2]``),
-    activation ranges calibrated on ``calib_x``."""
+    activation ranges calibrated on ``calib_x`` (``recipe.calib``)."""
+    recipe = recipe or Recipe()
     m = copy.deepcopy(float_model)
     quant.quantize_model(m, per_channel=per_channel)
     quant.set_policy(m, policy)
-    quant.calibrate(m, [calib_x])
+    quant.calibrate(m, [calib_x], recipe.calib)
+    quant.set_act_grad(m, recipe.act_grad)
     return m
 
 
+def train_quantized(m, float_model, x, y, epochs, lr, seed=0, recipe=None):
+    """QAT of the fake-quant model ``m`` (in place) with ``recipe``: the
+    float model is the teacher when ``recipe.distill > 0``."""
+    recipe = recipe or Recipe()
+    teacher = float_model if recipe.distill else None
+    return train(m, x, y, epochs, lr, seed=seed, teacher=teacher,
+                 distill=recipe.distill, temperature=recipe.temperature)
+
+
 def finetune_eval(float_model, policy, split, epochs=1, lr=1e-3, seed=0,
-                  per_channel=False, calib_size=512):
+                  per_channel=False, calib_size=512, recipe=None):
     """HAQ's per-episode evaluation: quantize at ``policy``, calibrate,
     fine-tune ``epochs`` on the training split, return validation accuracy
     (percent) and the model."""
     m = quantized_copy(float_model, policy, split.x_train[:calib_size],
-                       per_channel)
+                       per_channel, recipe)
     if epochs:
-        train(m, split.x_train, split.y_train, epochs, lr, seed=seed)
+        train_quantized(m, float_model, split.x_train, split.y_train, epochs,
+                        lr, seed=seed, recipe=recipe)
     return accuracy(m, split.x_val, split.y_val), m

@@ -84,24 +84,52 @@ class QuantAct(nn.Module):
     """Quantizer of a layer's input (activation).
 
     ``alpha`` is the clamp bound: ``[0, alpha]`` unsigned, ``[-alpha, alpha]``
-    signed. ``calibrate()`` mode records the largest magnitude seen and
-    whether a negative value was seen (then the input is signed);
-    ``bits = 0`` disables quantization (float model).
+    signed; the scale is ``alpha / levels`` in float32 (:func:`scale_for`).
+    ``calibrate()`` mode records the largest magnitude seen, whether a
+    negative value was seen (then the input is signed) and, with
+    ``keep_samples``, the observed values (for :func:`calibrate`'s ``mse``
+    and percentile ranges); ``bits = 0`` disables quantization (float model).
+
+    ``grad`` chooses how ``alpha`` learns; the forward values are the same
+    either way: ``"pact"`` (default) passes only the clamp's gradient to
+    ``alpha`` (PACT, HAQ); ``"lsq"`` also differentiates through the scale
+    ``alpha / levels`` (LSQ's step-size gradient ``round(x/s) - x/s`` for
+    values inside the range), which moves the range at low bit widths where
+    few values are clipped.
     """
 
-    def __init__(self, bits=8, init_range=6.0):
+    GRADS = ("pact", "lsq")
+
+    def __init__(self, bits=8, init_range=6.0, grad="pact"):
         super().__init__()
+        if grad not in self.GRADS:
+            raise ValueError(f"grad must be one of {self.GRADS}, got {grad!r}")
         self.bits = bits
+        self.grad = grad
         self.alpha = nn.Parameter(torch.tensor(float(init_range)))
         self.register_buffer("signed", torch.tensor(False))
         self.register_buffer("seen_max", torch.tensor(0.0))
         self.calibrating = False
+        self.keep_samples = False
+        self.samples = []
 
     def scale(self):
         return scale_for(self.alpha, self.bits, bool(self.signed))
 
     def range(self):
         return qrange(self.bits, bool(self.signed))
+
+    def _train_scale(self):
+        """The scale of :meth:`scale` (same float32 value), differentiable
+        in ``alpha`` when ``grad == "lsq"``."""
+        if self.grad != "lsq":
+            return self.scale()
+        qmin, qmax = self.range()
+        levels = float(max(qmax, -qmin))
+        a = self.alpha.to(torch.float64)
+        s = (a / levels).to(torch.float32)
+        # alpha <= 0 never happens after calibrate (scale_for's 1.0 case)
+        return torch.where(a > 0, s, torch.ones_like(s))
 
     def forward(self, x):
         if self.calibrating:
@@ -110,6 +138,8 @@ class QuantAct(nn.Module):
                                                   x.detach().abs().max()))
                 if bool((x < 0).any()):
                     self.signed.fill_(True)
+                if self.keep_samples:
+                    self.samples.append(x.detach().reshape(-1).float())
             return x
         if not self.bits:
             return x
@@ -119,7 +149,7 @@ class QuantAct(nn.Module):
         else:
             clipped = 0.5 * (x.abs() - (x - a).abs() + a)     # clamp(x, 0, a)
         qmin, qmax = self.range()
-        return fake_quant(clipped, self.scale(), qmin, qmax)
+        return fake_quant(clipped, self._train_scale(), qmin, qmax)
 
     def extra_repr(self):
         return f"bits={self.bits}, signed={bool(self.signed)}"
@@ -244,23 +274,102 @@ def set_policy(model, policy):
         layer.w_bits, layer.a_bits = int(w), int(a)
 
 
+def set_act_grad(model, grad):
+    """``grad`` (``"pact"`` or ``"lsq"``, see :class:`QuantAct`) for every
+    activation quantizer of ``model``."""
+    if grad not in QuantAct.GRADS:
+        raise ValueError(f"grad must be one of {QuantAct.GRADS}, got {grad!r}")
+    for m in quant_layers(model):
+        m.act.grad = grad
+
+
+CALIBRATIONS = ("max", "mse")
+
+
+def parse_calibration(spec):
+    """``"max"``, ``"mse"`` or a percentile in (0, 100] (``"99.9"``) -> the
+    value :func:`calibrate` takes (a string or a float)."""
+    spec = str(spec)
+    if spec in CALIBRATIONS:
+        return spec
+    try:
+        p = float(spec)
+    except ValueError:
+        p = None
+    if p is None or not 0 < p <= 100:
+        raise ValueError(f"activation calibration must be 'max', 'mse' or a "
+                         f"percentile in (0, 100], got {spec!r}")
+    return p
+
+
+# Candidate bounds of the "mse" calibration: this many fractions of the
+# largest magnitude, evenly spaced in [MSE_LOW, 1].
+MSE_STEPS, MSE_LOW = 81, 0.2
+_MAX_SAMPLES = 1 << 20
+
+
+def _mse_bound(x, bits, signed, top):
+    """The bound in ``top * linspace(MSE_LOW, 1, MSE_STEPS)`` whose
+    quantization ``fake_quant(clamp(x))`` is closest to ``x`` (mean
+    squared error; the smallest such bound on ties)."""
+    qmin, qmax = qrange(bits, signed)
+    best, best_err = top, None
+    for f in torch.linspace(MSE_LOW, 1.0, MSE_STEPS, dtype=torch.float64):
+        b = torch.tensor(float(f * top))
+        s = scale_for(b, bits, signed)
+        lo = -float(b) if signed else 0.0
+        q = fake_quant(torch.clamp(x, lo, float(b)), s, qmin, qmax)
+        err = float(((q - x) ** 2).mean())
+        if best_err is None or err < best_err:
+            best, best_err = float(b), err
+    return best
+
+
 @torch.no_grad()
-def calibrate(model, batches, percentile=None):
+def calibrate(model, batches, method="max"):
     """Observe the inputs of every quantized layer on ``batches`` and set
-    each ``alpha`` to the largest magnitude seen (or to the given
-    percentile of |x| of the last batch, when ``percentile`` is set) and
-    the signedness to whether a negative input was seen."""
+    the signedness to whether a negative input was seen and each ``alpha``
+    (the clamp bound; scale ``alpha / levels``, the compiler's convention
+    whatever alpha is) to
+
+    * ``"max"``: the largest magnitude seen;
+    * a number ``p``: the ``p``-th percentile of the magnitudes seen;
+    * ``"mse"``: the bound among ``MSE_STEPS`` fractions of the largest
+      magnitude that minimises the mean squared quantization error of the
+      observed values at the layer's activation bits (set the policy
+      first).
+    """
+    method = parse_calibration(method)
     layers = quant_layers(model)
     for m in layers:
         m.act.calibrating = True
+        m.act.keep_samples = method != "max"
+        m.act.samples = []
         m.act.seen_max.zero_()
         m.act.signed.fill_(False)
     was_training = model.training
     model.eval()
-    for x in batches:
-        model(x)
+    try:
+        for x in batches:
+            model(x)
+    finally:
+        for m in layers:
+            m.act.calibrating = False
     for m in layers:
-        m.act.calibrating = False
-        bound = float(m.act.seen_max)
+        top = float(m.act.seen_max)
+        bound = top
+        if method != "max" and top > 0 and m.act.samples:
+            v = torch.cat(m.act.samples)
+            if v.numel() > _MAX_SAMPLES:  # evenly spaced subset
+                v = v[torch.linspace(0, v.numel() - 1, _MAX_SAMPLES).long()]
+            if method == "mse":
+                bits = m.act.bits or 8
+                bound = _mse_bound(v.double(), bits, bool(m.act.signed), top)
+            else:
+                bound = float(torch.quantile(v.abs().double(), method / 100.0))
+            if bound <= 0:  # mostly zeros (ReLU): keep the largest
+                bound = top
+        m.act.samples = []
+        m.act.keep_samples = False
         m.act.alpha.data.fill_(bound if bound > 0 else 1.0)
     model.train(was_training)

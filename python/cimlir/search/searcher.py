@@ -26,13 +26,14 @@ class SearchConfig:
     def __init__(self, episodes=100, budget=0.5, min_bit=2, max_bit=8,
                  first_last_8bit=False, cell_aligned=False, finetune_epochs=1,
                  finetune_lr=1e-3, seed=0, warmup=20, per_channel=False,
-                 workers=1, **agent_kw):
+                 workers=1, recipe=None, **agent_kw):
         self.episodes, self.budget = episodes, budget
         self.min_bit, self.max_bit = min_bit, max_bit
         self.first_last_8bit, self.cell_aligned = first_last_8bit, cell_aligned
         self.finetune_epochs, self.finetune_lr = finetune_epochs, finetune_lr
         self.seed, self.warmup, self.per_channel = seed, warmup, per_channel
         self.workers = workers
+        self.recipe = recipe or qat.Recipe()  # calibration, gradient, distillation
         self.agent_kw = agent_kw
 
 
@@ -68,7 +69,8 @@ def evaluate(float_model, split, cfg, policy, ep):
     acc, _ = qat.finetune_eval(float_model, policy, split,
                                cfg.finetune_epochs, cfg.finetune_lr,
                                seed=cfg.seed + ep,
-                               per_channel=cfg.per_channel)
+                               per_channel=cfg.per_channel,
+                               recipe=cfg.recipe)
     return acc
 
 
