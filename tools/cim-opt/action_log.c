@@ -20,14 +20,19 @@
  * for stderr; whatever else the pass writes to stderr (diagnostics) is
  * copied after the "begins" line.
  *
- * What this cannot reproduce is refused with an error naming the flag:
- * actions inside a pass (pattern applications, rewrite iterations: those
- * are not logged, docs/cim-opt.md), passes that run passes themselves
- * (composite-fixed-point-pass, the inliner's pipeline: detected from their
- * dumps), pass pipelines (their expansion is not visible), op-agnostic
- * nesting (`any(...)`), and a nested pipeline on two or more ops with
- * threading enabled (mlir-opt then logs from worker threads, in an order
- * that depends on timing).
+ * The IR dumps also show the passes a composite-fixed-point-pass runs
+ * (one dump per pass run, in order); with a `pipeline=` of passes or of
+ * `any(passes)` they say which pass ran on which op, so those are logged
+ * too, with an adaptor action per iteration for `any(...)`.
+ *
+ * Actions inside a pass (pattern applications, rewrite iterations) are not
+ * logged (docs/cim-opt.md). What cannot be reproduced is refused with an
+ * error naming the flag: other passes that run passes themselves (the
+ * inliner's pipeline: detected from their dumps), pass pipelines (their
+ * expansion is not visible), op-agnostic nesting (`any(...)`) in the
+ * pipeline, and a nested pipeline on two or more ops with threading enabled
+ * whose actions would be logged (mlir-opt then logs from worker threads, in
+ * an order that depends on timing).
  *===----------------------------------------------------------------------===*/
 
 #define _GNU_SOURCE
@@ -434,12 +439,13 @@ typedef struct Begin {
   Text head, tail;
 } Begin;
 
-static Begin beginLine(CimOptActionLog *log, MlirOperation op) {
-  Begin b = {{NULL, 0}, {NULL, 0}};
+/// Whether the action of a pass on `op` is logged (the filters); inside a
+/// parallel nested pipeline, a logged action is refused instead.
+static bool shouldLog(CimOptActionLog *log, MlirOperation op) {
   const CimOptOptions *o = log->options;
   if (o->numActionFilters > 0 &&
       !locationMatches(o, mlirOperationGetLocation(op)))
-    return b;
+    return false;
   if (log->parallel) {
     if (!log->refused)
       fprintf(stderr,
@@ -449,8 +455,27 @@ static Begin beginLine(CimOptActionLog *log, MlirOperation op) {
                    "depends on timing\n",
               log->parallelOps, log->parallel);
     log->refused = true;
-    return b;
+    return false;
   }
+  return true;
+}
+
+/// IRUnit's printer: the default flags (the command line's), regions
+/// skipped, local scope (no newline after a top-level op).
+static MlirOpPrintingFlags unitFlags(const CimOptOptions *o) {
+  MlirOpPrintingFlags flags = cimOptCreatePrintingFlags(o);
+  mlirOpPrintingFlagsSkipRegions(flags);
+  mlirOpPrintingFlagsUseLocalScope(flags);
+  return flags;
+}
+
+/// The "begins" line of a pass on `op` whose op prints as `unit` (or as
+/// `op` prints now, when `unit` is NULL), split around the pass name.
+static Begin beginLineWith(CimOptActionLog *log, MlirOperation op,
+                           const char *unit, size_t unitLength) {
+  Begin b = {{NULL, 0}, {NULL, 0}};
+  if (!shouldLog(log, op))
+    return b;
   char head[256];
   snprintf(head, sizeof head,
            "[thread %s] begins (no breakpoint) Action `pass-execution` "
@@ -462,15 +487,19 @@ static Begin beginLine(CimOptActionLog *log, MlirOperation op) {
   appendText(mlirStringRefCreate(name.data, name.length), &b.tail);
   appendText(mlirStringRefCreateFromCString("` ("), &b.tail);
   free(name.data);
-  /* IRUnit's printer: the default flags, regions skipped, local scope (no
-     newline after a top-level op). */
-  MlirOpPrintingFlags flags = cimOptCreatePrintingFlags(o);
-  mlirOpPrintingFlagsSkipRegions(flags);
-  mlirOpPrintingFlagsUseLocalScope(flags);
-  mlirOperationPrintWithFlags(op, flags, appendText, &b.tail);
-  mlirOpPrintingFlagsDestroy(flags);
+  if (unit) {
+    appendText(mlirStringRefCreate(unit, unitLength), &b.tail);
+  } else {
+    MlirOpPrintingFlags flags = unitFlags(log->options);
+    mlirOperationPrintWithFlags(op, flags, appendText, &b.tail);
+    mlirOpPrintingFlagsDestroy(flags);
+  }
   appendText(mlirStringRefCreateFromCString(")`\n"), &b.tail);
   return b;
+}
+
+static Begin beginLine(CimOptActionLog *log, MlirOperation op) {
+  return beginLineWith(log, op, NULL, 0);
 }
 
 static void writeBegin(CimOptActionLog *log, Begin *b, const char *pass,
@@ -618,19 +647,311 @@ static void watchCapture(int capture, int saved) {
   gCaptureFd = capture;
 }
 
+/* One IR dump printed before a pass ran, in the captured stderr: the
+ * pass's name and argument, the op as printed (IRUnit's flags), and the
+ * text written after it up to the next dump. */
+typedef struct Dump {
+  const char *name, *arg, *unit, *after;
+  size_t nameLength, argLength, unitLength, afterLength;
+} Dump;
+
+static const char kDumpBefore[] = "// -----// IR Dump Before ";
+static const char kDumpEnd[] = " //----- //";
+
+/// Splits `text` into the dumps it holds (*lead: text before the first).
+/// False if a dump header does not read as one.
+static bool splitDumps(const char *text, size_t size, Dump **out, size_t *n,
+                       size_t *lead) {
+  *out = NULL;
+  *n = 0;
+  *lead = size;
+  size_t pos = 0;
+  Dump *last = NULL;
+  while (pos < size) {
+    const char *nl = memchr(text + pos, '\n', size - pos);
+    size_t next = nl ? (size_t)(nl - text) + 1 : size;
+    size_t lineEnd = nl ? (size_t)(nl - text) : size;
+    if (strncmp(text + pos, kDumpBefore, sizeof kDumpBefore - 1) != 0) {
+      pos = next;
+      continue;
+    }
+    /* "NAME (ARG) //----- //" */
+    const char *h = text + pos + sizeof kDumpBefore - 1;
+    size_t hl = lineEnd - (size_t)(h - text), el = sizeof kDumpEnd - 1;
+    if (hl < el + 3 || memcmp(h + hl - el, kDumpEnd, el) != 0 ||
+        h[hl - el - 1] != ')')
+      return false;
+    size_t open = hl - el - 1;
+    while (open > 0 && !(h[open] == '(' && h[open - 1] == ' '))
+      --open;
+    if (open == 0)
+      return false;
+    if (last)
+      last->afterLength = (size_t)(text + pos - last->after);
+    else
+      *lead = pos;
+    Dump *grown = realloc(*out, (*n + 1) * sizeof *grown);
+    if (!grown)
+      return false;
+    *out = grown;
+    last = &(*out)[(*n)++];
+    last->name = h;
+    last->nameLength = open - 1;
+    last->arg = h + open + 1;
+    last->argLength = hl - el - 1 - open - 1;
+    last->unit = text + next;
+    const char *end = strstr(text + next, "\n\n");
+    last->unitLength = end ? (size_t)(end - (text + next)) : size - next;
+    last->after = end ? end + 2 : text + size;
+    last->afterLength = (size_t)(text + size - last->after);
+    pos = (size_t)(last->after - text);
+  }
+  return true;
+}
+
+static bool argIs(const Dump *d, const char *arg) {
+  return d->argLength == strlen(arg) && !memcmp(d->arg, arg, d->argLength);
+}
+
+/// The value of option `key` in `text` (`name{k=v k2='v 2' ...}`), without
+/// quotes or braces, in a new string; NULL when absent.
+static char *optionValue(const char *text, const char *key) {
+  const char *p = strchr(text, '{');
+  if (!p)
+    return NULL;
+  ++p;
+  size_t k = strlen(key);
+  while (*p && *p != '}') {
+    while (*p == ' ')
+      ++p;
+    const char *start = p;
+    int depth = 0;
+    char quote = 0;
+    for (; *p; ++p) {
+      if (quote) {
+        if (*p == quote)
+          quote = 0;
+      } else if (*p == '\'' || *p == '"') {
+        quote = *p;
+      } else if (*p == '(' || *p == '{') {
+        ++depth;
+      } else if (*p == ')' || *p == '}') {
+        if (depth == 0)
+          break;
+        --depth;
+      } else if (*p == ' ' && depth == 0) {
+        break;
+      }
+    }
+    if ((size_t)(p - start) > k && !strncmp(start, key, k) && start[k] == '=') {
+      const char *v = start + k + 1;
+      size_t n = (size_t)(p - v);
+      if (n >= 2 && ((v[0] == '\'' && v[n - 1] == '\'') ||
+                     (v[0] == '"' && v[n - 1] == '"') ||
+                     (v[0] == '{' && v[n - 1] == '}'))) {
+        ++v;
+        n -= 2;
+      }
+      return copyText(v, n);
+    }
+  }
+  return NULL;
+}
+
+static void writeLine(CimOptActionLog *log, const Begin *b, const char *pass,
+                      size_t length) {
+  if (!b->head.data)
+    return;
+  fwrite(b->head.data, 1, b->head.length, log->stream);
+  fwrite(pass, 1, length, log->stream);
+  fwrite(b->tail.data, 1, b->tail.length, log->stream);
+}
+
+static void writeCompletedLine(CimOptActionLog *log, const Begin *b) {
+  if (b->head.data)
+    fprintf(log->stream, "[thread %s] completed `pass-execution`\n",
+            log->thread);
+}
+
+static void freeBegin(Begin *b) {
+  free(b->head.data);
+  free(b->tail.data);
+  b->head.data = b->tail.data = NULL;
+}
+
+/// A nested pass of a composite pass, from its dump, on `target`.
+static void logNested(CimOptActionLog *log, MlirOperation target,
+                      const Dump *d) {
+  Begin b = beginLineWith(log, target, d->unit, d->unitLength);
+  writeLine(log, &b, d->name, d->nameLength);
+  fwrite(d->after, 1, d->afterLength, stderr);
+  writeCompletedLine(log, &b);
+  freeBegin(&b);
+}
+
+/* What a composite-fixed-point-pass runs (its `pipeline=` option): passes
+ * on its own op (flat), or `any(passes)`, a nested op-agnostic pass manager
+ * on its child ops. NULL for anything else. */
+typedef struct Composite {
+  Element list; /* the option, parsed */
+  Element *passes;
+  size_t numPasses;
+  bool nested;
+} Composite;
+
+static bool parseComposite(MlirContext ctx, Element *e, Composite *c) {
+  memset(c, 0, sizeof *c);
+  char *pipeline = optionValue(e->text, "pipeline");
+  size_t p = 0;
+  bool ok = pipeline && parseList(pipeline, &p, &c->list);
+  if (ok) {
+    skipSpaces(pipeline, &p);
+    ok = !pipeline[p];
+  }
+  free(pipeline);
+  if (!ok)
+    return false;
+  Element *list = &c->list;
+  if (list->numChildren == 1 && list->children[0].anchor &&
+      !strcmp(list->children[0].anchor, "any")) {
+    c->nested = true;
+    list = &list->children[0];
+  }
+  c->passes = list->children;
+  c->numPasses = list->numChildren;
+  for (size_t i = 0; i < c->numPasses; ++i)
+    if (c->passes[i].anchor || !isSinglePass(ctx, "any", &c->passes[i]) ||
+        !strcmp(c->passes[i].name, "composite-fixed-point-pass"))
+      return false;
+  return c->numPasses > 0;
+}
+
+/// Logs a composite pass's nested passes from their dumps `d[0..n)`: on its
+/// op, or (nested) one adaptor action per iteration around the runs on the
+/// child ops it scheduled, found by matching the first iteration's dumps to
+/// the children as they printed before the pass. False (refused) when the
+/// dumps do not read as that.
+static bool logComposite(CimOptActionLog *log, MlirOperation op,
+                         const Composite *c, const Dump *d, size_t n,
+                         bool failed, MlirOperation *children,
+                         Text *childUnits, size_t numChildren,
+                         const Begin *adaptor) {
+  size_t k = c->numPasses;
+  /* Groups: the pipeline's passes in order on one op, cut short where a
+     pass failed (only when the run failed, and only if the pass names tell
+     the cut apart: all different). */
+  bool distinct = true;
+  for (size_t a = 0; a < k; ++a)
+    for (size_t b2 = a + 1; b2 < k; ++b2)
+      if (!strcmp(c->passes[a].name, c->passes[b2].name))
+        distinct = false;
+  size_t *start = malloc((n + 1) * sizeof *start);
+  size_t *scheduled = malloc((numChildren + 1) * sizeof *scheduled);
+  size_t numGroups = 0, firstShort = (size_t)-1;
+  bool ok = start && scheduled;
+  for (size_t i = 0; ok && i < n;) {
+    size_t j = 0;
+    start[numGroups] = i;
+    while (i < n && j < k && argIs(&d[i], c->passes[j].name))
+      ++i, ++j;
+    if (j == 0 || (j < k && !(failed && distinct)))
+      ok = false;
+    if (j < k && firstShort == (size_t)-1)
+      firstShort = numGroups;
+    ++numGroups;
+  }
+  if (ok)
+    start[numGroups] = n;
+  if (ok && !c->nested) {
+    /* On the composite's own op: a short group only last. */
+    ok = firstShort == (size_t)-1 || firstShort + 1 == numGroups;
+    for (size_t i = 0; ok && i < n; ++i)
+      logNested(log, op, &d[i]);
+    free(start);
+    free(scheduled);
+    return ok;
+  }
+  /* The scheduled children: the first iteration's groups, each on the next
+     child that printed as the group's first dump. Two children that print
+     alike would make this ambiguous. */
+  for (size_t a = 0; ok && a < numChildren; ++a)
+    for (size_t b2 = a + 1; ok && b2 < numChildren; ++b2)
+      if (childUnits[a].length == childUnits[b2].length &&
+          !memcmp(childUnits[a].data, childUnits[b2].data,
+                  childUnits[a].length))
+        ok = false;
+  size_t numScheduled = 0, next = 0;
+  for (size_t g = 0; ok && g < numGroups; ++g) {
+    const Dump *first = &d[start[g]];
+    size_t m = next;
+    while (m < numChildren &&
+           !(childUnits[m].length == first->unitLength &&
+             !memcmp(childUnits[m].data, first->unit, first->unitLength)))
+      ++m;
+    if (m == numChildren)
+      break; /* the second iteration */
+    scheduled[numScheduled++] = m;
+    next = m + 1;
+  }
+  size_t iterations = 1;
+  if (ok && numScheduled > 0) {
+    iterations = (numGroups + numScheduled - 1) / numScheduled;
+    /* Every iteration complete but the last, which may fail. */
+    ok = (failed || numGroups % numScheduled == 0) &&
+         (firstShort == (size_t)-1 ||
+          firstShort / numScheduled + 1 == iterations);
+  } else if (ok) {
+    ok = n == 0;
+  }
+  if (ok && numScheduled >= 2 && !log->options->disableThreading &&
+      !log->parallel) {
+    Text name = opName(op);
+    log->parallel = name.data;
+    log->parallelOps = numScheduled;
+    for (size_t g = 0; g < numGroups; ++g)
+      shouldLog(log, children[scheduled[g % numScheduled]]);
+    log->parallel = NULL;
+    free(name.data);
+    if (log->refused) {
+      free(start);
+      free(scheduled);
+      return true; /* refused, reported */
+    }
+  }
+  for (size_t it = 0; ok && it < iterations; ++it) {
+    writeLine(log, adaptor, ADAPTOR, strlen(ADAPTOR));
+    for (size_t g = it * numScheduled;
+         g < numGroups && g < (it + 1) * numScheduled; ++g)
+      for (size_t i = start[g]; i < start[g + 1]; ++i)
+        logNested(log, children[scheduled[g % numScheduled]], &d[i]);
+    writeCompletedLine(log, adaptor);
+  }
+  free(start);
+  free(scheduled);
+  return ok;
+}
+
 /// Runs pass `e` on `op` in a pass manager of its own and logs it.
 static bool runPass(CimOptActionLog *log, MlirOperation op, Element *e) {
   MlirContext ctx = mlirOperationGetContext(op);
   Text anchor = opName(op);
   bool ok = false;
-  if (!strcmp(e->name, "composite-fixed-point-pass")) {
-    refuse("cannot log 'composite-fixed-point-pass': the passes it runs "
-           "(a dynamic pipeline) are actions inside MLIR, which the C API "
-           "does not show",
+  Composite composite;
+  bool isComposite = !strcmp(e->name, "composite-fixed-point-pass");
+  MlirOperation *children = NULL;
+  Text *childUnits = NULL;
+  size_t numChildren = 0;
+  Begin b = {{NULL, 0}, {NULL, 0}}, adaptor = {{NULL, 0}, {NULL, 0}};
+  char *text = NULL;
+  Dump *dumps = NULL;
+  if (isComposite && !parseComposite(ctx, e, &composite)) {
+    refuse("logs 'composite-fixed-point-pass' only with a `pipeline` of "
+           "passes or `any(passes)`: other nesting runs passes inside MLIR "
+           "that the C API does not show",
            "");
     goto done;
   }
-  if (!isSinglePass(ctx, anchor.data, e)) {
+  if (!isComposite && !isSinglePass(ctx, anchor.data, e)) {
     fprintf(stderr,
             TOOL ": " FLAG " cannot log the passes of pass pipeline '%s': "
                  "the C API does not show the passes a pipeline expands to; "
@@ -651,22 +972,41 @@ static bool runPass(CimOptActionLog *log, MlirOperation op, Element *e) {
   }
   free(err.data);
   mlirPassManagerEnableVerifier(pm, false);
-  MlirOpPrintingFlags flags = mlirOpPrintingFlagsCreate();
-  mlirOpPrintingFlagsSkipRegions(flags);
+  /* Dumps before every pass (those a composite pass runs too), their op
+     printed as IRUnit prints it. */
+  MlirOpPrintingFlags flags = unitFlags(log->options);
   mlirPassManagerEnableIRPrinting(pm, true, false, false, false, false, flags,
                                   mlirStringRefCreate(NULL, 0));
-  /* The dump's op, as the IR printer prints it (local scope when nested). */
-  Text dumped = {NULL, 0};
-  if (!mlirBlockIsNull(mlirOperationGetBlock(op)))
-    mlirOpPrintingFlagsUseLocalScope(flags);
-  mlirOperationPrintWithFlags(op, flags, appendText, &dumped);
-  appendText(mlirStringRefCreateFromCString("\n\n"), &dumped);
+  if (isComposite && composite.nested) {
+    /* The child ops, as they print before the pass. */
+    for (intptr_t r = 0; r < mlirOperationGetNumRegions(op); ++r)
+      for (MlirBlock bl = mlirRegionGetFirstBlock(mlirOperationGetRegion(op, r));
+           !mlirBlockIsNull(bl); bl = mlirBlockGetNextInRegion(bl))
+        for (MlirOperation c = mlirBlockGetFirstOperation(bl);
+             !mlirOperationIsNull(c); c = mlirOperationGetNextInBlock(c)) {
+          MlirOperation *grownOps =
+              realloc(children, (numChildren + 1) * sizeof *grownOps);
+          if (grownOps)
+            children = grownOps;
+          Text *grownUnits =
+              realloc(childUnits, (numChildren + 1) * sizeof *grownUnits);
+          if (grownUnits)
+            childUnits = grownUnits;
+          if (!grownOps || !grownUnits)
+            continue;
+          children[numChildren] = c;
+          childUnits[numChildren] = (Text){NULL, 0};
+          mlirOperationPrintWithFlags(c, flags, appendText,
+                                      &childUnits[numChildren]);
+          ++numChildren;
+        }
+    adaptor = beginLine(log, op);
+  }
   mlirOpPrintingFlagsDestroy(flags);
 
-  Begin b = beginLine(log, op);
+  b = beginLine(log, op);
   if (log->refused) {
     mlirPassManagerDestroy(pm);
-    free(dumped.data);
     goto done;
   }
   /* The pass runs with stderr going into a temporary file: the IR dump
@@ -680,9 +1020,6 @@ static bool runPass(CimOptActionLog *log, MlirOperation op, Element *e) {
     if (capture)
       fclose(capture);
     mlirPassManagerDestroy(pm);
-    free(b.head.data);
-    free(b.tail.data);
-    free(dumped.data);
     refuse("needs a temporary file, and none could be made", "");
     goto done;
   }
@@ -694,7 +1031,7 @@ static bool runPass(CimOptActionLog *log, MlirOperation op, Element *e) {
   dup2(saved, 2);
   close(saved);
   long size = fseek(capture, 0, SEEK_END) == 0 ? ftell(capture) : 0;
-  char *text = malloc((size_t)(size > 0 ? size : 0) + 1);
+  text = malloc((size_t)(size > 0 ? size : 0) + 1);
   size_t got = 0;
   if (text) {
     rewind(capture);
@@ -703,59 +1040,48 @@ static bool runPass(CimOptActionLog *log, MlirOperation op, Element *e) {
   }
   fclose(capture);
 
-  static const char before[] = "// -----// IR Dump Before ";
-  char suffix[512];
-  snprintf(suffix, sizeof suffix, " (%s) //----- //\n", e->name);
-  const char *nl = text ? strchr(text, '\n') : NULL;
-  const char *rest = text ? text + got : NULL;
-  const char *name = NULL;
-  size_t nameLength = 0;
-  if (text && nl && !strncmp(text, before, sizeof before - 1)) {
-    size_t lineLength = (size_t)(nl - text) + 1, s = strlen(suffix);
-    if (lineLength >= sizeof before - 1 + s &&
-        !memcmp(nl + 1 - s, suffix, s)) {
-      name = text + sizeof before - 1;
-      nameLength = lineLength - (sizeof before - 1) - s;
-    }
-    const char *end = strstr(nl + 1, "\n\n");
-    if (dumped.data && !strncmp(nl + 1, dumped.data, dumped.length))
-      rest = nl + 1 + dumped.length;
-    else
-      rest = end ? end + 2 : text + got;
-  }
-  if (!name) {
-    free(dumped.data);
+  size_t numDumps = 0, lead = 0;
+  if (!text || !splitDumps(text, got, &dumps, &numDumps, &lead) ||
+      numDumps == 0 || !argIs(&dumps[0], e->name)) {
     if (text)
       fwrite(text, 1, got, stderr);
-    free(text);
-    free(b.head.data);
-    free(b.tail.data);
     refuse("could not read the name of pass ", e->name);
     goto done;
   }
-  free(dumped.data);
-  /* A pass that runs passes itself: mlir-opt logs those too. */
-  for (const char *q = rest; q && *q; ++q) {
-    if ((q == rest || q[-1] == '\n') &&
-        !strncmp(q, before, sizeof before - 1)) {
-      free(b.head.data);
-      free(b.tail.data);
-      fprintf(stderr,
-              TOOL ": " FLAG " cannot log '%s': it ran passes itself (a "
-                   "dynamic pipeline), whose actions are inside MLIR, which "
-                   "the C API does not show\n",
-              e->name);
-      free(text);
-      goto done;
-    }
+  if (numDumps > 1 && !isComposite) {
+    /* A pass that runs passes itself: mlir-opt logs those too. */
+    fprintf(stderr,
+            TOOL ": " FLAG " cannot log '%s': it ran passes itself (a "
+                 "dynamic pipeline), whose actions are inside MLIR, which "
+                 "the C API does not show\n",
+            e->name);
+    goto done;
   }
-  writeBegin(log, &b, name, nameLength);
-  fwrite(rest, 1, (size_t)(text + got - rest), stderr);
+  fwrite(text, 1, lead, stderr);
+  writeLine(log, &b, dumps[0].name, dumps[0].nameLength);
+  fwrite(dumps[0].after, 1, dumps[0].afterLength, stderr);
+  if (isComposite &&
+      !logComposite(log, op, &composite, dumps + 1, numDumps - 1, !passOk,
+                    children, childUnits, numChildren, &adaptor)) {
+    refuse("could not follow the passes 'composite-fixed-point-pass' ran "
+           "from their IR dumps (the C API shows no more)",
+           "");
+    goto done;
+  }
   fflush(stderr);
-  free(text);
-  writeCompleted(log, &b);
-  ok = passOk && verifyAfter(log, op);
+  writeCompletedLine(log, &b);
+  ok = passOk && !log->refused && verifyAfter(log, op);
 done:
+  if (isComposite)
+    freeElement(&composite.list);
+  for (size_t i = 0; i < numChildren; ++i)
+    free(childUnits[i].data);
+  free(children);
+  free(childUnits);
+  free(dumps);
+  free(text);
+  freeBegin(&b);
+  freeBegin(&adaptor);
   free(anchor.data);
   return ok;
 }
