@@ -15,6 +15,7 @@
 
 /// Index of every field, in table (= CimTarget = #cim.target) order.
 typedef enum CimTargetFieldId {
+  CIM_TARGET_FIELD_DERIVED = -2, /* FOLLOWS: computed by cimTargetDerivedDefault */
   CIM_TARGET_FIELD_NONE = -1,
 #define CIM_TARGET_FIELD(ID, ...) CIM_TARGET_FIELD_##ID,
 #include "target/TargetFields.def"
@@ -39,7 +40,7 @@ typedef struct CimTargetFieldDef {
   const char *unit;  /* JSON unit for the docs ("" for names) */
   int64_t def, min, max; /* stored units */
   CimTargetFieldId bound;   /* a field bounding this one from above */
-  CimTargetFieldId follows; /* a field giving this one's default */
+  CimTargetFieldId follows; /* a field giving this one's default, DERIVED */
   const char *doc, *note;
 } CimTargetFieldDef;
 
@@ -49,5 +50,22 @@ extern const CimTargetFieldDef cimTargetFields[CIM_TARGET_NUM_FIELDS];
 int64_t cimTargetFieldGet(const CimTarget *t, CimTargetFieldId id);
 /// Stores `v` in field `id`, unchecked (cimTargetValidate checks).
 void cimTargetFieldSet(CimTarget *t, CimTargetFieldId id, int64_t v);
+
+/// The value field `id` takes when it is not given, from the other fields of
+/// `t`: the field it follows, cimTargetDerivedDefault for a DERIVED field,
+/// else the table's default.
+int64_t cimTargetDefaultOf(const CimTarget *t, CimTargetFieldId id);
+
+/// The default of a DERIVED field (target_energy.c) from the other fields
+/// of `t`, which must each be within their own range.
+int64_t cimTargetDerivedDefault(const CimTarget *t, CimTargetFieldId id);
+
+/// The resolution a conversion is priced at: `adc_bits`, or for an ideal
+/// ADC the bits of the largest column sum the crossbar can produce.
+int64_t cimTargetAdcResolution(const CimTarget *t);
+
+/// Sets every field whose default depends on others (FOLLOWS) to that
+/// default, in table order.
+void cimTargetApplyDependentDefaults(CimTarget *t);
 
 #endif /* CIM_TARGET_TARGETFIELDS_H */

@@ -89,6 +89,7 @@ CimTarget cimTargetGetDefault(void) {
   memset(&t, 0, sizeof t);
   for (int i = 0; i < CIM_TARGET_NUM_FIELDS; ++i)
     cimTargetFieldSet(&t, (CimTargetFieldId)i, cimTargetFields[i].def);
+  cimTargetApplyDependentDefaults(&t);
   return t;
 }
 

@@ -40,16 +40,21 @@ static void appendUnit(CimStrBuf *b, const CimTargetFieldDef *f) {
     cimStrBufAppendCString(b, " or `\"ideal\"`");
 }
 
-static void appendDefault(CimStrBuf *b, const CimTargetFieldDef *f) {
-  if (f->follows != CIM_TARGET_FIELD_NONE) {
+/// The default of field `id`: `= field` for a copied one, else its value on
+/// the default target (a DERIVED energy computed for that crossbar).
+static void appendDefault(CimStrBuf *b, CimTargetFieldId id) {
+  const CimTargetFieldDef *f = &cimTargetFields[id];
+  if (f->follows >= 0) {
     cimStrBufPrintf(b, "= `%s`", cimTargetFields[f->follows].key);
     return;
   }
+  CimTarget defaults = cimTargetGetDefault();
+  int64_t v = cimTargetFieldGet(&defaults, id);
   bool quoted = cimTargetRepNames(f->rep) ||
-                (f->rep == CIM_TARGET_REP_ADC && f->def == CIM_ADC_BITS_IDEAL);
+                (f->rep == CIM_TARGET_REP_ADC && v == CIM_ADC_BITS_IDEAL);
   if (quoted)
     cimStrBufAppendCString(b, "`");
-  cimTargetAppendValue(b, f, f->def, f->rep == CIM_TARGET_REP_ADC);
+  cimTargetAppendValue(b, f, v, f->rep == CIM_TARGET_REP_ADC);
   if (quoted)
     cimStrBufAppendCString(b, "`");
   if (f->note[0])
@@ -89,7 +94,7 @@ void cimTargetPrintFieldTable(MlirStringCallback callback, void *userData) {
     cimStrBufPrintf(&b, "| `%s` | %s |", f->key, f->doc);
     appendUnit(&cell, f);
     appendCell(&b, &cell);
-    appendDefault(&cell, f);
+    appendDefault(&cell, (CimTargetFieldId)i);
     appendCell(&b, &cell);
     appendRange(&cell, f);
     appendCell(&b, &cell);

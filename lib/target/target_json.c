@@ -265,11 +265,13 @@ static MlirLogicalResult parseObject(json_t *root, CimTarget *t,
             cimTargetParseFieldValue(id, value, t, prefix, cb, ud)))
       return mlirLogicalResultFailure();
   }
-  /* Without an OU limit every row of the crossbar may be active. */
+  /* Without an OU limit every row of the crossbar may be active; an energy
+   * not given takes its published default for this crossbar. In table
+   * order, so a default sees the defaults before it. */
   for (int i = 0; i < CIM_TARGET_NUM_FIELDS; ++i)
     if (!given[i] && cimTargetFields[i].follows != CIM_TARGET_FIELD_NONE)
       cimTargetFieldSet(t, (CimTargetFieldId)i,
-                        cimTargetFieldGet(t, cimTargetFields[i].follows));
+                        cimTargetDefaultOf(t, (CimTargetFieldId)i));
   return cimTargetValidateWithPrefix(t, prefix, cb, ud);
 }
 

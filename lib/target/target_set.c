@@ -15,12 +15,21 @@
 #include "target/TargetInternal.h"
 
 void cimTargetAssignFollowing(CimTarget *t, CimTargetFieldId id, int64_t v) {
-  int64_t old = cimTargetFieldGet(t, id);
+  /* A field with a dependent default that holds that default keeps holding
+   * it: ou_rows = rows, an energy = its published figure for this crossbar.
+   * Recomputed in table order, so a chain (rows -> ou_rows -> e_adc) moves
+   * as one. */
+  bool atDefault[CIM_TARGET_NUM_FIELDS];
+  for (int i = 0; i < CIM_TARGET_NUM_FIELDS; ++i)
+    atDefault[i] = i != (int)id &&
+                   cimTargetFields[i].follows != CIM_TARGET_FIELD_NONE &&
+                   cimTargetFieldGet(t, (CimTargetFieldId)i) ==
+                       cimTargetDefaultOf(t, (CimTargetFieldId)i);
   cimTargetFieldSet(t, id, v);
   for (int i = 0; i < CIM_TARGET_NUM_FIELDS; ++i)
-    if (cimTargetFields[i].follows == id &&
-        cimTargetFieldGet(t, (CimTargetFieldId)i) == old)
-      cimTargetFieldSet(t, (CimTargetFieldId)i, v);
+    if (atDefault[i])
+      cimTargetFieldSet(t, (CimTargetFieldId)i,
+                        cimTargetDefaultOf(t, (CimTargetFieldId)i));
 }
 
 /// The JSON value a setting's text stands for: a number if it reads as one,

@@ -6,21 +6,29 @@
 
 // The default: 4-bit cells, OU 256 on 256x256. 4-bit weights on a 4x3
 // layer: 1 slice, 6 columns, 4 rows, 1 tile; 4 planes; 2 invocations: 8
-// cycles, 48 ADC reads; latency 56 + 8 * 1.4 = 67.2 us.
+// cycles, 48 ADC reads; latency 56 + 8 * 1.4 = 67.2 us. Energy (docs/
+// target.md, "Energy defaults"): 8 cycles * 4 rows = 32 row activations *
+// 1017 fJ (256 * 2.34375 + 416.67) = 32544 fJ = 0.033 nJ; the ideal ADC's
+// ceil(log2(256 * 15 + 1)) = 12 bits have no figure (0).
 // RUN: cim-opt %s --cim-estimate -o /dev/null 2>&1 | FileCheck %s --check-prefix=DEFAULT
-// DEFAULT: layer 0 dense 4/4 1 1 8 48 67.200 0.000
+// DEFAULT: layer 0 dense 4/4 1 1 8 48 67.200 0.033
 
 // 2-bit cells: 2 slices, 12 columns: 8 cycles, 96 reads, the same 67.2 us.
+// The ADC energy follows the cells: an ideal ADC now needs
+// ceil(log2(256 * 3 + 1)) = 10 bits, 2.379 pJ: 96 * 2379 + 32 * 1017 =
+// 228384 + 32544 = 260928 fJ = 0.261 nJ.
 // RUN: cim-opt %s --cim-estimate='target=:cell_bits=2' -o /dev/null 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=CELLS
-// CELLS: layer 0 dense 4/4 1 1 8 96 67.200 0.000
+// CELLS: layer 0 dense 4/4 1 1 8 96 67.200 0.261
 
 // OU 2 rows: 4 rows take 2 sub-cycles: 16 cycles, 16 x 6 = 96 reads; a
 // 1 us write: 1 + 16 * 1.4 = 23.4 us. Inside a pipeline the value keeps its
-// commas.
+// commas. The ideal ADC of 2 active rows needs ceil(log2(2 * 15 + 1)) = 5
+// bits, 0.99 pJ: 96 * 990 + 16 * 2 rows * 1017 = 95040 + 32544 = 127584 fJ
+// = 0.128 nJ.
 // RUN: cim-opt %s --pass-pipeline='builtin.module(cim-estimate{target=:ou_rows=2,t_write_ns=1000})' -o /dev/null 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=OU
-// OU: layer 0 dense 4/4 1 1 16 96 23.400 0.000
+// OU: layer 0 dense 4/4 1 1 16 96 23.400 0.128
 
 // On a file: examples/targets/multi-crossbar-ou.json (2-bit cells, t_mvm
 // 100 ns, t_adc 1 ns, e_write 3.91 pJ, e_mvm 0.2 pJ, e_adc 2 pJ) gives
@@ -34,7 +42,9 @@
 // The first pass given a target records it on the module; a later pass
 // given the same one runs, one given another fails naming the fields
 // (given vs the program's). A suffix applies to the program's target, so
-// `:cell_bits=2` is the same target again and `:cell_bits=3` is not.
+// `:cell_bits=2` is the same target again and `:cell_bits=3` is not; its
+// ADC energy differs too (the ideal ADC of 3-bit cells needs
+// ceil(log2(256 * 7 + 1)) = 11 bits, which no figure covers: 0).
 // RUN: cim-opt %s --cim-estimate='target=:cell_bits=2 table=' | FileCheck %s --check-prefix=RECORDED
 // RECORDED: module attributes {cim.target = #cim.target<256 : i64, 256 : i64, 2 : i64, 1 : i64,
 // RUN: cim-opt %s --cim-estimate='target=:cell_bits=2 table=' --cim-estimate='target=:cell_bits=2' -o /dev/null 2>&1 \
@@ -43,7 +53,7 @@
 // RUN:   | FileCheck %s --check-prefix=CELLS
 // RUN: not cim-opt %s --cim-estimate='target=:cell_bits=2 table=' --cim-estimate='target=:cell_bits=3' -o /dev/null 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=OTHER
-// OTHER: error: cim-estimate: target ':cell_bits=3' (fingerprint 0x{{[0-9a-f]+}}) differs from the program's target, the cim.target attribute of the module (fingerprint 0x{{[0-9a-f]+}}): cell_bits 3 vs 2 (given vs the program's); a program is compiled for one target: give every pass the same target=, or none after the first
+// OTHER: error: cim-estimate: target ':cell_bits=3' (fingerprint 0x{{[0-9a-f]+}}) differs from the program's target, the cim.target attribute of the module (fingerprint 0x{{[0-9a-f]+}}): cell_bits 3 vs 2, e_adc_pj 0 vs 2.379 (given vs the program's); a program is compiled for one target: give every pass the same target=, or none after the first
 
 // Errors are diagnostics at the module, with the range or the valid names.
 // RUN: not cim-opt %s --cim-estimate='target=:cell_bits=9' -o /dev/null 2>&1 \

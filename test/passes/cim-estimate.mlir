@@ -14,18 +14,26 @@
 // 9633792; latency = 56 + 75264 * 1.4 = 105425.6 us. W8A8: 2 slices, 256
 // columns, 1 tile, 100352 cycles, 56 + 140492.8 = 140548.8 us; speedup
 // 140548.8 / 105425.6 = 1.333x.
+// Energy on the default target (docs/target.md, "Energy defaults"): one
+// active row costs e_mvm = 256 cols * 2.34375 fJ + 416.67 fJ (1-bit DAC) =
+// 1016.67 -> 1017 fJ; the ideal ADC needs ceil(log2(256 * 15 * 1 + 1)) = 12
+// bits, which no figure covers (e_adc = 0); writes are not priced
+// (e_write = 0). conv1 uses 147 rows (one OU): 75264 * 147 = 11063808 row
+// activations * 1017 fJ = 11251892736 fJ = 11251.893 nJ.
 // CHECK: layer kind w/a tiles writes MVM cycles ADC reads latency (us) energy (nJ) W8A8 (us) speedup
-// CHECK-NEXT: conv1 conv2d 4/6 1 1 75264 9633792 105425.600 0.000 140548.800 1.333x
+// CHECK-NEXT: conv1 conv2d 4/6 1 1 75264 9633792 105425.600 11251.893 140548.800 1.333x
 // fc at W2A8 with unsigned activations: in 512, out 1000, 1 invocation.
 // 1 slice, 2000 columns: 8 column tiles (7 of 256, one of 208) x 2 row tiles
 // = 16 tiles; 16 writes; 16 * 8 = 128 MVM cycles; ADC reads = 2 row tiles *
 // 8 planes * 2000 = 32000; latency = 16 * 56 + 128 * 1.4 = 1075.2 us. W8A8:
 // 4000 columns = 16 column tiles, 32 tiles, 256 cycles: 1792 + 358.4 =
-// 2150.4 us; speedup 2.000x.
-// CHECK-NEXT: layer 1 dense 2/8 16 16 128 32000 1075.200 0.000 2150.400 2.000x
+// 2150.4 us; speedup 2.000x. Energy: every tile uses all 256 rows, 128 *
+// 256 = 32768 row activations * 1017 fJ = 33325056 fJ = 33.325 nJ.
+// CHECK-NEXT: layer 1 dense 2/8 16 16 128 32000 1075.200 33.325 2150.400 2.000x
 // total: 17 tiles, 17 writes, 75392 cycles, 9665792 reads,
-// 106500.8 us vs 142699.2 us = 1.340x.
-// CHECK-NEXT: total 17 17 75392 9665792 106500.800 0.000 142699.200 1.340x
+// 106500.8 us vs 142699.2 us = 1.340x; energy 11251892736 + 33325056 =
+// 11285217792 fJ = 11285.218 nJ.
+// CHECK-NEXT: total 17 17 75392 9665792 106500.800 11285.218 142699.200 1.340x
 
 // JSON: "name": "conv1"
 // JSON: "mvm_cycles": 75264
@@ -53,11 +61,13 @@ func.func @net(%x: tensor<1x3x224x224xi8>, %w: tensor<64x3x7x7xi4>, %a: tensor<1
 // A policy replaces the layers' bits in program order: conv1 at W8A8 costs
 // its baseline (140548.8 us, 1.000x); fc at W4A3: 1 slice -> 2000 columns,
 // 16 tiles, 16 * 3 = 48 cycles, 16 * 56 + 48 * 1.4 = 963.2 us,
-// 2150.4 / 963.2 = 2.233x.
+// 2150.4 / 963.2 = 2.233x. Energy at 1017 fJ per row activation: conv1
+// 100352 * 147 rows = 14751744 -> 15002.524 nJ; fc 48 * 256 = 12288 ->
+// 12.497 nJ.
 // RUN: cim-opt %s --cim-estimate='policy=%S/Inputs/policy-2layers.json baseline=w8a8' -o /dev/null 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=POLICY
-// POLICY: conv1 conv2d 8/8 1 1 100352 {{[0-9]+}} 140548.800 0.000 140548.800 1.000x
-// POLICY-NEXT: layer 1 dense 4/3 16 16 48 {{[0-9]+}} 963.200 0.000 2150.400 2.233x
+// POLICY: conv1 conv2d 8/8 1 1 100352 {{[0-9]+}} 140548.800 15002.524 140548.800 1.000x
+// POLICY-NEXT: layer 1 dense 4/3 16 16 48 {{[0-9]+}} 963.200 12.497 2150.400 2.233x
 
 // A policy with the wrong number of rows says both counts.
 // RUN: not cim-opt %s --cim-estimate='policy=%S/Inputs/policy-3layers.json' -o /dev/null 2>&1 \

@@ -9,10 +9,13 @@
 // The worked example (docs/design.md): 1 tile, 1 write of 3 x 8 = 24
 // cells; 2 invocations x 2 planes = 4 MVM cycles of 3 rows (12 row
 // activations); 4 x 8 columns = 32 ADC conversions; latency
-// 56 + 4 * 1.4 = 61.6 us.
+// 56 + 4 * 1.4 = 61.6 us. Energy on the default target (docs/target.md,
+// "Energy defaults"): 12 row activations * 1017 fJ (256 * 2.34375 + 416.67
+// rounded) = 12204 fJ = 0.012 nJ; no ADC figure for the ideal ADC's 12 bits
+// and no write figure (both 0).
 // CHECK: layer (xbar) writes MVM cycles ADC reads latency (us) energy (nJ)
-// CHECK-NEXT: worked 1 4 32 61.600 0.000
-// MODEL: worked dense 4/2 1 1 4 32 61.600 0.000
+// CHECK-NEXT: worked 1 4 32 61.600 0.012
+// MODEL: worked dense 4/2 1 1 4 32 61.600 0.012
 func.func @worked(%a: tensor<2x3xi2>) -> tensor<2x4xi32> {
   %w = arith.constant dense<[[1, -2, 3, -4], [5, -6, 7, -8], [-1, 2, -3, 4]]> : tensor<3x4xi4>
   %r = "cim.matmul"(%a, %w) {a_bits = 2 : i64, a_signed = true, layer = 0 : i64, w_bits = 4 : i64, w_signed = true, weights = "static"} : (tensor<2x3xi2>, tensor<3x4xi4>) -> tensor<2x4xi32> loc("worked")

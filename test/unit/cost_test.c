@@ -235,7 +235,11 @@ START_TEST(test_price_default_target) {
   /* The reference system: 56 us per crossbar write, 1.4 us per MVM cycle,
    * everything else free. 3 writes and 10 MVM cycles:
    * 3 * 56,000,000 ps + 10 * 1,400,000 ps = 168,000,000 + 14,000,000
-   * = 182,000,000 ps (182 us); energy 0 (no published figures). */
+   * = 182,000,000 ps (182 us). Energy from the published defaults
+   * (docs/target.md, "Energy defaults"): one active row 256 cols *
+   * 2.34375 fJ + 416.67 fJ (1-bit DAC) = 1016.67 -> 1017 fJ, so 2560 rows
+   * = 2,603,520 fJ; a digital op 21 fJ, 99 ops = 2079 fJ; writes, the
+   * ideal ADC (12 bits: no figure) and buffer accesses are not priced. */
   CimTarget t = cimTargetGetDefault();
   CimEventCounts n = {.writes = 3, .cellsWritten = 3 * 256 * 256,
                       .mvmCycles = 10, .rowActivations = 10 * 256,
@@ -248,7 +252,12 @@ START_TEST(test_price_default_target) {
   ck_assert_int_eq(c.latencyPs[CIM_COST_DIGITAL], 0);
   ck_assert_int_eq(c.latencyPs[CIM_COST_BUFFER], 0);
   ck_assert_int_eq(c.totalLatencyPs, INT64_C(182000000));
-  ck_assert_int_eq(c.totalEnergyFj, 0);
+  ck_assert_int_eq(c.energyFj[CIM_COST_WRITE], 0);
+  ck_assert_int_eq(c.energyFj[CIM_COST_MVM], INT64_C(2603520));
+  ck_assert_int_eq(c.energyFj[CIM_COST_ADC], 0);
+  ck_assert_int_eq(c.energyFj[CIM_COST_DIGITAL], 2079);
+  ck_assert_int_eq(c.energyFj[CIM_COST_BUFFER], 0);
+  ck_assert_int_eq(c.totalEnergyFj, INT64_C(2605599));
   ck_assert_str_eq(cimCostComponentGetName(CIM_COST_MVM), "MVM cycles");
   ck_assert_str_eq(cimCostComponentGetName(CIM_COST_NUM_COMPONENTS), "?");
 }

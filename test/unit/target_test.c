@@ -622,6 +622,75 @@ START_TEST(test_overrides_apply) {
 }
 END_TEST
 
+static CimTarget withSettings(const char *settings) {
+  CimTarget t = cimTargetGetDefault();
+  ck_assert_msg(mlirLogicalResultIsSuccess(cimTargetApplyOverrides(
+                    &t, mlirStringRefCreateFromCString(settings),
+                    mlirStringRefCreateFromCString("o"), capture, NULL)),
+                "%s", message);
+  return t;
+}
+
+/* The published per-event energies (docs/target.md, "Energy defaults"),
+ * each value worked out here from the cited figures:
+ *   crossbar read per cell: 0.3 mW * 128 ns / (128 * 128) = 2.34375 fJ
+ *   1-bit DAC per row drive: 0.41667 pJ = 416.67 fJ
+ *   ADC per conversion, 4..10 bits: 0.79 0.99 1.20 1.42 1.6667 1.969 2.379
+ *   one digital op (16-bit shift-and-add): 0.021 pJ
+ * e_mvm = cols * 2.34375 + 416.67 (1-bit DAC), rounded to the fJ. */
+START_TEST(test_energy_defaults) {
+  CimTarget t = cimTargetGetDefault();
+  /* 256 * 2.34375 = 600; + 416.67 = 1016.67 -> 1017 fJ. */
+  ck_assert_int_eq(t.mvmFj, 1017);
+  /* The ideal ADC of 256 rows of 4-bit cells: 256 * 15 = 3840 needs 12
+   * bits; the figures cover 4..10: not priced. */
+  ck_assert_int_eq(t.adcFj, 0);
+  ck_assert_int_eq(t.digitalFj, 21);
+  ck_assert_int_eq(t.writeFj, 0);
+  ck_assert_int_eq(t.bufferFj, 0);
+  /* Every tabulated resolution, and one on each side. */
+  static const struct {
+    const char *bits;
+    int64_t fj;
+  } adc[] = {{"3", 0},    {"4", 790},   {"5", 990},   {"6", 1200},
+             {"7", 1420}, {"8", 1667},  {"9", 1969},  {"10", 2379},
+             {"11", 0}};
+  for (size_t i = 0; i < sizeof adc / sizeof adc[0]; ++i) {
+    char setting[32];
+    snprintf(setting, sizeof setting, "adc_bits=%s", adc[i].bits);
+    ck_assert_int_eq(withSettings(setting).adcFj, adc[i].fj);
+  }
+  /* An ideal ADC takes the bits of the largest column sum: 2-bit cells,
+   * 256 * 3 = 768 -> 10 bits; 16 active rows of 4-bit cells, 16 * 15 = 240
+   * -> 8 bits; 2-bit DACs on 2-bit cells, 64 rows: 64 * 3 * 3 = 576 -> 10. */
+  ck_assert_int_eq(withSettings("cell_bits=2").adcFj, 2379);
+  ck_assert_int_eq(withSettings("ou_rows=16").adcFj, 1667);
+  ck_assert_int_eq(withSettings("cell_bits=2,dac_bits=2,ou_rows=64").adcFj,
+                   2379);
+  /* e_mvm follows the columns: 128 * 2.34375 = 300 + 416.67 -> 717; 100
+   * columns: 234.375 + 416.67 = 651.045 -> 651. A 2-bit DAC has no figure:
+   * the read alone, 256 * 2.34375 = 600. */
+  ck_assert_int_eq(withSettings("cols=128").mvmFj, 717);
+  ck_assert_int_eq(withSettings("cols=100").mvmFj, 651);
+  ck_assert_int_eq(withSettings("dac_bits=2").mvmFj, 600);
+  /* A value the user gives wins and stays when the crossbar changes ... */
+  t = withSettings("e_adc_pj=3,e_mvm_pj=0.5,adc_bits=8,cols=128");
+  ck_assert_int_eq(t.adcFj, 3000);
+  ck_assert_int_eq(t.mvmFj, 500);
+  /* ... also from a file; one not given follows the file's crossbar. */
+  CimTarget j;
+  ck_assert(parse("{\"adc_bits\": 8, \"e_mvm_pj\": 0.5}", &j));
+  ck_assert_int_eq(j.adcFj, 1667);
+  ck_assert_int_eq(j.mvmFj, 500);
+  ck_assert(parse("{\"adc_bits\": 8, \"e_adc_pj\": 0}", &j));
+  ck_assert_int_eq(j.adcFj, 0);
+  ck_assert(parse("{\"rows\": 128, \"cols\": 128, \"cell_bits\": 2}", &j));
+  /* ideal: 128 * 3 = 384 -> 9 bits. */
+  ck_assert_int_eq(j.adcFj, 1969);
+  ck_assert_int_eq(j.mvmFj, 717);
+}
+END_TEST
+
 static MlirLogicalResult lastErrorOf(MlirDiagnostic d, void *userData) {
   mlirDiagnosticPrint(d, capture, userData);
   return mlirLogicalResultSuccess();
@@ -771,6 +840,7 @@ static Suite *targetSuite(void) {
   tcase_add_test(fields, test_every_range_is_enforced);
   tcase_add_test(fields, test_override_errors);
   tcase_add_test(fields, test_overrides_apply);
+  tcase_add_test(fields, test_energy_defaults);
   tcase_add_test(fields, test_resolve_with_overrides);
   tcase_add_test(fields, test_resolve_recorded_target);
   tcase_add_test(fields, test_print_differences);
