@@ -136,8 +136,9 @@ MlirLogicalResult cimAssignPrecisionWithPolicy(MlirOperation module,
 
 static const CimPassOptionDef assignPrecisionOptions[] = {
     {"policy", CIM_PASS_OPTION_STRING, "",
-     "Per-layer bit widths (.npy [L,2] or JSON, docs/target.md); row i is "
-     "layer i in program order.",
+     "Per-layer bit widths (.npy [L,2] or JSON, docs/precision.md): by "
+     "layer name when the rows are named, else row i is layer i in program "
+     "order.",
      0, 0},
     {"w-bits", CIM_PASS_OPTION_INT, "8",
      "Weight bits of every layer when there is no policy.", 1, 8},
@@ -182,10 +183,12 @@ const CimPassDef cimAssignPrecisionPass = {
         "them: layer i is the i-th op of the layer table (docs/layers.md)\n"
         "met walking the module from top to bottom (any other linalg\n"
         "contraction or convolution is an error naming that table), and\n"
-        "gets row i of `policy=FILE` (the\n"
-        "reference system's `.npy` [L, 2] or JSON `[w_bits, a_bits]` rows;\n"
-        "a named JSON row must name that layer). A policy with another\n"
-        "number of rows is an error that says both counts. Without a\n"
+        "gets the bits of its row of `policy=FILE` (the reference system's\n"
+        "`.npy` [L, 2] or JSON rows): the row with its name when the rows\n"
+        "are named, in any order, each layer exactly once; else row i (a\n"
+        "policy with another number of rows is an error that says both\n"
+        "counts). A row that gives the layer's shape (input_dim,\n"
+        "output_dim, ...) must meet a layer of that shape. Without a\n"
         "policy every layer gets `w-bits`/`a-bits`. Then\n"
         "`first-last-8bit` sets layers 0 and L-1 to 8/8, and `cell-aligned`\n"
         "rounds weight bits up to a multiple of the target's cell bits\n"

@@ -64,10 +64,11 @@ static bool writeTable(FILE *out, void *estimate) {
   return !ferror(out);
 }
 
-/// Adds every layer to the estimate: its own bits, or policy row i (which,
-/// when named, must name it). False after an error at the layer.
+/// Adds every layer to the estimate: its own bits, or those of its policy
+/// row (rowOfLayer, cimLayerMatchPolicy's). False after an error at the
+/// layer.
 static bool addLayers(CimEstimate estimate, const Collect *layers,
-                      CimPolicy policy) {
+                      CimPolicy policy, const intptr_t *rowOfLayer) {
   for (intptr_t i = 0; i < layers->n; ++i) {
     MlirOperation op = layers->ops[i];
     MlirLocation loc = mlirOperationGetLocation(op);
@@ -75,26 +76,15 @@ static bool addLayers(CimEstimate estimate, const Collect *layers,
     int64_t index;
     if (mlirLogicalResultIsFailure(cimLayerFromOp(op, &layer, &index)))
       return false;
-    /* A policy gives layer i (program order) its bits. */
+    /* A policy gives the layer its row's bits. */
     if (!cimPolicyIsNull(policy)) {
-      layer.wBits = cimPolicyGetWeightBits(policy, i);
-      layer.aBits = cimPolicyGetActivationBits(policy, i);
+      layer.wBits = cimPolicyGetWeightBits(policy, rowOfLayer[i]);
+      layer.aBits = cimPolicyGetActivationBits(policy, rowOfLayer[i]);
     }
     /* Named by its location, else by program order over the whole module
      * (cim `layer` indices restart in every function). */
     char name[128];
     cimLayerGetName(op, i, name, sizeof name);
-    /* A named policy row must be for this layer. */
-    if (!cimPolicyIsNull(policy)) {
-      const char *expected = cimPolicyGetLayerName(policy, i);
-      if (expected[0] && strcmp(expected, name) != 0) {
-        cimEmitErrorf(loc,
-                      "cim-estimate: policy row %ld is for layer '%s' but "
-                      "layer %ld of the module is '%s'",
-                      (long)i, expected, (long)i, name);
-        return false;
-      }
-    }
     if (layer.wBits == 0 || layer.aBits == 0) {
       cimEmitErrorf(loc,
                     "cim-estimate: layer '%s' has float operands and no "
@@ -195,23 +185,34 @@ static MlirLogicalResult runEstimate(MlirOperation module,
                            cimPassOptionsGetString(options, "report"));
   }
   CimPolicy policy = {NULL};
+  intptr_t *rowOfLayer = NULL;
   MlirStringRef policyPath = cimPassOptionsGetString(options, "policy");
   if (policyPath.length > 0) {
     CimStrBuf path = {0};
     cimStrBufAppendRef(&path, policyPath);
     policy = cimPolicyLoadFile(cimStrBufGet(&path), emitAt, &moduleLoc);
     cimStrBufFree(&path);
-    if (cimPolicyIsNull(policy) ||
-        mlirLogicalResultIsFailure(cimPolicyCheckLayerCount(
-            policy, layers.n, emitAt, &moduleLoc))) {
+    rowOfLayer = calloc(layers.n > 0 ? (size_t)layers.n : 1,
+                        sizeof *rowOfLayer);
+    if (!rowOfLayer && !cimPolicyIsNull(policy))
+      cimEmitErrorf(moduleLoc, "cim-estimate: out of memory");
+    /* Rows meet layers by name or by position, shapes checked: the one rule
+     * (lib/cost/policy.c), shared with cim-assign-precision. */
+    if (cimPolicyIsNull(policy) || !rowOfLayer ||
+        mlirLogicalResultIsFailure(
+            cimLayerMatchPolicy(layers.ops, layers.n, policy, "cim-estimate",
+                                moduleLoc, rowOfLayer))) {
       cimPolicyDestroy(policy);
+      free(rowOfLayer);
       free(layers.ops);
       return mlirLogicalResultFailure();
     }
   }
   CimEstimate estimate = cimEstimateCreate(&target, baselineBits);
-  bool ok = !cimEstimateIsNull(estimate) && addLayers(estimate, &layers, policy);
+  bool ok = !cimEstimateIsNull(estimate) &&
+            addLayers(estimate, &layers, policy, rowOfLayer);
   free(layers.ops);
+  free(rowOfLayer);
   cimPolicyDestroy(policy);
   ok = ok && writeOutputs(estimate, options, moduleLoc);
   cimEstimateDestroy(estimate);
@@ -226,8 +227,8 @@ static const CimPassOptionDef estimateOptions[] = {
      "Where the table goes: '-' for stderr, a file name, or empty for none.",
      0, 0},
     {"policy", CIM_PASS_OPTION_STRING, "",
-     "Per-layer bit widths (.npy [L,2] or JSON) replacing the layers' own, "
-     "in program order.",
+     "Per-layer bit widths (.npy [L,2] or JSON) replacing the layers' own: "
+     "by layer name when the rows are named, else in program order.",
      0, 0},
     {"baseline", CIM_PASS_OPTION_STRING, "none",
      "Uniform-precision baseline to compare with, e.g. w8a8; 'none' for none.",
@@ -252,10 +253,12 @@ const CimPassDef cimEstimatePass = {
         "default) and, with `report=FILE`, writes the JSON report. With\n"
         "`baseline=w8a8` every layer is also costed at 8 bits and the\n"
         "speedup is shown per layer and overall. With `policy=FILE` (the\n"
-        "reference system's `.npy` [L, 2] or JSON, docs/target.md) layer i in\n"
-        "program order is costed at the policy's row i instead of its own\n"
-        "bits; a policy with another number of rows is an error that says\n"
-        "both counts, and a named row (JSON) must name the layer it meets.\n\n"
+        "reference system's `.npy` [L, 2] or JSON, docs/precision.md) each\n"
+        "layer is costed at its policy row's bits instead of its own: the\n"
+        "row with its name when the rows are named (JSON), in any order,\n"
+        "else row i for layer i in program order (another number of rows is\n"
+        "an error that says both counts). A row that gives the layer's\n"
+        "shape (input_dim, output_dim, ...) must meet a layer of that shape.\n\n"
         "The target is the program's (the module's `cim.target` attribute),\n"
         "else `target=FILE`, else the built-in reference target; a\n"
         "`target=` that differs from the program's is an error, and one\n"

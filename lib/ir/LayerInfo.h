@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "cim-c/Cost.h"
+#include "cim-c/Policy.h"
 #include "mlir-c/IR.h"
 
 /// The bits and signedness of a layer operand of quantized element type
@@ -57,5 +58,16 @@ MlirLogicalResult cimLayerCollect(MlirOperation root, const char *who,
 /// The name of layer `index` (program order) in tables and messages: its
 /// name location (`loc("conv1")`), else "layer <index>".
 void cimLayerGetName(MlirOperation op, intptr_t index, char *buf, size_t size);
+
+/// The policy row of each of the `count` layers `ops` (cimLayerCollect's
+/// program order): cimPolicyMatchLayers over their names (cimLayerGetName)
+/// and shapes (cimLayerFromOp), its errors emitted at the layer's op, or at
+/// `moduleLoc` when about the policy as a whole, prefixed "`who`: ". The one
+/// way passes apply a policy to a module (cim-assign-precision,
+/// cim-estimate).
+MlirLogicalResult cimLayerMatchPolicy(const MlirOperation *ops, intptr_t count,
+                                      CimPolicy policy, const char *who,
+                                      MlirLocation moduleLoc,
+                                      intptr_t *rowOfLayer);
 
 #endif /* CIM_LIB_LAYERINFO_H */

@@ -356,3 +356,48 @@ void cimLayerGetName(MlirOperation op, intptr_t index, char *buf,
     snprintf(buf, size, "layer %lld", (long long)index);
   }
 }
+
+typedef struct PolicyErrorSink {
+  const MlirOperation *ops;
+  MlirLocation moduleLoc;
+  const char *who;
+} PolicyErrorSink;
+
+static void emitPolicyError(intptr_t layer, MlirStringRef message,
+                            void *userData) {
+  const PolicyErrorSink *sink = userData;
+  MlirLocation loc = layer >= 0 ? mlirOperationGetLocation(sink->ops[layer])
+                                : sink->moduleLoc;
+  cimEmitErrorf(loc, "%s: %.*s", sink->who, (int)message.length,
+                message.data);
+}
+
+MlirLogicalResult cimLayerMatchPolicy(const MlirOperation *ops, intptr_t count,
+                                      CimPolicy policy, const char *who,
+                                      MlirLocation moduleLoc,
+                                      intptr_t *rowOfLayer) {
+  enum { kNameSize = 128 }; /* as cim-estimate's table names them */
+  size_t n = count > 0 ? (size_t)count : 1;
+  CimPolicyLayer *layers = calloc(n, sizeof *layers);
+  char *names = calloc(n, kNameSize);
+  bool ok = layers && names;
+  if (!ok)
+    cimEmitErrorf(moduleLoc, "%s: out of memory", who);
+  for (intptr_t i = 0; ok && i < count; ++i) {
+    CimLayer layer;
+    int64_t index;
+    if (!(ok = mlirLogicalResultIsSuccess(
+              cimLayerFromOp(ops[i], &layer, &index))))
+      break;
+    cimLayerGetName(ops[i], i, names + (size_t)i * kNameSize, kNameSize);
+    layers[i] = (CimPolicyLayer){names + (size_t)i * kNameSize, layer.inDim,
+                                 layer.outDim, layer.invocations,
+                                 layer.repeat};
+  }
+  PolicyErrorSink sink = {ops, moduleLoc, who};
+  ok = ok && mlirLogicalResultIsSuccess(cimPolicyMatchLayers(
+                 policy, count, layers, rowOfLayer, emitPolicyError, &sink));
+  free(layers);
+  free(names);
+  return ok ? mlirLogicalResultSuccess() : mlirLogicalResultFailure();
+}

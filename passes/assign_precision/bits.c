@@ -26,31 +26,28 @@ bool apAssignBits(State *st, MlirOperation module) {
       policy = cimPolicyLoadFile(cimStrBufGet(&path), apEmitAtModule, st);
       cimStrBufFree(&path);
     }
-    if (cimPolicyIsNull(policy) ||
-        mlirLogicalResultIsFailure(
-            cimPolicyCheckLayerCount(policy, n, apEmitAtModule, st))) {
-      if (!given)
-        cimPolicyDestroy(policy);
-      return false;
+    intptr_t *rows = calloc(n > 0 ? (size_t)n : 1, sizeof *rows);
+    bool ok = !cimPolicyIsNull(policy);
+    if (ok && !rows) {
+      apErrorAt(st, st->moduleLoc, "out of memory");
+      ok = false;
     }
-    for (intptr_t i = 0; i < n; ++i) {
-      char name[128];
-      cimLayerGetName(st->layers[i], i, name, sizeof name);
-      const char *expected = cimPolicyGetLayerName(policy, i);
-      if (expected[0] && strcmp(expected, name) != 0) {
-        apErrorAt(st, mlirOperationGetLocation(st->layers[i]),
-                  "policy row %ld is for layer '%s' but layer %ld of the "
-                  "module is '%s'",
-                  (long)i, expected, (long)i, name);
-        if (!given)
-          cimPolicyDestroy(policy);
-        return false;
-      }
-      st->wBits[i] = cimPolicyGetWeightBits(policy, i);
-      st->aBits[i] = cimPolicyGetActivationBits(policy, i);
+    /* Rows meet layers by name or by position, shapes checked: the one rule
+     * (lib/cost/policy.c), shared with cim-estimate. */
+    if (ok && mlirLogicalResultIsFailure(cimLayerMatchPolicy(
+                  st->layers, n, policy, PASS, st->moduleLoc, rows))) {
+      st->failed = true;
+      ok = false;
     }
+    for (intptr_t i = 0; ok && i < n; ++i) {
+      st->wBits[i] = cimPolicyGetWeightBits(policy, rows[i]);
+      st->aBits[i] = cimPolicyGetActivationBits(policy, rows[i]);
+    }
+    free(rows);
     if (!given)
       cimPolicyDestroy(policy);
+    if (!ok)
+      return false;
   } else {
     for (intptr_t i = 0; i < n; ++i) {
       st->wBits[i] = cimPassOptionsGetInt(o, "w-bits");

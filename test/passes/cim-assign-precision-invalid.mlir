@@ -6,8 +6,8 @@
 
 // RUN: not cim-opt %S/Inputs/assign-precision-two-layers.mlir --cim-assign-precision='policy=%t.missing.json' 2>&1 | FileCheck %s --check-prefix=NOPOLICY
 // NOPOLICY: error: cim-assign-precision: cannot open policy '{{.*}}missing.json': No such file or directory
-// RUN: not cim-opt %S/Inputs/assign-precision-two-layers.mlir --cim-assign-precision='policy=%S/Inputs/policy-3layers.json' 2>&1 | FileCheck %s --check-prefix=COUNT
-// COUNT: error: cim-assign-precision: policy '{{.*}}policy-3layers.json' has 3 layers but the module has 2 matrix-vector layers
+// RUN: not cim-opt %S/Inputs/assign-precision-two-layers.mlir --cim-assign-precision='policy=%S/Inputs/policy-3rows.json' 2>&1 | FileCheck %s --check-prefix=COUNT
+// COUNT: error: cim-assign-precision: policy '{{.*}}policy-3rows.json' has 3 layers but the module has 2 matrix-vector layers
 // RUN: not cim-opt %S/Inputs/assign-precision-two-layers.mlir --cim-assign-precision='policy=%S/Inputs/assign-precision-9bits.json' 2>&1 | FileCheck %s --check-prefix=BITS
 // BITS: error: cim-assign-precision: {{.*}}assign-precision-9bits.json: layer 0: weight bits 9 outside 1..8
 // RUN: not cim-opt %S/Inputs/assign-precision-two-layers.mlir --cim-assign-precision='w-bits=9' 2>&1 | FileCheck %s --check-prefix=WBITS
@@ -16,8 +16,19 @@
 // ABITS: error: option 'a-bits' of pass 'cim-assign-precision' must be in [1, 8], got 0
 // RUN: not cim-opt %S/Inputs/assign-precision-two-layers.mlir --cim-assign-precision='policy=%S/Inputs/policy-2layers.json a-bits=4' 2>&1 | FileCheck %s --check-prefix=BOTH
 // BOTH: error: cim-assign-precision: give either policy=FILE or w-bits/a-bits, not both
+// Policies are matched to layers as cim-estimate matches them
+// (cim-estimate-policy.mlir has every rule): a named row for a layer the
+// module does not have; a layer without a named row; a row whose shape is
+// not its layer's (here by position: row 1 says out 4, fc has 2).
 // RUN: not cim-opt %S/Inputs/assign-precision-two-layers.mlir --cim-assign-precision='policy=%S/Inputs/policy-misnamed.json' 2>&1 | FileCheck %s --check-prefix=NAMED
-// NAMED: error: {{.*}}cim-assign-precision: policy row 1 is for layer 'classifier' but layer 1 of the module is 'fc'
+// NAMED: error: cim-assign-precision: policy '{{.*}}policy-misnamed.json' row 1 names layer 'classifier', which the module does not have
+// RUN: not cim-opt %S/Inputs/assign-precision-two-layers.mlir --cim-assign-precision='policy=%S/Inputs/policy-3layers.json' 2>&1 | FileCheck %s --check-prefix=NAMED3
+// NAMED3: error: cim-assign-precision: policy '{{.*}}policy-3layers.json' row 2 names layer 'extra', which the module does not have (the policy has 3 rows, the module 2 matrix-vector layers)
+// RUN: echo '{"layers": [{"name": "fc", "w_bits": 4, "a_bits": 3}]}' > %t.fc-only.json
+// RUN: not cim-opt %S/Inputs/assign-precision-two-layers.mlir --cim-assign-precision='policy=%t.fc-only.json' 2>&1 | FileCheck %s --check-prefix=NOROW
+// NOROW: error: loc("conv1"): cim-assign-precision: layer 'conv1' has no row in policy '{{.*}}fc-only.json' (the policy has 1 rows, the module 2 matrix-vector layers)
+// RUN: not cim-opt %S/Inputs/assign-precision-two-layers.mlir --cim-assign-precision='policy=%S/Inputs/assign-precision-shape-mismatch.json' 2>&1 | FileCheck %s --check-prefix=SHAPE
+// SHAPE: error: loc("fc"): cim-assign-precision: layer 'fc' has shape [input_dim 4, output_dim 2, mvm_invocations 1, repeat_factor 1] but policy '{{.*}}assign-precision-shape-mismatch.json' row 1 is for [input_dim 4, output_dim 4]
 // RUN: not cim-opt %S/Inputs/assign-precision-two-layers.mlir --cim-assign-precision='default-range=abc' 2>&1 | FileCheck %s --check-prefix=RANGE
 // RANGE: error: cim-assign-precision: default-range 'abc' is not a positive number (the bound R of values in [-R, R])
 // RUN: not cim-opt %S/Inputs/assign-precision-two-layers.mlir --cim-assign-precision='default-range=0' 2>&1 | FileCheck %s --check-prefix=RANGE0
