@@ -502,24 +502,10 @@ static Begin beginLine(CimOptActionLog *log, MlirOperation op) {
   return beginLineWith(log, op, NULL, 0);
 }
 
-static void writeBegin(CimOptActionLog *log, Begin *b, const char *pass,
-                       size_t length) {
-  if (!b->head.data)
-    return;
-  fwrite(b->head.data, 1, b->head.length, log->stream);
-  fwrite(pass, 1, length, log->stream);
-  fwrite(b->tail.data, 1, b->tail.length, log->stream);
-}
-
-static void writeCompleted(CimOptActionLog *log, Begin *b) {
-  if (!b->head.data)
-    return;
-  fprintf(log->stream, "[thread %s] completed `pass-execution`\n",
-          log->thread);
-  free(b->head.data);
-  free(b->tail.data);
-}
-
+static void writeLine(CimOptActionLog *log, const Begin *b, const char *pass,
+                      size_t length);
+static void writeCompletedLine(CimOptActionLog *log, const Begin *b);
+static void freeBegin(Begin *b);
 static bool runList(CimOptActionLog *log, MlirOperation op,
                     Element *const *elements, size_t n);
 
@@ -1138,7 +1124,7 @@ static bool runAdaptor(CimOptActionLog *log, MlirOperation op,
     log->parallel = parentName.data;
     log->parallelOps = numOps;
   }
-  writeBegin(log, &b, ADAPTOR, strlen(ADAPTOR));
+  writeLine(log, &b, ADAPTOR, strlen(ADAPTOR));
   /* A child whose pipeline fails does not stop the others (mlir-opt 22's
      OpToOpPassAdaptor signals the failure and goes on). */
   bool ok = true, memory = true;
@@ -1165,8 +1151,8 @@ static bool runAdaptor(CimOptActionLog *log, MlirOperation op,
     log->parallel = NULL;
     free(parentName.data);
   }
-  if (b.head.data)
-    writeCompleted(log, &b);
+  writeCompletedLine(log, &b);
+  freeBegin(&b);
   return ok && verifyAfter(log, op);
 }
 
