@@ -388,6 +388,12 @@ static bool shapeAgrees(const CimPolicyLayer *row, const CimPolicyLayer *layer) 
   return ok;
 }
 
+/// " (policy rows: 3, module layers: 2)".
+static void printCounts(CimStrBuf *msg, intptr_t rows, intptr_t layers) {
+  cimStrBufPrintf(msg, " (policy rows: %ld, matrix-vector layers: %ld)",
+                  (long)rows, (long)layers);
+}
+
 /// Named rows -> layers; false after one error.
 static bool matchByName(PolicyImpl *p, intptr_t n, const CimPolicyLayer *layers,
                         intptr_t *rowOfLayer, CimPolicyErrorCallback cb,
@@ -419,9 +425,7 @@ static bool matchByName(PolicyImpl *p, intptr_t n, const CimPolicyLayer *layers,
                       "does not have",
                       p->source, (long)r, p->names[r]);
       if (p->numLayers != n)
-        cimStrBufPrintf(&msg, " (the policy has %ld rows, the module %ld "
-                              "matrix-vector layers)",
-                        (long)p->numLayers, (long)n);
+        printCounts(&msg, p->numLayers, n);
       matchError(cb, ud, -1, &msg);
       return false;
     }
@@ -429,10 +433,9 @@ static bool matchByName(PolicyImpl *p, intptr_t n, const CimPolicyLayer *layers,
   }
   for (intptr_t i = 0; i < n; ++i)
     if (rowOfLayer[i] < 0) {
-      cimStrBufPrintf(&msg,
-                      "layer '%s' has no row in policy '%s' (the policy has "
-                      "%ld rows, the module %ld matrix-vector layers)",
-                      layers[i].name, p->source, (long)p->numLayers, (long)n);
+      cimStrBufPrintf(&msg, "layer '%s' has no row in policy '%s'",
+                      layers[i].name, p->source);
+      printCounts(&msg, p->numLayers, n);
       matchError(cb, ud, i, &msg);
       return false;
     }

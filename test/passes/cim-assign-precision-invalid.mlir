@@ -23,10 +23,10 @@
 // RUN: not cim-opt %S/Inputs/assign-precision-two-layers.mlir --cim-assign-precision='policy=%S/Inputs/policy-misnamed.json' 2>&1 | FileCheck %s --check-prefix=NAMED
 // NAMED: error: cim-assign-precision: policy '{{.*}}policy-misnamed.json' row 1 names layer 'classifier', which the module does not have
 // RUN: not cim-opt %S/Inputs/assign-precision-two-layers.mlir --cim-assign-precision='policy=%S/Inputs/policy-3layers.json' 2>&1 | FileCheck %s --check-prefix=NAMED3
-// NAMED3: error: cim-assign-precision: policy '{{.*}}policy-3layers.json' row 2 names layer 'extra', which the module does not have (the policy has 3 rows, the module 2 matrix-vector layers)
+// NAMED3: error: cim-assign-precision: policy '{{.*}}policy-3layers.json' row 2 names layer 'extra', which the module does not have (policy rows: 3, matrix-vector layers: 2)
 // RUN: echo '{"layers": [{"name": "fc", "w_bits": 4, "a_bits": 3}]}' > %t.fc-only.json
 // RUN: not cim-opt %S/Inputs/assign-precision-two-layers.mlir --cim-assign-precision='policy=%t.fc-only.json' 2>&1 | FileCheck %s --check-prefix=NOROW
-// NOROW: error: loc("conv1"): cim-assign-precision: layer 'conv1' has no row in policy '{{.*}}fc-only.json' (the policy has 1 rows, the module 2 matrix-vector layers)
+// NOROW: error: loc("conv1"): cim-assign-precision: layer 'conv1' has no row in policy '{{.*}}fc-only.json' (policy rows: 1, matrix-vector layers: 2)
 // RUN: not cim-opt %S/Inputs/assign-precision-two-layers.mlir --cim-assign-precision='policy=%S/Inputs/assign-precision-shape-mismatch.json' 2>&1 | FileCheck %s --check-prefix=SHAPE
 // SHAPE: error: loc("fc"): cim-assign-precision: layer 'fc' has shape [input_dim 4, output_dim 2, mvm_invocations 1, repeat_factor 1] but policy '{{.*}}assign-precision-shape-mismatch.json' row 1 is for [input_dim 4, output_dim 4]
 // RUN: not cim-opt %S/Inputs/assign-precision-two-layers.mlir --cim-assign-precision='default-range=abc' 2>&1 | FileCheck %s --check-prefix=RANGE

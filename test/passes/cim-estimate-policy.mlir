@@ -36,7 +36,7 @@
 //
 // A layer without a row, at the layer.
 // RUN: not cim-opt %s --cim-estimate='policy=%S/Inputs/policy-named-missing-row.json' -o /dev/null 2>&1 | FileCheck %s --check-prefix=NO-ROW
-// NO-ROW: cim-estimate-policy.mlir:[[@LINE+27]]:8: error: cim-estimate: layer 'layer 0' has no row in policy '{{.*}}policy-named-missing-row.json' (the policy has 1 rows, the module 2 matrix-vector layers)
+// NO-ROW: cim-estimate-policy.mlir:[[@LINE+27]]:8: error: cim-estimate: layer 'layer 0' has no row in policy '{{.*}}policy-named-missing-row.json' (policy rows: 1, matrix-vector layers: 2)
 //
 // A row for a layer the module does not have, at the module.
 // RUN: not cim-opt %s --cim-estimate='policy=%S/Inputs/policy-named-unknown-layer.json' -o /dev/null 2>&1 | FileCheck %s --check-prefix=UNKNOWN
