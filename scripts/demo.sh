@@ -8,7 +8,10 @@
 # encoded to the binary ISA, run bit-exactly in cim-sim on the same
 # deterministic input, and the speedup is read from the two simulator reports
 # (baseline latency / mixed latency; published: 2.374x), next to the analytic
-# cost model's figure (cim-estimate baseline=w8a8). Usage: demo.sh [BUILD_DIR]
+# cost model's figure (cim-estimate baseline=w8a8). The mixed-precision
+# run's energy is shown per layer and component, next to the target's
+# energy per event and its published source (docs/target.md, "Energy
+# defaults"). Usage: demo.sh [BUILD_DIR]
 set -euo pipefail
 BUILD=$(cd "${1:-build}" && pwd)
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -83,3 +86,28 @@ print("  estimate  mixed %12.3f us  W8A8 %12.3f us  speedup %.3fx"
       % (e / 1e6, eb / 1e6, est["speedup"]))
 print("  published (CIM-AQ, both_constraints-acc05-rcell4)        speedup 2.374x")
 PY
+echo
+echo "6. Energy of the mixed-precision run by component (nJ, from the cim-sim report):"
+python3 - "$tmp/report.json" "$tmp/estimate.json" <<'PY'
+import json, sys
+r, est = (json.load(open(p)) for p in sys.argv[1:3])
+comps = list(r["total"]["energy_by_component_fj"])
+print("   %-12s" % "layer" + "".join("%12s" % c for c in comps) + "%12s" % "total")
+def row(name, c):
+    e = c["energy_by_component_fj"]
+    print("   %-12s" % name + "".join("%12.3f" % (e[k] / 1e6) for k in comps)
+          + "%12.3f" % (c["energy_fj"] / 1e6))
+for l in r["layers"]:
+    row(str(l["layer"]), l)
+row("(no layer)", r["unattributed"])
+row("total", r["total"])
+e = r["total"]["energy_by_component_fj"]
+print("   0.000 in a whole column: no checked figure for that component (below).")
+print("   cim-sim %.3f nJ = estimate %.3f nJ (writes, MVM cycles, ADC) + digital"
+      " ops %.3f nJ + buffer %.3f nJ" % (r["total"]["energy_fj"] / 1e6,
+      est["total"]["energy_fj"] / 1e6, e["digital"] / 1e6, e["buffer"] / 1e6))
+PY
+echo
+echo "   Energy per event on the default target, the demo's (cim-sim --list-target-fields; each source,"
+echo "   its table and the arithmetic: docs/target.md, \"Energy defaults\"):"
+"$sim" --list-target-fields | grep '^| `e_' | sed 's/^/   /'

@@ -5,6 +5,7 @@
  * them exactly in us and nJ.
  *===----------------------------------------------------------------------===*/
 
+#include <ctype.h>
 #include <inttypes.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -23,8 +24,34 @@ static double cellUtilization(const SimMachine *m, const CimSimCounters *c) {
           (double)m->target.cols);
 }
 
+/// `energy_by_component_fj`: the energy of each CIM_COST_COMPONENTS row,
+/// priced by cimPriceEvents (the program's cost was checked before the run,
+/// so no sum of its counts overflows), keyed by the row's lower-case ID.
+static json_t *energyByComponent(const SimMachine *m, const CimSimCounters *c) {
+  CimEventCounts k = {c->writes,         c->cellsWritten,   c->mvmCycles,
+                      c->rowActivations, c->adcConversions, c->digitalOps,
+                      c->bufferAccesses};
+  CimEventCost cost = {0};
+  (void)cimPriceEvents(&m->target, &k, &cost, NULL, NULL);
+  static const char *const keys[] = {
+#define COMPONENT_KEY(ID, NAME, TC, TU, EC, EU) #ID,
+      CIM_COST_COMPONENTS(COMPONENT_KEY)
+#undef COMPONENT_KEY
+  };
+  json_t *e = json_object();
+  for (int i = 0; i < CIM_COST_NUM_COMPONENTS; ++i) {
+    char key[16];
+    size_t n = 0;
+    for (; keys[i][n] && n + 1 < sizeof key; ++n)
+      key[n] = (char)tolower((unsigned char)keys[i][n]);
+    key[n] = '\0';
+    json_object_set_new(e, key, json_integer(cost.energyFj[i]));
+  }
+  return e;
+}
+
 static json_t *countersToJSON(const SimMachine *m, const CimSimCounters *c) {
-  return json_pack(
+  json_t *o = json_pack(
       "{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f}",
       "instructions", (json_int_t)c->instructions, "writes",
       (json_int_t)c->writes, "cells_written", (json_int_t)c->cellsWritten,
@@ -35,6 +62,9 @@ static json_t *countersToJSON(const SimMachine *m, const CimSimCounters *c) {
       "buffer_accesses", (json_int_t)c->bufferAccesses, "latency_ps",
       (json_int_t)c->latencyPs, "energy_fj", (json_int_t)c->energyFj,
       "cell_utilization", cellUtilization(m, c));
+  if (o)
+    json_object_set_new(o, "energy_by_component_fj", energyByComponent(m, c));
+  return o;
 }
 
 static int emit(const char *buffer, size_t size, void *data) {
