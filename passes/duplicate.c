@@ -268,27 +268,16 @@ static bool applyFactors(MlirOperation *writes, intptr_t numWrites,
   return true;
 }
 
-/// Keeps the better of candidate duplications (docs/schedule.md,
-/// "Duplication"): the greedy choice for the target and for the targets
-/// with 1/2, 1/4, ... of its crossbars (`levels` of them) and with 1/2,
-/// 1/4, ... of its write ports, and no copies at all; each is scheduled on
-/// the real target (cim-schedule's scheduler, on a copy of the module)
-/// and the fastest wins, the first of equals. So a target never gets a
-/// slower schedule than the choice made for a smaller one would give it.
-/// Sets `layers`' factors; false (with a diagnostic) on out of memory.
-static bool chooseBest(MlirOperation module, DupLayer *layers,
-                       int64_t numLayers, const CimTarget *target,
-                       intptr_t numWrites, int64_t levels) {
-  int64_t P = target->writePorts > 0 ? target->writePorts : 1;
-  if (levels > 62)
-    levels = 62;
-  int64_t maxCand = (levels + 1) * 64 * 2 + 1, numCand = 0;
-  int64_t *cand = malloc((size_t)(maxCand * numLayers) * sizeof *cand);
-  if (!cand) {
-    cimEmitErrorf(mlirOperationGetLocation(module),
-                  "cim-duplicate: out of memory");
-    return false;
-  }
+/// The distinct candidate factor vectors of chooseBest, numLayers entries
+/// each, in `cand` (room for maxCand): the greedy choice for the target
+/// and for 1/2, 1/4, ... of its crossbars (`levels` halvings) and of its
+/// write ports, plain and drain-weighted, then no copies at all. Returns
+/// their number; leaves `layers`' factors changed.
+static int64_t collectCandidates(DupLayer *layers, int64_t numLayers,
+                                 const CimTarget *target, intptr_t numWrites,
+                                 int64_t levels, int64_t *cand,
+                                 int64_t maxCand) {
+  int64_t P = target->writePorts > 0 ? target->writePorts : 1, numCand = 0;
   for (int64_t lv = 0; lv <= levels; ++lv) {
     int64_t C = target->crossbars >> lv;
     if (C < 1)
@@ -324,28 +313,76 @@ static bool chooseBest(MlirOperation module, DupLayer *layers,
     f[k] = 1;
   for (int64_t c = 0; c < numCand && !seen; ++c)
     seen = !memcmp(&cand[c * numLayers], f, (size_t)numLayers * sizeof *f);
-  if (!seen)
-    ++numCand;
+  return seen ? numCand : numCand + 1;
+}
+
+/// The latency of the module with the copies `factors` (per layer) on a
+/// rewritten copy of it; INT64_MAX when that cannot be scheduled. Sets
+/// `layers`' factors.
+static int64_t cloneLatency(MlirOperation module, DupLayer *layers,
+                            int64_t numLayers, const int64_t *factors,
+                            const CimTarget *target, intptr_t numWrites) {
+  for (int64_t k = 0; k < numLayers; ++k)
+    layers[k].factor = factors[k];
+  MlirOperation copy = mlirOperationClone(module);
+  MlirOperation *w = NULL;
+  intptr_t n = 0;
+  int64_t ps = INT64_MAX;
+  DupTile *tiles = calloc((size_t)(numWrites ? numWrites : 1), sizeof *tiles);
+  if (tiles && cimCollectOps(copy, isWrite, NULL, &w, &n) && n == numWrites) {
+    for (intptr_t i = 0; i < n; ++i)
+      tiles[i].layer = intAttr(w[i], "layer");
+    if (!applyFactors(w, n, tiles, layers, numLayers) ||
+        !cimScheduleModuleLatency(copy, target, 16, &ps))
+      ps = INT64_MAX;
+  }
+  free(tiles);
+  free(w);
+  mlirOperationDestroy(copy);
+  return ps;
+}
+
+/// Keeps the better of candidate duplications (docs/schedule.md,
+/// "Duplication"): the candidates of collectCandidates, each scheduled on
+/// the real target (cim-schedule's scheduler, the module left unchanged)
+/// and the fastest wins, the first of equals. So a target never gets a
+/// slower schedule than the choice made for a smaller one would give it.
+/// The module is encoded once and the engine issues each candidate's
+/// copies (cimLatencyProgramsGet), a candidate's schedule stopping once it
+/// cannot beat the best so far; a module whose mvms already take copies is
+/// rewritten and encoded per candidate instead (cloneLatency).
+/// Sets `layers`' factors; false (with a diagnostic) on out of memory.
+static bool chooseBest(MlirOperation module, DupLayer *layers,
+                       int64_t numLayers, const CimTarget *target,
+                       intptr_t numWrites, int64_t levels) {
+  if (levels > 62)
+    levels = 62;
+  int64_t maxCand = (levels + 1) * 64 * 2 + 1;
+  int64_t *cand = malloc((size_t)(maxCand * numLayers) * sizeof *cand);
+  int64_t *ids = malloc((size_t)numLayers * sizeof *ids);
+  if (!cand || !ids) {
+    free(cand);
+    free(ids);
+    cimEmitErrorf(mlirOperationGetLocation(module),
+                  "cim-duplicate: out of memory");
+    return false;
+  }
+  for (int64_t k = 0; k < numLayers; ++k)
+    ids[k] = layers[k].layer;
+  int64_t numCand = collectCandidates(layers, numLayers, target, numWrites,
+                                      levels, cand, maxCand);
+  CimLatencyPrograms *lp =
+      numCand > 1 ? cimLatencyProgramsCreate(module, target) : NULL;
   int64_t best = 0, bestPs = INT64_MAX;
   for (int64_t c = 0; numCand > 1 && c < numCand; ++c) {
-    for (int64_t k = 0; k < numLayers; ++k)
-      layers[k].factor = cand[c * numLayers + k];
-    MlirOperation copy = mlirOperationClone(module);
-    MlirOperation *w = NULL;
-    intptr_t n = 0;
+    const int64_t *f = &cand[c * numLayers];
     int64_t ps = INT64_MAX;
-    DupTile *tiles = calloc((size_t)(numWrites ? numWrites : 1), sizeof *tiles);
-    if (tiles && cimCollectOps(copy, isWrite, NULL, &w, &n) &&
-        n == numWrites) {
-      for (intptr_t i = 0; i < n; ++i)
-        tiles[i].layer = intAttr(w[i], "layer");
-      if (!applyFactors(w, n, tiles, layers, numLayers) ||
-          !cimScheduleModuleLatency(copy, target, 16, &ps))
-        ps = INT64_MAX;
-    }
-    free(tiles);
-    free(w);
-    mlirOperationDestroy(copy);
+    /* A candidate wins only if strictly faster than the best so far. */
+    if (!lp)
+      ps = cloneLatency(module, layers, numLayers, f, target, numWrites);
+    else if (!cimLatencyProgramsGet(lp, 16, numLayers, ids, f,
+                                    bestPs == INT64_MAX ? 0 : bestPs, &ps))
+      ps = INT64_MAX;
     if (ps < bestPs) {
       bestPs = ps;
       best = c;
@@ -353,6 +390,8 @@ static bool chooseBest(MlirOperation module, DupLayer *layers,
   }
   for (int64_t k = 0; k < numLayers; ++k)
     layers[k].factor = cand[best * numLayers + k];
+  cimLatencyProgramsDestroy(lp);
+  free(ids);
   free(cand);
   return true;
 }

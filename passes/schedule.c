@@ -20,6 +20,7 @@
 #include "mlir-c/BuiltinTypes.h"
 
 #include "ScheduleLatency.h"
+#include "schedule/ScheduleCopies.h"
 #include "support/FileIO.h"
 #include "ir/PassUtils.h"
 #include "support/StrBuf.h"
@@ -63,8 +64,9 @@ static int64_t writeInstrOf(const OpIndex *writes, uint32_t n,
 }
 
 /// Tiles: the writes an mvm takes as operands are copies of one tile.
+/// `*copied` (if not NULL) tells whether an mvm takes more than one.
 static int64_t *tilesOf(const CimProgram *p, MlirOperation *ops,
-                        int64_t *numTiles) {
+                        int64_t *numTiles, bool *copied) {
   int64_t *tileOf = malloc((p->numInstrs ? p->numInstrs : 1) * sizeof *tileOf);
   if (!tileOf)
     return NULL;
@@ -87,6 +89,8 @@ static int64_t *tilesOf(const CimProgram *p, MlirOperation *ops,
       continue;
     MlirOperation mvm = ops[i];
     intptr_t n = mlirOperationGetNumOperands(mvm) - 1;
+    if (copied && n != 1)
+      *copied = true;
     int64_t g = -1;
     for (intptr_t k = 0; k < n; ++k) {
       MlirValue t = mlirOperationGetOperand(mvm, k);
@@ -145,7 +149,7 @@ static MlirLogicalResult scheduleFunction(MlirOperation func,
           cimProgramCreateFromFunction(func, target, &p, &ops)))
     return mlirLogicalResultFailure();
   int64_t numTiles = 0;
-  int64_t *tileOf = tilesOf(p, ops, &numTiles);
+  int64_t *tileOf = tilesOf(p, ops, &numTiles, NULL);
   CimStrBuf msg = {0};
   CimSchedule *s = NULL;
   bool ok = tileOf != NULL;
@@ -223,7 +227,7 @@ bool cimScheduleModuleLatency(MlirOperation module, const CimTarget *target,
       break;
     }
     int64_t numTiles = 0;
-    int64_t *tileOf = tilesOf(p, ops, &numTiles);
+    int64_t *tileOf = tilesOf(p, ops, &numTiles, NULL);
     CimSchedule *s = NULL;
     CimScheduleRequest req = {tileOf, numTiles, chunks};
     ok = tileOf && mlirLogicalResultIsSuccess(
@@ -235,6 +239,105 @@ bool cimScheduleModuleLatency(MlirOperation module, const CimTarget *target,
     cimProgramDestroy(p);
   }
   free(funcs);
+  *latencyPs = total;
+  return ok;
+}
+
+struct CimLatencyPrograms {
+  intptr_t numFuncs;
+  CimProgram **programs; ///< per function; NULL: it failed to encode
+  int64_t **tileOf;      ///< per function (tilesOf)
+  int64_t *numTiles;
+  int64_t *copies;       ///< scratch: per instruction of the longest program
+};
+
+void cimLatencyProgramsDestroy(CimLatencyPrograms *lp) {
+  if (!lp)
+    return;
+  for (intptr_t f = 0; f < lp->numFuncs; ++f) {
+    if (lp->programs)
+      cimProgramDestroy(lp->programs[f]);
+    if (lp->tileOf)
+      free(lp->tileOf[f]);
+  }
+  free(lp->programs);
+  free(lp->tileOf);
+  free(lp->numTiles);
+  free(lp->copies);
+  free(lp);
+}
+
+CimLatencyPrograms *cimLatencyProgramsCreate(MlirOperation module,
+                                             const CimTarget *target) {
+  MlirOperation *funcs = NULL;
+  intptr_t numFuncs = 0;
+  if (!cimCollectOps(module, isFunc, NULL, &funcs, &numFuncs))
+    return NULL;
+  CimLatencyPrograms *lp = calloc(1, sizeof *lp);
+  size_t nf = (size_t)(numFuncs ? numFuncs : 1);
+  bool ok = lp && (lp->programs = calloc(nf, sizeof *lp->programs)) &&
+            (lp->tileOf = calloc(nf, sizeof *lp->tileOf)) &&
+            (lp->numTiles = calloc(nf, sizeof *lp->numTiles));
+  if (lp)
+    lp->numFuncs = numFuncs;
+  uint32_t longest = 1;
+  bool copied = false;
+  for (intptr_t f = 0; ok && f < numFuncs; ++f) {
+    MlirOperation *ops = NULL;
+    CimProgram *p = NULL;
+    if (mlirLogicalResultIsFailure(
+            cimProgramCreateFromFunction(funcs[f], target, &p, &ops))) {
+      /* Every candidate fails here alike: no latency (INT64_MAX). */
+      free(ops);
+      break;
+    }
+    lp->programs[f] = p;
+    lp->tileOf[f] = tilesOf(p, ops, &lp->numTiles[f], &copied);
+    ok = lp->tileOf[f] != NULL && !copied;
+    if (p->numInstrs > longest)
+      longest = p->numInstrs;
+    free(ops);
+  }
+  ok = ok && (lp->copies = malloc(longest * sizeof *lp->copies));
+  free(funcs);
+  if (!ok) {
+    cimLatencyProgramsDestroy(lp);
+    return NULL;
+  }
+  return lp;
+}
+
+bool cimLatencyProgramsGet(CimLatencyPrograms *lp, int64_t chunks,
+                           int64_t numLayers, const int64_t *layers,
+                           const int64_t *factors, int64_t cutoffPs,
+                           int64_t *latencyPs) {
+  int64_t total = 0;
+  bool ok = true;
+  for (intptr_t f = 0; ok && f < lp->numFuncs; ++f) {
+    const CimProgram *p = lp->programs[f];
+    if (!p) {
+      ok = false;
+      break;
+    }
+    for (uint32_t i = 0; i < p->numInstrs; ++i) {
+      const CimIsaInstr *in = &p->instrs[i];
+      int64_t layer = in->layer == CIM_ISA_NO_LAYER ? -1 : in->layer;
+      lp->copies[i] = 1;
+      for (int64_t k = 0; in->opcode == CIM_ISA_WRITE && k < numLayers; ++k)
+        if (layers[k] == layer)
+          lp->copies[i] = factors[k];
+    }
+    CimScheduleRequest req = {lp->tileOf[f], lp->numTiles[f], chunks};
+    int64_t ps;
+    /* The functions before this one took `total` of the cutoff. */
+    int64_t cut = cutoffPs > 0 ? cutoffPs - total : 0;
+    if (cutoffPs > 0 && cut <= 0) {
+      total = cutoffPs;
+      break;
+    }
+    ok = cimScheduleLatencyWithCopies(p, &req, lp->copies, cut, &ps) &&
+         !__builtin_add_overflow(total, ps, &total);
+  }
   *latencyPs = total;
   return ok;
 }

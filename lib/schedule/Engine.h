@@ -37,6 +37,14 @@ typedef struct Engine {
   const CimTarget *t;
   Mode mode;
   TimeBuf *bufs;
+  /// Per instruction: its sequential time (schedInstrTime), computed once
+  /// per program (owned when ownInstrTime).
+  const int64_t *instrTime;
+  bool ownInstrTime;
+  /// Ready times of column windows of full time arrays, row by row
+  /// (digitsReady asks the same window of the same array for every
+  /// bit-plane and column tile).
+  CimRowsMaxCache rowsMax;
   int64_t C, P;
   int64_t *freeAt;   ///< per crossbar: when it is free
   int64_t *portFree; ///< per write port
@@ -50,6 +58,13 @@ typedef struct Engine {
   int64_t numWrites, capWrites;
   /* COMPUTE. */
   const CimScheduleRequest *req;
+  /// Per instruction, or NULL: a write is issued this many times in a row
+  /// (tile copies, as cim-duplicate would add them); the copies' schedules
+  /// are not recorded, only the latency (cimScheduleLatencyWithCopies).
+  const int64_t *writeCopies;
+  /// > 0: stop the walk once the makespan reaches this (the latency can
+  /// then only be >= it; cimScheduleLatencyWithCopies).
+  int64_t cutoffPs;
   int64_t *tileOf, numTiles;
   int64_t *holdTile;  ///< per crossbar: resident tile or -1
   int64_t *holdReady; ///< per crossbar: end of the write of that tile
@@ -74,12 +89,6 @@ typedef struct Engine {
   CimStrBuf *err;
 } Engine;
 
-static inline int64_t max64(int64_t a, int64_t b) { return a > b ? a : b; }
-static inline int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
-/// ceil(a / b) for a >= 0, b > 0, without the overflow of a + b - 1.
-static inline int64_t ceilDiv(int64_t a, int64_t b) {
-  return a / b + (a % b != 0);
-}
 
 /// Records "instruction I (OP): MESSAGE" (the first failure only); false.
 bool schedFail(Engine *e, uint32_t i, const char *fmt, ...)

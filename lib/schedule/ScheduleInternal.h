@@ -17,9 +17,17 @@
 
 #include "cim-c/Isa.h"
 
+static inline int64_t max64(int64_t a, int64_t b) { return a > b ? a : b; }
+static inline int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
+/// ceil(a / b) for a >= 0, b > 0, without the overflow of a + b - 1.
+static inline int64_t ceilDiv(int64_t a, int64_t b) {
+  return a / b + (a % b != 0);
+}
+
 /// A reference-counted array of times.
 typedef struct TimeArray {
   int64_t refs;
+  uint64_t serial; ///< unique per array created in the process
   int64_t n;
   int64_t t[];
 } TimeArray;
@@ -50,6 +58,42 @@ int64_t cimTimeBufMax(const TimeBuf *b);
 /// columns [c0, c1) of a rank-2 buffer (c1 <= c0: all columns).
 int64_t cimTimeBufRowsMax(const TimeBuf *b, const CimIsaTensorType *type,
                           int64_t r0, int64_t r1, int64_t c0, int64_t c1);
+
+/// Row maxima of column windows of time arrays: the latest time of columns
+/// [c0, c1) of each row of a full array, computed once per (array, window).
+/// An entry names its array by serial number (never reused, so an entry of
+/// a freed array can never match another) and holds no reference to it.
+/// Arrays are never changed once a buffer holds them, so an entry stays
+/// exact. At most CIM_ROWS_MAX_CACHE_BYTES of row maxima are kept.
+typedef struct CimRowsMaxEntry {
+  uint64_t serial;    ///< the array's; 0: empty slot
+  int64_t c0, c1;     ///< the window, in elements of a row
+  TimeArray *rowMax;  ///< one time per row
+  /// The latest time of each run of `chunk` rows (the last one shorter),
+  /// for the chunk size last asked; 0 / NULL: none yet.
+  int64_t chunk;
+  TimeArray *chunkMax;
+} CimRowsMaxEntry;
+
+typedef struct CimRowsMaxCache {
+  CimRowsMaxEntry *slots; ///< CIM_ROWS_MAX_CACHE_SLOTS, allocated on first use
+  int64_t bytes;          ///< of all rowMax arrays
+} CimRowsMaxCache;
+
+enum {
+  CIM_ROWS_MAX_CACHE_SLOTS = 4096,
+  CIM_ROWS_MAX_CACHE_BYTES = 64 << 20
+};
+
+/// cimTimeBufRowsMax through `cache` (NULL: direct). Same result; a full
+/// buffer's window is scanned once for all rows, later calls read its row
+/// maxima. Falls back to the direct scan when out of memory.
+int64_t cimTimeBufRowsMaxCached(CimRowsMaxCache *cache, const TimeBuf *b,
+                                const CimIsaTensorType *type, int64_t r0,
+                                int64_t r1, int64_t c0, int64_t c1);
+
+/// Drops every entry of `cache` and its storage.
+void cimRowsMaxCacheFree(CimRowsMaxCache *cache);
 
 /// A new array of `n` times (refs = 1), NULL when out of memory.
 TimeArray *cimTimeArrayCreate(int64_t n);

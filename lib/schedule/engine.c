@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "Engine.h"
+#include "ScheduleCopies.h"
 #include "ScheduleInternal.h"
 #include "cim-c/Schedule.h"
 #include "support/Checked.h"
@@ -65,6 +66,8 @@ bool schedGrowArr(void **arr, int64_t *cap, int64_t n, size_t size) {
 /// (programCostFits), and one instruction's cost is part of it; so is every
 /// sum of instruction times the engine makes.
 int64_t schedInstrTime(const Engine *e, uint32_t i) {
+  if (e->instrTime)
+    return e->instrTime[i];
   CimEventCounts c = {0};
   CimEventCost cost = {0};
   bool ok =
@@ -177,8 +180,14 @@ static bool step(Engine *e, uint32_t i) {
     if (e->mode != MODE_IDEAL)
       e->barrierFloor = e->crossbarEnd;
     return true;
-  case CIM_ISA_WRITE:
-    return schedPlaceWrite(e, i);
+  case CIM_ISA_WRITE: {
+    /* Copies of a tile follow their write: each is one more write. */
+    int64_t n = e->writeCopies ? e->writeCopies[i] : 1;
+    for (int64_t k = 0; k < n; ++k)
+      if (!schedPlaceWrite(e, i))
+        return false;
+    return true;
+  }
   case CIM_ISA_MVM:
     return schedPlaceMvm(e, i);
   default:
@@ -312,6 +321,11 @@ static void engineFree(Engine *e) {
   free(e->version);
   free(e->writtenVersion);
   free(e->writtenLayer);
+  if (e->ownInstrTime)
+    free((int64_t *)e->instrTime);
+  e->instrTime = NULL;
+  e->ownInstrTime = false;
+  cimRowsMaxCacheFree(&e->rowsMax);
 }
 
 static bool engineInit(Engine *e, const CimProgram *p, Mode mode) {
@@ -333,6 +347,15 @@ static bool engineInit(Engine *e, const CimProgram *p, Mode mode) {
     return false;
   for (size_t b = 0; b < nb; ++b)
     e->writtenVersion[b] = -1;
+  /* Every instruction's time once (the callers checked the program's
+   * cost fits, so each one's does). */
+  int64_t *times = malloc((p->numInstrs ? p->numInstrs : 1) * sizeof *times);
+  if (!times)
+    return false;
+  for (uint32_t i = 0; i < p->numInstrs; ++i)
+    times[i] = schedInstrTime(e, i);
+  e->instrTime = times;
+  e->ownInstrTime = true;
   if (mode == MODE_CHECK) {
     e->busy = calloc((size_t)e->C, sizeof *e->busy);
     e->numBusy = calloc((size_t)e->C, sizeof *e->numBusy);
@@ -344,9 +367,13 @@ static bool engineInit(Engine *e, const CimProgram *p, Mode mode) {
 }
 
 static bool walk(Engine *e) {
-  for (uint32_t i = 0; i < e->p->numInstrs; ++i)
+  for (uint32_t i = 0; i < e->p->numInstrs; ++i) {
     if (!step(e, i))
       return false;
+    /* The makespan never decreases: the latency is at least the cutoff. */
+    if (e->cutoffPs > 0 && e->makespan >= e->cutoffPs)
+      return true;
+  }
   return e->mode != MODE_CHECK || checkResources(e);
 }
 
@@ -392,18 +419,71 @@ static bool deriveTiles(Engine *e) {
   return true;
 }
 
-MlirLogicalResult cimScheduleCompute(const CimProgram *p,
-                                     const CimScheduleRequest *req,
-                                     CimSchedule **out, MlirStringCallback cb,
-                                     void *ud) {
+/// Whether the sequential cost of `p` with write i issued copies[i] times
+/// fits in int64, as programCostFits would find for the program that has
+/// the copies as instructions (the counts are non-negative, so the order of
+/// the sums does not matter).
+static bool costWithCopiesFits(const CimProgram *p, const int64_t *copies) {
+  CimEventCounts total = {0};
+  for (uint32_t i = 0; i < p->numInstrs; ++i) {
+    int64_t n = p->instrs[i].opcode == CIM_ISA_WRITE ? copies[i] : 1;
+    if (n > 1) {
+      CimEventCounts one = {0};
+      if (mlirLogicalResultIsFailure(
+              cimProgramAddInstrCounts(p, i, &one, NULL, NULL)))
+        return false;
+      for (int64_t k = 0; k < n; ++k)
+        if (mlirLogicalResultIsFailure(
+                cimEventCountsAdd(&total, &one, NULL, NULL)))
+          return false;
+    } else if (n == 1 && mlirLogicalResultIsFailure(cimProgramAddInstrCounts(
+                             p, i, &total, NULL, NULL))) {
+      return false;
+    }
+  }
+  CimEventCost cost;
+  return mlirLogicalResultIsSuccess(
+      cimPriceEvents(&p->target, &total, &cost, NULL, NULL));
+}
+
+/// cimScheduleCompute, with write i issued copies[i] times when `copies`
+/// is given (then only the latency is meaningful: the copies' own
+/// schedules are not recorded).
+static MlirLogicalResult compute(const CimProgram *p,
+                                 const CimScheduleRequest *req,
+                                 const int64_t *copies, int64_t cutoffPs,
+                                 CimSchedule **out, MlirStringCallback cb,
+                                 void *ud) {
   *out = NULL;
-  if (!programCostFits(p, NULL, cb, ud))
+  if (copies ? !costWithCopiesFits(p, copies)
+             : !programCostFits(p, NULL, cb, ud))
     return mlirLogicalResultFailure();
   CimStrBuf err = {0};
   Engine e;
   bool ok = engineInit(&e, p, MODE_COMPUTE);
+  if (ok && copies && cutoffPs > 0) {
+    /* Every write holds one of P ports for its time: the latency is at
+     * least their sum / P, which may already reach the cutoff. */
+    int64_t sum = 0, t;
+    for (uint32_t i = 0; i < p->numInstrs; ++i)
+      if (p->instrs[i].opcode == CIM_ISA_WRITE &&
+          (__builtin_mul_overflow(e.instrTime[i], copies[i], &t) ||
+           __builtin_add_overflow(sum, t, &sum)))
+        sum = INT64_MAX;
+    if (ceilDiv(sum, e.P) >= cutoffPs) {
+      engineFree(&e);
+      CimSchedule *s = calloc(1, sizeof *s);
+      if (!s)
+        return mlirLogicalResultFailure();
+      s->latencyPs = ceilDiv(sum, e.P);
+      *out = s;
+      return mlirLogicalResultSuccess();
+    }
+  }
   e.err = &err;
   e.req = req;
+  e.writeCopies = copies;
+  e.cutoffPs = copies ? cutoffPs : 0;
   e.sched = calloc(1, sizeof *e.sched);
   ok = ok && e.sched;
   if (ok) {
@@ -472,6 +552,25 @@ MlirLogicalResult cimScheduleCompute(const CimProgram *p,
   e.sched->latencyPs = e.makespan;
   *out = e.sched;
   return r;
+}
+
+MlirLogicalResult cimScheduleCompute(const CimProgram *p,
+                                     const CimScheduleRequest *req,
+                                     CimSchedule **out, MlirStringCallback cb,
+                                     void *ud) {
+  return compute(p, req, NULL, 0, out, cb, ud);
+}
+
+bool cimScheduleLatencyWithCopies(const CimProgram *p,
+                                  const CimScheduleRequest *req,
+                                  const int64_t *copies, int64_t cutoffPs,
+                                  int64_t *latencyPs) {
+  CimSchedule *s = NULL;
+  bool ok = mlirLogicalResultIsSuccess(
+      compute(p, req, copies, cutoffPs, &s, NULL, NULL));
+  *latencyPs = ok ? s->latencyPs : INT64_MAX;
+  cimScheduleDestroy(s);
+  return ok;
 }
 
 void cimScheduleDestroy(CimSchedule *s) {

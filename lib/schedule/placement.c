@@ -139,6 +139,8 @@ bool schedPlaceWrite(Engine *e, uint32_t i) {
     e->freeAt[x] = end;
     e->holdTile[x] = g;
     e->holdReady[x] = end;
+    if (e->writeCopies) /* the latency only: copies share instruction i */
+      return bookEvent(e, i, x, start, end);
     CimInstrSchedule *s = &e->sched->instrs[i];
     s->chunkRows = 1;
     s->numChunks = 1;
@@ -191,7 +193,8 @@ static int64_t digitsReady(Engine *e, uint32_t i, int64_t r0, int64_t r1) {
       (in->mvm.differentialRows ? in->mvm.rowOffset / 2 : in->mvm.rowOffset);
   int64_t c1 =
       in->mvm.kOffset + (in->mvm.differentialRows ? last / 2 : last) + 1;
-  return max64(cimTimeBufRowsMax(&e->bufs[in->src[0]], dt, r0, r1, c0, c1),
+  return max64(cimTimeBufRowsMaxCached(&e->rowsMax, &e->bufs[in->src[0]], dt,
+                                       r0, r1, c0, c1),
                e->mode == MODE_IDEAL ? 0 : e->barrierFloor);
 }
 

@@ -17,13 +17,16 @@
 #include "cim-c/Kernels.h"
 #include "isa/IsaKernels.h"
 
-static int64_t max64(int64_t a, int64_t b) { return a > b ? a : b; }
+
+/// Serial numbers of time arrays (0: none).
+static _Atomic uint64_t lastSerial;
 
 TimeArray *cimTimeArrayCreate(int64_t n) {
   TimeArray *a = malloc(sizeof *a + (size_t)(n > 0 ? n : 1) * sizeof(int64_t));
   if (!a)
     return NULL;
   a->refs = 1;
+  a->serial = ++lastSerial;
   a->n = n;
   return a;
 }
@@ -82,6 +85,99 @@ int64_t cimTimeBufRowsMax(const TimeBuf *b, const CimIsaTensorType *type,
     for (int64_t c = c0; c < c1; ++c)
       m = max64(m, b->arr->t[r * per + c]);
   return m;
+}
+
+void cimRowsMaxCacheFree(CimRowsMaxCache *cache) {
+  if (cache->slots)
+    for (int64_t k = 0; k < CIM_ROWS_MAX_CACHE_SLOTS; ++k)
+      arrayRelease(cache->slots[k].rowMax);
+  free(cache->slots);
+  cache->slots = NULL;
+  cache->bytes = 0;
+}
+
+static void entryDrop(CimRowsMaxCache *cache, CimRowsMaxEntry *s) {
+  if (s->rowMax)
+    cache->bytes -= s->rowMax->n * (int64_t)sizeof(int64_t);
+  if (s->chunkMax)
+    cache->bytes -= s->chunkMax->n * (int64_t)sizeof(int64_t);
+  arrayRelease(s->rowMax);
+  arrayRelease(s->chunkMax);
+  *s = (CimRowsMaxEntry){0, 0, 0, NULL, 0, NULL};
+}
+
+/// Makes `s` hold the maxima of runs of `chunk` rows (false: out of
+/// memory, and `s` has none).
+static bool entryChunks(CimRowsMaxCache *cache, CimRowsMaxEntry *s,
+                        int64_t chunk) {
+  int64_t rows = s->rowMax->n, n = (rows + chunk - 1) / chunk;
+  if (s->chunkMax)
+    cache->bytes -= s->chunkMax->n * (int64_t)sizeof(int64_t);
+  arrayRelease(s->chunkMax);
+  s->chunk = 0;
+  s->chunkMax = cimTimeArrayCreate(n);
+  if (!s->chunkMax)
+    return false;
+  for (int64_t k = 0; k < n; ++k) {
+    int64_t v = 0;
+    for (int64_t r = k * chunk; r < rows && r < (k + 1) * chunk; ++r)
+      v = max64(v, s->rowMax->t[r]);
+    s->chunkMax->t[k] = v;
+  }
+  s->chunk = chunk;
+  cache->bytes += n * (int64_t)sizeof(int64_t);
+  return true;
+}
+
+int64_t cimTimeBufRowsMaxCached(CimRowsMaxCache *cache, const TimeBuf *b,
+                                const CimIsaTensorType *type, int64_t r0,
+                                int64_t r1, int64_t c0, int64_t c1) {
+  if (!cache || b->kind != TIME_FULL)
+    return cimTimeBufRowsMax(b, type, r0, r1, c0, c1);
+  int64_t rows = type->rank ? type->dims[0] : 1;
+  int64_t per = rows ? numElements(type) / rows : 0;
+  if (type->rank != 2 || c1 <= c0) {
+    c0 = 0;
+    c1 = per;
+  }
+  if (!cache->slots &&
+      !(cache->slots = calloc(CIM_ROWS_MAX_CACHE_SLOTS, sizeof *cache->slots)))
+    return cimTimeBufRowsMax(b, type, r0, r1, c0, c1);
+  uint64_t h = (b->arr->serial * 0x9E3779B97F4A7C15ull) ^
+               ((uint64_t)c0 * 0xC2B2AE3D27D4EB4Full) ^ (uint64_t)c1;
+  CimRowsMaxEntry *s = &cache->slots[(h >> 32) % CIM_ROWS_MAX_CACHE_SLOTS];
+  if (s->serial != b->arr->serial || s->c0 != c0 || s->c1 != c1 ||
+      !s->rowMax || s->rowMax->n != rows) {
+    entryDrop(cache, s);
+    if (cache->bytes + rows * (int64_t)sizeof(int64_t) >
+        CIM_ROWS_MAX_CACHE_BYTES)
+      for (int64_t k = 0; k < CIM_ROWS_MAX_CACHE_SLOTS; ++k)
+        entryDrop(cache, &cache->slots[k]);
+    TimeArray *m = cimTimeArrayCreate(rows);
+    if (!m)
+      return cimTimeBufRowsMax(b, type, r0, r1, c0, c1);
+    for (int64_t r = 0; r < rows; ++r) {
+      int64_t v = 0;
+      const int64_t *t = &b->arr->t[r * per];
+      for (int64_t c = c0; c < c1; ++c)
+        v = max64(v, t[c]);
+      m->t[r] = v;
+    }
+    *s = (CimRowsMaxEntry){b->arr->serial, c0, c1, m, 0, NULL};
+    cache->bytes += rows * (int64_t)sizeof(int64_t);
+  }
+  /* A chunk of the scheduler: rows [k x len, (k + 1) x len), or the
+   * shorter last one, which only the chunk size already held can tell. */
+  int64_t len = r1 - r0;
+  if (len > 1 && r0 % len == 0 && r1 < rows && s->chunk != len)
+    entryChunks(cache, s, len);
+  if (s->chunk > 1 && r0 < r1 && r0 % s->chunk == 0 &&
+      r1 == (r0 + s->chunk < rows ? r0 + s->chunk : rows))
+    return s->chunkMax->t[r0 / s->chunk];
+  int64_t v = 0;
+  for (int64_t r = r0; r < r1; ++r)
+    v = max64(v, s->rowMax->t[r]);
+  return v;
 }
 
 /// `b` as a full array of `n` elements of type `type` (shared when it
