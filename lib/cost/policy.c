@@ -24,7 +24,7 @@ typedef struct PolicyImpl {
 } PolicyImpl;
 
 /* The shape keys of a JSON row: the reference system's layer-table names
- * (shared/reference/cim-aq-policies.json "layer_dimensions"), in the order
+ * (test/data/cim-aq-policies.json "layer_dimensions"), in the order
  * messages print them. */
 #define POLICY_SHAPE_KEYS(X)                                                   \
   X(inDim, "input_dim")                                                        \
