@@ -49,363 +49,8 @@
 #include "cim-c/Pipeline.h"
 #include "mlir-c/IR.h"
 #include "mlir-c/Pass.h"
-#include "options.h"
+#include "action_log.h"
 
-#define TOOL "cim-opt"
-#define FLAG "'--log-actions-to'"
-#define ADAPTOR "mlir::detail::OpToOpPassAdaptor"
-
-/*===----------------------------------------------------------------------===*
- * --log-mlir-actions-filter
- *===----------------------------------------------------------------------===*/
-
-/// llvm::StringRef::getAsInteger(0, int64_t): radix from the prefix (0x, 0b,
-/// 0o, 0 for octal), every character a digit, no overflow.
-static bool getAsInteger(const char *s, size_t n, long long *out) {
-  bool negative = n > 0 && s[0] == '-';
-  if (negative) {
-    ++s;
-    --n;
-  }
-  unsigned radix = 10;
-  if (n >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-    radix = 16;
-    s += 2, n -= 2;
-  } else if (n >= 2 && s[0] == '0' && (s[1] == 'b' || s[1] == 'B')) {
-    radix = 2;
-    s += 2, n -= 2;
-  } else if (n >= 2 && s[0] == '0' && s[1] == 'o') {
-    radix = 8;
-    s += 2, n -= 2;
-  } else if (n >= 2 && s[0] == '0' && s[1] >= '0' && s[1] <= '9') {
-    radix = 8;
-    s += 1, n -= 1;
-  }
-  if (n == 0)
-    return false;
-  unsigned long long v = 0;
-  for (size_t i = 0; i < n; ++i) {
-    char c = s[i];
-    unsigned d = c >= '0' && c <= '9'   ? (unsigned)(c - '0')
-                 : c >= 'a' && c <= 'z' ? (unsigned)(c - 'a' + 10)
-                 : c >= 'A' && c <= 'Z' ? (unsigned)(c - 'A' + 10)
-                                        : 99;
-    if (d >= radix)
-      return false;
-    unsigned long long next = v * radix + d;
-    if (next / radix != v)
-      return false;
-    v = next;
-  }
-  if (negative ? v > 1ULL << 63 : v > (1ULL << 63) - 1)
-    return false;
-  *out = negative ? (long long)(0 - v) : (long long)v;
-  return true;
-}
-
-/// FileLineColLocBreakpoint::parseFromString: `file:line:col`, `file:line` or
-/// `file`, read from the right (a file name may hold ':').
-static void parseFilter(const char *s, size_t n, CimOptActionFilter *f) {
-  /* rsplit(':') twice */
-  const char *c1 = NULL;
-  for (size_t i = n; i-- > 0;)
-    if (s[i] == ':') {
-      c1 = s + i;
-      break;
-    }
-  size_t fileLineLen = c1 ? (size_t)(c1 - s) : n;
-  const char *colStr = c1 ? c1 + 1 : s + n;
-  size_t colLen = c1 ? n - fileLineLen - 1 : 0;
-  const char *c2 = NULL;
-  for (size_t i = fileLineLen; i-- > 0;)
-    if (s[i] == ':') {
-      c2 = s + i;
-      break;
-    }
-  size_t fileLen = c2 ? (size_t)(c2 - s) : fileLineLen;
-  const char *lineStr = c2 ? c2 + 1 : s + fileLineLen;
-  size_t lineLen = c2 ? fileLineLen - fileLen - 1 : 0;
-  long long line = -1, col = -1;
-  if (lineLen == 0) {
-    fileLen = fileLineLen;
-    if (colLen != 0 && !getAsInteger(colStr, colLen, &line))
-      fileLen = n;
-  } else if (!getAsInteger(lineStr, lineLen, &line)) {
-    fileLen = fileLineLen;
-    if (!getAsInteger(colStr, colLen, &line))
-      fileLen = n;
-  } else if (!getAsInteger(colStr, colLen, &col)) {
-    fileLen = n;
-    line = -1;
-  }
-  f->file = s;
-  f->fileLength = fileLen;
-  f->line = line;
-  f->col = col;
-}
-
-bool cimOptAddActionFilters(CimOptOptions *o, const char *list) {
-  /* cl::CommaSeparated: every piece, empty ones included. */
-  for (;;) {
-    const char *comma = strchr(list, ',');
-    size_t n = comma ? (size_t)(comma - list) : strlen(list);
-    if (n == 0) {
-      fputs("error: initializing FileLineColLocBreakpoint with empty file "
-            "name\nInvalid location filter: \n",
-            stderr);
-      return false;
-    }
-    CimOptActionFilter *grown =
-        realloc(o->actionFilters,
-                (size_t)(o->numActionFilters + 1) * sizeof *grown);
-    if (!grown) {
-      fputs(TOOL ": out of memory\n", stderr);
-      return false;
-    }
-    o->actionFilters = grown;
-    parseFilter(list, n, &o->actionFilters[o->numActionFilters++]);
-    if (!comma)
-      return true;
-    list = comma + 1;
-  }
-}
-
-/// FileLineColLocBreakpointManager::matchFromLocation: some file:line:col
-/// location within `loc` (through call sites, fused and name locations) is
-/// named by a filter (with its line, or any line; its column, or any).
-static bool locationMatches(const CimOptOptions *o, MlirLocation loc) {
-  if (mlirLocationIsAFileLineColRange(loc)) {
-    int line = mlirLocationFileLineColRangeGetStartLine(loc);
-    int col = mlirLocationFileLineColRangeGetStartColumn(loc);
-    /* Only FileLineColLoc (a point), not a range with an end. */
-    if (mlirLocationFileLineColRangeGetEndLine(loc) != line ||
-        mlirLocationFileLineColRangeGetEndColumn(loc) != col)
-      return false;
-    MlirStringRef file =
-        mlirIdentifierStr(mlirLocationFileLineColRangeGetFilename(loc));
-    for (int i = 0; i < o->numActionFilters; ++i) {
-      const CimOptActionFilter *f = &o->actionFilters[i];
-      if (f->fileLength != file.length ||
-          memcmp(f->file, file.data, file.length) != 0)
-        continue;
-      if ((f->line == line && f->col == col) ||
-          (f->line == line && f->col == -1) ||
-          (f->line == -1 && f->col == -1))
-        return true;
-    }
-    return false;
-  }
-  if (mlirLocationIsACallSite(loc))
-    return locationMatches(o, mlirLocationCallSiteGetCallee(loc)) ||
-           locationMatches(o, mlirLocationCallSiteGetCaller(loc));
-  if (mlirLocationIsAName(loc))
-    return locationMatches(o, mlirLocationNameGetChildLoc(loc));
-  if (mlirLocationIsAFused(loc)) {
-    intptr_t n = mlirLocationFusedGetNumLocations(loc);
-    MlirLocation *locs = n > 0 ? malloc((size_t)n * sizeof *locs) : NULL;
-    bool match = false;
-    if (locs) {
-      mlirLocationFusedGetLocations(loc, locs);
-      for (intptr_t i = 0; i < n && !match; ++i)
-        match = locationMatches(o, locs[i]);
-    }
-    free(locs);
-    return match;
-  }
-  return false;
-}
-
-/*===----------------------------------------------------------------------===*
- * The pipeline as a tree
- *===----------------------------------------------------------------------===*/
-
-typedef struct Element {
-  char *anchor; /* a nested pass manager's op name; NULL for a pass */
-  char *text;   /* a pass: `name` or `name{options}` */
-  char *name;   /* a pass: `name` */
-  struct Element *children;
-  size_t numChildren;
-} Element;
-
-struct CimOptActionLog {
-  const CimOptOptions *options;
-  FILE *stream; /* stdout for "-" */
-  Element top;  /* the top-level pass manager's elements */
-  char thread[64];
-  /* Inside a nested pipeline that mlir-opt runs on worker threads: the
-     name of its parent op while nothing may be logged, else NULL. */
-  const char *parallel;
-  size_t parallelOps;
-  bool refused; /* something would have been logged there */
-};
-
-static void freeElement(Element *e) {
-  for (size_t i = 0; i < e->numChildren; ++i)
-    freeElement(&e->children[i]);
-  free(e->children);
-  free(e->anchor);
-  free(e->text);
-  free(e->name);
-}
-
-static char *copyText(const char *s, size_t n) {
-  char *t = malloc(n + 1);
-  if (t) {
-    memcpy(t, s, n);
-    t[n] = '\0';
-  }
-  return t;
-}
-
-static void skipSpaces(const char *s, size_t *p) {
-  while (s[*p] == ' ' || s[*p] == '\t' || s[*p] == '\n')
-    ++*p;
-}
-
-static bool parseList(const char *s, size_t *p, Element *parent);
-
-/// One element at s[*p]: `name`, `name{...}` or `name(...)`. The text has
-/// already been accepted by the pipeline parser.
-static bool parseElement(const char *s, size_t *p, Element *e) {
-  memset(e, 0, sizeof *e);
-  skipSpaces(s, p);
-  size_t start = *p;
-  while (s[*p] && !strchr("{}(), \t\n", s[*p]))
-    ++*p;
-  size_t nameEnd = *p;
-  skipSpaces(s, p);
-  if (s[*p] == '(') {
-    ++*p;
-    e->anchor = copyText(s + start, nameEnd - start);
-    if (!e->anchor || !parseList(s, p, e))
-      return false;
-    skipSpaces(s, p);
-    if (s[*p] != ')')
-      return false;
-    ++*p;
-    return true;
-  }
-  size_t end = nameEnd;
-  if (s[*p] == '{') {
-    int depth = 0;
-    char quote = 0;
-    for (; s[*p]; ++*p) {
-      char c = s[*p];
-      if (quote) {
-        if (c == quote)
-          quote = 0;
-      } else if (c == '"' || c == '\'') {
-        quote = c;
-      } else if (c == '{') {
-        ++depth;
-      } else if (c == '}' && --depth == 0) {
-        ++*p;
-        break;
-      }
-    }
-    end = *p;
-  }
-  e->name = copyText(s + start, nameEnd - start);
-  e->text = copyText(s + start, end - start);
-  return e->name && e->text && nameEnd > start;
-}
-
-/// Comma-separated elements up to ')' or the end, appended to `parent`.
-static bool parseList(const char *s, size_t *p, Element *parent) {
-  skipSpaces(s, p);
-  if (s[*p] == ')' || !s[*p])
-    return true;
-  for (;;) {
-    Element *grown = realloc(parent->children,
-                             (parent->numChildren + 1) * sizeof *grown);
-    if (!grown)
-      return false;
-    parent->children = grown;
-    if (!parseElement(s, p, &parent->children[parent->numChildren++]))
-      return false;
-    skipSpaces(s, p);
-    if (s[*p] != ',')
-      return true;
-    ++*p;
-  }
-}
-
-bool cimOptActionLogAddPipeline(CimOptActionLog *log, const char *text,
-                                bool anchored) {
-  size_t p = 0;
-  if (!anchored) {
-    bool ok = parseList(text, &p, &log->top);
-    skipSpaces(text, &p);
-    return ok && !text[p];
-  }
-  Element e;
-  bool ok = parseElement(text, &p, &e) && e.anchor;
-  if (ok) {
-    for (size_t i = 0; ok && i < e.numChildren; ++i) {
-      Element *grown = realloc(log->top.children,
-                               (log->top.numChildren + 1) * sizeof *grown);
-      ok = grown != NULL;
-      if (ok) {
-        log->top.children = grown;
-        log->top.children[log->top.numChildren++] = e.children[i];
-      }
-    }
-    free(e.children);
-    e.children = NULL;
-    e.numChildren = 0;
-  }
-  freeElement(&e);
-  return ok;
-}
-
-/*===----------------------------------------------------------------------===*
- * Opening and closing, per chunk
- *===----------------------------------------------------------------------===*/
-
-CimOptActionLog *cimOptActionLogOpen(const CimOptOptions *o) {
-  if (!o->logActionsTo || !*o->logActionsTo) /* mlir-opt: no log */
-    return NULL;
-  /* mlir-opt's InstallDebugHandler, once per context: the line ends only
-     when the log file opened. */
-  fputs("ExecutionContext registered on the context", stderr);
-  FILE *stream = strcmp(o->logActionsTo, "-") == 0
-                     ? stdout
-                     : fopen(o->logActionsTo, "w");
-  if (!stream) {
-    fprintf(stderr,
-            "error: Opening file for --log-actions-to failed: cannot open "
-            "output file '%s': %s\n\n",
-            o->logActionsTo, strerror(errno));
-    fflush(stderr);
-    return NULL;
-  }
-  fputs("\n", stderr);
-  fflush(stderr);
-  CimOptActionLog *log = calloc(1, sizeof *log);
-  if (!log) {
-    if (stream != stdout)
-      fclose(stream);
-    return NULL;
-  }
-  log->options = o;
-  log->stream = stream;
-  /* llvm::get_thread_name, else llvm::get_threadid (Linux). */
-  if (pthread_getname_np(pthread_self(), log->thread, 16) != 0 ||
-      !log->thread[0])
-    snprintf(log->thread, sizeof log->thread, "%ld", (long)syscall(SYS_gettid));
-  return log;
-}
-
-void cimOptActionLogClose(CimOptActionLog *log) {
-  if (!log)
-    return;
-  /* stdout stays buffered, shared with the output, as mlir-opt's log and
-     output share llvm::outs(). */
-  if (log->stream != stdout)
-    fclose(log->stream);
-  freeElement(&log->top);
-  free(log);
-}
 
 /*===----------------------------------------------------------------------===*
  * Running and logging
@@ -429,7 +74,7 @@ static void appendText(MlirStringRef s, void *userData) {
 
 static Text opName(MlirOperation op) {
   MlirStringRef n = mlirIdentifierStr(mlirOperationGetName(op));
-  Text t = {copyText(n.data, n.length), n.length};
+  Text t = {cimOptActionCopyText(n.data, n.length), n.length};
   return t;
 }
 
@@ -444,7 +89,7 @@ typedef struct Begin {
 static bool shouldLog(CimOptActionLog *log, MlirOperation op) {
   const CimOptOptions *o = log->options;
   if (o->numActionFilters > 0 &&
-      !locationMatches(o, mlirOperationGetLocation(op)))
+      !cimOptActionFilterMatches(o, mlirOperationGetLocation(op)))
     return false;
   if (log->parallel) {
     if (!log->refused)
@@ -564,185 +209,6 @@ static bool isSinglePass(MlirContext ctx, const char *anchor, Element *e) {
   return single;
 }
 
-/* While a pass runs with stderr captured: the capture and the real stderr,
- * so that a pass that ends the process (report_fatal_error's exit, an
- * abort, a crash) still has its messages on stderr. */
-static volatile sig_atomic_t gCaptureFd = -1, gSavedFd = -1;
-
-static void releaseCapture(void) {
-  int capture = gCaptureFd, saved = gSavedFd;
-  if (capture < 0 || saved < 0)
-    return;
-  gCaptureFd = gSavedFd = -1;
-  dup2(saved, 2);
-  /* Everything but cim-opt's own IR dump in front (its header line up to
-     the first blank line). */
-  static const char dump[] = "// -----// IR Dump Before ";
-  char buf[4096];
-  ssize_t n;
-  size_t seen = 0;
-  bool skipping = true;
-  char last = 0;
-  if (lseek(capture, 0, SEEK_SET) != 0)
-    return;
-  while ((n = read(capture, buf, sizeof buf)) > 0) {
-    ssize_t from = 0;
-    for (; skipping && from < n; ++from, ++seen) {
-      if (seen < sizeof dump - 1 && buf[from] != dump[seen]) {
-        skipping = false; /* not a dump: keep it all */
-        if (seen > 0 && write(2, dump, seen) < 0)
-          return;
-        break;
-      }
-      if (last == '\n' && buf[from] == '\n')
-        skipping = false;
-      last = buf[from];
-    }
-    if (!skipping && from < n && write(2, buf + from, (size_t)(n - from)) < 0)
-      return;
-  }
-}
-
-static const int kSignals[] = {SIGABRT, SIGSEGV, SIGBUS, SIGILL, SIGFPE};
-enum { kNumSignals = sizeof kSignals / sizeof kSignals[0] };
-static struct sigaction gOldActions[kNumSignals];
-
-/// Puts the messages back, restores the handler there was (the default, or
-/// a sanitizer's) and returns: a fault happens again and reaches it, an
-/// abort() raises again.
-static void releaseCaptureOnSignal(int sig) {
-  releaseCapture();
-  for (int i = 0; i < kNumSignals; ++i)
-    if (kSignals[i] == sig)
-      sigaction(sig, &gOldActions[i], NULL);
-}
-
-static void watchCapture(int capture, int saved) {
-  static bool installed = false;
-  if (!installed) {
-    installed = true;
-    atexit(releaseCapture);
-    for (int i = 0; i < kNumSignals; ++i) {
-      struct sigaction sa;
-      memset(&sa, 0, sizeof sa);
-      sa.sa_handler = releaseCaptureOnSignal;
-      sigaction(kSignals[i], &sa, &gOldActions[i]);
-    }
-  }
-  gSavedFd = saved;
-  gCaptureFd = capture;
-}
-
-/* One IR dump printed before a pass ran, in the captured stderr: the
- * pass's name and argument, the op as printed (IRUnit's flags), and the
- * text written after it up to the next dump. */
-typedef struct Dump {
-  const char *name, *arg, *unit, *after;
-  size_t nameLength, argLength, unitLength, afterLength;
-} Dump;
-
-static const char kDumpBefore[] = "// -----// IR Dump Before ";
-static const char kDumpEnd[] = " //----- //";
-
-/// Splits `text` into the dumps it holds (*lead: text before the first).
-/// False if a dump header does not read as one.
-static bool splitDumps(const char *text, size_t size, Dump **out, size_t *n,
-                       size_t *lead) {
-  *out = NULL;
-  *n = 0;
-  *lead = size;
-  size_t pos = 0;
-  Dump *last = NULL;
-  while (pos < size) {
-    const char *nl = memchr(text + pos, '\n', size - pos);
-    size_t next = nl ? (size_t)(nl - text) + 1 : size;
-    size_t lineEnd = nl ? (size_t)(nl - text) : size;
-    if (strncmp(text + pos, kDumpBefore, sizeof kDumpBefore - 1) != 0) {
-      pos = next;
-      continue;
-    }
-    /* "NAME (ARG) //----- //" */
-    const char *h = text + pos + sizeof kDumpBefore - 1;
-    size_t hl = lineEnd - (size_t)(h - text), el = sizeof kDumpEnd - 1;
-    if (hl < el + 3 || memcmp(h + hl - el, kDumpEnd, el) != 0 ||
-        h[hl - el - 1] != ')')
-      return false;
-    size_t open = hl - el - 1;
-    while (open > 0 && !(h[open] == '(' && h[open - 1] == ' '))
-      --open;
-    if (open == 0)
-      return false;
-    if (last)
-      last->afterLength = (size_t)(text + pos - last->after);
-    else
-      *lead = pos;
-    Dump *grown = realloc(*out, (*n + 1) * sizeof *grown);
-    if (!grown)
-      return false;
-    *out = grown;
-    last = &(*out)[(*n)++];
-    last->name = h;
-    last->nameLength = open - 1;
-    last->arg = h + open + 1;
-    last->argLength = hl - el - 1 - open - 1;
-    last->unit = text + next;
-    const char *end = strstr(text + next, "\n\n");
-    last->unitLength = end ? (size_t)(end - (text + next)) : size - next;
-    last->after = end ? end + 2 : text + size;
-    last->afterLength = (size_t)(text + size - last->after);
-    pos = (size_t)(last->after - text);
-  }
-  return true;
-}
-
-static bool argIs(const Dump *d, const char *arg) {
-  return d->argLength == strlen(arg) && !memcmp(d->arg, arg, d->argLength);
-}
-
-/// The value of option `key` in `text` (`name{k=v k2='v 2' ...}`), without
-/// quotes or braces, in a new string; NULL when absent.
-static char *optionValue(const char *text, const char *key) {
-  const char *p = strchr(text, '{');
-  if (!p)
-    return NULL;
-  ++p;
-  size_t k = strlen(key);
-  while (*p && *p != '}') {
-    while (*p == ' ')
-      ++p;
-    const char *start = p;
-    int depth = 0;
-    char quote = 0;
-    for (; *p; ++p) {
-      if (quote) {
-        if (*p == quote)
-          quote = 0;
-      } else if (*p == '\'' || *p == '"') {
-        quote = *p;
-      } else if (*p == '(' || *p == '{') {
-        ++depth;
-      } else if (*p == ')' || *p == '}') {
-        if (depth == 0)
-          break;
-        --depth;
-      } else if (*p == ' ' && depth == 0) {
-        break;
-      }
-    }
-    if ((size_t)(p - start) > k && !strncmp(start, key, k) && start[k] == '=') {
-      const char *v = start + k + 1;
-      size_t n = (size_t)(p - v);
-      if (n >= 2 && ((v[0] == '\'' && v[n - 1] == '\'') ||
-                     (v[0] == '"' && v[n - 1] == '"') ||
-                     (v[0] == '{' && v[n - 1] == '}'))) {
-        ++v;
-        n -= 2;
-      }
-      return copyText(v, n);
-    }
-  }
-  return NULL;
-}
 
 static void writeLine(CimOptActionLog *log, const Begin *b, const char *pass,
                       size_t length) {
@@ -787,11 +253,11 @@ typedef struct Composite {
 
 static bool parseComposite(MlirContext ctx, Element *e, Composite *c) {
   memset(c, 0, sizeof *c);
-  char *pipeline = optionValue(e->text, "pipeline");
+  char *pipeline = cimOptActionOptionValue(e->text, "pipeline");
   size_t p = 0;
-  bool ok = pipeline && parseList(pipeline, &p, &c->list);
+  bool ok = pipeline && cimOptActionParseList(pipeline, &p, &c->list);
   if (ok) {
-    skipSpaces(pipeline, &p);
+    cimOptActionSkipSpaces(pipeline, &p);
     ok = !pipeline[p];
   }
   free(pipeline);
@@ -838,7 +304,7 @@ static bool logComposite(CimOptActionLog *log, MlirOperation op,
   for (size_t i = 0; ok && i < n;) {
     size_t j = 0;
     start[numGroups] = i;
-    while (i < n && j < k && argIs(&d[i], c->passes[j].name))
+    while (i < n && j < k && cimOptActionArgIs(&d[i], c->passes[j].name))
       ++i, ++j;
     if (j == 0 || (j < k && !(failed && distinct)))
       ok = false;
@@ -917,6 +383,68 @@ static bool logComposite(CimOptActionLog *log, MlirOperation op,
   return ok;
 }
 
+/// The ops in `op`'s regions, each with its text as `flags` print it
+/// (what the IR dumps of a composite pass's nested runs show).
+static void printChildren(MlirOperation op, MlirOpPrintingFlags flags,
+                          MlirOperation **children, Text **units,
+                          size_t *numChildren) {
+  for (intptr_t r = 0; r < mlirOperationGetNumRegions(op); ++r)
+    for (MlirBlock bl = mlirRegionGetFirstBlock(mlirOperationGetRegion(op, r));
+         !mlirBlockIsNull(bl); bl = mlirBlockGetNextInRegion(bl))
+      for (MlirOperation c = mlirBlockGetFirstOperation(bl);
+           !mlirOperationIsNull(c); c = mlirOperationGetNextInBlock(c)) {
+        size_t n = *numChildren;
+        MlirOperation *grownOps = realloc(*children, (n + 1) * sizeof *grownOps);
+        if (grownOps)
+          *children = grownOps;
+        Text *grownUnits = realloc(*units, (n + 1) * sizeof *grownUnits);
+        if (grownUnits)
+          *units = grownUnits;
+        if (!grownOps || !grownUnits)
+          continue;
+        (*children)[n] = c;
+        (*units)[n] = (Text){NULL, 0};
+        mlirOperationPrintWithFlags(c, flags, appendText, &(*units)[n]);
+        *numChildren = n + 1;
+      }
+}
+
+/// Runs `pm` (destroyed here) on `op` with stderr going into a temporary
+/// file: the IR dump before the pass names it, the rest is its own output,
+/// returned in `*text` (`*got` bytes, NUL-terminated; NULL when out of
+/// memory). False, without running, when no temporary file can be made.
+static bool runCaptured(MlirPassManager pm, MlirOperation op, bool *passOk,
+                        char **text, size_t *got) {
+  fflush(stderr);
+  FILE *capture = tmpfile();
+  int saved = capture ? dup(2) : -1;
+  if (saved < 0 || dup2(fileno(capture), 2) < 0) {
+    if (saved >= 0)
+      close(saved);
+    if (capture)
+      fclose(capture);
+    mlirPassManagerDestroy(pm);
+    return false;
+  }
+  cimOptActionCaptureWatch(fileno(capture), saved);
+  *passOk = mlirLogicalResultIsSuccess(mlirPassManagerRunOnOp(pm, op));
+  mlirPassManagerDestroy(pm);
+  fflush(stderr);
+  cimOptActionCaptureEnd();
+  dup2(saved, 2);
+  close(saved);
+  long size = fseek(capture, 0, SEEK_END) == 0 ? ftell(capture) : 0;
+  *text = malloc((size_t)(size > 0 ? size : 0) + 1);
+  *got = 0;
+  if (*text) {
+    rewind(capture);
+    *got = fread(*text, 1, (size_t)(size > 0 ? size : 0), capture);
+    (*text)[*got] = '\0';
+  }
+  fclose(capture);
+  return true;
+}
+
 /// Runs pass `e` on `op` in a pass manager of its own and logs it.
 static bool runPass(CimOptActionLog *log, MlirOperation op, Element *e) {
   MlirContext ctx = mlirOperationGetContext(op);
@@ -964,28 +492,7 @@ static bool runPass(CimOptActionLog *log, MlirOperation op, Element *e) {
   mlirPassManagerEnableIRPrinting(pm, true, false, false, false, false, flags,
                                   mlirStringRefCreate(NULL, 0));
   if (isComposite && composite.nested) {
-    /* The child ops, as they print before the pass. */
-    for (intptr_t r = 0; r < mlirOperationGetNumRegions(op); ++r)
-      for (MlirBlock bl = mlirRegionGetFirstBlock(mlirOperationGetRegion(op, r));
-           !mlirBlockIsNull(bl); bl = mlirBlockGetNextInRegion(bl))
-        for (MlirOperation c = mlirBlockGetFirstOperation(bl);
-             !mlirOperationIsNull(c); c = mlirOperationGetNextInBlock(c)) {
-          MlirOperation *grownOps =
-              realloc(children, (numChildren + 1) * sizeof *grownOps);
-          if (grownOps)
-            children = grownOps;
-          Text *grownUnits =
-              realloc(childUnits, (numChildren + 1) * sizeof *grownUnits);
-          if (grownUnits)
-            childUnits = grownUnits;
-          if (!grownOps || !grownUnits)
-            continue;
-          children[numChildren] = c;
-          childUnits[numChildren] = (Text){NULL, 0};
-          mlirOperationPrintWithFlags(c, flags, appendText,
-                                      &childUnits[numChildren]);
-          ++numChildren;
-        }
+    printChildren(op, flags, &children, &childUnits, &numChildren);
     adaptor = beginLine(log, op);
   }
   mlirOpPrintingFlagsDestroy(flags);
@@ -995,40 +502,16 @@ static bool runPass(CimOptActionLog *log, MlirOperation op, Element *e) {
     mlirPassManagerDestroy(pm);
     goto done;
   }
-  /* The pass runs with stderr going into a temporary file: the IR dump
-     before it names it, the rest is its own output. */
-  fflush(stderr);
-  FILE *capture = tmpfile();
-  int saved = capture ? dup(2) : -1;
-  if (saved < 0 || dup2(fileno(capture), 2) < 0) {
-    if (saved >= 0)
-      close(saved);
-    if (capture)
-      fclose(capture);
-    mlirPassManagerDestroy(pm);
+  bool passOk;
+  size_t got = 0;
+  if (!runCaptured(pm, op, &passOk, &text, &got)) {
     refuse("needs a temporary file, and none could be made", "");
     goto done;
   }
-  watchCapture(fileno(capture), saved);
-  bool passOk = mlirLogicalResultIsSuccess(mlirPassManagerRunOnOp(pm, op));
-  mlirPassManagerDestroy(pm);
-  fflush(stderr);
-  gCaptureFd = gSavedFd = -1;
-  dup2(saved, 2);
-  close(saved);
-  long size = fseek(capture, 0, SEEK_END) == 0 ? ftell(capture) : 0;
-  text = malloc((size_t)(size > 0 ? size : 0) + 1);
-  size_t got = 0;
-  if (text) {
-    rewind(capture);
-    got = fread(text, 1, (size_t)(size > 0 ? size : 0), capture);
-    text[got] = '\0';
-  }
-  fclose(capture);
 
   size_t numDumps = 0, lead = 0;
-  if (!text || !splitDumps(text, got, &dumps, &numDumps, &lead) ||
-      numDumps == 0 || !argIs(&dumps[0], e->name)) {
+  if (!text || !cimOptActionSplitDumps(text, got, &dumps, &numDumps, &lead) ||
+      numDumps == 0 || !cimOptActionArgIs(&dumps[0], e->name)) {
     if (text)
       fwrite(text, 1, got, stderr);
     refuse("could not read the name of pass ", e->name);
@@ -1059,7 +542,7 @@ static bool runPass(CimOptActionLog *log, MlirOperation op, Element *e) {
   ok = passOk && !log->refused && verifyAfter(log, op);
 done:
   if (isComposite)
-    freeElement(&composite.list);
+    cimOptActionElementFree(&composite.list);
   for (size_t i = 0; i < numChildren; ++i)
     free(childUnits[i].data);
   free(children);
