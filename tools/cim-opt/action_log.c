@@ -56,21 +56,7 @@
  * Running and logging
  *===----------------------------------------------------------------------===*/
 
-typedef struct Text {
-  char *data;
-  size_t length;
-} Text;
-
-static void appendText(MlirStringRef s, void *userData) {
-  Text *t = userData;
-  char *grown = realloc(t->data, t->length + s.length + 1);
-  if (!grown)
-    return;
-  memcpy(grown + t->length, s.data, s.length);
-  t->length += s.length;
-  grown[t->length] = '\0';
-  t->data = grown;
-}
+typedef CimOptText Text;
 
 static Text opName(MlirOperation op) {
   MlirStringRef n = mlirIdentifierStr(mlirOperationGetName(op));
@@ -126,20 +112,20 @@ static Begin beginLineWith(CimOptActionLog *log, MlirOperation op,
            "[thread %s] begins (no breakpoint) Action `pass-execution` "
            "running `",
            log->thread);
-  appendText(mlirStringRefCreateFromCString(head), &b.head);
+  cimOptAppendText(mlirStringRefCreateFromCString(head), &b.head);
   Text name = opName(op);
-  appendText(mlirStringRefCreateFromCString("` on Operation `"), &b.tail);
-  appendText(mlirStringRefCreate(name.data, name.length), &b.tail);
-  appendText(mlirStringRefCreateFromCString("` ("), &b.tail);
+  cimOptAppendText(mlirStringRefCreateFromCString("` on Operation `"), &b.tail);
+  cimOptAppendText(mlirStringRefCreate(name.data, name.length), &b.tail);
+  cimOptAppendText(mlirStringRefCreateFromCString("` ("), &b.tail);
   free(name.data);
   if (unit) {
-    appendText(mlirStringRefCreate(unit, unitLength), &b.tail);
+    cimOptAppendText(mlirStringRefCreate(unit, unitLength), &b.tail);
   } else {
     MlirOpPrintingFlags flags = unitFlags(log->options);
-    mlirOperationPrintWithFlags(op, flags, appendText, &b.tail);
+    mlirOperationPrintWithFlags(op, flags, cimOptAppendText, &b.tail);
     mlirOpPrintingFlagsDestroy(flags);
   }
-  appendText(mlirStringRefCreateFromCString(")`\n"), &b.tail);
+  cimOptAppendText(mlirStringRefCreateFromCString(")`\n"), &b.tail);
   return b;
 }
 
@@ -179,8 +165,8 @@ static bool isSinglePass(MlirContext ctx, const char *anchor, Element *e) {
   bool single = false;
   if (mlirLogicalResultIsSuccess(mlirOpPassManagerAddPipeline(
           mlirPassManagerGetAsOpPassManager(pm),
-          mlirStringRefCreateFromCString(e->text), appendText, &err))) {
-    mlirPrintPassPipeline(mlirPassManagerGetAsOpPassManager(pm), appendText,
+          mlirStringRefCreateFromCString(e->text), cimOptAppendText, &err))) {
+    mlirPrintPassPipeline(mlirPassManagerGetAsOpPassManager(pm), cimOptAppendText,
                           &printed);
     size_t a = strlen(anchor), n = strlen(e->name);
     const char *t = printed.data ? printed.data : "";
@@ -404,7 +390,7 @@ static void printChildren(MlirOperation op, MlirOpPrintingFlags flags,
           continue;
         (*children)[n] = c;
         (*units)[n] = (Text){NULL, 0};
-        mlirOperationPrintWithFlags(c, flags, appendText, &(*units)[n]);
+        mlirOperationPrintWithFlags(c, flags, cimOptAppendText, &(*units)[n]);
         *numChildren = n + 1;
       }
 }
@@ -478,7 +464,7 @@ static bool runPass(CimOptActionLog *log, MlirOperation op, Element *e) {
   Text err = {NULL, 0};
   if (mlirLogicalResultIsFailure(cimOpPassManagerAddPipeline(
           mlirPassManagerGetAsOpPassManager(pm),
-          mlirStringRefCreateFromCString(e->text), appendText, &err))) {
+          mlirStringRefCreateFromCString(e->text), cimOptAppendText, &err))) {
     fprintf(stderr, "%s\n", err.data ? err.data : "bad pass");
     free(err.data);
     mlirPassManagerDestroy(pm);

@@ -42,22 +42,6 @@
 
 #define TOOL "cim-opt"
 
-/* Collects messages passed to an MlirStringCallback. */
-typedef struct TextSink {
-  char *data;
-  size_t length;
-} TextSink;
-
-static void appendToSink(MlirStringRef s, void *userData) {
-  TextSink *sink = userData;
-  char *grown = realloc(sink->data, sink->length + s.length + 1);
-  if (!grown)
-    return;
-  memcpy(grown + sink->length, s.data, s.length);
-  sink->length += s.length;
-  grown[sink->length] = '\0';
-  sink->data = grown;
-}
 
 /*===----------------------------------------------------------------------===*
  * Building the pass manager
@@ -97,16 +81,16 @@ static bool addPassFlag(MlirOpPassManager top, const char *anchor,
   else
     snprintf(text, cap, "%s", element);
 
-  TextSink err = {0};
+  CimOptText err = {0};
   bool ok = mlirLogicalResultIsSuccess(cimOpPassManagerAddPipeline(
-      top, mlirStringRefCreateFromCString(text), appendToSink, &err));
+      top, mlirStringRefCreateFromCString(text), cimOptAppendText, &err));
   if (!ok && !known && err.data && strstr(err.data, "cannot run on the ops") &&
       strcmp(anchor, "func.func") != 0) {
     free(err.data);
-    err = (TextSink){0};
+    err = (CimOptText){0};
     snprintf(text, cap, "func.func(%s)", element);
     ok = mlirLogicalResultIsSuccess(cimOpPassManagerAddPipeline(
-        top, mlirStringRefCreateFromCString(text), appendToSink, &err));
+        top, mlirStringRefCreateFromCString(text), cimOptAppendText, &err));
   }
   if (ok && log && !cimOptActionLogAddPipeline(log, text, false)) {
     fprintf(stderr, TOOL ": '--log-actions-to' cannot follow '--%s'\n",
@@ -137,9 +121,9 @@ static BuildResult buildPassManager(MlirContext ctx, const CimOptOptions *o,
   MlirOpPassManager top = mlirPassManagerGetAsOpPassManager(pm);
   BuildResult result = kBuilt;
   if (o->pipeline) {
-    TextSink err = {0};
+    CimOptText err = {0};
     if (mlirLogicalResultIsFailure(cimParsePassPipeline(
-            top, mlirStringRefCreateFromCString(o->pipeline), appendToSink,
+            top, mlirStringRefCreateFromCString(o->pipeline), cimOptAppendText,
             &err))) {
       fprintf(stderr, "%s\n", err.data ? err.data : "bad pipeline");
       result = kBadPipeline;
@@ -394,10 +378,10 @@ static bool checkPassFlags(const CimOptOptions *o) {
     MlirStringRef name = mlirStringRefCreate(f->name, f->nameLength);
     if (cimPassRegistryLookup(name) || cimPassRegistryLookupPipeline(name))
       continue;
-    TextSink err = {0};
+    CimOptText err = {0};
     /* Only the name: options are checked when the pipeline is built. */
     if (mlirLogicalResultIsFailure(
-            mlirOpPassManagerAddPipeline(top, name, appendToSink, &err)) &&
+            mlirOpPassManagerAddPipeline(top, name, cimOptAppendText, &err)) &&
         err.data && strstr(err.data, "does not refer to a registered pass")) {
       cimOptReportUnknownFlag(stderr, o->argv0, f->arg);
       ok = false;
@@ -458,9 +442,9 @@ static int optMain(int argc, char **argv) {
   exitCode = 1;
 
   for (int i = 0; i < o.numPlugins; ++i) {
-    TextSink err = {0};
+    CimOptText err = {0};
     if (mlirLogicalResultIsFailure(
-            cimLoadPassPlugin(o.plugins[i], appendToSink, &err))) {
+            cimLoadPassPlugin(o.plugins[i], cimOptAppendText, &err))) {
       fprintf(stderr, TOOL ": %s\n", err.data ? err.data : "plugin failed");
       free(err.data);
       goto done;

@@ -168,6 +168,14 @@ bool cimOptAddActionFilters(CimOptOptions *o, const char *list);
 /// "ExecutionContext registered on the context" and opens the log. NULL
 /// without the flag, or when the file cannot be opened (mlir-opt's error is
 /// printed and the chunk runs without a log, as in mlir-opt).
+/// Text collected from an MlirStringCallback: cimOptAppendText appends each
+/// piece (NUL-terminated; the caller frees `data`).
+typedef struct CimOptText {
+  char *data;
+  size_t length;
+} CimOptText;
+void cimOptAppendText(MlirStringRef s, void *text);
+
 typedef struct CimOptActionLog CimOptActionLog;
 CimOptActionLog *cimOptActionLogOpen(const CimOptOptions *o);
 /// Adds the pipeline text that built the pass manager: `anchor(...)` (the
