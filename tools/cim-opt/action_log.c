@@ -401,14 +401,9 @@ static void printChildren(MlirOperation op, MlirOpPrintingFlags flags,
 /// memory). False, without running, when no temporary file can be made.
 static bool runCaptured(MlirPassManager pm, MlirOperation op, bool *passOk,
                         char **text, size_t *got) {
-  fflush(stderr);
-  FILE *capture = tmpfile();
-  int saved = capture ? dup(2) : -1;
-  if (saved < 0 || dup2(fileno(capture), 2) < 0) {
-    if (saved >= 0)
-      close(saved);
-    if (capture)
-      fclose(capture);
+  int saved;
+  FILE *capture = cimOptCaptureStderr(&saved);
+  if (!capture) {
     mlirPassManagerDestroy(pm);
     return false;
   }

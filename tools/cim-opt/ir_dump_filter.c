@@ -99,20 +99,8 @@ FILE *cimOptIRDumpFilterStream(CimOptIRDumpFilter *f) {
 bool cimOptIRDumpFilterBegin(CimOptIRDumpFilter *f) {
   if (!f)
     return true;
-  fflush(stderr);
-  f->capture = tmpfile();
-  if (!f->capture)
-    return false;
-  f->savedFd = dup(2);
-  if (f->savedFd < 0 || dup2(fileno(f->capture), 2) < 0) {
-    if (f->savedFd >= 0)
-      close(f->savedFd);
-    f->savedFd = -1;
-    fclose(f->capture);
-    f->capture = NULL;
-    return false;
-  }
-  return true;
+  f->capture = cimOptCaptureStderr(&f->savedFd);
+  return f->capture != NULL;
 }
 
 /// Whether `pass` (one name of a comma-separated list) appears as "(pass)"

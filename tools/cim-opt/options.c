@@ -599,14 +599,3 @@ void cimOptPrintFlagHelp(FILE *stream) {
     if (kFlags[k].kind == kRefused)
       fprintf(stream, "  --%s: %s\n", kFlags[k].name, kFlags[k].help);
 }
-
-void cimOptAppendText(MlirStringRef s, void *userData) {
-  CimOptText *t = userData;
-  char *grown = realloc(t->data, t->length + s.length + 1);
-  if (!grown)
-    return;
-  memcpy(grown + t->length, s.data, s.length);
-  t->length += s.length;
-  grown[t->length] = '\0';
-  t->data = grown;
-}

@@ -176,6 +176,13 @@ typedef struct CimOptText {
 } CimOptText;
 void cimOptAppendText(MlirStringRef s, void *text);
 
+/// Points stderr (descriptor 2) at a new temporary file, after flushing it:
+/// returns the file, the real stderr dup'ed to `*saved`; NULL, with stderr
+/// unchanged, when no temporary file or descriptor can be had. Whoever gets
+/// the file flushes stderr, dup2s `*saved` back to 2, closes it and reads
+/// the file (--mlir-timing's report, --mlir-print-ir-* dumps, action logs).
+FILE *cimOptCaptureStderr(int *saved);
+
 typedef struct CimOptActionLog CimOptActionLog;
 CimOptActionLog *cimOptActionLogOpen(const CimOptOptions *o);
 /// Adds the pipeline text that built the pass manager: `anchor(...)` (the

@@ -256,14 +256,9 @@ void cimOptDestroyPassManager(MlirPassManager pm, const CimOptOptions *o,
     mlirPassManagerDestroy(pm);
     return;
   }
-  fflush(stderr);
-  FILE *capture = tmpfile();
-  int saved = capture ? dup(2) : -1;
-  if (saved < 0 || dup2(fileno(capture), 2) < 0) {
-    if (saved >= 0)
-      close(saved);
-    if (capture)
-      fclose(capture);
+  int saved;
+  FILE *capture = cimOptCaptureStderr(&saved);
+  if (!capture) {
     mlirPassManagerDestroy(pm); /* the pass manager's own report */
     return;
   }
