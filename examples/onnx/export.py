@@ -6,6 +6,7 @@ python3-torchvision 0.14, python3-sklearn, python3-onnx); nothing is
 downloaded.
 
   export.py OUTDIR [--no-digits] [--no-resnet] [--vgg] [--vit] [--vit-tiny]
+            [--forms float,ptq,qat]
 
 writes
   digits-float.onnx  a small CNN for scikit-learn's 8x8 digits
@@ -45,6 +46,28 @@ writes
                      hidden 32, MLP 64, 10 classes; the same export as
                      ViT-B/32's in every operator
 The digits files are skipped with --no-digits.
+
+--forms (a comma list; default float) chooses which forms of the selected
+torchvision ResNet-18 are written:
+  float              resnet18.onnx above
+  ptq                resnet18-ptq.onnx: FX graph mode post-training
+                     quantization (torch.ao.quantization.quantize_fx
+                     prepare_fx, calibrate, convert_fx; qnnpack: int8
+                     per-tensor weights, uint8 activations): the forms of
+                     digits-ptq.onnx (Constant weights, no-op Casts, int32
+                     bias DequantizeLinears, 1-element scales)
+  qat                resnet18-qat.onnx: FX graph mode QAT (prepare_qat_fx,
+                     qnnpack, version 0) exported without convert_fx, like
+                     digits-qat.onnx; fake quantization on every
+                     convolution's output (a QuantizeLinear before its ReLU),
+                     the scales through Identity
+Both start from the float network with every BatchNormalization folded
+into its convolution (fold_bn: what an eval() export does anyway; without it
+prepare_qat_fx makes ConvBn modules, which export Conv -> Div ->
+BatchNormalization, a per-channel division cim-opt cannot lower). Their
+activation ranges are calibrated on two seeded normal inputs
+(calibration_inputs: torch.randn with seed 1, [2, 3, 224, 224]); the
+weights stay random. VGG-16 and ViT-B/32 are float only so far.
 
 The QDQ model's numbers follow ONNX: QuantizeLinear divides by the scale,
 rounds half to even and saturates; torch's fake quantization (which the
@@ -186,6 +209,29 @@ class DigitsQAT(nn.Module):
         return self.dequant(self.fc2(self.r3(self.fc1(x))))
 
 
+def fold_bn(net):
+    """Folds every BatchNorm2d into the Conv2d registered just before it in
+    the same module (torchvision's conv1/bn1, conv2/bn2, downsample[0]/[1])
+    with fuse_conv_bn_eval and puts an Identity in its place."""
+    from torch.nn.utils.fusion import fuse_conv_bn_eval
+    for m in list(net.modules()):
+        prev = None
+        for name, c in list(m._modules.items()):
+            if (isinstance(c, nn.BatchNorm2d)
+                    and isinstance(m._modules.get(prev), nn.Conv2d)):
+                m._modules[prev] = fuse_conv_bn_eval(m._modules[prev], c)
+                m._modules[name] = nn.Identity()
+            prev = name
+    return net
+
+
+def calibration_inputs(count=2, size=224):
+    """The deterministic images torchvision nets are calibrated on: seeded
+    (1) standard normal samples [count, 3, size, size]."""
+    g = torch.Generator().manual_seed(1)
+    return torch.randn(count, 3, size, size, generator=g)
+
+
 def export(model, x, path, fold=True):
     model.eval()
     torch.onnx.export(model, x, path, opset_version=13, do_constant_folding=fold,
@@ -200,7 +246,12 @@ def main(argv):
     ap.add_argument("--vgg", action="store_true")
     ap.add_argument("--vit", action="store_true")
     ap.add_argument("--vit-tiny", action="store_true")
+    ap.add_argument("--forms", default="float",
+                    help="comma list of float, ptq, qat (ResNet-18)")
     args = ap.parse_args(argv)
+    forms = set(args.forms.split(","))
+    if not forms <= {"float", "ptq", "qat"}:
+        ap.error(f"--forms: unknown {sorted(forms - {'float', 'ptq', 'qat'})}")
     os.makedirs(args.outdir, exist_ok=True)
     out = lambda name: os.path.join(args.outdir, name)
     if not args.no_digits:
@@ -209,7 +260,17 @@ def main(argv):
         import torchvision
         torch.manual_seed(0)
         r = torchvision.models.resnet18(weights=None).eval()
-        export(r, torch.zeros(1, 3, 224, 224), out("resnet18.onnx"))
+        one = torch.zeros(1, 3, 224, 224)
+        if "float" in forms:
+            export(r, one, out("resnet18.onnx"))
+        if forms & {"ptq", "qat"}:
+            r, x = fold_bn(r), calibration_inputs()
+        if "ptq" in forms:
+            export(post_training(copy.deepcopy(r), x, graph=True), one,
+                   out("resnet18-ptq.onnx"))
+        if "qat" in forms:
+            export(qat(copy.deepcopy(r), x, graph=True), one,
+                   out("resnet18-qat.onnx"))
     if args.vgg:
         import torchvision
         torch.manual_seed(0)
@@ -244,45 +305,66 @@ def export_digits(out):
     export(f, one, out("digits-float.onnx"), fold=False)
     export(DigitsQDQ(f, calibrate(f, xtr)), one, out("digits-qdq.onnx"))
 
-    from torch.ao.quantization import get_default_qat_qconfig, prepare_qat
-    torch.backends.quantized.engine = "qnnpack"
-    q = DigitsQAT(f).train()
-    q.qconfig = get_default_qat_qconfig("qnnpack", version=0)
-    q = prepare_qat(q)
-    with torch.no_grad():  # observers only: calibrate, do not train
-        q(torch.from_numpy(xtr))
-    q.apply(torch.ao.quantization.disable_observer)
-    export(q, one, out("digits-qat.onnx"))
-    export(post_training(DigitsQAT(f), xtr), one, out("digits-ptq.onnx"))
+    xtr_t = torch.from_numpy(xtr)
+    export(qat(DigitsQAT(f), xtr_t), one, out("digits-qat.onnx"))
+    export(post_training(DigitsQAT(f), xtr_t), one, out("digits-ptq.onnx"))
 
     torch.manual_seed(0)
     mlp = train(DigitsMLP(), xtr, ytr).eval()
     with torch.no_grad():
         acc = (mlp(torch.from_numpy(xte)).argmax(1).numpy() == yte).mean()
     print(f"digits MLP float test accuracy {acc:.3f}", file=sys.stderr)
-    q = copy.deepcopy(mlp).train()
-    q.qconfig = get_default_qat_qconfig("qnnpack", version=0)
-    q = prepare_qat(q)
-    with torch.no_grad():
-        q(torch.from_numpy(xtr))
-    q.apply(torch.ao.quantization.disable_observer)
-    export(q, one, out("digits-mlp-qat.onnx"))
-    export(post_training(copy.deepcopy(mlp), xtr), one,
+    export(qat(copy.deepcopy(mlp), xtr_t), one, out("digits-mlp-qat.onnx"))
+    export(post_training(copy.deepcopy(mlp), xtr_t), one,
            out("digits-mlp-ptq.onnx"))
 
 
-def post_training(model, x):
-    """torch.ao.quantization's eager post-training flow (qnnpack: per-tensor
-    weights): observers calibrated on the training set, then convert(); the
-    export writes int8 weights in Constant nodes, no-op Casts, int32 bias
-    DequantizeLinears and 1-element scales."""
+def qat(model, x, graph=False):
+    """torch.ao.quantization's QAT flow (qnnpack default QAT qconfig,
+    version 0: version 1's fused observer has no ONNX export) without
+    training: prepare_qat (eager: QuantStub/DeQuantStub in the model) or
+    prepare_qat_fx (graph=True: FX graph mode), the observers calibrated on
+    the tensor x and then frozen; not converted (what a QAT framework hands
+    over)."""
+    from torch.ao.quantization import get_default_qat_qconfig, prepare_qat
+    torch.backends.quantized.engine = "qnnpack"
+    model.train()
+    qconfig = get_default_qat_qconfig("qnnpack", version=0)
+    if graph:
+        from torch.ao.quantization import QConfigMapping
+        from torch.ao.quantization.quantize_fx import prepare_qat_fx
+        q = prepare_qat_fx(model, QConfigMapping().set_global(qconfig),
+                           example_inputs=(x[:1],))
+    else:
+        model.qconfig = qconfig
+        q = prepare_qat(model)
+    with torch.no_grad():  # observers only: calibrate, do not train
+        q(x)
+    q.apply(torch.ao.quantization.disable_observer)
+    return q
+
+
+def post_training(model, x, graph=False):
+    """torch.ao.quantization's post-training flow (qnnpack: per-tensor
+    weights), eager (prepare, convert) or FX graph mode (graph=True:
+    prepare_fx, convert_fx): observers calibrated on the tensor x, then
+    converted; the export writes int8 weights in Constant nodes, no-op
+    Casts, int32 bias DequantizeLinears and 1-element scales."""
     from torch.ao.quantization import convert, get_default_qconfig, prepare
+    torch.backends.quantized.engine = "qnnpack"
     model.eval()
-    model.qconfig = get_default_qconfig("qnnpack")
-    p = prepare(model)
+    qconfig = get_default_qconfig("qnnpack")
+    if graph:
+        from torch.ao.quantization import QConfigMapping
+        from torch.ao.quantization.quantize_fx import convert_fx, prepare_fx
+        p = prepare_fx(model, QConfigMapping().set_global(qconfig),
+                       example_inputs=(x[:1],))
+    else:
+        model.qconfig = qconfig
+        p = prepare(model)
     with torch.no_grad():
-        p(torch.from_numpy(x))
-    return convert(p)
+        p(x)
+    return convert_fx(p) if graph else convert(p)
 
 
 if __name__ == "__main__":
