@@ -250,11 +250,14 @@ static MlirNamedAttribute named(MlirContext ctx, const char *name,
       mlirIdentifierGet(ctx, mlirStringRefCreateFromCString(name)), a);
 }
 
-/// `dict` (may be null) plus cim.scale and cim.zero_point.
+/// `dict` (may be null) plus cim.scale and cim.zero_point; with
+/// `numScales` > 1, cim.scale is an array of f64, one per channel along
+/// cim.axis = `axis`.
 static MlirAttribute withScale(MlirContext ctx, MlirAttribute dict,
-                               double scale, int64_t zp) {
+                               intptr_t numScales, const double *scales,
+                               int64_t axis, int64_t zp) {
   intptr_t n = mlirAttributeIsNull(dict) ? 0 : mlirDictionaryAttrGetNumElements(dict);
-  MlirNamedAttribute *attrs = malloc((size_t)(n + 2) * sizeof *attrs);
+  MlirNamedAttribute *attrs = malloc((size_t)(n + 3) * sizeof *attrs);
   if (!attrs)
     abort();
   intptr_t k = 0;
@@ -262,13 +265,21 @@ static MlirAttribute withScale(MlirContext ctx, MlirAttribute dict,
     MlirNamedAttribute e = mlirDictionaryAttrGetElement(dict, i);
     MlirStringRef nm = mlirIdentifierStr(e.name);
     if (mlirStringRefEqual(nm, mlirStringRefCreateFromCString("cim.scale")) ||
+        mlirStringRefEqual(nm, mlirStringRefCreateFromCString("cim.axis")) ||
         mlirStringRefEqual(nm,
                            mlirStringRefCreateFromCString("cim.zero_point")))
       continue;
     attrs[k++] = e;
   }
-  attrs[k++] = named(ctx, "cim.scale",
-                     mlirFloatAttrDoubleGet(ctx, mlirF64TypeGet(ctx), scale));
+  if (numScales == 1) {
+    attrs[k++] = named(ctx, "cim.scale", mlirFloatAttrDoubleGet(
+                                             ctx, mlirF64TypeGet(ctx), scales[0]));
+  } else {
+    attrs[k++] = named(ctx, "cim.scale",
+                       mlirDenseF64ArrayGet(ctx, numScales, scales));
+    attrs[k++] = named(ctx, "cim.axis",
+                       mlirIntegerAttrGet(mlirIntegerTypeGet(ctx, 64), axis));
+  }
   attrs[k++] = named(ctx, "cim.zero_point",
                      mlirIntegerAttrGet(mlirIntegerTypeGet(ctx, 64), zp));
   MlirAttribute d = mlirDictionaryAttrGet(ctx, k, attrs);
@@ -279,7 +290,8 @@ static MlirAttribute withScale(MlirContext ctx, MlirAttribute dict,
 /// Replaces the dictionaries of `attrName` (arg_attrs / res_attrs) at the
 /// positions where `has` is set.
 static void setAttrDicts(CvConverter *cv, const char *attrName, intptr_t n,
-                         const bool *has, const double *scale,
+                         const bool *has, const intptr_t *numScales,
+                         const double *const *scales, const int64_t *axis,
                          const int64_t *zp) {
   bool any = false;
   for (intptr_t i = 0; i < n; ++i)
@@ -295,7 +307,7 @@ static void setAttrDicts(CvConverter *cv, const char *attrName, intptr_t n,
     MlirAttribute d = mlirAttributeIsNull(old) ? mlirAttributeGetNull()
                                                : mlirArrayAttrGetElement(old, i);
     if (has[i])
-      d = withScale(cv->ctx, d, scale[i], zp[i]);
+      d = withScale(cv->ctx, d, numScales[i], scales[i], axis[i], zp[i]);
     else if (mlirAttributeIsNull(d))
       d = mlirDictionaryAttrGet(cv->ctx, 0, NULL);
     dicts[i] = d;
@@ -308,12 +320,17 @@ static void setAttrDicts(CvConverter *cv, const char *attrName, intptr_t n,
 
 bool cvConvertReturn(CvConverter *cv, MlirOperation op) {
   intptr_t n = mlirOperationGetNumOperands(op);
-  bool *has = calloc((size_t)(n + cv->numArgs + 1), sizeof *has);
-  double *scale = calloc((size_t)(n + cv->numArgs + 1), sizeof *scale);
-  int64_t *zp = calloc((size_t)(n + cv->numArgs + 1), sizeof *zp);
+  size_t cap = (size_t)(n + cv->numArgs + 1);
+  bool *has = calloc(cap, sizeof *has);
+  double *scale = calloc(cap, sizeof *scale);
+  intptr_t *numScales = calloc(cap, sizeof *numScales);
+  const double **scales = calloc(cap, sizeof *scales);
+  int64_t *axis = calloc(cap, sizeof *axis);
+  int64_t *zp = calloc(cap, sizeof *zp);
   MlirType *results = calloc((size_t)(n + 1), sizeof *results);
   MlirType *inputs = calloc((size_t)(cv->numArgs + 1), sizeof *inputs);
-  if (!has || !scale || !zp || !results || !inputs)
+  if (!has || !scale || !numScales || !scales || !axis || !zp || !results ||
+      !inputs)
     abort();
   bool ok = true;
   for (intptr_t i = 0; i < n && ok; ++i) {
@@ -328,10 +345,13 @@ bool cvConvertReturn(CvConverter *cv, MlirOperation op) {
       ok = false;
       break;
     }
-    if (r->numS != 1) {
-      cvError(cv, op, "returned value #%ld has one scale per channel; "
-                      "quantize it before returning it",
-              (long)i);
+    /* Per-channel scales are returned as cim.scale = array<f64> along
+       cim.axis; a channel axis spanning several dims (a grouped
+       convolution's G and F) has no single axis to name. */
+    if (r->numS != 1 && r->axisSpan > 1) {
+      cvError(cv, op, "returned value #%ld has one scale per channel over "
+                      "%lld merged dimensions; quantize it before returning it",
+              (long)i, (long long)r->axisSpan);
       ok = false;
       break;
     }
@@ -349,22 +369,27 @@ bool cvConvertReturn(CvConverter *cv, MlirOperation op) {
     mlirOperationSetOperand(op, i, q);
     results[i] = mlirValueGetType(q);
     has[i] = true;
-    scale[i] = r->s[0];
+    numScales[i] = r->numS;
+    scales[i] = r->s;
+    axis[i] = r->axis;
     zp[i] = r->z;
   }
   if (ok) {
-    setAttrDicts(cv, "res_attrs", n, has, scale, zp);
-    memset(has, 0, (size_t)(n + cv->numArgs + 1) * sizeof *has);
+    setAttrDicts(cv, "res_attrs", n, has, numScales, scales, axis, zp);
+    memset(has, 0, cap * sizeof *has);
     for (intptr_t i = 0; i < cv->numArgs; ++i) {
       MlirValue arg = mlirBlockGetArgument(cv->block, i);
       if (cv->args[i].quantized) {
         has[i] = true;
         scale[i] = cv->args[i].type.scale;
+        numScales[i] = 1;
+        scales[i] = &scale[i];
         zp[i] = cv->args[i].type.zeroPoint;
       }
       inputs[i] = mlirValueGetType(arg);
     }
-    setAttrDicts(cv, "arg_attrs", cv->numArgs, has, scale, zp);
+    setAttrDicts(cv, "arg_attrs", cv->numArgs, has, numScales, scales, axis,
+                 zp);
     mlirOperationSetAttributeByName(
         cv->func, mlirStringRefCreateFromCString("function_type"),
         mlirTypeAttrGet(mlirFunctionTypeGet(cv->ctx, cv->numArgs, inputs, n,
@@ -372,6 +397,9 @@ bool cvConvertReturn(CvConverter *cv, MlirOperation op) {
   }
   free(has);
   free(scale);
+  free(numScales);
+  free(scales);
+  free(axis);
   free(zp);
   free(results);
   free(inputs);

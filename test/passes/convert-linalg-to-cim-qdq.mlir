@@ -292,3 +292,30 @@ func.func @grouped_conv_asymmetric(%x: tensor<1x2x1x1x1xf32>) -> tensor<1x2x2x1x
   %rd = quant.dcast %rq : tensor<1x2x2x1x1x!quant.uniform<u8:f32, 0.25>> to tensor<1x2x2x1x1xf32>
   return %rd : tensor<1x2x2x1x1xf32>
 }
+
+// -----
+
+// A per-channel result returned as it is (the last layer of a model with
+// per-output-channel weights, which a QAT export dequantizes to float
+// logits): the accumulator goes out with one scale per channel,
+// s_x * s_w[n] = 0.5 * 0.5 = 0.25 and 0.5 * 0.25 = 0.125, as
+// cim.scale = array<f64> along cim.axis = 1 (the matmul's N).
+// Weights per column: [1.0, 0.25] / 0.5 = [2, 0.5 -> 0] (half to even),
+// [-0.5, 0.75] / 0.25 = [-2, 3].
+// CHECK-LABEL: func.func @return_per_channel
+// CHECK-SAME: -> (tensor<1x2xi32> {cim.axis = 1 : i64, cim.scale = array<f64: 2.500000e-01, 1.250000e-01>, cim.zero_point = 0 : i64})
+// CHECK: arith.constant dense<{{\[}}[2, -2], [0, 3]]> : tensor<2x2xi4>
+// CHECK: %[[M:.*]] = "cim.matmul"
+// CHECK: return %[[M]]
+func.func @return_per_channel(%x: tensor<1x2xf32>) -> tensor<1x2xf32> {
+  %zero = arith.constant 0.0 : f32
+  %xq = quant.qcast %x : tensor<1x2xf32> to tensor<1x2x!quant.uniform<i8:f32, 0.5>>
+  %xd = quant.dcast %xq : tensor<1x2x!quant.uniform<i8:f32, 0.5>> to tensor<1x2xf32>
+  %w = arith.constant dense<[[1.0, -0.5], [0.25, 0.75]]> : tensor<2x2xf32>
+  %wq = quant.qcast %w : tensor<2x2xf32> to tensor<2x2x!quant.uniform<i4<-7:7>:f32:1, {0.5, 0.25}>>
+  %wd = quant.dcast %wq : tensor<2x2x!quant.uniform<i4<-7:7>:f32:1, {0.5, 0.25}>> to tensor<2x2xf32>
+  %e = tensor.empty() : tensor<1x2xf32>
+  %z = linalg.fill ins(%zero : f32) outs(%e : tensor<1x2xf32>) -> tensor<1x2xf32>
+  %m = linalg.matmul ins(%xd, %wd : tensor<1x2xf32>, tensor<2x2xf32>) outs(%z : tensor<1x2xf32>) -> tensor<1x2xf32>
+  return %m : tensor<1x2xf32>
+}

@@ -152,6 +152,23 @@ def test_simulate_reports_the_compiled_latency(trained, tmp_path):
     assert r["program_report"]["total_latency_ps"] == est["latency_ps"]
 
 
+def test_simulate_per_channel(trained, tmp_path):
+    """Per-output-channel weights: the program returns the last layer's
+    sums with one scale per channel (cim.scale array), and the simulator's
+    predictions, ordered by s_w[c] * sums, equal PyTorch's."""
+    cimlir = search_helpers.cimlir_or_skip()
+    model, _, split = trained
+    qm = qat.quantized_copy(model, POLICY, split.x_train[:256],
+                            per_channel=True)
+    qm.eval()
+    last = quant.quant_layers(qm)[-1]
+    scales = last.weight_scale()
+    assert scales.numel() == 10 and len(set(scales.tolist())) > 1
+    r = loop.simulate(qm, split.x_test[:2 * BATCH], split.y_test[:2 * BATCH],
+                      cimlir.Target.default(), str(tmp_path), batch=BATCH)
+    assert r["agree"] == 1.0, (r["sim_pred"], r["ref_pred"])
+
+
 def test_cli_simulate_prints_the_compiled_latency(tmp_path, capsys):
     """``cim-aq-search --policy P --simulate``: summary.json's compiled
     latency (one batch on the simulator's program) is the estimate of P."""

@@ -44,6 +44,13 @@ def simulate(model, x, y, target, workdir, batch=None, narrow="clip"):
                      quantized=True, narrow=narrow)
     program = oracle.compile_model(path, target)
     xi = quantize_input(model, x)
+    # The program returns the last layer's integer sums; with per-channel
+    # weights each output channel has its own scale s_x * s_w[c] (the
+    # result's cim.scale array), so the logits' order needs s_w[c] (s_x is
+    # common to all and positive).
+    last = quant.quant_layers(model)[-1]
+    channel_scales = (last.weight_scale().double().numpy()[None, :]
+                      if last.per_channel else 1.0)
     preds, report = [], None
     for i in range(0, n, batch):
         chunk = xi[i:i + batch]
@@ -53,7 +60,7 @@ def simulate(model, x, y, target, workdir, batch=None, narrow="clip"):
                                                     chunk.dtype)])
         outs, report = oracle.run_program(program, {_input_name(program): chunk})
         out = np.asarray(next(iter(outs.values())))
-        preds.append(out[:m].argmax(axis=1))
+        preds.append((out[:m] * channel_scales).argmax(axis=1))
     sim = np.concatenate(preds)
     ref = qat.predict(model, x, double=True).numpy()
     yn = y.numpy() if isinstance(y, torch.Tensor) else np.asarray(y)
