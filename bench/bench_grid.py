@@ -11,7 +11,8 @@ crossbars and write ports. Python standard library only.
 The grid is the product of the axes; each axis is a parameter, so a small
 grid is a few values per axis and the full one is the defaults above
 (3 x 27 geometries x 6 crossbar counts x 3 port counts = 1458 points; a
-ResNet-18 point takes 2-4 s, a VGG-16 one 20-30 s).
+ResNet-18 point takes 1-3 CPU s without OU, 3-18 CPU s with OU 16, most of
+it parsing, printing and encoding the OU-limited program; bench/README.md).
 
 Per network and geometry (cell bits, square crossbar size, OU rows or none):
   1. the sequential program (crossbars = 1, write_ports = 1,
@@ -28,8 +29,10 @@ target is BASE (default examples/targets/reference.json) with rows, cols,
 cell_bits, ou_rows, crossbars and write_ports replaced.
 
 Per point the table gives latency, the bound and its binding term (the
-report's bounds.binding), latency / bound, utilisation, writes and the wall
-time of the cim-opt run (compile time, the whole pipeline). A point is
+report's bounds.binding), latency / bound, utilisation, writes, and the
+wall time, CPU time (user + system) and peak RSS of the cim-opt run
+(compile time, the whole pipeline; the CPU time does not grow with the
+machine's load, the wall time does). A point is
 flagged `X+` when it is slower than the point with fewer crossbars (same
 ports) and `P+` when slower than the point with fewer ports (same
 crossbars). The summary gives the worst ratio and its point and the
@@ -100,18 +103,28 @@ def main():
                "--cim-duplicate=mode=" + mode,
                "--cim-schedule=report=" + report, "-o", os.devnull]
         t0 = time.perf_counter()
-        p = subprocess.run(cmd, capture_output=True, text=True)
-        wall = time.perf_counter() - t0
+        with tempfile.TemporaryFile(mode="w+") as err:
+            p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err,
+                                 text=True)
+            # wait4: this child's own CPU time and peak RSS (the machine's
+            # load inflates the wall time, not these).
+            _, status, ru = os.wait4(p.pid, 0)
+            p.returncode = os.waitstatus_to_exitcode(status)
+            wall = time.perf_counter() - t0
+            err.seek(0)
+            stderr = err.read()
         try:
             os.remove(target)
         except OSError:
             pass
         if p.returncode != 0:
-            return None, p.stderr.strip().splitlines()[-1:] or ["exit %d" %
-                                                                 p.returncode]
+            return None, stderr.strip().splitlines()[-1:] or ["exit %d" %
+                                                               p.returncode]
         with open(report) as f:
             r = json.load(f)
         os.remove(report)
+        r["_cpu_s"] = ru.ru_utime + ru.ru_stime
+        r["_rss_mib"] = ru.ru_maxrss / 1024.0
         return r, wall
 
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"],
@@ -134,13 +147,13 @@ def main():
         args.base, POLICY % "NET"))
     geoms = [(c, s, o) for c in args.cells for s in args.sizes
              for o in args.ous]
-    rows, failures, worst = [], 0, None
+    rows, failures, worst, worst_s = [], 0, None, None
     violations = []
     hdr = ("%-9s %4s %4s %4s %5s %6s %5s %12s %12s %-13s %7s %7s %6s %7s "
-           "%s")
+           "%7s %6s %s")
     out(hdr % ("network", "cell", "size", "ou", "ports", "xbars", "x H",
                "latency", "bound", "binding", "lat/bnd", "util", "writes",
-               "s", "flags"))
+               "s", "cpu s", "MiB", "flags"))
     total = len(args.nets) * len(geoms) * (
         1 + len(args.mults) * len(args.ports))  # at most
     done = 0
@@ -205,11 +218,18 @@ def main():
                                "%.2f" % (x / H), "%.3f" % (lat / 1e9),
                                "%.3f" % (b["bound_ps"] / 1e9), b["binding"],
                                "%.3f" % ratio, "%.4f" % r["utilization"],
-                               r["writes"], "%.2f" % wall, " ".join(flags)))
+                               r["writes"], "%.2f" % wall,
+                               "%.2f" % r["_cpu_s"], "%.0f" % r["_rss_mib"],
+                               " ".join(flags)))
+                    if worst_s is None or r["_cpu_s"] > worst_s[0]:
+                        worst_s = (r["_cpu_s"], wall, r["_rss_mib"], point)
     pool.shutdown()
     out()
     if worst:
         out("worst latency/bound: %.3f at %s (binding %s)" % worst)
+    if worst_s:
+        out("slowest point: %.2f CPU s (%.2f s wall, %.0f MiB peak) at %s" %
+            worst_s)
     out("monotonicity violations (slower with more crossbars X+ or more "
         "ports P+): %d%s" % (len(violations), "".join(
             "\n  " + v for v in violations)))
