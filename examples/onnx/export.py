@@ -48,26 +48,31 @@ writes
 The digits files are skipped with --no-digits.
 
 --forms (a comma list; default float) chooses which forms of the selected
-torchvision ResNet-18 are written:
-  float              resnet18.onnx above
-  ptq                resnet18-ptq.onnx: FX graph mode post-training
-                     quantization (torch.ao.quantization.quantize_fx
-                     prepare_fx, calibrate, convert_fx; qnnpack: int8
+torchvision ResNet-18 and VGG-16 (--vgg) are written:
+  float              resnet18.onnx, vgg16.onnx above
+  ptq                resnet18-ptq.onnx, vgg16-ptq.onnx (139 MB): FX graph
+                     mode post-training quantization
+                     (torch.ao.quantization.quantize_fx prepare_fx,
+                     calibrate, convert_fx; qnnpack: int8
                      per-tensor weights, uint8 activations): the forms of
                      digits-ptq.onnx (Constant weights, no-op Casts, int32
                      bias DequantizeLinears, 1-element scales)
-  qat                resnet18-qat.onnx: FX graph mode QAT (prepare_qat_fx,
-                     qnnpack, version 0) exported without convert_fx, like
+  qat                resnet18-qat.onnx, vgg16-qat.onnx (553 MB): FX graph
+                     mode QAT (prepare_qat_fx, qnnpack, version 0)
+                     exported without convert_fx, like
                      digits-qat.onnx; fake quantization on every
                      convolution's output (a QuantizeLinear before its ReLU),
                      the scales through Identity
 Both start from the float network with every BatchNormalization folded
 into its convolution (fold_bn: what an eval() export does anyway; without it
 prepare_qat_fx makes ConvBn modules, which export Conv -> Div ->
-BatchNormalization, a per-channel division cim-opt cannot lower). Their
+BatchNormalization, a per-channel division cim-opt cannot lower), and
+without qnnpack's Linear+ReLU fusion (fx_backend_config: torch 1.13 has no
+ONNX export of quantized::linear_relu; VGG-16's classifier). Their
 activation ranges are calibrated on two seeded normal inputs
 (calibration_inputs: torch.randn with seed 1, [2, 3, 224, 224]); the
-weights stay random. VGG-16 and ViT-B/32 are float only so far.
+weights stay random. ViT-B/32 is float only so far (it does not FX-trace
+in torch 1.13).
 
 The QDQ model's numbers follow ONNX: QuantizeLinear divides by the scale,
 rounds half to even and saturates; torch's fake quantization (which the
@@ -260,22 +265,12 @@ def main(argv):
         import torchvision
         torch.manual_seed(0)
         r = torchvision.models.resnet18(weights=None).eval()
-        one = torch.zeros(1, 3, 224, 224)
-        if "float" in forms:
-            export(r, one, out("resnet18.onnx"))
-        if forms & {"ptq", "qat"}:
-            r, x = fold_bn(r), calibration_inputs()
-        if "ptq" in forms:
-            export(post_training(copy.deepcopy(r), x, graph=True), one,
-                   out("resnet18-ptq.onnx"))
-        if "qat" in forms:
-            export(qat(copy.deepcopy(r), x, graph=True), one,
-                   out("resnet18-qat.onnx"))
+        export_forms(r, "resnet18", forms, out)
     if args.vgg:
         import torchvision
         torch.manual_seed(0)
         g = torchvision.models.vgg16(weights=None).eval()
-        export(g, torch.zeros(1, 3, 224, 224), out("vgg16.onnx"))
+        export_forms(g, "vgg16", forms, out)
     if args.vit or args.vit_tiny:
         from torchvision.models import vit_b_32
         from torchvision.models.vision_transformer import VisionTransformer
@@ -289,6 +284,23 @@ def main(argv):
                               num_classes=10).eval()
         export(v, torch.zeros(1, 3, 32, 32), out("vit-tiny.onnx"))
     return 0
+
+
+def export_forms(net, name, forms, out):
+    """Writes NAME.onnx, NAME-ptq.onnx, NAME-qat.onnx of a torchvision CNN
+    (1x3x224x224) for the forms asked for; the quantized ones through the
+    FX graph mode flows from the BatchNorm-folded network."""
+    one = torch.zeros(1, 3, 224, 224)
+    if "float" in forms:
+        export(net, one, out(name + ".onnx"))
+    if forms & {"ptq", "qat"}:
+        net, x = fold_bn(net), calibration_inputs()
+    if "ptq" in forms:
+        export(post_training(copy.deepcopy(net), x, graph=True), one,
+               out(name + "-ptq.onnx"))
+    if "qat" in forms:
+        export(qat(copy.deepcopy(net), x, graph=True), one,
+               out(name + "-qat.onnx"))
 
 
 def export_digits(out):
@@ -319,6 +331,21 @@ def export_digits(out):
            out("digits-mlp-ptq.onnx"))
 
 
+def fx_backend_config():
+    """qnnpack's FX backend config without its Linear+ReLU fusions:
+    quantized::linear_relu has no ONNX export in torch 1.13 (the Linear and
+    the ReLU stay two modules, as the digits models keep them)."""
+    from torch.ao.quantization.backend_config import (
+        BackendConfig, get_qnnpack_backend_config)
+    base = get_qnnpack_backend_config()
+    cfg = BackendConfig(base.name)
+    for pattern, c in base.configs.items():
+        if not (isinstance(pattern, tuple) and pattern[0] in (nn.ReLU, F.relu)
+                and pattern[1] in (nn.Linear, F.linear)):
+            cfg.set_backend_pattern_config(c)
+    return cfg
+
+
 def qat(model, x, graph=False):
     """torch.ao.quantization's QAT flow (qnnpack default QAT qconfig,
     version 0: version 1's fused observer has no ONNX export) without
@@ -334,7 +361,8 @@ def qat(model, x, graph=False):
         from torch.ao.quantization import QConfigMapping
         from torch.ao.quantization.quantize_fx import prepare_qat_fx
         q = prepare_qat_fx(model, QConfigMapping().set_global(qconfig),
-                           example_inputs=(x[:1],))
+                           example_inputs=(x[:1],),
+                           backend_config=fx_backend_config())
     else:
         model.qconfig = qconfig
         q = prepare_qat(model)
@@ -358,13 +386,16 @@ def post_training(model, x, graph=False):
         from torch.ao.quantization import QConfigMapping
         from torch.ao.quantization.quantize_fx import convert_fx, prepare_fx
         p = prepare_fx(model, QConfigMapping().set_global(qconfig),
-                       example_inputs=(x[:1],))
+                       example_inputs=(x[:1],),
+                       backend_config=fx_backend_config())
     else:
         model.qconfig = qconfig
         p = prepare(model)
     with torch.no_grad():
         p(x)
-    return convert_fx(p) if graph else convert(p)
+    if graph:
+        return convert_fx(p, backend_config=fx_backend_config())
+    return convert(p)
 
 
 if __name__ == "__main__":
