@@ -137,28 +137,37 @@ static MlirLogicalResult loadConstants(SimMachine *m, MlirStringCallback cb,
   return mlirLogicalResultSuccess();
 }
 
-/// The simulator keeps every buffer as int64 values: refuses a program whose
-/// buffers need more than CIM_MAX_SIM_BYTES (default 8 GiB) before
-/// allocating any of them, so a program declaring a 2^40-element buffer gets
-/// an error, not an 8 TiB allocation.
+/// Adds the int64 storage of `n` values of type `t` to `*total`
+/// (saturating at UINT64_MAX).
+static void addInt64Storage(const CimIsaTensorType *t, uint64_t *total) {
+  uint64_t bytes;
+  if (__builtin_mul_overflow((uint64_t)cimSimTypeNumElements(t),
+                             sizeof(int64_t), &bytes) ||
+      __builtin_add_overflow(*total, bytes, total))
+    *total = UINT64_MAX;
+}
+
+/// The simulator keeps every buffer, input and output as int64 values:
+/// refuses a program whose buffers and ports need more than
+/// CIM_MAX_SIM_BYTES (default 8 GiB) before allocating any of them, so a
+/// program declaring a 2^40-element buffer or input gets an error, not an
+/// 8 TiB allocation.
 static MlirLogicalResult checkMemory(const CimProgram *p,
                                      MlirStringCallback cb, void *ud) {
   uint64_t limit =
       cimByteLimitFromEnvironment("CIM_MAX_SIM_BYTES", (uint64_t)8 << 30);
   uint64_t total = 0;
-  for (uint32_t i = 0; i < p->numBuffers; ++i) {
-    uint64_t bytes;
-    if (__builtin_mul_overflow(
-            (uint64_t)cimSimTypeNumElements(&p->buffers[i].type),
-            sizeof(int64_t), &bytes) ||
-        __builtin_add_overflow(total, bytes, &total))
-      total = UINT64_MAX;
-  }
+  for (uint32_t i = 0; i < p->numBuffers; ++i)
+    addInt64Storage(&p->buffers[i].type, &total);
+  for (uint32_t i = 0; i < p->numInputs; ++i)
+    addInt64Storage(&p->inputs[i].type, &total);
+  for (uint32_t i = 0; i < p->numOutputs; ++i)
+    addInt64Storage(&p->outputs[i].type, &total);
   if (total <= limit)
     return mlirLogicalResultSuccess();
   return cimSimFail(cb, ud,
-                    "the program's buffers need %llu bytes, more than the "
-                    "simulator's memory limit of %llu bytes (set "
+                    "the program's buffers and ports need %llu bytes, more "
+                    "than the simulator's memory limit of %llu bytes (set "
                     "CIM_MAX_SIM_BYTES to raise it)",
                     (unsigned long long)total, (unsigned long long)limit);
 }

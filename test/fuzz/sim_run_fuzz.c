@@ -2,8 +2,9 @@
  *
  * Decodes the input as a program binary and runs it in the simulator on
  * inputs of all zeros. Programs are straight-line, so a run is bounded by
- * the program; buffers over 2^20 elements are skipped to keep runs short
- * (the simulator's own limit on declared sizes is tested elsewhere).
+ * the program; buffers and ports over 2^20 elements are skipped to keep
+ * runs short (the simulator's own limit on declared sizes is tested
+ * elsewhere).
  *===----------------------------------------------------------------------===*/
 
 #include <stdlib.h>
@@ -16,6 +17,13 @@ enum { MAX_ELEMENTS = 1 << 20 };
 static bool small(const CimProgram *p) {
   for (uint32_t i = 0; i < p->numBuffers; ++i)
     if (cimIsaTensorTypeGetNumElements(&p->buffers[i].type) > MAX_ELEMENTS)
+      return false;
+  /* The ports too: the harness itself allocates each input. */
+  for (uint32_t i = 0; i < p->numInputs; ++i)
+    if (cimIsaTensorTypeGetNumElements(&p->inputs[i].type) > MAX_ELEMENTS)
+      return false;
+  for (uint32_t i = 0; i < p->numOutputs; ++i)
+    if (cimIsaTensorTypeGetNumElements(&p->outputs[i].type) > MAX_ELEMENTS)
       return false;
   return true;
 }
