@@ -50,6 +50,18 @@ class Operation(ctypes.Structure):
 StringCallback = ctypes.CFUNCTYPE(None, StringRef, ctypes.c_void_p)
 
 
+class PolicyLayer(ctypes.Structure):
+    """CimPolicyLayer (cim-c/Policy.h): what a policy row is matched with."""
+    _fields_ = [("name", ctypes.c_char_p), ("inDim", ctypes.c_int64),
+                ("outDim", ctypes.c_int64), ("invocations", ctypes.c_int64),
+                ("repeat", ctypes.c_int64)]
+
+
+# CimPolicyErrorCallback: (layer index or -1, message, user data).
+PolicyErrorCallback = ctypes.CFUNCTYPE(None, ctypes.c_ssize_t, StringRef,
+                                       ctypes.c_void_p)
+
+
 def _candidates():
     env = os.environ.get("CIMLIR_LIBRARY")
     if env:
@@ -121,6 +133,10 @@ _SIGNATURES = {
     "cimPolicyCheckLayerCount": (LogicalResult, [Handle, ctypes.c_ssize_t,
                                                  StringCallback,
                                                  ctypes.c_void_p]),
+    "cimPolicyMatchLayers": (LogicalResult, [Handle, ctypes.c_ssize_t,
+                                             ctypes.POINTER(PolicyLayer),
+                                             c_intptr_p, PolicyErrorCallback,
+                                             ctypes.c_void_p]),
     "cimPolicyDestroy": (None, [Handle]),
     "cimPolicyGetNumLayers": (ctypes.c_ssize_t, [Handle]),
     "cimPolicyGetWeightBits": (ctypes.c_int64, [Handle, ctypes.c_ssize_t]),

@@ -15,6 +15,7 @@ only enumerates, batches, formats and plots.
 import argparse
 import concurrent.futures
 import csv
+import ctypes
 import io
 import itertools
 import json
@@ -57,25 +58,37 @@ lib = _ffi.lib
 
 
 def _policy_from_handle(h, label, model):
-    """int64[L, 2] from a C policy, checked against `model` (row count by
-    the C library; named JSON rows against the layer names)."""
+    """int64[L, 2] from a C policy, row i for layer i of `model`, matched by
+    the C library's one rule (cimPolicyMatchLayers: by name when every row
+    has one, else by position; shapes checked where rows carry them)."""
     try:
-        errors = _ffi.Collector()
-        if _ffi.failed(lib.cimPolicyCheckLayerCount(h, len(model.layers),
-                                                   errors.callback, None)):
-            raise cimlir.Error([f"model '{model.source}': {m}"
-                                for m in errors.messages()])
-        n = lib.cimPolicyGetNumLayers(h)
+        layers = model.layers
+        n = len(layers)
+        names = [l.name.encode() for l in layers]  # kept alive for the call
+        table = (_ffi.PolicyLayer * max(n, 1))()
+        for i, l in enumerate(layers):
+            table[i] = _ffi.PolicyLayer(names[i], l.in_dim, l.out_dim,
+                                        l.invocations, l.repeat)
+        rows = (ctypes.c_ssize_t * max(n, 1))()
+        messages = []
+
+        def collect(layer, ref, _user):
+            text = ctypes.string_at(ref.data, ref.length).decode(
+                "utf-8", "replace")
+            where = f"layer {layer} ('{layers[layer].name}')" \
+                if 0 <= layer < n else ""
+            messages.append(f"model '{model.source}'"
+                            + (f", {where}" if where else "") + f": {text}")
+
+        callback = _ffi.PolicyErrorCallback(collect)
+        if _ffi.failed(lib.cimPolicyMatchLayers(h, n, table, rows, callback,
+                                                None)):
+            raise cimlir.Error(messages or [f"policy '{label}' does not "
+                                            f"match model '{model.source}'"])
         p = np.empty((n, 2), dtype=np.int64)
         for i in range(n):
-            p[i] = (lib.cimPolicyGetWeightBits(h, i),
-                    lib.cimPolicyGetActivationBits(h, i))
-            want = (lib.cimPolicyGetLayerName(h, i) or b"").decode()
-            if want and want != model.layers[i].name:
-                raise cimlir.Error(
-                    f"policy '{label}': row {i} is for layer '{want}' but "
-                    f"layer {i} of model '{model.source}' is "
-                    f"'{model.layers[i].name}'")
+            p[i] = (lib.cimPolicyGetWeightBits(h, rows[i]),
+                    lib.cimPolicyGetActivationBits(h, rows[i]))
         return p
     finally:
         lib.cimPolicyDestroy(h)
