@@ -99,7 +99,7 @@ static void entryDrop(CimRowsMaxCache *cache, CimRowsMaxEntry *s) {
 
 void cimRowsMaxCacheFree(CimRowsMaxCache *cache) {
   /* Both arrays of every slot (the chunk maxima leaked: LeakSanitizer in
-     make check-asan, e2e/schedule-one-crossbar.test). */
+     make check-asan, test/e2e/schedule-one-crossbar.test). */
   if (cache->slots)
     for (int64_t k = 0; k < CIM_ROWS_MAX_CACHE_SLOTS; ++k)
       entryDrop(cache, &cache->slots[k]);
