@@ -191,8 +191,10 @@ bool cimOnnxAdd(Importer *I, const Onnx__NodeProto *n, MlirLocation loc) {
     MlirValue y = cimOnnxEmitNamed(I, "linalg.add", loc, 2, ins, init, 0, NULL);
     return cimOnnxDefineFloat(I, n, loc, y, x->rank, x->dims);
   }
-  if (c->kind == K_CONST && c->c->dtype == DT_FLOAT && c->rank <= x->rank) {
-    /* Right-aligned broadcast: find the one non-unit axis of c. */
+  if (c->kind == K_CONST && c->c->dtype == DT_FLOAT && c->rank <= x->rank &&
+      x->rank >= 1) {
+    /* Right-aligned broadcast: find the one non-unit axis of c (a scalar x
+       has no axis for it: the general path below). */
     int axis = -1;
     bool ok = true;
     for (int i = 0; i < c->rank; ++i) {
